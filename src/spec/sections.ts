@@ -1,5 +1,6 @@
 /**
  * First stage of reading a spec file: split it into top-level sections.
+ * `include FILE` (one line) pulls in another file's sections; src/spec/load.ts resolves it.
  *
  * A section starts with a keyword in column 1 (`protocol`, `options`, `principals`, `atoms`,
  * `messages`, `assumptions`, `goals`, `proof`, `flow`); its body is every following line up to
@@ -11,6 +12,7 @@ import { diag, type Diagnostic } from './diagnostics.js';
 
 export const SECTION_NAMES = [
   'protocol',
+  'include', // `include other.ban`: merge that file's sections (path relative to this file)
   'options',
   'principals',
   'atoms',
