@@ -78,7 +78,10 @@ export interface CryptoSuite {
   /** a·X + b·Y, VARIABLE-TIME: public scalars only (e.g. eq. (5) verification). */
   mulAddPublic(X: Point, a: bigint, Y: Point, b: bigint): Point;
   add(X: Point, Y: Point): Point;
+  /** Point equality (a T_Cmp when it is one of the paper's checks, e.g. eq. (5)). */
   equals(X: Point, Y: Point): boolean;
+  /** Constant-time byte comparison for check values CHK (a T_Cmp, eqs. (25), (28), ...). */
+  ctEqual(a: Uint8Array, b: Uint8Array): boolean;
   /** Returns a handle to X with fixed-base tables attached (for PK and cached peer keys). */
   precompute(X: Point): Point;
 
