@@ -18,6 +18,9 @@ export interface FlowAction {
   text: string;
   /** Paper equation number, when the action is one. */
   eq?: number;
+  /** For kind 'contract': the smart contract's name (ptins, hachk, ...) and its arguments as written. */
+  contract?: string;
+  args?: string[];
   pos: SourcePos;
 }
 
@@ -40,9 +43,22 @@ export interface FlowPhase {
   section?: string;
   participants: string[];
   steps: FlowStep[];
+  /** Actions tied to no message (e.g. the center's set-up in §3.2), in text order. */
+  local?: FlowAction[];
+  pos: SourcePos;
+}
+
+/** A participant declared for display: `participant HA "Hospital A" [ledger]`. */
+export interface FlowParticipant {
+  id: string;
+  title: string;
   pos: SourcePos;
 }
 
 export interface Flow {
   phases: FlowPhase[];
+  /** Display names of the parties, when the flow declares them. */
+  participants?: FlowParticipant[];
+  /** The participant that runs the smart contracts (the blockchain center), when declared. */
+  ledger?: string;
 }
