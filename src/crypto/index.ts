@@ -1,0 +1,40 @@
+/**
+ * Crypto suites by name. `getSuite(name)` is the only constructor the rest of bantam needs.
+ *
+ * DEFAULT_SUITE = 'secp256k1': the paper (Chen et al. 2020) is a blockchain system and names no
+ * curve beyond "E/F_p" (§3.2); secp256k1 is the curve of the blockchains it targets, and it is the
+ * only suite here whose signature scheme (BIP340 Schnorr) is fully standard, signs with the raw
+ * scalar S_X as the paper requires, and replays byte-for-byte from the seed (ristretto255's RFC 9591
+ * signatures draw their nonce from the system CSPRNG; p256 uses ECDSA, which is not a Schnorr-type
+ * scheme like the paper's own equations). See docs/crypto.md.
+ */
+import { UserError } from '../spec/diagnostics.js';
+import { p256Suite } from './p256.js';
+import { ristretto255Suite } from './ristretto255.js';
+import { secp256k1Suite } from './secp256k1.js';
+import type { CryptoSuite, SuiteName } from './suite.js';
+
+export * from './suite.js';
+export { seededRng, systemRng, forkRng } from './rng.js';
+export { countingSuite, type OpCounts } from './counters.js';
+
+export const SUITE_NAMES: readonly SuiteName[] = ['ristretto255', 'secp256k1', 'p256'];
+export const DEFAULT_SUITE: SuiteName = 'secp256k1';
+
+const MAKERS: Record<SuiteName, () => CryptoSuite> = {
+  ristretto255: ristretto255Suite,
+  secp256k1: secp256k1Suite,
+  p256: p256Suite,
+};
+
+export function isSuiteName(name: string): name is SuiteName {
+  return (SUITE_NAMES as readonly string[]).includes(name);
+}
+
+/** A fresh suite value (suites hold no mutable state; building one is cheap). Unknown name → UserError. */
+export function getSuite(name: string): CryptoSuite {
+  if (!isSuiteName(name)) {
+    throw new UserError(`unknown crypto suite '${name}'; known suites: ${SUITE_NAMES.join(', ')}`);
+  }
+  return MAKERS[name]();
+}
