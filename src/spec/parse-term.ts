@@ -1,0 +1,436 @@
+/**
+ * Recursive-descent parser for BAN terms and formulas (docs/notation.md, "Terms and formulas").
+ *
+ * Precedence, loosest first:
+ *   tuple      := belief (',' belief)*
+ *   belief     := rel (BELOP belief)?            -- right associative: P |= Q |= X
+ *   rel        := unary (('<-' unary '->' | '<=' unary '=>' | '↔' unary | '⇌' unary) unary)?
+ *   unary      := ('->' | '→') postfix postfix  |  postfix
+ *   postfix    := primary ('^-1')*
+ *   primary    := NAME | NAME '(' tuple ')' | 'inv' '(' tuple ')' | '?' NAME | '(' tuple ')'
+ *               | ('#' | '♯') '(' tuple ')'
+ *               | '{' tuple '}' '_' sub ('from' postfix)?
+ *               | ('<' | '⟨') tuple ('>' | '⟩') '_' sub ('from' postfix)?
+ *   sub        := '{' tuple '}' | postfix
+ *
+ * Sort checks (warnings, never errors) are made as nodes are built, where the position is known.
+ */
+import {
+  believes,
+  comb,
+  controls,
+  enc,
+  fresh,
+  inv,
+  isFormula,
+  kaKey,
+  pubKey,
+  said,
+  secret,
+  sees,
+  sharedKey,
+  tuple,
+  app,
+  atom,
+  v,
+  type Term,
+} from '../ban/terms.js';
+import type { AtomSort, Declaration } from './ast.js';
+import { diag, UserError, type Diagnostic } from './diagnostics.js';
+import { describe, LexError, lexLine, RESERVED, type TokKind, type Token } from './lexer.js';
+
+/** A syntax error inside one item: parsing of that item stops here. */
+export class ParseFail extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+export interface TermCtx {
+  file: string;
+  /** Declared names and their sorts; when absent, names are not checked. */
+  sorts?: ReadonlyMap<string, AtomSort>;
+  /** Whether `?X` variables are allowed here (assumptions only). */
+  allowVars: boolean;
+  /** Where the item's "variable not allowed" error names the section. */
+  varsContext?: string;
+  /** Non-fatal errors (undeclared names, misplaced variables) and warnings are appended here. */
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+interface State {
+  toks: Token[];
+  i: number;
+  ctx: TermCtx;
+  /** Position used for an `eof` token (just after the last token). */
+  end: { line: number; col: number };
+}
+
+const BELIEF_OPS: ReadonlySet<TokKind> = new Set(['believes', 'sees', 'said', 'controls']);
+
+const TOKEN_TEXT: Partial<Record<TokKind, string>> = {
+  rp: "')'",
+  lp: "'('",
+  rbrace: "'}'",
+  rangle: "'>'",
+  under: "'_'",
+  arrow: "'->'",
+  rsec: "'=>'",
+  colon: "':'",
+};
+
+function peek(s: State): Token {
+  return s.toks[s.i] ?? { kind: 'eof', value: '', line: s.end.line, col: s.end.col, len: 1 };
+}
+
+function next(s: State): Token {
+  const t = peek(s);
+  if (s.i < s.toks.length) s.i++;
+  return t;
+}
+
+export function failAt(ctx: { file: string }, t: Token, message: string, expected?: string, code = 'parse.expected'): never {
+  throw new ParseFail(
+    diag('error', code, message, { file: ctx.file, line: t.line, col: t.col }, { length: t.len, ...(expected ? { expected } : {}) }),
+  );
+}
+
+function expect(s: State, kind: TokKind, what?: string): Token {
+  const t = peek(s);
+  if (t.kind !== kind) {
+    const exp = what ?? TOKEN_TEXT[kind] ?? kind;
+    failAt(s.ctx, t, `expected ${exp}, found ${describe(t)}`, exp);
+  }
+  return next(s);
+}
+
+function warn(s: State, t: Token, code: string, message: string): void {
+  s.ctx.warnings.push(diag('warning', code, message, { file: s.ctx.file, line: t.line, col: t.col }, { length: t.len }));
+}
+
+function softError(s: State, t: Token, code: string, message: string, expected?: string): void {
+  s.ctx.errors.push(
+    diag('error', code, message, { file: s.ctx.file, line: t.line, col: t.col }, { length: t.len, ...(expected ? { expected } : {}) }),
+  );
+}
+
+const sortOf = (s: State, t: Term): AtomSort | undefined => (t.kind === 'atom' ? s.ctx.sorts?.get(t.name) : undefined);
+
+/** True when t is not a statement: a belief or jurisdiction about it has no truth value in BAN. */
+export function isBareTerm(t: Term): boolean {
+  if (t.kind === 'var') return false;
+  if (t.kind === 'tuple') return t.items.some(isBareTerm);
+  return !isFormula(t);
+}
+
+// ---- sort checks (type.* warnings) ----
+
+function checkPrincipal(s: State, t: Term, at: Token, role: string): void {
+  if (!s.ctx.sorts || t.kind === 'var') return;
+  const so = sortOf(s, t);
+  if (t.kind === 'atom' && (so === 'principal' || so === undefined)) return;
+  const what = t.kind === 'atom' ? `'${t.name}' is declared as ${so}` : `a ${t.kind} term`;
+  warn(s, at, 'type.key-sort', `${role} should be a principal, but ${what}`);
+}
+
+const KEY_SORTS: Record<string, readonly AtomSort[]> = {
+  enc: ['key', 'pubkey', 'privkey'],
+  shared: ['key'],
+  pub: ['pubkey'],
+  inv: ['pubkey'],
+  ka: ['pubkey', 'key'],
+};
+
+function checkKey(s: State, t: Term, at: Token, use: keyof typeof KEY_SORTS, role: string): void {
+  if (!s.ctx.sorts) return;
+  if (t.kind !== 'atom') {
+    // Derived keys (H(..), F0(..)), inv(K) and variables are fine; anything else is not a key.
+    if (t.kind === 'app' || t.kind === 'var' || (t.kind === 'inv' && use === 'enc')) return;
+    warn(s, at, 'type.key-sort', `${role} should be a key, but it is a ${t.kind} term`);
+    return;
+  }
+  const so = sortOf(s, t);
+  if (so === undefined || KEY_SORTS[use]!.includes(so)) return;
+  warn(s, at, 'type.key-sort', `${role} should be a ${KEY_SORTS[use]!.join(' or ')}, but '${t.name}' is declared as ${so}`);
+}
+
+function checkSecret(s: State, t: Term, at: Token, role: string): void {
+  if (!s.ctx.sorts) return;
+  const so = sortOf(s, t);
+  if (so === 'pubkey') {
+    warn(s, at, 'type.pubkey-as-secret', `${role} '${(t as { name: string }).name}' is a public key: anyone can know it, so it authenticates nothing`);
+  } else if (so === 'principal') {
+    warn(s, at, 'type.key-sort', `${role} should be a secret, but '${(t as { name: string }).name}' is a principal`);
+  }
+}
+
+// ---- grammar ----
+
+function parseTuple(s: State): Term {
+  const first = parseBelief(s);
+  if (peek(s).kind !== 'comma') return first;
+  const items = [first];
+  while (peek(s).kind === 'comma') {
+    next(s);
+    items.push(parseBelief(s));
+  }
+  return tuple(...items);
+}
+
+function parseBelief(s: State): Term {
+  const start = peek(s);
+  const lhs = parseRel(s);
+  const op = peek(s);
+  if (!BELIEF_OPS.has(op.kind)) return lhs;
+  next(s);
+  const rhs = parseBelief(s);
+  checkPrincipal(s, lhs, start, `the subject of '${op.value.trim()}'`);
+  switch (op.kind) {
+    case 'believes':
+      if (s.ctx.sorts && isBareTerm(rhs))
+        warn(s, op, 'type.bare-term-belief', 'a belief about a bare term has no truth value in BAN; believe a statement about it instead');
+      return believes(lhs, rhs);
+    case 'controls':
+      if (s.ctx.sorts && isBareTerm(rhs))
+        warn(s, op, 'type.bare-term-jurisdiction', 'jurisdiction over a bare term has no meaning in BAN; give jurisdiction over a statement instead');
+      return controls(lhs, rhs);
+    case 'sees':
+      return sees(lhs, rhs);
+    default:
+      return said(lhs, rhs);
+  }
+}
+
+function parseRel(s: State): Term {
+  const aTok = peek(s);
+  const a = parseUnary(s);
+  const op = peek(s);
+  if (op.kind !== 'lkey' && op.kind !== 'lsec' && op.kind !== 'harr' && op.kind !== 'hsec') return a;
+  next(s);
+  const midTok = peek(s);
+  const mid = parseUnary(s);
+  if (op.kind === 'lkey') expect(s, 'arrow', "'->' to close '<-'");
+  if (op.kind === 'lsec') expect(s, 'rsec', "'=>' to close '<='");
+  const bTok = peek(s);
+  const b = parseUnary(s);
+  checkPrincipal(s, a, aTok, 'each side of a shared key or secret');
+  checkPrincipal(s, b, bTok, 'each side of a shared key or secret');
+  if (op.kind === 'lkey' || op.kind === 'harr') {
+    checkKey(s, mid, midTok, 'shared', 'the key of <-K->');
+    return sharedKey(a, mid, b);
+  }
+  checkSecret(s, mid, midTok, 'the secret of <=X=>');
+  return secret(a, mid, b);
+}
+
+function parseUnary(s: State): Term {
+  const t = peek(s);
+  if (t.kind === 'arrow') {
+    next(s);
+    const kTok = peek(s);
+    const key = parsePostfix(s);
+    const oTok = peek(s);
+    const owner = parsePostfix(s);
+    checkKey(s, key, kTok, 'pub', 'the key of ->K P');
+    checkPrincipal(s, owner, oTok, 'the owner of a public key');
+    return pubKey(key, owner);
+  }
+  return parsePostfix(s);
+}
+
+function parsePostfix(s: State): Term {
+  const start = peek(s);
+  let p = parsePrimary(s);
+  while (peek(s).kind === 'invpost') {
+    next(s);
+    checkKey(s, p, start, 'inv', 'the key of K^-1');
+    p = inv(p);
+  }
+  return p;
+}
+
+function parseArgs(s: State): Term[] {
+  expect(s, 'lp');
+  if (peek(s).kind === 'rp') failAt(s.ctx, peek(s), 'expected an argument, found \')\'', 'a term');
+  const args = [parseBelief(s)];
+  while (peek(s).kind === 'comma') {
+    next(s);
+    args.push(parseBelief(s));
+  }
+  expect(s, 'rp', "')' to close '('");
+  return args;
+}
+
+function parseSub(s: State): Term {
+  expect(s, 'under', "'_' and a key, as in {X}_K");
+  if (peek(s).kind === 'lbrace') {
+    next(s);
+    const k = parseTuple(s);
+    expect(s, 'rbrace', "'}' to close '{'");
+    return k;
+  }
+  return parsePostfix(s);
+}
+
+/** The token where the subscript after `_` starts (inside its braces, if any). */
+function subjectTok(s: State): Token {
+  const a = s.toks[s.i + 1];
+  const b = a?.kind === 'lbrace' ? s.toks[s.i + 2] : a;
+  return b ?? peek(s);
+}
+
+function parseFrom(s: State): Term | undefined {
+  const t = peek(s);
+  if (t.kind !== 'name' || t.value !== 'from') return undefined;
+  next(s);
+  const rTok = peek(s);
+  const r = parsePostfix(s);
+  checkPrincipal(s, r, rTok, "the builder after 'from'");
+  return r;
+}
+
+function parsePrimary(s: State): Term {
+  const t = peek(s);
+  switch (t.kind) {
+    case 'name': {
+      next(s);
+      if (t.value === 'inv') {
+        const args = parseArgs(s);
+        if (args.length !== 1) failAt(s.ctx, t, 'inv takes one key', 'inv(K)');
+        checkKey(s, args[0]!, t, 'inv', 'the key of inv(K)');
+        return inv(args[0]!);
+      }
+      if (RESERVED.has(t.value)) failAt(s.ctx, t, `'${t.value}' is a reserved word`, 'a name or a term');
+      if (peek(s).kind === 'lp') {
+        const args = parseArgs(s);
+        if (t.value === 'PK_delta') {
+          if (args.length !== 2) failAt(s.ctx, t, 'PK_delta takes a principal and a key', 'PK_delta(P, K)');
+          checkPrincipal(s, args[0]!, t, 'the owner of PK_delta');
+          checkKey(s, args[1]!, t, 'ka', 'the key of PK_delta');
+          return kaKey(args[0]!, args[1]!);
+        }
+        if (s.ctx.sorts) {
+          const so = s.ctx.sorts.get(t.value);
+          if (so === undefined)
+            softError(s, t, 'name.undeclared', `undeclared function '${t.value}'`, "a name declared under 'atoms' as function");
+          else if (so !== 'function')
+            softError(s, t, 'name.sort', `'${t.value}' is declared as ${so}, not as a function`, 'a function name');
+        }
+        return app(t.value, ...args);
+      }
+      if (s.ctx.sorts) {
+        const so = s.ctx.sorts.get(t.value);
+        if (so === undefined)
+          softError(s, t, 'name.undeclared', `undeclared name '${t.value}'`, "a name declared under 'principals' or 'atoms'");
+        else if (so === 'function')
+          softError(s, t, 'name.sort', `'${t.value}' is a function; apply it, as in ${t.value}(X)`, `${t.value}(...)`);
+      }
+      return atom(t.value);
+    }
+    case 'var':
+      next(s);
+      if (!s.ctx.allowVars)
+        softError(s, t, 'name.variable', `variable '?${t.value}' outside an assumption${s.ctx.varsContext ? ` (in ${s.ctx.varsContext})` : ''}`, 'a declared name (variables are allowed in assumptions only)');
+      return v(t.value);
+    case 'lp': {
+      next(s);
+      if (peek(s).kind === 'rp') failAt(s.ctx, peek(s), "empty parentheses", 'a term');
+      const inner = parseTuple(s);
+      expect(s, 'rp', "')' to close '('");
+      return inner;
+    }
+    case 'fresh': {
+      next(s);
+      expect(s, 'lp', "'(' after '#'");
+      if (peek(s).kind === 'rp') failAt(s.ctx, peek(s), 'empty freshness', 'a term');
+      const inner = parseTuple(s);
+      expect(s, 'rp', "')' to close '#('");
+      return fresh(inner);
+    }
+    case 'lbrace': {
+      next(s);
+      const body = parseTuple(s);
+      expect(s, 'rbrace', "'}' to close '{'");
+      const kTok = subjectTok(s);
+      const key = parseSub(s);
+      checkKey(s, key, kTok, 'enc', 'the key of {X}_K');
+      const from = parseFrom(s);
+      return enc(body, key, from);
+    }
+    case 'langle': {
+      next(s);
+      const body = parseTuple(s);
+      expect(s, 'rangle', "'>' to close '<'");
+      const kTok = subjectTok(s);
+      const sec = parseSub(s);
+      checkSecret(s, sec, kTok, 'the secret of <X>_Y');
+      const from = parseFrom(s);
+      return comb(body, sec, from);
+    }
+    default:
+      return failAt(s.ctx, t, `expected a term, found ${describe(t)}`, 'a name, (, {, <, #(, ->K or ?X');
+  }
+}
+
+/**
+ * Parses tokens as one term that must use them all. Syntax errors throw ParseFail; name and
+ * sort problems go to ctx.errors / ctx.warnings.
+ */
+export function parseTermTokens(toks: Token[], ctx: TermCtx, end: { line: number; col: number }): Term {
+  const s: State = { toks, i: 0, ctx, end };
+  if (toks.length === 0) failAt(ctx, peek(s), 'expected a term, found nothing', 'a term');
+  const t = parseTuple(s);
+  const rest = peek(s);
+  if (rest.kind !== 'eof') {
+    const hint = BELIEF_OPS.has(rest.kind) ? ' (the left side of a belief operator must be a principal term; add parentheses)' : '';
+    failAt(ctx, rest, `unexpected ${describe(rest)} after a complete term${hint}`, 'end of item, or an operator');
+  }
+  return t;
+}
+
+/** Sorts map from declarations. */
+export function sortsOf(decls: readonly Declaration[]): Map<string, AtomSort> {
+  return new Map(decls.map((d) => [d.name, d.sort]));
+}
+
+/** Lexes a (possibly multi-line) text, first line at (line, col). */
+export function lexText(file: string, text: string, line = 1, col = 1): Token[] {
+  const out: Token[] = [];
+  text.split(/\r?\n/).forEach((l, k) => {
+    out.push(...lexLine(file, line + k, l, k === 0 ? col : 1));
+  });
+  return out;
+}
+
+/**
+ * A formula from the command line (`bantam why spec.ban 'HA |= P |~ X'`). With a context (a
+ * Spec's declarations) every name is checked. Throws UserError with a caret diagnostic.
+ */
+export function parseFormula(
+  text: string,
+  ctx?: { declarations?: readonly Declaration[]; allowVars?: boolean; file?: string },
+): Term {
+  const file = ctx?.file ?? '<formula>';
+  const tctx: TermCtx = {
+    file,
+    allowVars: ctx?.allowVars ?? true,
+    errors: [],
+    warnings: [],
+    ...(ctx?.declarations ? { sorts: sortsOf(ctx.declarations) } : {}),
+  };
+  const sources = new Map([[file, text]]);
+  let term: Term;
+  try {
+    const lines = text.split(/\r?\n/);
+    const toks = lexText(file, text);
+    term = parseTermTokens(toks, tctx, { line: lines.length, col: (lines[lines.length - 1] ?? '').length + 1 });
+  } catch (e) {
+    if (e instanceof ParseFail || e instanceof LexError) {
+      throw new UserError(`bad formula: ${e.diagnostic.message}`, [e.diagnostic], 2, sources);
+    }
+    throw e;
+  }
+  if (tctx.errors.length > 0) throw new UserError(`bad formula: ${tctx.errors[0]!.message}`, tctx.errors, 2, sources);
+  return term;
+}
