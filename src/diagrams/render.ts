@@ -1,0 +1,149 @@
+/**
+ * Writes diagrams to disk: always the Mermaid text (`NAME.mmd`), and on request an SVG or PNG
+ * drawn by mermaid-cli's Node API (`renderMermaid`) in ONE headless Chromium launched for the
+ * whole list (browser start costs ~5 s; each further diagram ~1.5 s — docs/diagrams.md).
+ *
+ * The browser is the system Chromium (`/usr/bin/chromium`, Debian package `chromium`), or the
+ * executable given by `browser` / env BANTAM_CHROMIUM. Without one, the `.mmd` files are still
+ * written and a `BrowserMissing` UserError (exit code 3) says how to install one.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../spec/diagnostics.js';
+import type { Diagram } from './mermaid.js';
+
+export type RenderFormat = 'svg' | 'png' | 'none';
+
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/** Launch flags that work as root in containers (see /work/shared/notes/stack.md). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+] as const;
+
+export interface RenderProgress {
+  index: number; // 1-based
+  total: number;
+  name: string;
+  status: 'done' | 'failed';
+  file?: string;
+  ms: number;
+  error?: string;
+}
+
+export interface RenderOptions {
+  /** Output directory (created if missing). */
+  out: string;
+  format: RenderFormat;
+  /** Chromium executable; default env BANTAM_CHROMIUM, then /usr/bin/chromium. */
+  browser?: string;
+  onProgress?: (p: RenderProgress) => void;
+}
+
+export interface RenderedDiagram {
+  name: string;
+  mmd: string;
+  image?: string;
+  error?: string;
+}
+
+export interface RenderResult {
+  format: RenderFormat;
+  browser?: string;
+  diagrams: RenderedDiagram[];
+  /** Diagrams Mermaid refused (syntax errors), by name. */
+  failures: { name: string; message: string }[];
+}
+
+/** The Chromium executable to use, and where the choice came from. */
+export function resolveBrowser(explicit?: string): { path: string; from: 'option' | 'env' | 'default' } {
+  if (explicit) return { path: explicit, from: 'option' };
+  const env = process.env.BANTAM_CHROMIUM;
+  if (env) return { path: env, from: 'env' };
+  return { path: DEFAULT_CHROMIUM, from: 'default' };
+}
+
+export function browserMissing(path: string, from: string, cause?: string): UserError {
+  return new UserError(
+    [
+      `no usable browser for rendering: ${path} (${from === 'default' ? 'default path' : from === 'env' ? 'from BANTAM_CHROMIUM' : 'from --browser'})${cause ? `: ${cause}` : ''}`,
+      'The .mmd files were written. To render SVG/PNG, install Chromium:',
+      '  apt-get install -y chromium',
+      'or point to a Chromium/Chrome executable with --browser PATH or env BANTAM_CHROMIUM=PATH.',
+    ].join('\n'),
+    [],
+    3,
+  );
+}
+
+/** First lines of a Mermaid error, without the puppeteer stack. */
+export function mermaidMessage(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg
+    .split('\n')
+    .filter((l) => !/^\s+at\s/.test(l) && !/\(\S+:\d+:\d+\)\s*$/.test(l))
+    .slice(0, 6)
+    .join('\n')
+    .trim();
+}
+
+export function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_') || 'diagram';
+}
+
+/** Write `.mmd` for every diagram, then render all of them in one browser (unless format is 'none'). */
+export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptions): Promise<RenderResult> {
+  mkdirSync(opts.out, { recursive: true });
+  const names = new Set<string>();
+  const diagrams: RenderedDiagram[] = list.map((d) => {
+    const name = safeFileName(d.name);
+    if (names.has(name)) throw new UserError(`two diagrams are named '${name}'`);
+    names.add(name);
+    const mmd = join(opts.out, `${name}.mmd`);
+    writeFileSync(mmd, d.mermaid);
+    return { name, mmd };
+  });
+  const result: RenderResult = { format: opts.format, diagrams, failures: [] };
+  if (opts.format === 'none' || list.length === 0) return result;
+
+  const { path, from } = resolveBrowser(opts.browser);
+  if (!existsSync(path)) throw browserMissing(path, from, 'not found');
+  result.browser = path;
+  const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([import('puppeteer'), import('@mermaid-js/mermaid-cli')]);
+  let browser;
+  try {
+    browser = await puppeteer.launch({ executablePath: path, headless: true, args: [...CHROMIUM_ARGS] });
+  } catch (e) {
+    throw browserMissing(path, from, mermaidMessage(e).split('\n')[0]);
+  }
+  try {
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i]!;
+      const out = diagrams[i]!;
+      const t0 = performance.now();
+      try {
+        const { data } = await renderMermaid(browser, d.mermaid, opts.format, {
+          backgroundColor: 'white',
+          mermaidConfig: { theme: 'default', sequence: { showSequenceNumbers: false, wrap: false } },
+          viewport: opts.format === 'png' ? { width: 1200, height: 800, deviceScaleFactor: 2 } : undefined,
+        });
+        out.image = join(opts.out, `${out.name}.${opts.format}`);
+        writeFileSync(out.image, data);
+        opts.onProgress?.({ index: i + 1, total: list.length, name: out.name, status: 'done', file: out.image, ms: performance.now() - t0 });
+      } catch (e) {
+        const message = mermaidMessage(e);
+        out.error = message;
+        result.failures.push({ name: out.name, message });
+        opts.onProgress?.({ index: i + 1, total: list.length, name: out.name, status: 'failed', ms: performance.now() - t0, error: message });
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return result;
+}
