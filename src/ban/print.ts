@@ -134,7 +134,7 @@ function showBare(t: Term, g: Glyphs): string {
     case 'inv':
       if (g === LATEX) return `${show(t.key, g, PRIMARY)}^{-1}`;
       if (g === UNICODE && (t.key.kind === 'atom' || t.key.kind === 'var')) return `${show(t.key, g, PRIMARY)}⁻¹`;
-      return `inv(${show(t.key, g, 0)})`;
+      return `inv(${show(t.key, g, 1)})`;
     case 'app':
       return `${g.name(t.fn)}${g.lp}${t.args.map((x) => show(x, g, 1)).join(', ')}${g.rp}`;
     case 'believes':

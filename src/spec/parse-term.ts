@@ -65,7 +65,12 @@ interface State {
   ctx: TermCtx;
   /** Position used for an `eof` token (just after the last token). */
   end: { line: number; col: number };
+  /** Current nesting depth (bounded, so hostile input cannot overflow the stack). */
+  depth: number;
 }
+
+/** Deepest nesting accepted; real specs stay below 20. */
+export const MAX_DEPTH = 200;
 
 const BELIEF_OPS: ReadonlySet<TokKind> = new Set(['believes', 'sees', 'said', 'controls']);
 
@@ -179,6 +184,15 @@ function parseTuple(s: State): Term {
 }
 
 function parseBelief(s: State): Term {
+  if (++s.depth > MAX_DEPTH) failAt(s.ctx, peek(s), `terms nested more than ${MAX_DEPTH} deep`, 'a flatter term', 'parse.depth');
+  try {
+    return parseBeliefInner(s);
+  } finally {
+    s.depth--;
+  }
+}
+
+function parseBeliefInner(s: State): Term {
   const start = peek(s);
   const lhs = parseRel(s);
   const op = peek(s);
@@ -295,14 +309,16 @@ function parsePrimary(s: State): Term {
   switch (t.kind) {
     case 'name': {
       next(s);
-      if (t.value === 'inv') {
+      if (t.value === 'inv' && peek(s).kind === 'lp') {
         const args = parseArgs(s);
         if (args.length !== 1) failAt(s.ctx, t, 'inv takes one key', 'inv(K)');
         checkKey(s, args[0]!, t, 'inv', 'the key of inv(K)');
         return inv(args[0]!);
       }
       if (RESERVED.has(t.value)) failAt(s.ctx, t, `'${t.value}' is a reserved word`, 'a name or a term');
-      if (peek(s).kind === 'lp') {
+      // Application needs its '(' right after the name, as in H(X): `->K (X)` is not K applied to X.
+      const lp = peek(s);
+      if (lp.kind === 'lp' && lp.line === t.line && lp.col === t.col + t.len) {
         const args = parseArgs(s);
         if (t.value === 'PK_delta') {
           if (args.length !== 2) failAt(s.ctx, t, 'PK_delta takes a principal and a key', 'PK_delta(P, K)');
@@ -378,7 +394,7 @@ function parsePrimary(s: State): Term {
  * sort problems go to ctx.errors / ctx.warnings.
  */
 export function parseTermTokens(toks: Token[], ctx: TermCtx, end: { line: number; col: number }): Term {
-  const s: State = { toks, i: 0, ctx, end };
+  const s: State = { toks, i: 0, ctx, end, depth: 0 };
   if (toks.length === 0) failAt(ctx, peek(s), 'expected a term, found nothing', 'a term');
   const t = parseTuple(s);
   const rest = peek(s);
