@@ -7,6 +7,11 @@
  * Method for one measurement: warm up for `warmupMs`; pick a batch size so that one sample lasts at
  * least `sampleMs`; take samples until `minTimeMs` has elapsed and at least `minSamples` were taken;
  * report the median time per call.
+ *
+ * Ratios (`relative`): samples of the operation and of the unit are taken ALTERNATELY, each pair
+ * gives one ratio, and the median of those ratios is reported. A machine whose load changes during
+ * the run (2 shared cores here) then shifts both sides of each pair alike, which a unit measured once
+ * at the start would not survive.
  */
 import { getSuite, seededRng, type CryptoSuite, type SuiteName } from '../src/crypto/index.js';
 
@@ -28,7 +33,7 @@ export interface Measurement {
 export interface BenchRow {
   group: string; // e.g. the suite
   op: string;
-  /** medianNs / T.medianNs for the row's group. */
+  /** Median of per-sample-pair ratios to the group's unit (see `relative`). */
   ratio: number;
   medianNs: number;
   note?: string;
@@ -38,7 +43,7 @@ export interface BenchReport {
   name: string;
   /** What the ratio column is relative to, e.g. "T = one constant-time variable-base scalar mult (suite.mul)". */
   unit: string;
-  /** The unit measurement per group, in ns. */
+  /** Median time of the unit per group in this run, ns (for reference only). */
   units: Record<string, number>;
   rows: BenchRow[];
 }
@@ -47,8 +52,22 @@ export interface Harness {
   readonly options: MeasureOptions;
   /** Median ns per call of fn (fn receives the call index so inputs can vary). */
   measure(name: string, fn: (i: number) => unknown): Measurement;
-  /** T for the suite: measured once per harness run, then reused. */
-  unitT(suite: SuiteName): Measurement;
+  /** A unit to compare against: T for the suite (one constant-time variable-base `mul`). */
+  unitT(suite: SuiteName): Unit;
+  /** fn against unit, sampled alternately: median of the per-pair ratios. */
+  relative(name: string, fn: (i: number) => unknown, unit: Unit): Relative;
+}
+
+export interface Unit {
+  name: string;
+  fn: (i: number) => unknown;
+}
+
+export interface Relative extends Measurement {
+  /** Median over sample pairs of (time per call of fn) / (time per call of the unit). */
+  ratio: number;
+  /** Median time per call of the unit in the same samples, ns. */
+  unitNs: number;
 }
 
 export const DEFAULT_OPTIONS: MeasureOptions = { warmupMs: 100, sampleMs: 20, minTimeMs: 400, minSamples: 7 };
@@ -86,6 +105,48 @@ export function measure(name: string, fn: (i: number) => unknown, o: MeasureOpti
   return { name, medianNs: median(samples), samples: samples.length, callsPerSample };
 }
 
+function calibrate(fn: (i: number) => unknown, o: MeasureOptions, start: number): { calls: number; next: number } {
+  let i = start;
+  const w0 = nowNs();
+  let n = 0;
+  do {
+    fn(i++);
+    n++;
+  } while (nowNs() - w0 < o.warmupMs * 1e6);
+  const perCall = (nowNs() - w0) / n;
+  return { calls: Math.max(1, Math.ceil((o.sampleMs * 1e6) / Math.max(perCall, 1))), next: i };
+}
+
+export function relative(name: string, fn: (i: number) => unknown, unit: Unit, o: MeasureOptions = DEFAULT_OPTIONS): Relative {
+  const a = calibrate(fn, o, 0);
+  const u = calibrate(unit.fn, o, 0);
+  let i = a.next;
+  let j = u.next;
+  const ratios: number[] = [];
+  const opNs: number[] = [];
+  const unitNs: number[] = [];
+  const t0 = nowNs();
+  while (ratios.length < o.minSamples || nowNs() - t0 < 2 * o.minTimeMs * 1e6) {
+    const u0 = nowNs();
+    for (let k = 0; k < u.calls; k++) unit.fn(j++);
+    const uPer = (nowNs() - u0) / u.calls;
+    const s0 = nowNs();
+    for (let k = 0; k < a.calls; k++) fn(i++);
+    const sPer = (nowNs() - s0) / a.calls;
+    ratios.push(sPer / uPer);
+    opNs.push(sPer);
+    unitNs.push(uPer);
+  }
+  return {
+    name,
+    ratio: median(ratios),
+    medianNs: median(opNs),
+    unitNs: median(unitNs),
+    samples: ratios.length,
+    callsPerSample: a.calls,
+  };
+}
+
 /** Inputs for T: a fixed set of random points and scalars from a seeded stream (no precomputed tables). */
 export function unitTFunction(s: CryptoSuite): (i: number) => unknown {
   const rng = seededRng(`bench-T-${s.name}`);
@@ -95,22 +156,15 @@ export function unitTFunction(s: CryptoSuite): (i: number) => unknown {
 }
 
 export function createHarness(options: MeasureOptions = DEFAULT_OPTIONS): Harness {
-  const units = new Map<SuiteName, Measurement>();
   return {
     options,
     measure: (name, fn) => measure(name, fn, options),
-    unitT(name: SuiteName): Measurement {
-      let m = units.get(name);
-      if (!m) {
-        m = measure(`T(${name})`, unitTFunction(getSuite(name)), options);
-        units.set(name, m);
-      }
-      return m;
-    },
+    unitT: (name: SuiteName): Unit => ({ name: `T(${name})`, fn: unitTFunction(getSuite(name)) }),
+    relative: (name, fn, unit) => relative(name, fn, unit, options),
   };
 }
 
-/** A row from a measurement and the group's unit. */
-export function row(group: string, m: Measurement, unit: Measurement, note?: string): BenchRow {
-  return { group, op: m.name, ratio: m.medianNs / unit.medianNs, medianNs: m.medianNs, ...(note ? { note } : {}) };
+/** A report row from a relative measurement. */
+export function row(group: string, m: Relative, note?: string): BenchRow {
+  return { group, op: m.name, ratio: m.ratio, medianNs: m.medianNs, ...(note ? { note } : {}) };
 }
