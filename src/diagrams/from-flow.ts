@@ -13,7 +13,8 @@ import type { Spec } from '../spec/ast.js';
 import { UserError } from '../spec/diagnostics.js';
 import type { Flow, FlowAction, FlowPhase } from '../spec/flow-ast.js';
 import { COLORS, frontMatter, participantIds, text, type Diagram } from './mermaid.js';
-import { atomsOf, principalsOf, termText } from './term-text.js';
+import { showTerm } from '../ban/print.js';
+import { atomsOf, principalsOf } from './term-names.js';
 
 export interface PhaseGoal {
   label: string;
@@ -140,7 +141,7 @@ export function placeGoals(spec: Spec): GoalPlacement {
     phases: [...new Set(m.concrete.flatMap(phasesOfStep))],
   }));
   for (const g of spec.goals) {
-    const goal: PhaseGoal = { label: g.label, text: termText(g.formula) };
+    const goal: PhaseGoal = { label: g.label, text: `${showTerm(g.formula, 'unicode')}${g.notes.typo ? '  (printed typo)' : ''}` };
     const who = principalsOf(g.formula);
     const names = [...atomsOf(g.formula)].filter((n) => !who.has(n));
     const phases = new Set<string>();

@@ -1,0 +1,145 @@
+/**
+ * `bantam diagram SPEC [--out DIR] [--render svg|png|none] [--browser PATH] [--phase ID] [--json]`
+ * `bantam diagram --trace TRACE.json [...same options]`
+ *
+ * One Mermaid sequence diagram per phase of the spec's `flow` section (src/diagrams/from-flow.ts),
+ * or per phase of a recorded run (src/diagrams/from-trace.ts); always writes NAME.mmd, and NAME.svg
+ * / NAME.png through one headless Chromium (src/diagrams/render.ts).
+ *
+ * Exit codes: 0 all written; 1 Mermaid refused a diagram (named in the output); 2 bad input
+ * (spec error, unknown phase, bad flag, unreadable trace); 3 no browser to render with (the
+ * .mmd files are written anyway).
+ */
+import { readFileSync } from 'node:fs';
+import { diagramsForSpec, placeGoals } from '../../diagrams/from-flow.js';
+import { diagramsForTrace } from '../../diagrams/from-trace.js';
+import type { Diagram } from '../../diagrams/mermaid.js';
+import { renderDiagrams, type RenderFormat, type RenderResult } from '../../diagrams/render.js';
+import { parseTraceJson } from '../../diagrams/trace-json.js';
+import { UserError } from '../../spec/diagnostics.js';
+import { loadSpec } from '../../spec/load.js';
+import { parseArgs, type CliIo, type Command } from '../args.js';
+
+const USAGE = [
+  'bantam diagram SPEC [--out DIR] [--render svg|png|none] [--browser PATH] [--phase ID] [--json]',
+  '       bantam diagram --trace TRACE.json [--out DIR] [--render ...] [--browser PATH] [--phase ID] [--json]',
+  '',
+  '  SPEC            a spec with a flow section (docs/flow.md); one diagram per phase, with the',
+  "                  spec's BAN goals on the phases their idealised messages link to",
+  '  --trace FILE    a run trace (JSON, contracts.md "Run trace") instead of a spec',
+  '  --out DIR       where to write NAME.mmd and NAME.svg|png (default: diagrams)',
+  '  --render FMT    svg (default), png, or none (Mermaid text only, no browser needed)',
+  '  --browser PATH  Chromium to render with (default: env BANTAM_CHROMIUM, then /usr/bin/chromium)',
+  '  --phase ID      only this phase (repeat the command for others)',
+  '  exit: 0 written, 1 Mermaid refused a diagram, 2 bad input, 3 no browser (the .mmd files are written)',
+].join('\n');
+
+function formatOf(raw: string | undefined): RenderFormat {
+  const f = raw ?? 'svg';
+  if (f !== 'svg' && f !== 'png' && f !== 'none') throw new UserError(`--render takes svg, png or none, got '${f}'`);
+  return f;
+}
+
+export const command: Command = {
+  name: 'diagram',
+  summary: 'Mermaid sequence diagrams (SVG/PNG) for each phase of a spec flow or a run trace',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const args = parseArgs(argv, { values: ['out', 'render', 'browser', 'phase', 'trace'], booleans: ['json'] });
+    const json = args.booleans.has('json');
+    const format = formatOf(args.values.get('render'));
+    const out = args.values.get('out') ?? 'diagrams';
+    const phase = args.values.get('phase');
+    const tracePath = args.values.get('trace');
+    if (tracePath !== undefined && args.positional.length > 0) throw new UserError('give either a SPEC or --trace FILE, not both');
+    if (tracePath === undefined && args.positional.length !== 1) throw new UserError(`expected one SPEC file\nusage: ${USAGE.split('\n')[0]}`);
+
+    let source: string;
+    let diagrams: Diagram[];
+    let goals: { placed: Record<string, string[]>; unplaced: { label: string; text: string }[] } | undefined;
+    if (tracePath !== undefined) {
+      let textIn: string;
+      try {
+        textIn = readFileSync(tracePath, 'utf8');
+      } catch (e) {
+        throw new UserError(`cannot read trace '${tracePath}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+      const trace = parseTraceJson(textIn, tracePath);
+      source = tracePath;
+      diagrams = diagramsForTrace(trace);
+    } else {
+      const spec = loadSpec(args.positional[0]!);
+      source = spec.file;
+      diagrams = diagramsForSpec(spec);
+      const placement = placeGoals(spec);
+      goals = {
+        placed: Object.fromEntries([...placement.byPhase].map(([p, gs]) => [p, gs.map((g) => g.label)])),
+        unplaced: placement.unplaced,
+      };
+    }
+    if (phase !== undefined) {
+      const names = diagrams.map((d) => d.name);
+      const pick = diagrams.filter((d) => d.name === phase || d.name === `trace-${phase}`);
+      if (pick.length === 0) throw new UserError(`no phase '${phase}' in ${source}; phases: ${names.join(', ')}`);
+      diagrams = pick;
+    }
+
+    let result: RenderResult;
+    try {
+      result = await renderDiagrams(diagrams, {
+        out,
+        format,
+        ...(args.values.has('browser') ? { browser: args.values.get('browser')! } : {}),
+        onProgress: (p) =>
+          io.err(`[${p.index}/${p.total}] ${p.name}: ${p.status === 'done' ? `${p.file} (${(p.ms / 1000).toFixed(1)} s)` : `Mermaid refused it:\n${indent(p.error ?? '')}`}`),
+      });
+    } catch (e) {
+      if (e instanceof UserError && e.exitCode === 3) {
+        if (json) io.out(JSON.stringify({ source, out, format, diagrams: diagrams.map((d) => d.name), error: { code: 'browser-missing', message: e.message } }, null, 2));
+        else io.err(`bantam diagram: ${e.message}`);
+        return 3;
+      }
+      throw e;
+    }
+
+    if (json) {
+      io.out(
+        JSON.stringify(
+          {
+            source,
+            out,
+            format,
+            browser: result.browser ?? null,
+            diagrams: result.diagrams.map((d, i) => ({ name: d.name, title: diagrams[i]!.title, mmd: d.mmd, image: d.image ?? null, error: d.error ?? null })),
+            ...(goals ? { goals } : {}),
+            failures: result.failures,
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      const lines = [`${source}: ${diagrams.length} diagram${diagrams.length === 1 ? '' : 's'} -> ${out}/`];
+      for (let i = 0; i < result.diagrams.length; i++) {
+        const d = result.diagrams[i]!;
+        lines.push(`  ${d.name.padEnd(22)} ${diagrams[i]!.title}  [${[d.mmd, d.image].filter(Boolean).join(', ')}]${d.error ? '  REFUSED by Mermaid' : ''}`);
+      }
+      if (goals) {
+        const placed = Object.entries(goals.placed);
+        lines.push(placed.length ? `BAN goals drawn: ${placed.map(([p, gs]) => `${p} ${gs.join(' ')}`).join('; ')}` : 'BAN goals drawn: none (the spec states no goals linked to flow steps)');
+        for (const g of goals.unplaced) lines.push(`  not drawn: ${g.label} ${g.text} — no idealised message between its principals mentions its names`);
+      }
+      if (format === 'none') lines.push('rendering skipped (--render none): Mermaid text only');
+      for (const f of result.failures) lines.push(`diagram '${f.name}' was refused by Mermaid:\n${indent(f.message)}`);
+      io.out(lines.join('\n'));
+    }
+    return result.failures.length > 0 ? 1 : 0;
+  },
+};
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
