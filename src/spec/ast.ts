@@ -93,4 +93,6 @@ export interface Spec {
   flow?: Flow;
   /** Warnings (errors abort parsing with a UserError). */
   diagnostics: Diagnostic[];
+  /** Text of every file read (the spec and its includes) by file name, so warnings can be printed with carets. */
+  sources?: Record<string, string>;
 }

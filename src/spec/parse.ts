@@ -34,6 +34,8 @@ export interface ParseOptions {
    * `include` is an error (use loadSpec, which reads files).
    */
   include?: (fromFile: string, path: string) => { file: string; text: string } | { error: string };
+  /** Accepts a rule name cited after `by` (default: src/spec/rule-names.ts). */
+  isRuleName?: (raw: string) => boolean;
 }
 
 export const ATOM_SORTS: readonly AtomSort[] = [
@@ -455,7 +457,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
   function parseMessage(it: Item): IdealMessage {
     let body = it.body;
     const concrete: string[] = [];
-    const cm = /\[\s*concrete\s*:([^\]]*)\]\s*$/.exec(body.text);
+    const cm = /\[\s*concrete\s*:([^\]]*)\]/.exec(body.text);
     if (cm) {
       for (const step of cm[1]!.split(',')) {
         const s = step.trim();
@@ -467,7 +469,10 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
         }
         concrete.push(s);
       }
-      body = sliceFlat(body, 0, cm.index);
+      // Blank the annotation out (positions of the rest stay exact).
+      const text = body.text.slice(0, cm.index) + ' '.repeat(cm[0].length) + body.text.slice(cm.index + cm[0].length);
+      const last = text.trimEnd().length;
+      body = { ...body, text, end: last < text.length ? (body.pos[last] ?? body.end) : body.end };
     }
     const toks = lexFlat(it.file, body);
     const ctx = ctxFor(it.file, false, 'messages');
@@ -508,7 +513,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     if (ruleText === '') {
       throw new ParseFail(diag('error', 'proof.rule', "expected a rule name after 'by'", rulePos, { expected: 'a rule name such as seeing, message meaning, MM-SK' }));
     }
-    if (!isKnownRuleName(ruleText)) {
+    if (!(opts.isRuleName ?? isKnownRuleName)(ruleText)) {
       errors.push(
         diag('error', 'proof.rule', `unknown rule '${ruleText}'`, rulePos, { length: ruleText.length, expected: `one of: ${[...PAPER_RULE_NAMES, ...ENGINE_RULE_IDS].join(', ')}` }),
       );
@@ -567,7 +572,18 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     );
   }
 
-  const spec: Spec = { file, name, options, declarations, messages, assumptions, goals, proof, diagnostics: warnings };
+  const spec: Spec = {
+    file,
+    name,
+    options,
+    declarations,
+    messages,
+    assumptions,
+    goals,
+    proof,
+    diagnostics: warnings,
+    sources: Object.fromEntries(sources),
+  };
   if (flow) spec.flow = flow;
   return spec;
 }

@@ -6,7 +6,10 @@
  * misspelt rule with a position.
  */
 
-/** Paper names, normalised (lower case, single spaces, without a trailing "rule"). */
+/**
+ * Paper names, normalised (lower case, single spaces, without a trailing "rule"), with the
+ * aliases the engine's rule table (src/ban/rules.ts) accepts.
+ */
 export const PAPER_RULE_NAMES: readonly string[] = [
   'seeing',
   'freshness',
@@ -16,9 +19,31 @@ export const PAPER_RULE_NAMES: readonly string[] = [
   'jurisdiction',
   'symmetry',
   'key agreement',
+  'key confirmation',
 ];
 
-/** Engine rule ids (docs/notation.md and /work/shared/notes/ban-reference.md). */
+const ALIASES: readonly string[] = [
+  'mm',
+  'r1',
+  'r2',
+  'r3',
+  'jr',
+  'belief conjunction',
+  'conjunction',
+  'belief decomposition',
+  'said',
+  'said decomposition',
+  'sees',
+  'decryption',
+  'fresh',
+  'key symmetry',
+  'secret symmetry',
+  'key agreement axiom',
+  'key freshness',
+  'confirmation',
+];
+
+/** Engine rule ids (src/ban/rules.ts). */
 export const ENGINE_RULE_IDS: readonly string[] = [
   'MM-SK',
   'MM-PK',
@@ -29,16 +54,18 @@ export const ENGINE_RULE_IDS: readonly string[] = [
   'BEL-E',
   'BELBEL-E',
   'SAID-E',
-  'FRESH',
-  'SEE-T',
-  'SEE-C',
+  'SEE-TUPLE',
+  'SEE-COMB',
   'SEE-SK',
-  'SEE-PK',
+  'SEE-OWNPK',
   'SEE-SIG',
-  'SYM-K',
-  'SYM-S',
+  'FRESH',
+  'SYM-SK',
+  'SYM-SS',
   'KA',
-  'KA-F',
+  'KA-FRESH',
+  'FRESH-F',
+  'KA-CONF',
 ];
 
 /** Lower case, `-`/`_` as spaces, one space between words, trailing "rule" dropped. */
@@ -54,6 +81,7 @@ export function normaliseRuleName(raw: string): string {
 
 const KNOWN = new Set([
   ...PAPER_RULE_NAMES,
+  ...ALIASES,
   ...PAPER_RULE_NAMES.map((n) => n.replace(/ /g, '-')),
   ...ENGINE_RULE_IDS.map((n) => n.toLowerCase()),
 ]);
