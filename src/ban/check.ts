@@ -1,0 +1,222 @@
+/**
+ * Checking a hand proof (the `proof` section: statements as a paper prints them) one step at a
+ * time, against the engine's rules.
+ *
+ * A step is valid when one of the engine rules its written rule name may mean concludes the
+ * stated formula from exactly the cited premises in one application. Papers often leave the
+ * decomposition of a message implicit ("from M1" for a part of M1), so a step is also accepted
+ * after closing the cited premises under the decomposition rules (SEE-TUPLE, SEE-COMB, BEL-E,
+ * BELBEL-E, SAID-E) — and says so. Otherwise the step is invalid, with the reason.
+ */
+import { HOLE } from './match.js';
+import { activeRules, RULE_BY_ID, rulesForName, type RuleId } from './rules.js';
+import { buildUniverse, fire, insertFact, newState, run, type Fact, type Schema, type State } from './saturate.js';
+import { alternatives } from './why.js';
+import { show } from './pretty.js';
+import { sees, termKey, variablesOf, type Term } from './terms.js';
+import { fillBuilders, rawKey } from './util.js';
+import type { Spec } from '../spec/ast.js';
+
+export interface StepVerdict {
+  label: string;
+  valid: boolean;
+  /** The engine rule that justified the step, or the rule name as written when none did. */
+  rule: string;
+  reason?: string;
+  /** The rule name as written in the proof. */
+  written: string;
+  /** Engine rules the written name was matched to. */
+  tried: string[];
+  note?: string;
+  /** Labels of invalid steps this one depends on. */
+  dependsOnInvalid?: string[];
+}
+
+export interface ProofCheck {
+  spec: string;
+  steps: StepVerdict[];
+  valid: boolean;
+  ruleSet: string[];
+}
+
+const DECOMPOSE: ReadonlySet<string> = new Set(['SEE-TUPLE', 'SEE-COMB', 'BEL-E', 'BELBEL-E', 'SAID-E']);
+
+interface Premise {
+  label: string;
+  term: Term;
+  schematic: boolean;
+}
+
+function miniState(premises: Premise[], claim: Term, keyAgreement: boolean): State {
+  const schemata: Schema[] = premises.filter((p) => p.schematic).map((p) => ({ label: p.label, formula: p.term }));
+  const st = newState(schemata, buildUniverse([...premises.map((p) => p.term), claim]), keyAgreement);
+  for (const p of premises) {
+    if (p.schematic || st.facts.has(termKey(p.term))) continue;
+    insertFact(st, p.term, { rule: p.label.startsWith('M') ? 'message' : 'assumption', premises: [], source: p.label });
+  }
+  return st;
+}
+
+/** Conclusions of one application of the given rules with the facts of st as the only premises. */
+function oneStep(st: State, rules: ReadonlySet<string>): Map<string, { term: Term; rule: string; premises: string[] }> {
+  const out = new Map<string, { term: Term; rule: string; premises: string[] }>();
+  const facts: Fact[] = [...st.facts.values()];
+  for (const f of facts) {
+    fire(st, f, (c, rule, premises) => {
+      if (!rules.has(rule)) return;
+      const k = termKey(c);
+      if (!out.has(k)) out.set(k, { term: c, rule, premises });
+    });
+  }
+  // Instances created by lookups are premises too: fire them once as triggers.
+  const inst = st.newInstances;
+  st.newInstances = [];
+  for (const f of inst) {
+    fire(st, f, (c, rule, premises) => {
+      if (!rules.has(rule)) return;
+      const k = termKey(c);
+      if (!out.has(k)) out.set(k, { term: c, rule, premises });
+    });
+  }
+  return out;
+}
+
+/** Close a mini state under the decomposition rules only. */
+function decompose(st: State): void {
+  // run() fires every rule; we want only decompositions, so drive it with a filter.
+  let delta: Fact[] = [...st.facts.values()];
+  while (delta.length) {
+    const pending = new Map<string, { term: Term; rule: RuleId; premises: string[] }>();
+    for (const f of delta) {
+      fire(st, f, (c, rule, premises) => {
+        if (!DECOMPOSE.has(rule)) return;
+        const k = termKey(c);
+        if (!st.facts.has(k) && !pending.has(k)) pending.set(k, { term: c, rule, premises });
+      });
+    }
+    delta = [];
+    for (const p of pending.values()) delta.push(insertFact(st, p.term, { rule: p.rule, premises: p.premises }));
+  }
+  void run;
+}
+
+export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): ProofCheck {
+  const keyAgreement = opts.keyAgreement ?? spec.options.keyAgreement;
+  const messages = new Map(spec.messages.map((m) => [m.label, m]));
+  const assumptions = new Map(spec.assumptions.map((a) => [a.label, a]));
+  const stepIndex = new Map(spec.proof.map((s, i) => [s.label, i]));
+  const verdicts = new Map<string, StepVerdict>();
+  const principals = principalsOf(spec);
+  const steps: StepVerdict[] = [];
+
+  spec.proof.forEach((step, i) => {
+    const claim = step.formula;
+    const candidates = rulesForName(step.rule, keyAgreement);
+    const tried = candidates.map((r) => r.id);
+    const base = { label: step.label, written: step.rule, tried };
+    const verdict = (v: Omit<StepVerdict, 'label' | 'written' | 'tried'>): void => {
+      const out: StepVerdict = { ...base, ...v };
+      verdicts.set(step.label, out);
+      steps.push(out);
+    };
+
+    // 1. Resolve the cited premises.
+    const premises: Premise[] = [];
+    const problems: string[] = [];
+    const invalidDeps: string[] = [];
+    for (const lab of step.premises) {
+      const m = messages.get(lab);
+      const a = assumptions.get(lab);
+      const j = stepIndex.get(lab);
+      if (m) premises.push({ label: lab, term: sees({ kind: 'atom', name: m.to }, fillBuilders(m.body, { kind: 'atom', name: m.from })), schematic: false });
+      else if (a) premises.push({ label: lab, term: a.formula, schematic: variablesOf(a.formula).size > 0 });
+      else if (j !== undefined && j < i) {
+        const v = verdicts.get(lab)!;
+        if (!v.valid) invalidDeps.push(lab);
+        premises.push({ label: lab, term: spec.proof[j]!.formula, schematic: false });
+      } else if (j !== undefined) problems.push(`premise not yet established: ${lab} is statement ${j + 1}, after this one (statement ${i + 1})`);
+      else problems.push(`premise not yet established: '${lab}' is not a message, an assumption or an earlier statement`);
+    }
+    if (problems.length) return verdict({ valid: false, rule: step.rule, reason: problems.join('; ') });
+    if (invalidDeps.length) {
+      return verdict({
+        valid: false,
+        rule: step.rule,
+        reason: `depends on invalid statement${invalidDeps.length > 1 ? 's' : ''} ${invalidDeps.join(', ')}`,
+        dependsOnInvalid: invalidDeps,
+      });
+    }
+    if (!candidates.length) {
+      const names = [...new Set(activeRules(keyAgreement).map((r) => r.name))];
+      return verdict({ valid: false, rule: step.rule, reason: `rule name unknown: '${step.rule}' (known: ${names.join(', ')}, or an engine rule id)` });
+    }
+    const ids = new Set<string>(tried);
+    const ck = termKey(claim);
+
+    // 2. One application of a candidate rule to exactly the cited premises.
+    const st = miniState(premises, claim, keyAgreement);
+    const direct = oneStep(st, ids);
+    const hit = direct.get(ck);
+    if (hit) {
+      const sym = rawKey(hit.term) !== rawKey(claim) ? ' (with symmetry of the key/secret statement)' : '';
+      return verdict({ valid: true, rule: hit.rule, ...(sym ? { note: `valid${sym}` } : {}) });
+    }
+    const restated = premises.find((p) => !p.schematic && termKey(p.term) === ck);
+    if (restated) return verdict({ valid: true, rule: step.rule, note: `restates ${restated.label}` });
+
+    // 3. The same after implicit decomposition of the cited premises.
+    decompose(st);
+    const closed = oneStep(st, ids);
+    const hit2 = closed.get(ck) ?? (st.facts.has(ck) && DECOMPOSE.has(st.facts.get(ck)!.deriv.rule) && [...ids].some((r) => DECOMPOSE.has(r)) ? { term: claim, rule: st.facts.get(ck)!.deriv.rule, premises: [] } : undefined);
+    if (hit2) {
+      return verdict({ valid: true, rule: hit2.rule, note: `valid after implicit decomposition of the cited premises (seeing/belief/said decomposition)` });
+    }
+
+    // 4. Invalid: say why.
+    const reason = explainFailure(st, claim, candidates.map((r) => r.id), closed, principals);
+    verdict({ valid: false, rule: step.rule, reason });
+  });
+  return { spec: spec.name, steps, valid: steps.every((s) => s.valid), ruleSet: activeRules(keyAgreement).map((r) => r.id) };
+}
+
+function explainFailure(st: State, claim: Term, tried: RuleId[], produced: Map<string, { term: Term; rule: string }>, principals: Term[]): string {
+  const triedText = `tried ${tried.join(', ')}`;
+  // Which premises would each candidate rule need for this conclusion?
+  const alts = alternatives(st, claim, principals, new Set(tried));
+  if (!alts.length) {
+    const shapes = tried.map((id) => `${id} concludes ${show(RULE_BY_ID.get(id)!.conclusion)}`).join('; ');
+    const would = [...produced.values()].slice(0, 4).map((p) => `${show(p.term)} (${p.rule})`);
+    return (
+      `the cited rule cannot produce this conclusion (${shapes}); ${triedText}` +
+      (would.length ? `; from these premises it would conclude: ${would.join('; ')}` : '')
+    );
+  }
+  const missingPer = alts.map((a) => ({
+    rule: a.rule,
+    missing: a.premises.filter((p) => !st.facts.has(termKey(p))),
+  }));
+  const best = missingPer.sort((a, b) => a.missing.length - b.missing.length)[0]!;
+  const would = [...produced.values()].slice(0, 4).map((p) => `${show(p.term)} (${p.rule})`);
+  if (would.length) {
+    return (
+      `conclusion does not follow: from these premises the rule would conclude ${would.join('; ')}` +
+      (best.missing.length ? `; to conclude ${show(claim)} by ${best.rule} it needs ${best.missing.map((p) => show(p)).join(' and ')}` : '') +
+      `; ${triedText}`
+    );
+  }
+  const shown = best.missing.map((p) => (p === HOLE ? '_' : show(p)));
+  return `missing premise for ${best.rule}: ${shown.join(' and ')} (not among the cited premises); ${triedText}`;
+}
+
+export function principalsOf(spec: Spec): Term[] {
+  const names: string[] = [];
+  const add = (n: string): void => {
+    if (!names.includes(n)) names.push(n);
+  };
+  for (const d of spec.declarations) if (d.sort === 'principal') add(d.name);
+  for (const m of spec.messages) {
+    add(m.from);
+    add(m.to);
+  }
+  return names.map((name) => ({ kind: 'atom', name }));
+}
