@@ -1,0 +1,203 @@
+/**
+ * The network: every message of a run travels through one of these, and the adversary controls
+ * it (Dolev–Yao): it may observe, drop, delay, reorder, modify, replay and inject messages on the
+ * public channel. The registration channel of §3.1 item 1 ("through a secure channel") is modelled
+ * as channel `secure`: the adversary cannot read, modify, replay or inject on it (it can still drop
+ * or delay — a secure channel promises secrecy and integrity, not delivery).
+ *
+ * The network is a value created per run; it records its events in the run's Tracer.
+ * `next()` is the honest scheduler: it delivers pending envelopes in the order they were sent.
+ */
+import { MESSAGE_SCHEMAS, type Channel, type StepId } from './messages.js';
+import type { FieldSize } from './codec.js';
+import type { Tracer } from './trace.js';
+
+/** One message in flight. `id` is the trace seq of the event that put it on the wire. */
+export interface Envelope {
+  readonly id: number;
+  readonly step: StepId;
+  readonly phase: string;
+  /** Routing label chosen by the initiator; untrusted metadata (the adversary may change it). */
+  readonly session: string;
+  readonly from: string;
+  readonly to: string;
+  readonly channel: Channel;
+  readonly bytes: Uint8Array;
+  /** How this envelope came to be: sent by its honest sender, or altered/created by the adversary. */
+  readonly origin: 'honest' | 'modified' | 'replayed' | 'injected';
+}
+
+/** What a party hands to the network. */
+export interface Outgoing {
+  readonly step: StepId;
+  readonly session: string;
+  readonly from: string;
+  readonly to: string;
+  readonly bytes: Uint8Array;
+  readonly fieldSizes: readonly FieldSize[];
+}
+
+export type NetworkErrorCode = 'no-such-envelope' | 'secure-channel' | 'bad-order';
+
+/** Misuse of the adversary interface (e.g. reading the secure channel). */
+export class NetworkError extends Error {
+  constructor(
+    readonly code: NetworkErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface InjectRequest {
+  step: StepId;
+  session: string;
+  from: string;
+  to: string;
+  bytes: Uint8Array;
+}
+
+/** The adversary's interface to the network. Every action is recorded in the trace. */
+export interface AdversaryControl {
+  /** A copy of a pending or past public envelope (secure-channel envelopes cannot be observed). */
+  observe(id: number): Envelope;
+  /** Everything the adversary has seen go past on the public channel, in send order. */
+  observed(): readonly Envelope[];
+  drop(id: number): void;
+  /** Moves a pending envelope to the back of the queue. */
+  delay(id: number): void;
+  /** Puts the given pending envelopes first, in the given order. */
+  reorder(ids: readonly number[]): void;
+  /** Replaces a pending public envelope's bytes; returns the altered envelope (same id). */
+  modify(id: number, bytes: Uint8Array, detail?: string): Envelope;
+  /** Re-sends a copy of a past public envelope (optionally re-addressed); returns the copy. */
+  replay(id: number, override?: Partial<Pick<Envelope, 'to' | 'session'>>): Envelope;
+  /** Puts a new envelope of the adversary's making on the public channel. */
+  inject(req: InjectRequest): Envelope;
+}
+
+export interface Network {
+  readonly tracer: Tracer;
+  /** An honest party sends: the envelope is queued and a `send` event recorded. */
+  send(o: Outgoing): Envelope;
+  /** Pending envelopes in delivery order. */
+  pending(): readonly Envelope[];
+  /** Every envelope ever put on the wire (honest, replayed, injected), by id. */
+  get(id: number): Envelope | undefined;
+  /** Honest scheduler: removes and returns the first pending envelope, recording `deliver`. */
+  next(): Envelope | undefined;
+  /** Removes and returns a specific pending envelope, recording `deliver` (out-of-order delivery). */
+  take(id: number): Envelope;
+  readonly adversary: AdversaryControl;
+}
+
+function phaseOf(step: StepId): string {
+  return MESSAGE_SCHEMAS[step].phase;
+}
+
+export function createNetwork(tracer: Tracer): Network {
+  let queue: Envelope[] = [];
+  const all = new Map<number, Envelope>();
+  const publicLog: Envelope[] = [];
+
+  const pendingIndex = (id: number): number => {
+    const i = queue.findIndex((e) => e.id === id);
+    if (i < 0) throw new NetworkError('no-such-envelope', `no pending envelope #${id}`);
+    return i;
+  };
+  const requirePublic = (e: Envelope, action: string): void => {
+    if (e.channel === 'secure') throw new NetworkError('secure-channel', `cannot ${action} envelope #${e.id}: it travels on the secure registration channel`);
+  };
+  const enqueue = (e: Envelope): Envelope => {
+    queue.push(e);
+    all.set(e.id, e);
+    if (e.channel === 'public') publicLog.push(e);
+    return e;
+  };
+
+  const adversary: AdversaryControl = {
+    observe(id) {
+      const e = all.get(id);
+      if (!e) throw new NetworkError('no-such-envelope', `no envelope #${id}`);
+      requirePublic(e, 'observe');
+      tracer.emit({ kind: 'adversary', action: 'observe', ref: id, step: e.step, from: e.from, to: e.to, detail: `${e.bytes.length} bytes` });
+      return { ...e, bytes: e.bytes.slice() };
+    },
+    observed() {
+      return publicLog.map((e) => ({ ...e, bytes: e.bytes.slice() }));
+    },
+    drop(id) {
+      const i = pendingIndex(id);
+      const e = queue[i]!;
+      queue.splice(i, 1);
+      tracer.emit({ kind: 'adversary', action: 'drop', ref: id, step: e.step, from: e.from, to: e.to, detail: 'dropped' });
+    },
+    delay(id) {
+      const i = pendingIndex(id);
+      const e = queue[i]!;
+      queue.splice(i, 1);
+      queue.push(e);
+      tracer.emit({ kind: 'adversary', action: 'delay', ref: id, step: e.step, from: e.from, to: e.to, detail: 'moved to the back of the queue' });
+    },
+    reorder(ids) {
+      if (new Set(ids).size !== ids.length) throw new NetworkError('bad-order', 'reorder: duplicate ids');
+      const picked = ids.map((id) => queue[pendingIndex(id)]!);
+      queue = [...picked, ...queue.filter((e) => !ids.includes(e.id))];
+      tracer.emit({ kind: 'adversary', action: 'reorder', detail: `new head order: ${ids.map((i) => `#${i}`).join(', ')}` });
+    },
+    modify(id, bytes, detail) {
+      const i = pendingIndex(id);
+      const old = queue[i]!;
+      requirePublic(old, 'modify');
+      const e: Envelope = { ...old, bytes: bytes.slice(), origin: 'modified' };
+      queue[i] = e;
+      all.set(id, e);
+      tracer.emit({
+        kind: 'adversary', action: 'modify', ref: id, step: old.step, from: old.from, to: old.to,
+        detail: detail ?? `${old.bytes.length} → ${bytes.length} bytes`,
+      });
+      return e;
+    },
+    replay(id, override = {}) {
+      const old = all.get(id);
+      if (!old) throw new NetworkError('no-such-envelope', `no envelope #${id}`);
+      requirePublic(old, 'replay');
+      const to = override.to ?? old.to;
+      const session = override.session ?? old.session;
+      const seq = tracer.emit({ kind: 'adversary', action: 'replay', ref: id, step: old.step, from: old.from, to, detail: `copy of #${id} as session ${session}` });
+      return enqueue({ ...old, id: seq, to, session, bytes: old.bytes.slice(), origin: 'replayed' });
+    },
+    inject(req) {
+      const seq = tracer.emit({ kind: 'adversary', action: 'inject', step: req.step, from: req.from, to: req.to, detail: `${req.bytes.length} bytes, session ${req.session}` });
+      return enqueue({ id: seq, step: req.step, phase: phaseOf(req.step), session: req.session, from: req.from, to: req.to, channel: 'public', bytes: req.bytes.slice(), origin: 'injected' });
+    },
+  };
+
+  return {
+    tracer,
+    send(o) {
+      const schema = MESSAGE_SCHEMAS[o.step];
+      const seq = tracer.emit({
+        kind: 'send', phase: schema.phase, step: o.step, session: o.session, from: o.from, to: o.to,
+        msgType: schema.name, size: o.bytes.length, fields: o.fieldSizes.map((f) => ({ name: f.name, size: f.size })),
+      });
+      return enqueue({ id: seq, step: o.step, phase: schema.phase, session: o.session, from: o.from, to: o.to, channel: schema.channel, bytes: o.bytes.slice(), origin: 'honest' });
+    },
+    pending: () => queue.slice(),
+    get: (id) => all.get(id),
+    next() {
+      const e = queue.shift();
+      if (e) tracer.emit({ kind: 'deliver', ref: e.id, to: e.to });
+      return e;
+    },
+    take(id) {
+      const i = pendingIndex(id);
+      const e = queue[i]!;
+      queue.splice(i, 1);
+      tracer.emit({ kind: 'deliver', ref: e.id, to: e.to });
+      return e;
+    },
+    adversary,
+  };
+}
