@@ -88,7 +88,7 @@ describe.each(SUITE_NAMES)('suite %s', (name) => {
     );
   });
 
-  test('mulAddPublic(X, a, Y, b) = a·X + b·Y (eq. (5) shape: R + h·PK) and precomputed bases agree', () => {
+  test('mulAddPublic(X, a, Y, b) = a·X + b·Y (eq. (5) shape: R + h·PK)', () => {
     fc.assert(
       fc.property(arbSeed, (seed) => {
         const rng = seededRng(seed);
@@ -97,9 +97,20 @@ describe.each(SUITE_NAMES)('suite %s', (name) => {
         const Y = s.mulG(y);
         const expected = s.add(s.mul(X, a), s.mul(Y, b));
         expect(s.equals(s.mulAddPublic(X, a, Y, b), expected)).toBe(true);
-        const Xp = s.precompute(X);
-        expect(Xp.bytes).toEqual(X.bytes);
-        expect(s.equals(s.mul(Xp, a), s.mul(X, a))).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  test('mul on a precomputed base (window-8 table) gives the same points', () => {
+    const rng = seededRng(`precompute-${name}`);
+    const X = s.mulG(s.randomScalar(rng));
+    const Xp = s.precompute(X); // building the table costs ~tens of T: done once
+    expect(Xp.bytes).toEqual(X.bytes);
+    expect(s.equals(Xp, X)).toBe(true);
+    fc.assert(
+      fc.property(arbSeed, (seed) => {
+        const a = s.randomScalar(seededRng(seed));
         expect(s.mul(Xp, a).bytes).toEqual(s.mul(X, a).bytes);
       }),
       RUNS,
@@ -252,7 +263,6 @@ describe.each(SUITE_NAMES)('suite %s', (name) => {
         const sig = s.sign(sk, msg, rng);
         expect(sig.length).toBe(s.sizes.signature);
         expect(s.verify(PK, msg, sig)).toBe(true);
-        expect(s.verify(s.precompute(PK), msg, sig)).toBe(true);
         expect(s.verify(s.mulG(other), msg, sig)).toBe(false);
         expect(s.verify(PK, Uint8Array.of(...msg, 0), sig)).toBe(false);
         expect(s.verify(PK, msg, flip(sig, 5))).toBe(false);
