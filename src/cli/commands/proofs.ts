@@ -1,0 +1,79 @@
+/**
+ * `bantam proofs [--write | --check] [--json]`: regenerate the committed proof transcripts
+ * (proofs/*.md, *.tex, proofs/classic/*, docs/errata-table.md) from the specs and the engine.
+ *
+ *   (no flag)  report which files are up to date, changed or missing; write nothing
+ *   --write    write every file that differs
+ *   --check    exit 1 if any committed file differs from a fresh generation (CI gate), or if a
+ *              promised verdict fails (corrected spec: all goals derived; classic: `# expect:`)
+ *
+ * Exit codes: 0 ok; 1 stale files or a failed verdict (--check), or a failed verdict (other
+ * modes); 2 bad input (a spec error, a bad flag).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ASSURANCE } from '../../ban/index.js';
+import { UserError } from '../../spec/diagnostics.js';
+import { generateProofs } from '../../report/proofs.js';
+import { parseArgs, type CliIo, type Command } from '../args.js';
+
+type Status = 'same' | 'changed' | 'missing' | 'written';
+
+/** The repository root: three levels above this file (src/cli/commands). */
+function defaultRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+export const command: Command = {
+  name: 'proofs',
+  summary: 'regenerate or check the proof transcripts (proofs/, docs/errata-table.md)',
+  usage: 'bantam proofs [--write | --check] [--root DIR] [--json]',
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const args = parseArgs(argv, { booleans: ['write', 'check', 'json'], values: ['root'] });
+    if (args.positional.length) throw new UserError(`bantam proofs takes no positional arguments (got '${args.positional[0]}')`);
+    const write = args.booleans.has('write');
+    const check = args.booleans.has('check');
+    if (write && check) throw new UserError('choose one of --write and --check');
+    const root = resolve(args.values.get('root') ?? defaultRoot());
+    if (!existsSync(join(root, 'spec', 'emr-printed.ban'))) {
+      throw new UserError(`--root ${root} does not look like the bantam repository (no spec/emr-printed.ban)`);
+    }
+
+    const { artifacts, summaries } = generateProofs(root);
+    const files: { path: string; status: Status }[] = [];
+    for (const a of artifacts) {
+      const abs = join(root, a.path);
+      const old = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
+      let status: Status = old === undefined ? 'missing' : old === a.content ? 'same' : 'changed';
+      if (write && status !== 'same') {
+        mkdirSync(dirname(abs), { recursive: true });
+        writeFileSync(abs, a.content);
+        status = 'written';
+      }
+      files.push({ path: a.path, status });
+    }
+    const stale = files.filter((f) => f.status === 'changed' || f.status === 'missing');
+    const failed = summaries.filter((s) => !s.ok);
+    const code = failed.length || (check && stale.length) ? 1 : 0;
+
+    if (args.booleans.has('json')) {
+      io.out(JSON.stringify({ assurance: ASSURANCE, mode: write ? 'write' : check ? 'check' : 'status', ok: code === 0, files, specs: summaries }, null, 2));
+      return code;
+    }
+    const lines = [`${ASSURANCE}`, ''];
+    for (const s of summaries) {
+      const exp = s.expectations.length ? `, expectations ${s.expectations.filter((c) => c.ok).length}/${s.expectations.length} met` : '';
+      const pc = s.proofCheck ? `, hand proof ${s.proofCheck.valid}/${s.proofCheck.total} statements valid` : '';
+      lines.push(`${s.ok ? 'ok  ' : 'FAIL'}  ${s.file}: ${s.derived}/${s.goals} goals derived${exp}${pc}${s.problem ? ` — ${s.problem}` : ''}`);
+    }
+    lines.push('');
+    for (const f of files) if (f.status !== 'same') lines.push(`${f.status.padEnd(8)} ${f.path}`);
+    const same = files.filter((f) => f.status === 'same').length;
+    lines.push(`${same} of ${files.length} files up to date${write ? `, ${files.length - same} written` : ''}`);
+    if (check && stale.length) lines.push(`stale: run 'bantam proofs --write' and commit the result`);
+    else if (!write && !check && stale.length) lines.push(`(nothing written; use --write to update, --check to gate)`);
+    io.out(lines.join('\n'));
+    return code;
+  },
+};
