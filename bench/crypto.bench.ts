@@ -33,6 +33,7 @@ export default async function cryptoBench(h: Harness): Promise<BenchReport> {
       m('T = mul (variable base, constant-time)', (i) => s.mul(pts[at(i)]!, ks[at(i * 7)]!)),
       m('mulG (fixed base P, constant-time)', (i) => s.mulG(ks[at(i)]!)),
       m('mul on precomputed base (PK, window 8)', (i) => s.mul(PK, ks[at(i)]!)),
+      m('precompute (build the window-8 table once)', (i) => s.precompute(pts[at(i)]!)),
       m('mulAddPublic a·X + b·Y (variable-time)', (i) => s.mulAddPublic(pts[at(i)]!, ks[at(i + 1)]!, pts[at(i + 3)]!, ks[at(i + 5)]!)),
       m('decodePoint (strict)', (i) => s.decodePoint(encoded[at(i)]!, 'X')),
       m('H1 (hash_to_field)', (i) => s.H1(ids[at(i)]!, pts[at(i)]!)),
