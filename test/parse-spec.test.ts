@@ -82,6 +82,19 @@ proof
     expect(m2!.notes).toEqual({ source: 'test' });
   });
 
+  test('builders: a nested ciphertext inherits the nearest written `from`, else the sender', () => {
+    const s = parseSpec('b.ban', `${HEAD}messages\n  M3: P -> HA : {T_PAT, {N2}_K_PS, <ID_PAT>_CHK_AP}_SEK_AP from S, <T_HPA>_CHK_AP\n`);
+    const [S, P] = [atom('S'), atom('P')];
+    expect(termKey(s.messages[0]!.body)).toBe(
+      termKey(
+        tuple(
+          enc(tuple(atom('T_PAT'), enc(atom('N2'), atom('K_PS'), S), comb(atom('ID_PAT'), atom('CHK_AP'), S)), atom('SEK_AP'), S),
+          comb(atom('T_HPA'), atom('CHK_AP'), P),
+        ),
+      ),
+    );
+  });
+
   test('assumptions carry their schematic variables; notes become ItemNotes', () => {
     expect(spec.assumptions.map((a) => a.label)).toEqual(['A1', 'A6', 'J1']);
     expect(spec.assumptions[2]!.vars).toEqual(['K']);

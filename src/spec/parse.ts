@@ -249,7 +249,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
         gather(r.file, r.text, [...stack, r.file]);
         continue;
       }
-      if (section.name !== 'principals' && section.name !== 'atoms' && section.name !== 'flow') {
+      if (section.name !== 'principals' && section.name !== 'atoms') {
         const prev = seen.get(section.name);
         if (prev !== undefined) {
           errors.push(
