@@ -95,7 +95,6 @@ export function checkArgs(contract: ContractName, args: unknown): RuleViolation 
     const n = Buffer.byteLength(v, 'utf8');
     if (f.type === 'id') {
       if (n === 0 || n > MAX_ID_BYTES) return { code: 'bad-argument', message: `${f.name} must be 1..${MAX_ID_BYTES} bytes` };
-      // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/.test(v)) return { code: 'bad-argument', message: `${f.name} contains a control character` };
     } else if (n > MAX_TEXT_BYTES) {
       return { code: 'bad-argument', message: `${f.name} is longer than ${MAX_TEXT_BYTES} bytes` };
