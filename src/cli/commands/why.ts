@@ -1,0 +1,39 @@
+/**
+ * `bantam why SPEC GOAL [--json]` — why a goal is (not) derived. GOAL is a goal label of the spec
+ * or a formula (parsed with the spec's declarations). Derived: its proof. Not derived: the
+ * missing premises from a backward search and verified suggestions of extra assumptions.
+ *
+ * Exit codes: 0 the goal is derived; 1 it is not; 2 bad input.
+ */
+import { UserError } from '../../spec/diagnostics.js';
+import { loadSpec } from '../../spec/load.js';
+import { parseFormula } from '../../spec/parse-term.js';
+import { analyse, analysisToJsonValue, toText } from '../../ban/index.js';
+import { parseArgs, type CliIo, type Command } from '../args.js';
+
+const USAGE = [
+  "bantam why SPEC GOAL [--key-agreement|--no-key-agreement] [--json]",
+  '',
+  "  GOAL  a goal label of the spec (G3) or a formula in quotes ('HA |= P |~ T_PAT')",
+  '  exit: 0 the goal is derived, 1 it is not, 2 bad input',
+].join('\n');
+
+export const command: Command = {
+  name: 'why',
+  summary: 'Why a BAN goal is or is not derived: proof, or missing premises and verified suggestions',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const args = parseArgs(argv, { booleans: ['json', 'key-agreement', 'no-key-agreement'] });
+    if (args.positional.length !== 2) throw new UserError(`expected SPEC and GOAL\nusage: ${USAGE.split('\n')[0]}`);
+    const spec = loadSpec(args.positional[0]!);
+    const raw = args.positional[1]!;
+    const byLabel = spec.goals.find((g) => g.label === raw);
+    const goal = byLabel ?? { label: 'GOAL', formula: parseFormula(raw, { declarations: spec.declarations, allowVars: false, file: '<GOAL>' }), notes: {}, pos: { file: '<GOAL>', line: 1, col: 1 } };
+    const keyAgreement = args.booleans.has('key-agreement') ? true : args.booleans.has('no-key-agreement') ? false : spec.options.keyAgreement;
+    const a = analyse({ ...spec, goals: [goal] }, { keyAgreement });
+    const g = a.goals[0]!;
+    if (args.booleans.has('json')) io.out(JSON.stringify(analysisToJsonValue(a), null, 2));
+    else io.out(toText(a));
+    return g.derived ? 0 : 1;
+  },
+};
