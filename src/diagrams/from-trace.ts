@@ -194,8 +194,8 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
         break;
       case 'check': {
         const eq = e.eq === undefined ? '' : `  (${e.eq})`;
-        if (e.ok) lines.push(`  Note over ${id(e.party)}: ${text(`✓ ${e.name}${eq}`)}`);
-        else inRect(COLORS.failure, [`Note over ${id(e.party)}: ${text(`✗ ${e.name}${eq}${e.reason ? `: ${e.reason}` : ''}`)}`]);
+        if (e.ok) lines.push(`  Note over ${id(e.party)}: ${text(`✓ check ${e.name}${eq}`)}`);
+        else inRect(COLORS.failure, [`Note over ${id(e.party)}: ${text(`✗ check ${e.name}${eq}${e.reason ? `: ${e.reason}` : ''}`)}`]);
         break;
       }
       case 'contract': {
