@@ -213,7 +213,7 @@ const onInitial1: Handler<'initial.1', null> = (env, f, _s, envl) => {
   };
   return {
     sessions: [s], accepted: [],
-    out: [{ message: { step: 'initial.2', fields: { ID_HPA: p.id, R_HPA: c.R, T_HPA, CHK_PA } }, to: f.ID_PAT, session: envl.session }],
+    out: [{ message: { step: 'initial.2', fields: { ID_HPA: p.id, R_HPA: c.R, T_HPA, CHK_PA } }, to: envl.from, session: envl.session }],
   };
 };
 
@@ -262,7 +262,7 @@ function writeRecord(
 }
 
 /** §3.6 Step 4 at hospital A: check (28), ptchk, (29), diagnosis, (30)–(31), mrins + ptins(link). */
-const onInitial3: Handler<'initial.3', HospitalInitial> = (env, f, s) => {
+const onInitial3: Handler<'initial.3', HospitalInitial> = (env, f, s, envl) => {
   const p = env.party;
   const c = creds(p);
   const C = env.C;
@@ -282,7 +282,7 @@ const onInitial3: Handler<'initial.3', HospitalInitial> = (env, f, s) => {
   callContract(env, 'ptins', (l) => ptlink(l, env.ledgerSuite, p.rng, signer, { patientId: s.peer, diagnosisId: emr.diagnosisId }), `map ${emr.diagnosisId} to ${s.peer} (ptlink)`);
   return {
     store, sessions: [{ ...s, awaiting: null, status: 'accepted' }], accepted: [{ party: p.id, phase: 'initial', session: s.label, peer: s.peer }],
-    out: [{ message: { step: 'initial.4', fields: { ID_HPA: p.id, c_HPA, Sig_HPA } }, to: s.peer, session: s.label }],
+    out: [{ message: { step: 'initial.4', fields: { ID_HPA: p.id, c_HPA, Sig_HPA } }, to: envl.from, session: s.label }],
   };
 };
 
@@ -335,7 +335,7 @@ const onInter1: Handler<'inter.1', null> = (env, f, _s, envl) => {
   };
   return {
     sessions: [s], accepted: [],
-    out: [{ message: { step: 'inter.2', fields: { ID_HPB: p.id, R_HPB: c.R, T_HPB, CHK_PB } }, to: f.ID_PAT, session: envl.session }],
+    out: [{ message: { step: 'inter.2', fields: { ID_HPB: p.id, R_HPB: c.R, T_HPB, CHK_PB } }, to: envl.from, session: envl.session }],
   };
 };
 
@@ -408,7 +408,7 @@ const onInter5: Handler<'inter.5', null> = (env, f, _s, envl) => {
   };
   return {
     sessions: [s], accepted: [],
-    out: [{ message: { step: 'inter.6', fields: { ID_HPA: p.id, R_HPA: c.R, T_HPA2, CHK_BA } }, to: f.ID_HPB, session: envl.session }],
+    out: [{ message: { step: 'inter.6', fields: { ID_HPA: p.id, R_HPA: c.R, T_HPA2, CHK_BA } }, to: envl.from, session: envl.session }],
   };
 };
 
@@ -433,7 +433,7 @@ const onInter6: Handler<'inter.6', HospitalBRecord> = (env, f, s) => {
 };
 
 /** §3.7 Step 8 at hospital A: check (64), (65), looks the record up, (66)–(67). */
-const onInter7: Handler<'inter.7', HospitalARecord> = (env, f, s) => {
+const onInter7: Handler<'inter.7', HospitalARecord> = (env, f, s, envl) => {
   const p = env.party;
   const c = creds(p);
   const C = env.C;
@@ -449,7 +449,7 @@ const onInter7: Handler<'inter.7', HospitalARecord> = (env, f, s) => {
   const Sig_HPA2 = E.eq67_Sig_HPA2(C, c.SK, sigInputEmr(held!.emr));
   return {
     sessions: [{ ...s, awaiting: null, status: 'accepted' }], accepted: [{ party: p.id, phase: 'inter', session: s.label, peer: s.peer }],
-    out: [{ message: { step: 'inter.8', fields: { ID_HPA: p.id, c_HPA2, Sig_HPA2 } }, to: s.peer, session: s.label }],
+    out: [{ message: { step: 'inter.8', fields: { ID_HPA: p.id, c_HPA2, Sig_HPA2 } }, to: envl.from, session: s.label }],
   };
 };
 
