@@ -20,7 +20,7 @@ import {
   type Term,
 } from '../src/ban/terms.js';
 import { UserError } from '../src/spec/diagnostics.js';
-import { parseFormula } from '../src/spec/parse-term.js';
+import { parseFormula, parseFormulaWithWarnings } from '../src/spec/parse-term.js';
 import type { Declaration } from '../src/spec/ast.js';
 
 const [P, Q, HA, HB, X, Y, K, N] = ['P', 'Q', 'HA', 'HB', 'X', 'Y', 'K', 'N'].map(atom) as [Term, Term, Term, Term, Term, Term, Term, Term];
@@ -161,6 +161,15 @@ describe('parseFormula errors', () => {
     expect(e.diagnostics[0]).toMatchObject({ code: 'name.undeclared', pos: { col: 8 } });
     const e2 = caught(() => parseFormula('P |= #(?M)', { declarations: decls, allowVars: false }));
     expect(e2.diagnostics[0]).toMatchObject({ code: 'name.variable', pos: { col: 8 } });
+  });
+  test('with declarations, sort warnings are returned', () => {
+    const decls: Declaration[] = [
+      { name: 'P', sort: 'principal', pos: { file: 'x', line: 1, col: 1 } },
+      { name: 'ID', sort: 'id', pos: { file: 'x', line: 1, col: 1 } },
+    ];
+    const r = parseFormulaWithWarnings('P |= ID', { declarations: decls });
+    expect(r.warnings.map((w) => [w.code, w.pos.col])).toEqual([['type.bare-term-belief', 3]]);
+    expect(parseFormulaWithWarnings('P |= ID').warnings).toEqual([]);
   });
   test('deep nesting is refused with an error, not a stack overflow', () => {
     const e = caught(() => parseFormula('('.repeat(5000) + 'X' + ')'.repeat(5000)));

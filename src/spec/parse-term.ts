@@ -427,6 +427,14 @@ export function parseFormula(
   text: string,
   ctx?: { declarations?: readonly Declaration[]; allowVars?: boolean; file?: string },
 ): Term {
+  return parseFormulaWithWarnings(text, ctx).term;
+}
+
+/** parseFormula, also returning the type.* warnings (only made when declarations are given). */
+export function parseFormulaWithWarnings(
+  text: string,
+  ctx?: { declarations?: readonly Declaration[]; allowVars?: boolean; file?: string },
+): { term: Term; warnings: Diagnostic[] } {
   const file = ctx?.file ?? '<formula>';
   const tctx: TermCtx = {
     file,
@@ -448,5 +456,5 @@ export function parseFormula(
     throw e;
   }
   if (tctx.errors.length > 0) throw new UserError(`bad formula: ${tctx.errors[0]!.message}`, tctx.errors, 2, sources);
-  return term;
+  return { term, warnings: tctx.warnings };
 }
