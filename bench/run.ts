@@ -13,14 +13,19 @@ import { createHarness, DEFAULT_OPTIONS, QUICK_OPTIONS, type BenchReport, type H
 const here = dirname(fileURLToPath(import.meta.url));
 
 export function formatReport(r: BenchReport): string {
-  const lines = [`## ${r.name}   (ratio = median time / ${r.unit})`];
+  const lines = [
+    `## ${r.name}   (× unit = fastest sample / fastest sample of ${r.unit}; (median) = median of alternating-pair ratios)`,
+  ];
   for (const [g, ns] of Object.entries(r.units)) lines.push(`   unit for ${g}: ${(ns / 1000).toFixed(1)} µs on this machine, this run`);
   const w = Math.max(...r.rows.map((x) => x.op.length), 2);
   const gw = Math.max(...r.rows.map((x) => x.group.length), 5);
-  lines.push(`${'group'.padEnd(gw)}  ${'op'.padEnd(w)}  ${'× unit'.padStart(8)}  ${'median µs'.padStart(10)}`);
+  lines.push(
+    `${'group'.padEnd(gw)}  ${'op'.padEnd(w)}  ${'× unit'.padStart(8)}  ${'(median)'.padStart(9)}  ${'median µs'.padStart(10)}`,
+  );
   for (const x of r.rows) {
+    const med = x.medianRatio === undefined ? '' : x.medianRatio.toFixed(3);
     lines.push(
-      `${x.group.padEnd(gw)}  ${x.op.padEnd(w)}  ${x.ratio.toFixed(3).padStart(8)}  ${(x.medianNs / 1000).toFixed(2).padStart(10)}${x.note ? '  ' + x.note : ''}`,
+      `${x.group.padEnd(gw)}  ${x.op.padEnd(w)}  ${x.ratio.toFixed(3).padStart(8)}  ${med.padStart(9)}  ${(x.medianNs / 1000).toFixed(2).padStart(10)}${x.note ? '  ' + x.note : ''}`,
     );
   }
   return lines.join('\n');
@@ -57,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(
     `Assurance: timings on one machine in one run (node ${process.version}, ${cpus().length} cpus, ` +
-      `${quick ? 'quick' : 'default'} settings: warm-up ${options.warmupMs} ms, ≥${options.minSamples} samples over ≥${options.minTimeMs} ms, median). Compare ratios, not µs.`,
+      `${quick ? 'quick' : 'default'} settings: warm-up ${options.warmupMs} ms, ≥${options.minSamples} samples over ≥${options.minTimeMs} ms, op and unit sampled alternately). Compare ratios, not µs.`,
   );
   if (json) {
     const out = join(here, 'results.json');
