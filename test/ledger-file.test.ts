@@ -14,7 +14,10 @@ import {
   saveLedger,
   sealLedger,
   serializeLedger,
+  txHash,
+  txSigningBytes,
   verifyLedger,
+  type Tx,
 } from '../src/ledger/index.js';
 import { demoLedger, makeWorld } from '../src/ledger/fixture.js';
 
@@ -95,6 +98,14 @@ describe('save → load round trip', () => {
   });
 });
 
+/** The last tx carries another tx's signature, with its hash recomputed: only the signature is wrong. */
+function badSigLedger() {
+  const last = L.txs[6]!;
+  const signature = L.txs[5]!.signature;
+  const patched = { ...last, signature, hash: txHash(cs, txSigningBytes(L.suite, last), signature) } as Tx;
+  return { ...L, txs: [...L.txs.slice(0, 6), patched] };
+}
+
 describe('damaged files are a UserError naming the line, never a partial load', () => {
   const structural: [string, () => string | Uint8Array, RegExp][] = [
     ['empty file', () => '', /empty file/],
@@ -141,7 +152,8 @@ describe('damaged files are a UserError naming the line, never a partial load', 
 
   const tampered: [string, () => string, RegExp][] = [
     ['broken chain (prev edited)', () => editJson(4, (o) => (o.prev = '00'.repeat(32))), /:4: ledger fails verification at tx 2: prev does not match the hash of tx 1/],
-    ['bad signature', () => editJson(6, (o) => (o.sig = lines()[6]!.match(/"sig":"([0-9a-f]+)"/)![1])), /:6: ledger fails verification at tx 4: stored hash/],
+    ['signature swapped (hash then mismatches)', () => editJson(6, (o) => (o.sig = lines()[6]!.match(/"sig":"([0-9a-f]+)"/)![1])), /:6: ledger fails verification at tx 4: stored hash/],
+    ['bad signature with a consistent hash', () => serializeLedger(badSigLedger()), /:8: ledger fails verification at tx 6: signature does not verify under PK of 'HPB'/],
     ['edited detail', () => editJson(3, (o) => (o.args.detail = 'evil')), /:3: ledger fails verification at tx 1: stored hash does not match/],
     ['R that is not a point', () => editJson(2, (o) => (o.args.R = '05' + o.args.R.slice(2))), /:2: ledger fails verification at tx 0/],
     ['centerKey that is not a point', () => editJson(1, (o) => (o.centerKey = '05' + o.centerKey.slice(2))), /:1: ledger fails verification at header: center key is not a valid/],
