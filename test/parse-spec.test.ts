@@ -199,6 +199,25 @@ describe('errors: position, caret, expected', () => {
     expect(shown).toContain(`t.ban:${line}:${col}: error:`);
   });
 
+  test('a misspelt section keyword, and misspelt names, rules and labels, get a suggestion', () => {
+    const { diags } = errorsOf(
+      `${HEAD}goals\n  G1: P |= #(T_PTA)\ngaols\n  G2: P |= #(T_PAT)\nproof\n  S1: P |= #(T_PAT) by nonce verificaton from G3\n  S2: P |= #(T_PAT) by seeing from S1, AA1\nassumptions\n  AA2: P |= #(T_PAT)\nmessages\n  M1: P -> Q : T_PAT\n`,
+    );
+    expect(diags.map((d) => [d.code, d.pos.line, d.message])).toEqual([
+      ['name.undeclared', 17, "undeclared name 'T_PTA' (did you mean 'T_PAT'?)"],
+      ['parse.section', 18, "unknown section 'gaols' (did you mean 'goals'?)"],
+      ['proof.rule', 21, "unknown rule 'nonce verificaton' (did you mean 'nonce verification'?)"],
+      ['proof.premise-unknown', 21, "premise 'G3' is not a label of this spec (did you mean 'G1'?)"],
+      ['proof.premise-unknown', 22, "premise 'AA1' is not a label of this spec (did you mean 'AA2'?)"],
+      ['name.principal', 26, "undeclared principal 'Q' (did you mean 'P'?)"],
+    ]);
+  });
+
+  test('a continuation line in column 1 is not mistaken for a section keyword', () => {
+    const s = parseSpec('c.ban', `${HEAD}proof\n  S1: P |= #(T_PAT)\nby freshness\nfrom S0\n`.replace('from S0', ''));
+    expect(s.proof[0]!.rule).toBe('freshness');
+  });
+
   test('text before the first section, or an unknown section keyword there, is an error', () => {
     expect(errorsOf('  hello\nprincipals A').diags[0]).toMatchObject({ code: 'parse.section', pos: { line: 1, col: 3 } });
     expect(errorsOf('gaols\nprincipals A').diags[0]).toMatchObject({ code: 'parse.section', pos: { line: 1, col: 1 } });

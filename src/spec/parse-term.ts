@@ -38,6 +38,7 @@ import {
 import type { AtomSort, Declaration } from './ast.js';
 import { diag, UserError, type Diagnostic } from './diagnostics.js';
 import { describe, LexError, lexLine, RESERVED, type TokKind, type Token } from './lexer.js';
+import { didYouMean } from './suggest.js';
 
 /** A syntax error inside one item: parsing of that item stops here. */
 export class ParseFail extends Error {
@@ -329,7 +330,7 @@ function parsePrimary(s: State): Term {
         if (s.ctx.sorts) {
           const so = s.ctx.sorts.get(t.value);
           if (so === undefined)
-            softError(s, t, 'name.undeclared', `undeclared function '${t.value}'`, "a name declared under 'atoms' as function");
+            softError(s, t, 'name.undeclared', `undeclared function '${t.value}'${didYouMean(t.value, [...s.ctx.sorts].filter(([, so]) => so === 'function').map(([n]) => n))}`, "a name declared under 'atoms' as function");
           else if (so !== 'function')
             softError(s, t, 'name.sort', `'${t.value}' is declared as ${so}, not as a function`, 'a function name');
         }
@@ -338,7 +339,7 @@ function parsePrimary(s: State): Term {
       if (s.ctx.sorts) {
         const so = s.ctx.sorts.get(t.value);
         if (so === undefined)
-          softError(s, t, 'name.undeclared', `undeclared name '${t.value}'`, "a name declared under 'principals' or 'atoms'");
+          softError(s, t, 'name.undeclared', `undeclared name '${t.value}'${didYouMean(t.value, s.ctx.sorts.keys())}`, "a name declared under 'principals' or 'atoms'");
         else if (so === 'function')
           softError(s, t, 'name.sort', `'${t.value}' is a function; apply it, as in ${t.value}(X)`, `${t.value}(...)`);
       }

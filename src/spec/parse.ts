@@ -24,8 +24,9 @@ import type { Flow } from './flow-ast.js';
 import { parseFlowSection } from './flow.js';
 import { LexError, lexLine, RESERVED, type Token } from './lexer.js';
 import { failAt, ParseFail, parseTermTokens, type TermCtx } from './parse-term.js';
-import { isKnownRuleName, PAPER_RULE_NAMES, ENGINE_RULE_IDS } from './rule-names.js';
-import { splitSections, type Section } from './sections.js';
+import { isKnownRuleName, normaliseRuleName, PAPER_RULE_NAMES, ENGINE_RULE_IDS } from './rule-names.js';
+import { SECTION_NAMES, splitSections, type Section } from './sections.js';
+import { closest, didYouMean } from './suggest.js';
 
 export interface ParseOptions {
   /**
@@ -115,6 +116,21 @@ function addNote(notes: ItemNotes, comment: string): void {
   notes[key] = notes[key] === undefined ? m[2]! : `${notes[key]} ${m[2]!}`;
 }
 
+/**
+ * A column-1 line that is not an item and whose first word is close to a section keyword is
+ * almost surely a misspelt header (`gaols`): report it as such rather than as a stray line.
+ */
+function misspeltSection(fs: FileSection, line: number, text: string, errors: Diagnostic[]): boolean {
+  const m = /^([A-Za-z]+)(\s|$)/.exec(text);
+  if (!m || RESERVED.has(m[1]!)) return false;
+  const near = closest(m[1]!, SECTION_NAMES, m[1]!.length <= 5 ? 1 : 2);
+  if (near === undefined) return false;
+  errors.push(
+    diag('error', 'parse.section', `unknown section '${m[1]}' (did you mean '${near}'?)`, { file: fs.file, line, col: 1 }, { length: m[1]!.length, expected: `a section keyword: ${SECTION_NAMES.join(', ')}` }),
+  );
+  return true;
+}
+
 /** Groups a section's lines into labelled items; lines without a label continue the last item. */
 function collectItems(fs: FileSection, errors: Diagnostic[]): Item[] {
   const items: Item[] = [];
@@ -143,6 +159,8 @@ function collectItems(fs: FileSection, errors: Diagnostic[]): Item[] {
       };
       items.push(cur);
       start = m[0].length;
+    } else if (misspeltSection(fs, ln.line, ln.text, errors)) {
+      continue;
     } else if (ln.text.trim() !== '' && !cur) {
       if (!orphanReported) {
         const col = ln.text.length - ln.text.trimStart().length + 1;
@@ -367,8 +385,9 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
         } else if (sort && (pending || first.kind === 'comma')) {
           nameList(toks, sort, f, first.kind === 'comma' ? 1 : 0);
         } else {
+          if (l.col === 1 && first.col === 1 && misspeltSection(fs, l.line, l.text, errors)) continue;
           errors.push(
-            diag('error', 'parse.expected', `expected a sort, found ${first.kind === 'name' ? `'${first.value}'` : `'${first.value}'`}`, { file: f, line: first.line, col: first.col }, { expected: ATOM_SORTS.join(', '), length: first.len }),
+            diag('error', 'parse.expected', `expected a sort, found '${first.value}'${first.kind === 'name' ? didYouMean(first.value, ATOM_SORTS) : ''}`, { file: f, line: first.line, col: first.col }, { expected: ATOM_SORTS.join(', '), length: first.len }),
           );
           continue;
         }
@@ -483,7 +502,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
       const so = sorts.get(t.value);
       if (so !== 'principal')
         errors.push(
-          diag('error', 'name.principal', so === undefined ? `undeclared principal '${t.value}'` : `'${t.value}' is declared as ${so}, not as a principal`, { file: it.file, line: t.line, col: t.col }, { length: t.len, expected: "a name declared under 'principals'" }),
+          diag('error', 'name.principal', so === undefined ? `undeclared principal '${t.value}'${didYouMean(t.value, declarations.filter((d) => d.sort === 'principal').map((d) => d.name))}` : `'${t.value}' is declared as ${so}, not as a principal`, { file: it.file, line: t.line, col: t.col }, { length: t.len, expected: "a name declared under 'principals'" }),
         );
       return t.value;
     };
@@ -515,7 +534,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     }
     if (!(opts.isRuleName ?? isKnownRuleName)(ruleText)) {
       errors.push(
-        diag('error', 'proof.rule', `unknown rule '${ruleText}'`, rulePos, { length: ruleText.length, expected: `one of: ${[...PAPER_RULE_NAMES, ...ENGINE_RULE_IDS].join(', ')}` }),
+        diag('error', 'proof.rule', `unknown rule '${ruleText}'${didYouMean(normaliseRuleName(ruleText), PAPER_RULE_NAMES)}`, rulePos, { length: ruleText.length, expected: `one of: ${[...PAPER_RULE_NAMES, ...ENGINE_RULE_IDS].join(', ')}` }),
       );
     }
     const premises: string[] = [];
@@ -532,7 +551,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
         if (!/^[A-Za-z0-9][A-Za-z0-9_.\-]*$/.test(lab)) {
           errors.push(diag('error', 'parse.expected', `'${lab}' is not a label`, at, { length: lab.length, expected: 'labels separated by commas' }));
         } else if (!info) {
-          errors.push(diag('error', 'proof.premise-unknown', `premise '${lab}' is not a label of this spec`, at, { length: lab.length, expected: 'a message, assumption or earlier statement label' }));
+          errors.push(diag('error', 'proof.premise-unknown', `premise '${lab}' is not a label of this spec${didYouMean(lab, labels.keys())}`, at, { length: lab.length, expected: 'a message, assumption or earlier statement label' }));
         } else if (info.kind === 'goals') {
           errors.push(diag('error', 'proof.premise-goal', `premise '${lab}' is a goal; a proof may cite messages, assumptions and earlier statements`, at, { length: lab.length }));
         } else if (info.kind === 'proof' && (stmtOrder.get(lab) ?? 0) >= myIndex) {
