@@ -7,7 +7,11 @@
  *   S1–S48 gets the per-statement verdicts a correct engine must give (stated here, computed by
  *   checkProof).
  */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { main } from '../src/cli/main.js';
 import { analyse, checkProof, type Analysis, type ProofCheck } from '../src/ban/index.js';
 import { showTerm } from '../src/ban/print.js';
 import { saturateSpec } from '../src/ban/saturate.js';
@@ -16,6 +20,7 @@ import { loadSpec } from '../src/spec/load.js';
 import type { Spec } from '../src/spec/ast.js';
 import { categorise, leavesOf, rulesUsed } from '../src/report/errata.js';
 import { checkStepsGranting, type LocalVerdict } from '../src/report/local-check.js';
+import { generateProofs } from '../src/report/proofs.js';
 
 const corrected: Spec = loadSpec('spec/emr-corrected.ban');
 const printed: Spec = loadSpec('spec/emr-printed.ban');
@@ -211,3 +216,51 @@ describe('checkProof on the printed hand proof S1–S48', () => {
   });
 });
 
+
+describe('bantam proofs (transcripts, errata table, the CI gate)', () => {
+  // One generation in-process, then the command on a scratch copy of spec/: deterministic
+  // output, independent of where the repository lives, and --check catches a stale file.
+  const here = generateProofs('.');
+  const scratch = mkdtempSync(join(tmpdir(), 'bantam-proofs-'));
+  cpSync('spec', join(scratch, 'spec'), { recursive: true });
+  const run = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+    let out = '';
+    let err = '';
+    const code = await main(['proofs', ...argv, '--root', scratch], { out: (t) => void (out += t + '\n'), err: (t) => void (err += t + '\n') });
+    return { code, out, err };
+  };
+
+  test('writes every artifact, byte-identical to an independent generation, with no absolute path or timestamp', async () => {
+    const w = await run('--write');
+    expect(w.code).toBe(0);
+    for (const a of here.artifacts) {
+      expect(readFileSync(join(scratch, a.path), 'utf8'), a.path).toBe(a.content);
+      expect(a.content.includes(process.cwd()), a.path).toBe(false);
+      expect(a.content.includes(scratch), a.path).toBe(false);
+      expect(a.content, a.path).not.toMatch(/\b20\d\d-\d\d-\d\dT\d\d:/);
+    }
+    const paths = here.artifacts.map((a) => a.path);
+    for (const p of ['proofs/emr-printed.md', 'proofs/emr-printed.tex', 'proofs/emr-corrected.md', 'proofs/emr-corrected.tex', 'docs/errata-table.md', 'proofs/classic/kerberos.md', 'proofs/README.md']) {
+      expect(paths).toContain(p);
+    }
+    expect(here.summaries.every((s) => s.ok), JSON.stringify(here.summaries.filter((s) => !s.ok))).toBe(true);
+  });
+
+  test('--check exits 1 on a stale file and names it (JSON); bad flags exit 2', async () => {
+    writeFileSync(join(scratch, 'proofs/README.md'), 'edited by hand\n');
+    const c = await run('--check', '--json');
+    expect(c.code).toBe(1);
+    const j = JSON.parse(c.out) as { ok: boolean; files: { path: string; status: string }[] };
+    expect(j.ok).toBe(false);
+    expect(j.files.filter((f) => f.status !== 'same').map((f) => f.path)).toEqual(['proofs/README.md']);
+    expect((await run('--write', '--check')).code).toBe(2);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('the errata table is generated from the engine: its summary counts match the analyses', () => {
+    const table = here.artifacts.find((a) => a.path === 'docs/errata-table.md')!.content;
+    expect(table).toContain("(spec/emr-printed.ban): **0 of 24**");
+    expect(table).toContain('(spec/emr-corrected.ban): **24 of 24**');
+    expect(table).toMatch(/\| S3 \| .* \| message meaning from S1, A4 \| \*\*invalid\*\* \|/);
+  });
+});
