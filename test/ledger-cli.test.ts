@@ -119,3 +119,19 @@ describe('bantam ledger show', () => {
     expect(j.txs[5].hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('bantam ledger verify --anchor', () => {
+  test('a head printed by one verify is checked by the next', async () => {
+    const first = await cli('verify', good);
+    const m = /--anchor (\d+:[0-9a-f]+)/.exec(first.out);
+    expect(m).not.toBeNull();
+    expect((await cli('verify', good, '--anchor', m![1]!)).code).toBe(0);
+    const cut = join(dir, 'cut.jsonl');
+    saveLedger({ ...L, txs: L.txs.slice(0, 6) }, cut);
+    expect((await cli('verify', cut)).code).toBe(0); // unsealed: the cut alone is not visible
+    const r = await cli('verify', cut, '--anchor', m![1]!);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/truncated: the anchor expects at least 7 txs, the ledger has 6/);
+    expect((await cli('verify', good, '--anchor', '7:xyz')).code).toBe(2);
+  });
+});

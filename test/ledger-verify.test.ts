@@ -172,6 +172,18 @@ describe('deletion, insertion, reordering, truncation', () => {
     expect(verifyLedger(longer, cs)).toMatchObject({ ok: true, length: 8, sealed: 7 });
   });
 
+  test('an anchor (a head seen earlier) catches truncation and rollback, sealed or not', () => {
+    const v5 = verifyLedger({ ...L, txs: L.txs.slice(0, 5) }, cs);
+    if (!v5.ok) throw new Error('prefix should verify');
+    const anchor = { length: 5, head: Uint8Array.from(Buffer.from(v5.head, 'hex')) };
+    expect(verifyLedger(L, cs, { anchor }).ok).toBe(true); // the chain grew past the anchor: fine
+    expectBad({ ...L, txs: L.txs.slice(0, 4) }, 4, /anchor expects at least 5 txs/, { anchor });
+    // another history of the same length (here: another world's valid chain) does not contain the anchored head
+    const otherChain = demoLedger(makeWorld(cs, seededRng('other history'))).ledger;
+    expectBad(otherChain, 4, /does not contain the anchored head at length 5/, { anchor });
+    expectBad({ ...L, txs: L.txs.slice(0, 5) }, 4, /does not contain the anchored head/, { anchor: { length: 5, head: L.txs[5]!.hash } });
+  });
+
   test('a tampered seal is caught: wrong signature, or a head that is not the chain', () => {
     const sealed = sealLedger(L, cs, rng, world.center);
     const s = sealed.seal!;

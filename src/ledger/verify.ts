@@ -42,6 +42,12 @@ export interface VerifyOptions {
    * another key would verify: the file cannot vouch for its own trust anchor.
    */
   centerKey?: Uint8Array;
+  /**
+   * A head the verifier saw earlier (e.g. printed by a previous `bantam ledger verify`): the
+   * ledger must still contain it — at least `length` txs, and the hash after `length` txs equal
+   * to `head`. Detects truncation and rollback below that point, sealed or not.
+   */
+  anchor?: { length: number; head: Uint8Array };
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -128,6 +134,14 @@ export function verifyLedger(l: Ledger, cs: CryptoSuite, opts: VerifyOptions = {
     }
   } else if (opts.requireSeal) {
     return { ok: false, index: n, reason: 'the ledger carries no seal by the center (truncation of the tail would go unnoticed)' };
+  }
+  if (opts.anchor) {
+    const a = opts.anchor;
+    if (a.length > n) return { ok: false, index: n, reason: `truncated: the anchor expects at least ${a.length} txs, the ledger has ${n}` };
+    const at = a.length === 0 ? genesisHash(cs, l.centerId, l.centerKey) : l.txs[a.length - 1]!.hash;
+    if (!eqBytes(at, a.head)) {
+      return { ok: false, index: Math.max(0, a.length - 1), reason: `the chain does not contain the anchored head at length ${a.length}` };
+    }
   }
   return { ok: true, length: n, head: hex(prevHash), sealed: l.seal ? l.seal.length : null };
 }

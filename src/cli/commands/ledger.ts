@@ -7,12 +7,12 @@
  */
 import { getSuite } from '../../crypto/index.js';
 import type { SuiteName } from '../../crypto/suite.js';
-import { ARG_SCHEMA, CONTRACTS, lineOfTx, readLedgerFile, verifyLedger, type Ledger, type Tx, type VerifyResult } from '../../ledger/index.js';
+import { ARG_SCHEMA, CONTRACTS, LEDGER_FORMAT, LEDGER_VERSION, lineOfTx, readLedgerFile, verifyLedger, type Ledger, type Tx, type VerifyResult } from '../../ledger/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
-  'bantam ledger verify FILE [--suite NAME] [--center-key HEX] [--require-seal] [--json]',
+  'bantam ledger verify FILE [--suite NAME] [--center-key HEX] [--anchor N:HEX] [--require-seal] [--json]',
   '       bantam ledger show FILE [--suite NAME] [--json]',
   '',
   '  verify   replay the hash chain from genesis: tx indices, prev links, hashes, signatures',
@@ -21,6 +21,7 @@ const USAGE = [
   '  show     print every tx, then the same verdict',
   '  --suite NAME     expect this crypto suite (default: the one named in the file)',
   '  --center-key HEX the center PK you trust (encoded point); default: trust the key in the file',
+  '  --anchor N:HEX    a head seen earlier (length N, head hash HEX): the ledger must still contain it',
   '  --require-seal   fail when the ledger has no seal by the center (tail truncation check)',
   '  exit: 0 valid, 1 fails verification, 2 unreadable file or bad input',
 ].join('\n');
@@ -70,7 +71,7 @@ function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | unde
     `seal: ${l.seal ? `the center committed to the first ${l.seal.length} of ${l.txs.length} txs` : 'none (truncation of the tail cannot be detected)'}`,
   ];
   if (v.ok) {
-    lines.push(`head: ${v.head}`);
+    lines.push(`head: ${v.head}  (anchor for a later check: --anchor ${v.length}:${v.head})`);
     lines.push(`verdict: VALID — hash chain, signatures and contract rules replayed from genesis`);
   } else {
     lines.push(`verdict: FAILS at ${where(l, v.index)} (${v.index < 0 ? 'line 1' : `line ${lineOfTx(v.index)}`}): ${v.reason}`);
@@ -80,15 +81,24 @@ function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | unde
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['suite', 'center-key'], booleans: ['json', 'require-seal'] });
+  const args = parseArgs(argv, { values: ['suite', 'center-key', 'anchor'], booleans: ['json', 'require-seal'] });
   const [sub, file, ...extra] = args.positional;
   if (sub !== 'verify' && sub !== 'show') {
     throw new UserError(sub === undefined ? `missing subcommand\nusage: ${USAGE}` : `unknown subcommand '${sub}'; use verify or show`);
   }
   if (file === undefined) throw new UserError(`missing ledger FILE\nusage: ${USAGE}`);
   if (extra.length) throw new UserError(`unexpected argument '${extra[0]}'`);
-  if (sub === 'show' && (args.booleans.has('require-seal') || args.values.has('center-key'))) {
-    throw new UserError('--require-seal and --center-key apply to verify only');
+  if (sub === 'show' && (args.booleans.has('require-seal') || args.values.has('center-key') || args.values.has('anchor'))) {
+    throw new UserError('--require-seal, --center-key and --anchor apply to verify only');
+  }
+  const anchorRaw = args.values.get('anchor');
+  let anchor: { length: number; head: Uint8Array } | undefined;
+  if (anchorRaw !== undefined) {
+    const m = /^(\d+):([0-9a-fA-F]{2,})$/.exec(anchorRaw);
+    if (!m || m[2]!.length % 2 !== 0 || !Number.isSafeInteger(Number(m[1]))) {
+      throw new UserError(`--anchor takes LENGTH:HEAD_HEX (as printed by 'ledger verify'), got '${anchorRaw}'`);
+    }
+    anchor = { length: Number(m[1]), head: Uint8Array.from(Buffer.from(m[2]!.toLowerCase(), 'hex')) };
   }
   const keyHex = args.values.get('center-key');
   if (keyHex !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(keyHex)) throw new UserError(`--center-key takes the hex of an encoded point, got '${keyHex}'`);
@@ -100,6 +110,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const v = verifyLedger(l, cs, {
     requireSeal: args.booleans.has('require-seal'),
     ...(keyHex !== undefined ? { centerKey: Uint8Array.from(Buffer.from(keyHex.toLowerCase(), 'hex')) } : {}),
+    ...(anchor ? { anchor } : {}),
   });
   const code = v.ok ? 0 : 1;
 
@@ -107,8 +118,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const base = {
       command: `ledger ${sub}`,
       file,
-      format: 'bantam-ledger',
-      version: 1,
+      format: LEDGER_FORMAT,
+      version: LEDGER_VERSION,
       suite: l.suite,
       centerId: l.centerId,
       centerKey: hex(l.centerKey),
