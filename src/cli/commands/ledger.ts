@@ -28,7 +28,7 @@ const USAGE = [
 
 const ASSURANCE =
   'integrity check of a single-writer, signed hash chain (replayed from genesis); not a consensus protocol. ' +
-  'Truncation of the tail is detected only below the length the center sealed.';
+  'Truncation of the tail is detected only below the length the center sealed or a given --anchor.';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const short = (b: Uint8Array): string => `${hex(b).slice(0, 16)}…`;
