@@ -8,10 +8,10 @@
  * after closing the cited premises under the decomposition rules (SEE-TUPLE, SEE-COMB, BEL-E,
  * BELBEL-E, SAID-E) — and says so. Otherwise the step is invalid, with the reason.
  */
-import { HOLE } from './match.js';
 import { activeRules, RULE_BY_ID, rulesForName, type RuleId } from './rules.js';
 import { buildUniverse, fire, insertFact, newState, run, type Fact, type Schema, type State } from './saturate.js';
-import { alternatives } from './why.js';
+import { alternatives, showHoles } from './why.js';
+import { unify } from './match.js';
 import { show } from './pretty.js';
 import { sees, termKey, variablesOf, type Term } from './terms.js';
 import { fillBuilders, rawKey } from './util.js';
@@ -179,33 +179,39 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
   return { spec: spec.name, steps, valid: steps.every((s) => s.valid), ruleSet: activeRules(keyAgreement).map((r) => r.id) };
 }
 
+/** A rule pattern with its metavariables printed as plain names (P, Q, X). */
+function showPattern(t: Term): string {
+  return show(t).replace(/\?([A-Za-z][A-Za-z0-9_']*)/g, '$1');
+}
+
+/** Can the rule's conclusion have the claim's shape at all? (n-ary tuples fit the binary pattern.) */
+function shapeFits(id: RuleId, claim: Term): boolean {
+  const c = RULE_BY_ID.get(id)!.conclusion;
+  const widen = (t: Term): Term => (t.kind === 'tuple' && t.items.length > 2 ? { kind: 'tuple', items: [t.items[0]!, { kind: 'tuple', items: t.items.slice(1) }] } : t);
+  const claimW = claim.kind === 'believes' && claim.what.kind === 'fresh' ? { ...claim, what: { ...claim.what, what: widen(claim.what.what) } } : claim.kind === 'believes' ? { ...claim, what: widen(claim.what) } : claim;
+  if (id === 'KA' || id === 'KA-FRESH' || id === 'FRESH-F') return claim.kind === 'believes';
+  return unify(c, claimW as Term).length > 0 || unify(c, claim).length > 0;
+}
+
 function explainFailure(st: State, claim: Term, tried: RuleId[], produced: Map<string, { term: Term; rule: string }>, principals: Term[]): string {
   const triedText = `tried ${tried.join(', ')}`;
-  // Which premises would each candidate rule need for this conclusion?
-  const alts = alternatives(st, claim, principals, new Set(tried));
-  if (!alts.length) {
-    const shapes = tried.map((id) => `${id} concludes ${show(RULE_BY_ID.get(id)!.conclusion)}`).join('; ');
-    const would = [...produced.values()].slice(0, 4).map((p) => `${show(p.term)} (${p.rule})`);
-    return (
-      `the cited rule cannot produce this conclusion (${shapes}); ${triedText}` +
-      (would.length ? `; from these premises it would conclude: ${would.join('; ')}` : '')
-    );
-  }
-  const missingPer = alts.map((a) => ({
-    rule: a.rule,
-    missing: a.premises.filter((p) => !st.facts.has(termKey(p))),
-  }));
-  const best = missingPer.sort((a, b) => a.missing.length - b.missing.length)[0]!;
   const would = [...produced.values()].slice(0, 4).map((p) => `${show(p.term)} (${p.rule})`);
-  if (would.length) {
-    return (
-      `conclusion does not follow: from these premises the rule would conclude ${would.join('; ')}` +
-      (best.missing.length ? `; to conclude ${show(claim)} by ${best.rule} it needs ${best.missing.map((p) => show(p)).join(' and ')}` : '') +
-      `; ${triedText}`
-    );
+  const wouldText = would.length ? `from these premises the rule would conclude ${would.join('; ')}` : 'the cited premises give this rule nothing to apply to';
+  const fitting = tried.filter((id) => shapeFits(id, claim));
+  if (!fitting.length) {
+    const shapes = tried.map((id) => `${id} concludes ${showPattern(RULE_BY_ID.get(id)!.conclusion)}`).join('; ');
+    return `the cited rule cannot produce this conclusion (${shapes}); ${wouldText}; ${triedText}`;
   }
-  const shown = best.missing.map((p) => (p === HOLE ? '_' : show(p)));
-  return `missing premise for ${best.rule}: ${shown.join(' and ')} (not among the cited premises); ${triedText}`;
+  // Which premises would the fitting rules need for exactly this conclusion?
+  const alts = alternatives(st, claim, principals, new Set(fitting));
+  if (!alts.length) return `conclusion does not follow: ${wouldText}; ${triedText}`;
+  const missingPer = alts.map((a) => ({ rule: a.rule, missing: a.premises.filter((p) => !st.facts.has(termKey(p))) }));
+  const best = missingPer.sort((a, b) => a.missing.length - b.missing.length)[0]!;
+  const need = best.missing.map((p) => show(showHoles(p))).join(' and ');
+  if (would.length) {
+    return `conclusion does not follow: ${wouldText}${need ? `; to conclude ${show(claim)} by ${best.rule} it needs ${need}` : ''}; ${triedText}`;
+  }
+  return `missing premise for ${best.rule}: ${need} (not among the cited premises); ${triedText}`;
 }
 
 export function principalsOf(spec: Spec): Term[] {

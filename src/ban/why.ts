@@ -15,7 +15,7 @@ import {
   termKey,
   type Term,
 } from './terms.js';
-import { cleartextProjection, isCleartext, isGround } from './util.js';
+import { cleartextProjection, isCleartext, isGround, subst } from './util.js';
 import type { RuleId } from './rules.js';
 
 export interface WhyNot {
@@ -219,8 +219,16 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
       for (let j = i + 1; j < p3.length; j++)
         for (let k = j + 1; k < p3.length; k++) if (derives([p3[i]!, p3[j]!, p3[k]!])) suggestions.push([p3[i]!, p3[j]!, p3[k]!]);
   }
+  // Holes (parts no rule could determine) print as `_`.
+  for (const m of missing) m.formula = showHoles(m.formula);
   const note =
     `backward search to depth ${depth}; ${candidates.length} candidate assumption(s) from the frontier, ` +
     `the first ${pool.length} tried alone, then in pairs/triples if none sufficed; each suggestion verified by re-saturation`;
   return { missing, suggestions, note };
+}
+
+const UNKNOWN: Term = { kind: 'atom', name: '_' };
+
+export function showHoles(t: Term): Term {
+  return isGround(t) ? t : subst(t, new Map([['_', UNKNOWN]]));
 }
