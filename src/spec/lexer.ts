@@ -200,6 +200,9 @@ export function lexLine(file: string, line: number, text: string, startCol = 1):
       push('name', value, j - i);
       continue;
     }
+    if (c === '-') fail("unexpected '-'", "'->' (as in P <-K-> Q or ->K P)");
+    if (c === '=') fail("unexpected '='", "'=>' (as in P <=X=> Q) or '|='");
+    if (c === '^') fail("unexpected '^'", "'^-1' (as in K^-1)");
     fail(`unexpected character '${c}'`);
   }
   return out;

@@ -287,22 +287,19 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
   const name = topProtocol?.section.args.trim() || file.replace(/^.*[\\/]/, '').replace(/\.ban$/, '');
   const options: SpecOptions = { keyAgreement: false };
   for (const fs of all.filter((s) => s.section.name === 'options')) {
-    const words = [fs.section.args, ...fs.section.lines.map((l) => l.text)].join(' ');
-    let col = fs.section.argsCol;
-    for (const m of fs.section.args.matchAll(/\S+/g)) {
-      col = fs.section.argsCol + (m.index ?? 0);
-      if (m[0] === 'key-agreement') options.keyAgreement = true;
-      else
-        errors.push(diag('error', 'option.unknown', `unknown option '${m[0]}'`, { file: fs.file, line: fs.section.headerLine, col }, { expected: 'key-agreement', length: m[0].length }));
-    }
-    for (const l of fs.section.lines) {
+    const lines = [
+      { line: fs.section.headerLine, text: fs.section.args, col: fs.section.argsCol },
+      ...fs.section.lines.map((l) => ({ line: l.line, text: l.text, col: 1 })),
+    ];
+    for (const l of lines) {
       for (const m of l.text.matchAll(/\S+/g)) {
         if (m[0] === 'key-agreement') options.keyAgreement = true;
         else
-          errors.push(diag('error', 'option.unknown', `unknown option '${m[0]}'`, { file: fs.file, line: l.line, col: (m.index ?? 0) + 1 }, { expected: 'key-agreement', length: m[0].length }));
+          errors.push(
+            diag('error', 'option.unknown', `unknown option '${m[0]}'`, { file: fs.file, line: l.line, col: l.col + (m.index ?? 0) }, { expected: 'key-agreement', length: m[0].length }),
+          );
       }
     }
-    void words;
   }
 
   // ---- declarations ----
