@@ -99,6 +99,13 @@ describe('corrected idealisation (spec/emr-corrected.ban)', () => {
     }
   });
 
+  test('its hand proof C1–C16 (the paper\'s parts a and b, redone) is valid step by step', () => {
+    const c = checkProof(corrected);
+    expect(c.steps.map((s) => s.label)).toEqual(Array.from({ length: 16 }, (_, i) => `C${i + 1}`));
+    expect(c.steps.filter((s) => !s.valid).map((s) => `${s.label}: ${s.reason}`)).toEqual([]);
+    expect(c.valid).toBe(true);
+  });
+
   test('without the key-agreement extension the corrected spec derives none of the key goals', () => {
     const plain = analyse(corrected, { keyAgreement: false, whyNot: false });
     for (const l of ['G1', 'G2', 'G3', 'G4']) expect(plain.goals.find((g) => g.label === l)!.derived, l).toBe(false);

@@ -134,20 +134,27 @@ export function generateProofs(root: string): Generated {
   // ---- the corrected analysis ----
   const corrected = load(root, CORRECTED);
   const ca = analyse(corrected);
+  const cc = checkProof(corrected);
   artifacts.push({
     path: 'proofs/emr-corrected.md',
-    content: [toMarkdown(ca), auditMarkdown(auditIdealisation(corrected))].join('\n'),
+    content: [toMarkdown(ca), checkToMarkdown(cc), auditMarkdown(auditIdealisation(corrected))].join('\n'),
   });
   artifacts.push({ path: 'proofs/emr-corrected.tex', content: toLatex(ca) });
   const missing = ca.goals.filter((g) => !g.derived).map((g) => g.label);
+  const badSteps = cc.steps.filter((s) => !s.valid).map((s) => s.label);
+  const problems = [
+    ...(missing.length ? [`not derived: ${missing.join(', ')}`] : []),
+    ...(badSteps.length ? [`invalid proof statements: ${badSteps.join(', ')}`] : []),
+  ];
   summaries.push({
     file: CORRECTED,
     name: corrected.name,
     goals: ca.goals.length,
     derived: ca.goals.length - missing.length,
     expectations: [],
-    ok: missing.length === 0,
-    ...(missing.length ? { problem: `not derived: ${missing.join(', ')}` } : {}),
+    proofCheck: { valid: cc.steps.length - badSteps.length, total: cc.steps.length },
+    ok: problems.length === 0,
+    ...(problems.length ? { problem: problems.join('; ') } : {}),
   });
 
   artifacts.push({
