@@ -15,6 +15,7 @@
  * (exit code 1: the file is readable but tampered). Nothing is ever partially loaded.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { SUITE_NAMES } from '../crypto/index.js';
 import type { CryptoSuite, SuiteName } from '../crypto/suite.js';
 import { UserError } from '../spec/diagnostics.js';
 import type { ContractName, Ledger, Seal, Tx } from './tx.js';
@@ -24,7 +25,6 @@ import { verifyLedger, type VerifyOptions } from './verify.js';
 
 export const LEDGER_FORMAT = 'bantam-ledger';
 export const LEDGER_VERSION = 1;
-export const SUITE_NAMES: readonly SuiteName[] = ['ristretto255', 'secp256k1', 'p256'];
 
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
