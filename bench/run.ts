@@ -1,6 +1,6 @@
 /**
  * Runs benchmarks: every bench/*.bench.ts, or only those named (`crypto` → bench/crypto.bench.ts).
- *   npx tsx bench/run.ts [names...] [--json] [--quick]
+ *   npx tsx bench/run.ts [names...] [--json] [--quick] [--wall]
  * Prints one table per report (ratios to the report's unit, measured in this run) and, with
  * --json, writes bench/results.json. Exit codes: 0 ok, 2 bad arguments (unknown bench name).
  */
@@ -8,7 +8,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createHarness, DEFAULT_OPTIONS, QUICK_OPTIONS, type BenchReport, type Harness } from './harness.js';
+import { createHarness, DEFAULT_OPTIONS, QUICK_OPTIONS, type BenchReport, type Harness, type MeasureOptions } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -34,7 +34,8 @@ export function formatReport(r: BenchReport): string {
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
-  const bad = argv.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--quick');
+  const wall = argv.includes('--wall');
+  const bad = argv.filter((a) => a.startsWith('--') && !['--json', '--quick', '--wall'].includes(a));
   const available = readdirSync(here)
     .filter((f) => f.endsWith('.bench.ts'))
     .map((f) => f.slice(0, -'.bench.ts'.length))
@@ -44,12 +45,12 @@ async function main(argv: string[]): Promise<number> {
   if (bad.length || unknown.length) {
     console.error(
       `bench: ${bad.length ? `unknown flag ${bad.join(', ')}` : `unknown bench ${unknown.join(', ')}`}; ` +
-        `benches: ${available.join(', ')}; flags: --json --quick`,
+        `benches: ${available.join(', ')}; flags: --json --quick --wall`,
     );
     return 2;
   }
   const names = wanted.length ? wanted : available;
-  const options = quick ? QUICK_OPTIONS : DEFAULT_OPTIONS;
+  const options: MeasureOptions = { ...(quick ? QUICK_OPTIONS : DEFAULT_OPTIONS), ...(wall ? { clock: 'wall' as const } : {}) };
   const h: Harness = createHarness(options);
   const reports: BenchReport[] = [];
   for (const n of names) {
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(
     `Assurance: timings on one machine in one run (node ${process.version}, ${cpus().length} cpus, ` +
-      `${quick ? 'quick' : 'default'} settings: warm-up ${options.warmupMs} ms, ≥${options.minSamples} samples over ≥${options.minTimeMs} ms, op and unit sampled alternately). Compare ratios, not µs.`,
+      `${quick ? 'quick' : 'default'} settings, ${options.clock === 'cpu' ? 'process CPU time' : 'wall-clock time'}: warm-up ${options.warmupMs} ms, ≥${options.minSamples} samples over ≥${options.minTimeMs} ms, op and unit sampled alternately). Compare ratios, not µs.`,
   );
   if (json) {
     const out = join(here, 'results.json');
