@@ -7,7 +7,7 @@
  *   S1–S48 gets the per-statement verdicts a correct engine must give (stated here, computed by
  *   checkProof).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -262,6 +262,11 @@ describe('bantam proofs (transcripts, errata table, the CI gate)', () => {
     expect(j.files.filter((f) => f.status !== 'same').map((f) => f.path)).toEqual(['proofs/README.md']);
     expect((await run('--write', '--check')).code).toBe(2);
     rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('the committed transcripts are current (else: npx tsx src/cli/main.ts proofs --write, and commit)', () => {
+    const stale = here.artifacts.filter((a) => !existsSync(a.path) || readFileSync(a.path, 'utf8') !== a.content).map((a) => a.path);
+    expect(stale).toEqual([]);
   });
 
   test('the errata table is generated from the engine: its summary counts match the analyses', () => {
