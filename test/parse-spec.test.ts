@@ -152,6 +152,15 @@ describe('errors: position, caret, expected', () => {
     ]);
   });
 
+  test('the caret covers the offending name', () => {
+    const { shown } = errorsOf(`${HEAD}goals\n  G1: P |= HA |~ ID_PTA\n`);
+    expect(shown.split('\n').slice(0, 3)).toEqual([
+      "t.ban:17:18: error: undeclared name 'ID_PTA' (did you mean 'ID_PAT'?) (name.undeclared)",
+      ' 17 |   G1: P |= HA |~ ID_PTA',
+      '    |                  ^^^^^^',
+    ]);
+  });
+
   test('several errors are reported at once (recovery at the next item)', () => {
     const { diags } = errorsOf(`${HEAD}goals\n  G1: P |= #(\n  G2: P |= Q\n  G3: P |= #(T_PAT))\n  G4: P |= #(T_PAT)\n`);
     expect(diags.map((d) => [d.code, d.pos.line, d.pos.col])).toEqual([
@@ -261,6 +270,16 @@ describe('includes (loadSpec)', () => {
   writeFileSync(join(dir, 'miss.ban'), `principals P\ninclude nowhere.ban\n`);
   writeFileSync(join(dir, 'bad-inc.ban'), `include sub/bad.ban\n`);
   writeFileSync(join(dir, 'sub', 'bad.ban'), `principals P\ngoals\n  G1: P |= #(\n`);
+
+  test('a file included twice by different paths (a diamond) is merged once', () => {
+    writeFileSync(join(dir, 'dia-decl.ban'), `principals P\natoms\n  nonce N\n`);
+    writeFileSync(join(dir, 'dia-a.ban'), `include dia-decl.ban\n`);
+    writeFileSync(join(dir, 'sub', 'dia-b.ban'), `include ../dia-decl.ban\n`);
+    writeFileSync(join(dir, 'dia.ban'), `include dia-a.ban\ninclude sub/dia-b.ban\ngoals\n  G1: P |= #(N)\n`);
+    const s = loadSpec(join(dir, 'dia.ban'));
+    expect(s.declarations.map((d) => d.name)).toEqual(['P', 'N']);
+    expect(s.goals).toHaveLength(1);
+  });
 
   test('paths are relative to the including file, nested includes work', () => {
     const s = loadSpec(join(dir, 'main.ban'));

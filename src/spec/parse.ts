@@ -263,6 +263,8 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
           );
           continue;
         }
+        // Include-once: a file reached twice by different paths (a diamond) is merged once.
+        if (sources.has(r.file)) continue;
         sources.set(r.file, r.text);
         gather(r.file, r.text, [...stack, r.file]);
         continue;
