@@ -14,3 +14,4 @@ export { runScenario, keyAgreement, costsOf, type ScenarioResult, type ScenarioO
 export { EQ_STEP, aadFor } from './equations.js';
 export * from './records.js';
 export type * from './types.js';
+export { tamperField, type TamperOptions } from './tamper.js';

@@ -192,7 +192,7 @@ const onRegistrationReply: Handler<'registration.2', RegSession> = (env, f, s) =
   requireEq(ok, eq, 'check-failed', `S_X·P = R_X + H1(ID_X, R_X)·PK (${eq})`, 'the issued S_X does not match R_X, ID_X and PK');
   requireCheck(env, 'PK_X = S_X·P', C.suite.equals(SP, f.PK_X), 'check-failed', 'the PK_X sent is not S_X·P');
   requireCheck(env, 'SK_X = S_X', f.SK_X === f.S_X, 'check-failed', 'SK_X differs from S_X (this instantiation signs with S_X)');
-  const store: PartyStore = { ...p.store, credentials: { R: f.R_X, S: f.S_X, PK: env.cs.precompute(f.PK_X), SK: f.SK_X } };
+  const store: PartyStore = { ...p.store, credentials: { R: f.R_X, S: f.S_X, PK: f.PK_X, SK: f.SK_X } };
   return { store, sessions: [{ ...s, awaiting: null, status: 'accepted' }], out: [], accepted: [{ party: p.id, phase: 'registration', session: s.label, peer: CENTER }] };
 };
 

@@ -101,7 +101,7 @@ export function createSystem(opts: SystemOptions = {}): System {
   const s = counter.suite.randomScalar(centerRng);
   // PK is needed by the EqCtx before it exists: eq. (1) itself only uses mulG.
   const C0: EqCtx = { suite: counter.suite, PK: suite.G, rng: centerRng, party: CENTER, phase: 'setup', session: 'setup', events };
-  const PK = suite.precompute(eq1_PK(C0, s));
+  const PK = eq1_PK(C0, s);
   for (const e of events) tracer.emit(e);
   tracer.setRole(CENTER, 'center');
   const center: Center = { id: CENTER, s, PK, rng: centerRng, enrolment: new Map(), issued: new Set() };

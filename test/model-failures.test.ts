@@ -1,0 +1,317 @@
+/**
+ * Failure paths other than field tampering: registration checks (5)/(9)/(13) and the center's ID
+ * validity; unregistered parties; smart-contract lookups hachk / ptchk / hbchk / mrchk; replayed
+ * and re-routed old messages; wire rejections. Each aborted or rejected step leaves every stored
+ * state and the ledger unchanged.
+ */
+import { describe, expect, test } from 'vitest';
+import type { Ledger } from '../src/ledger/index.js';
+import {
+  ModelUsageError,
+  addParty,
+  createSystem,
+  deliver,
+  runUntilQuiet,
+  startInitial,
+  startInter,
+  startRegistration,
+  tamperField,
+  type DeliverResult,
+  type System,
+} from '../src/model/index.js';
+import { encodeMessage, type Envelope } from '../src/net/index.js';
+
+function registered(seed = 'fail', suite = 'secp256k1'): System {
+  const sys = createSystem({ suite, seed });
+  addParty(sys, 'PAT-1', 'patient');
+  addParty(sys, 'HPA', 'hospital', { slot: 'A' });
+  addParty(sys, 'HPB', 'hospital', { slot: 'B' });
+  for (const id of ['PAT-1', 'HPA', 'HPB']) startRegistration(sys, id);
+  expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
+  return sys;
+}
+function withInitial(sys: System): System {
+  startInitial(sys, 'PAT-1', 'HPA');
+  expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
+  return sys;
+}
+const frozen = (sys: System) => ({ stores: new Map([...sys.parties].map(([id, p]) => [id, p.store])), ledger: sys.ledger, issued: sys.center.issued.size });
+function unchanged(sys: System, f: ReturnType<typeof frozen>): void {
+  for (const [id, p] of sys.parties) expect(p.store, id).toBe(f.stores.get(id));
+  expect(sys.ledger).toBe(f.ledger);
+  expect(sys.center.issued.size).toBe(f.issued);
+}
+/** Delivers everything; returns the first non-ok result, checking that it changed nothing. */
+function firstFailure(sys: System): DeliverResult | undefined {
+  for (let e = sys.net.next(); e; e = sys.net.next()) {
+    const f = frozen(sys);
+    const r = deliver(sys, e);
+    if (r.kind !== 'ok') {
+      unchanged(sys, f);
+      return r;
+    }
+  }
+  return undefined;
+}
+const abortOf = (r: DeliverResult | undefined) => {
+  if (!r || r.kind !== 'aborted') throw new Error(`expected an abort, got ${r ? JSON.stringify(r.kind === 'rejected' ? r.rejection : r.kind) : 'nothing'}`);
+  return r.abort;
+};
+const rejectionOf = (r: DeliverResult | undefined) => {
+  if (!r || r.kind !== 'rejected') throw new Error(`expected a rejection, got ${r?.kind}`);
+  return r.rejection;
+};
+
+/** A copy of the ledger without the txs `drop` selects (their hash chain no longer verifies; contracts still answer). */
+function without(l: Ledger, drop: (t: Ledger['txs'][number]) => boolean): Ledger {
+  return Object.freeze({ ...l, txs: Object.freeze(l.txs.filter((t) => !drop(t))) });
+}
+
+describe('registration', () => {
+  /** A registration.2 envelope as if the center (or the channel) had produced these bytes. */
+  function forgedReply(sys: System, to: string, field: 'R_X' | 'S_X' | 'PK_X' | 'SK_X'): Envelope {
+    startRegistration(sys, to);
+    const req = sys.net.next()!;
+    expect(deliver(sys, req).kind).toBe('ok');
+    const honest = sys.net.next()!;
+    const bytes = tamperField(sys, 'registration.2', honest.bytes, field)!;
+    return { ...honest, bytes, origin: 'modified' };
+  }
+
+  test.each([
+    ['PAT-1', 'patient', undefined, 5],
+    ['HPA', 'hospital', 'A', 9],
+    ['HPB', 'hospital', 'B', 13],
+  ] as const)('a bad S_X or R_X fails eq. (%s → %s %s) and stores nothing', (id, role, slot, eq) => {
+    for (const field of ['S_X', 'R_X'] as const) {
+      const sys = createSystem({ seed: `reg-${id}-${field}` });
+      addParty(sys, id, role, slot ? { slot } : {});
+      const env = forgedReply(sys, id, field);
+      const f = frozen(sys);
+      const r = abortOf(deliver(sys, env));
+      expect(r).toMatchObject({ party: id, step: 'registration.2', eq, code: 'check-failed' });
+      unchanged(sys, f);
+      expect(sys.parties.get(id)!.store.credentials).toBeNull();
+      expect(() => startInitial(sys, id, 'X')).toThrow(ModelUsageError);
+    }
+  });
+
+  test('PK_X and SK_X must match S_X (named checks, no credentials stored)', () => {
+    for (const field of ['PK_X', 'SK_X'] as const) {
+      const sys = createSystem({ seed: `reg-${field}` });
+      addParty(sys, 'PAT-1', 'patient');
+      const r = abortOf(deliver(sys, forgedReply(sys, 'PAT-1', field)));
+      expect(r).toMatchObject({ code: 'check-failed', check: field === 'PK_X' ? 'PK_X = S_X·P' : 'SK_X = S_X' });
+      expect(r.eq).toBeUndefined();
+      expect(sys.parties.get('PAT-1')!.store.credentials).toBeNull();
+    }
+  });
+
+  test('the center refuses an ID it has not enrolled, and a second registration of the same ID', () => {
+    const sys = createSystem({ seed: 'enrol' });
+    addParty(sys, 'PAT-9', 'patient', { enrol: false });
+    startRegistration(sys, 'PAT-9');
+    const f = frozen(sys);
+    expect(abortOf(firstFailure(sys))).toMatchObject({ party: 'CENTER', code: 'registration-refused', step: 'registration.1' });
+    unchanged(sys, f);
+    expect(sys.ledger.txs).toHaveLength(0);
+
+    addParty(sys, 'PAT-1', 'patient');
+    startRegistration(sys, 'PAT-1');
+    expect(firstFailure(sys)).toBeUndefined();
+    startRegistration(sys, 'PAT-1');
+    expect(abortOf(firstFailure(sys))).toMatchObject({ party: 'CENTER', code: 'registration-refused' });
+    expect(sys.ledger.txs).toHaveLength(1);
+  });
+
+  test('registration messages off the secure channel are refused; the center checks ID_X against the channel', () => {
+    const sys = createSystem({ seed: 'chan' });
+    addParty(sys, 'PAT-1', 'patient');
+    const bytes = encodeMessage(sys.suite, { step: 'registration.1', fields: { ID_X: 'PAT-1' } }).bytes;
+    sys.net.adversary.inject({ step: 'registration.1', session: 'm', from: 'PAT-1', to: 'CENTER', bytes });
+    expect(rejectionOf(firstFailure(sys))).toMatchObject({ reason: 'wrong-channel' });
+    // a secure-channel envelope whose ID_X is not its sender (e.g. a faulty device)
+    startRegistration(sys, 'PAT-1');
+    const e = sys.net.next()!;
+    const other = encodeMessage(sys.suite, { step: 'registration.1', fields: { ID_X: 'HPA' } }).bytes;
+    expect(abortOf(deliver(sys, { ...e, bytes: other }))).toMatchObject({ party: 'CENTER', code: 'id-mismatch' });
+    expect(sys.ledger.txs).toHaveLength(0);
+  });
+});
+
+describe('unregistered parties', () => {
+  test('an unregistered patient cannot start a session; an unregistered hospital drops openings', () => {
+    const sys = registered();
+    addParty(sys, 'PAT-X', 'patient');
+    expect(() => startInitial(sys, 'PAT-X', 'HPA')).toThrow(expect.objectContaining({ code: 'not-registered' }));
+    addParty(sys, 'HPX', 'hospital');
+    startInitial(sys, 'PAT-1', 'HPX');
+    expect(rejectionOf(firstFailure(sys))).toMatchObject({ reason: 'not-registered', party: 'HPX' });
+  });
+
+  test('a patient with self-made keys (never issued by the center) fails eq. (25): S·P ≠ R + H1(ID, R)·PK', () => {
+    const sys = registered();
+    const fake = addParty(sys, 'PAT-F', 'patient');
+    const cs = sys.suite;
+    const S = cs.randomScalar(sys.root);
+    const R = cs.mulG(cs.randomScalar(sys.root));
+    fake.store = { ...fake.store, credentials: { R, S, PK: cs.mulG(S), SK: S } };
+    startInitial(sys, 'PAT-F', 'HPA');
+    expect(abortOf(firstFailure(sys))).toMatchObject({ party: 'PAT-F', step: 'initial.2', eq: 25 });
+  });
+
+  test('a Dolev–Yao attacker replaying a patient hello cannot finish: the hospital aborts at (28)', () => {
+    const sys = registered();
+    startInitial(sys, 'PAT-1', 'HPA');
+    const hello = sys.net.pending()[0]!;
+    runUntilQuiet(sys);
+    // replay as a new session; answer initial.2 with a forged initial.3 built from the old one
+    const replayed = sys.net.adversary.replay(hello.id, { session: 'evil#1' });
+    expect(deliver(sys, sys.net.take(replayed.id)).kind).toBe('ok');
+    const old3 = sys.tracer.trace.events.find((e) => e.kind === 'send' && e.step === 'initial.3')!;
+    sys.net.pending().forEach((e) => sys.net.adversary.drop(e.id));
+    const f = frozen(sys);
+    const r3 = sys.net.adversary.replay(old3.seq, { session: 'evil#1' });
+    const r = abortOf(deliver(sys, sys.net.take(r3.id)));
+    expect(r).toMatchObject({ party: 'HPA', step: 'initial.3', eq: 28, session: 'evil#1' });
+    unchanged(sys, f);
+  });
+});
+
+describe('smart-contract lookups', () => {
+  test('hachk: the patient refuses a hospital that is not on the ledger', () => {
+    const sys = registered('hachk');
+    sys.ledger = without(sys.ledger, (t) => t.contract === 'hains');
+    startInitial(sys, 'PAT-1', 'HPA');
+    expect(abortOf(firstFailure(sys))).toMatchObject({ party: 'PAT-1', step: 'initial.2', code: 'contract-failed', check: 'hachk' });
+  });
+
+  test('ptchk: hospital A refuses a patient that is not on the ledger (after (28) holds)', () => {
+    const sys = registered('ptchk');
+    sys.ledger = without(sys.ledger, (t) => t.contract === 'ptins');
+    startInitial(sys, 'PAT-1', 'HPA');
+    const a = abortOf(firstFailure(sys));
+    expect(a).toMatchObject({ party: 'HPA', step: 'initial.3', code: 'contract-failed', check: 'ptchk' });
+    const ev = sys.tracer.trace.events;
+    expect(ev.some((e) => e.kind === 'check' && e.eq === 28 && e.ok)).toBe(true);
+  });
+
+  test('hbchk: the patient refuses hospital B when the ledger lacks it', () => {
+    const sys = withInitial(registered('hbchk'));
+    sys.ledger = without(sys.ledger, (t) => t.contract === 'hbins');
+    startInter(sys, 'PAT-1', 'HPB');
+    expect(abortOf(firstFailure(sys))).toMatchObject({ party: 'PAT-1', step: 'inter.2', code: 'contract-failed', check: 'hbchk' });
+  });
+
+  test('ptchk at hospital B: the presented index must be mapped to the patient on the ledger', () => {
+    const sys = withInitial(registered('map'));
+    sys.ledger = without(sys.ledger, (t) => t.contract === 'ptlink');
+    startInter(sys, 'PAT-1', 'HPB');
+    const a = abortOf(firstFailure(sys));
+    expect(a).toMatchObject({ party: 'HPB', step: 'inter.3', code: 'contract-failed', check: 'ptchk' });
+    expect(a.detail).toMatch(/HPA-D1 is NOT in the mapping/);
+  });
+
+  test('mrchk: hospital B refuses a record whose digest differs from the ledger index, aborting both its sessions', () => {
+    const sys = withInitial(registered('mrchk'));
+    // hospital A's server now holds an altered record (it signs what it holds: (69) passes)
+    const ha = sys.parties.get('HPA')!;
+    const held = ha.store.records.get('HPA-D1')!;
+    const records = new Map(ha.store.records);
+    records.set('HPA-D1', { ...held, emr: { ...held.emr, diagnosis: 'altered after indexing' } });
+    ha.store = { ...ha.store, records };
+    startInter(sys, 'PAT-1', 'HPB');
+    const a = abortOf(firstFailure(sys));
+    expect(a).toMatchObject({ party: 'HPB', step: 'inter.8', code: 'contract-failed', check: 'mrchk' });
+    expect(sys.tracer.trace.events.some((e) => e.kind === 'check' && e.eq === 69 && e.ok)).toBe(true);
+    const aborts = sys.tracer.trace.events.filter((e) => e.kind === 'abort' && e.party === 'HPB');
+    expect(aborts).toHaveLength(2); // the HB–HA session and the patient's session at HB
+    expect(sys.parties.get('PAT-1')!.sessions.get('PAT-1#3')!.status).toBe('running'); // never answered
+  });
+
+  test('hospital A answers only for records it holds (record-not-found)', () => {
+    const sys = withInitial(registered('nf'));
+    const ha = sys.parties.get('HPA')!;
+    ha.store = { ...ha.store, records: new Map() };
+    startInter(sys, 'PAT-1', 'HPB');
+    expect(abortOf(firstFailure(sys))).toMatchObject({ party: 'HPA', step: 'inter.7', code: 'record-not-found' });
+  });
+
+  test('the contracts see the hospital registered with either hains or hbins (roles are per session)', () => {
+    const sys = registered('roles');
+    // initial treatment at hospital B (registered with hbins), then a visit to hospital A
+    startInitial(sys, 'PAT-1', 'HPB');
+    expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
+    startInter(sys, 'PAT-1', 'HPA');
+    expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
+    expect(sys.parties.get('PAT-1')!.store.reports.map((r) => r.emr.diagnosisId)).toEqual(['HPB-D1', 'HPA-D1']);
+  });
+});
+
+describe('replay and routing', () => {
+  test('a replayed message for a session that moved on is rejected (unexpected-step)', () => {
+    const sys = registered('replay');
+    startInitial(sys, 'PAT-1', 'HPA');
+    runUntilQuiet(sys);
+    const sends = sys.tracer.trace.events.filter((e) => e.kind === 'send' && e.phase === 'initial');
+    for (const s of sends) {
+      const f = frozen(sys);
+      const copy = sys.net.adversary.replay(s.seq);
+      const r = deliver(sys, sys.net.take(copy.id));
+      unchanged(sys, f);
+      if (s.kind === 'send' && s.step === 'initial.1') {
+        expect(rejectionOf(r)).toMatchObject({ reason: 'session-exists' });
+      } else {
+        expect(rejectionOf(r)).toMatchObject({ reason: 'unexpected-step' });
+      }
+    }
+  });
+
+  test('an old inter.7 replayed into a fresh HB–HA session fails (64) at hospital A', () => {
+    const sys = withInitial(registered('replay7'));
+    startInter(sys, 'PAT-1', 'HPB');
+    runUntilQuiet(sys);
+    const ev = sys.tracer.trace.events;
+    const s5 = ev.find((e) => e.kind === 'send' && e.step === 'inter.5')!;
+    const s7 = ev.find((e) => e.kind === 'send' && e.step === 'inter.7')!;
+    const hello = sys.net.adversary.replay(s5.seq, { session: 'evil#7' });
+    expect(deliver(sys, sys.net.take(hello.id)).kind).toBe('ok');
+    sys.net.pending().forEach((e) => sys.net.adversary.drop(e.id));
+    const old = sys.net.adversary.replay(s7.seq, { session: 'evil#7' });
+    expect(abortOf(deliver(sys, sys.net.take(old.id)))).toMatchObject({ party: 'HPA', eq: 64, code: 'check-failed' });
+  });
+
+  test('unknown addressee, wrong receiver role, malformed bytes: typed rejections', () => {
+    const sys = registered('route');
+    const cs = sys.suite;
+    const hello = encodeMessage(cs, { step: 'initial.1', fields: { ID_PAT: 'PAT-1', R_PAT: cs.G, T_PAT: cs.G } }).bytes;
+    sys.net.adversary.inject({ step: 'initial.1', session: 'm1', from: 'PAT-1', to: 'NOBODY', bytes: hello });
+    expect(rejectionOf(firstFailure(sys))).toMatchObject({ kind: 'routing-rejection', reason: 'unknown-party' });
+    sys.net.adversary.inject({ step: 'initial.1', session: 'm2', from: 'HPA', to: 'PAT-1', bytes: hello });
+    expect(rejectionOf(firstFailure(sys))).toMatchObject({ reason: 'unexpected-step' });
+    sys.net.adversary.inject({ step: 'initial.1', session: 'm3', from: 'PAT-1', to: 'HPA', bytes: hello.subarray(0, 40) });
+    expect(rejectionOf(firstFailure(sys))).toMatchObject({ kind: 'wire-rejection', step: 'initial.1', field: 'T_PAT', reason: 'truncated' });
+    const idPoint = new Uint8Array(hello);
+    idPoint.fill(0, 7, 7 + cs.sizes.point);
+    sys.net.adversary.inject({ step: 'initial.1', session: 'm4', from: 'PAT-1', to: 'HPA', bytes: idPoint });
+    expect(rejectionOf(firstFailure(sys))).toMatchObject({ field: 'R_PAT', reason: 'identity-point' });
+    sys.net.adversary.inject({ step: 'initial.2', session: 'm5', from: 'HPA', to: 'PAT-1', bytes: hello });
+    expect(rejectionOf(firstFailure(sys))).toMatchObject({ step: 'initial.2', reason: 'wrong-step' });
+    const rejects = sys.tracer.trace.events.filter((e) => e.kind === 'reject');
+    expect(rejects).toHaveLength(5);
+    // the rejected messages created no sessions
+    expect([...sys.parties.get('HPA')!.sessions.keys()].filter((k) => k.startsWith('m'))).toEqual([]);
+  });
+
+  test('a wire rejection does not end the session: the honest message still completes it', () => {
+    const sys = registered('garbage');
+    startInitial(sys, 'PAT-1', 'HPA');
+    deliver(sys, sys.net.next()!); // HPA answers initial.2
+    const honest = sys.net.pending()[0]!;
+    sys.net.adversary.inject({ step: 'initial.2', session: honest.session, from: 'HPA', to: 'PAT-1', bytes: Uint8Array.of(4, 1) });
+    sys.net.adversary.reorder([sys.net.pending()[1]!.id]);
+    const results = runUntilQuiet(sys);
+    expect(results.map((r) => r.kind)).toEqual(['rejected', 'ok', 'ok', 'ok']);
+    expect(sys.parties.get('PAT-1')!.store.reports).toHaveLength(1);
+  });
+});
