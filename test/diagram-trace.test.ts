@@ -27,8 +27,8 @@ describe('trace diagrams: an honest run', () => {
     for (const [i, a] of arrows.entries()) expect(lines[lines.indexOf(a) - 1]).toBe(`autonumber ${i + 1}`);
   });
 
-  test('checks are ✓ with their equation; computations are grouped per party; no adversary drawn', () => {
-    expect(d.mermaid).toContain('Note over PAT_1: ✓ check CHK_PA  (25)');
+  test('checks are ✓ with their equation; computations and passed checks are grouped per party; no adversary drawn', () => {
+    expect(d.mermaid).toContain('Note over PAT_1: PK_HPA  (21)<br/>SEK_AP  (24)<br/>✓ check CHK_PA  (25)');
     expect(d.mermaid).toContain('Note over HPA: T_HPA = b·P  (15)<br/>PK_PAT  (16)<br/>K_AP1  (17)<br/>K_AP2  (18)<br/>SEK_AP  (19)<br/>CHK_PA  (20)');
     expect(d.mermaid).toContain('PAT_1--)CENTER: ✓ smart contract hachk: HPA registered');
     expect(d.mermaid).toContain('participant PAT_1 as PAT-1 (P)');

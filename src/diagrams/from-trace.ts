@@ -119,16 +119,23 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
   })();
   const inRect = (color: string, body: string[]) => lines.push(`  rect ${color}`, ...body.map((b) => `  ${b}`), '  end');
 
-  let computes: Extract<TraceEvent, { kind: 'compute' }>[] = [];
-  const flushComputes = () => {
-    if (computes.length === 0) return;
-    lines.push(`  Note over ${id(computes[0]!.party)}: ${computes.map((c) => text(`${c.what}  (${c.eq})`)).join('<br/>')}`);
-    computes = [];
+  // Consecutive computations and passed checks of one party share a note.
+  let note: { party: string; lines: string[] } | undefined;
+  const flushNote = () => {
+    if (!note) return;
+    lines.push(`  Note over ${id(note.party)}: ${note.lines.map(text).join('<br/>')}`);
+    note = undefined;
+  };
+  const addNote = (party: string, line: string) => {
+    if (note && note.party !== party) flushNote();
+    note ??= { party, lines: [] };
+    note.lines.push(line);
   };
   let currentPhase: string | undefined;
 
   for (const e of shown) {
-    if (e.kind !== 'compute' || (computes.length > 0 && computes[0]!.party !== e.party)) flushComputes();
+    const quiet = e.kind === 'compute' || (e.kind === 'check' && e.ok);
+    if (!quiet) flushNote();
     const ph = phaseOf(e, sends);
     if (opts.phase === undefined && ph !== undefined && ph !== currentPhase) {
       currentPhase = ph;
@@ -190,11 +197,11 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
         break;
       }
       case 'compute':
-        computes.push(e);
+        addNote(e.party, `${e.what}  (${e.eq})`);
         break;
       case 'check': {
         const eq = e.eq === undefined ? '' : `  (${e.eq})`;
-        if (e.ok) lines.push(`  Note over ${id(e.party)}: ${text(`✓ check ${e.name}${eq}`)}`);
+        if (e.ok) addNote(e.party, `✓ check ${e.name}${eq}`);
         else inRect(COLORS.failure, [`Note over ${id(e.party)}: ${text(`✗ check ${e.name}${eq}${e.reason ? `: ${e.reason}` : ''}`)}`]);
         break;
       }
@@ -217,7 +224,7 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
       }
     }
   }
-  flushComputes();
+  flushNote();
   if (shown.length === 0) lines.push(`  Note over ${span}: ${text(`no events${opts.phase ? ` in phase ${opts.phase}` : ''}`)}`);
   const name = opts.name ?? (opts.phase ? `trace-${opts.phase}` : 'trace');
   return { name, title, mermaid: `${lines.join('\n')}\n` };
