@@ -8,13 +8,14 @@
  *
  * with one schematic jurisdiction assumption for everyone (?W |= S |=> ?W <-?K-> ?U), timestamp
  * freshness for the two parties of each session, and four goals per session. Sizes: 3n messages,
- * 2n+2n+1 assumptions, 4n goals.
+ * 2n+2n+1 assumptions, 4n goals. The dense variant adds every principal's belief in the freshness of
+ * every timestamp (about n² more assumptions).
  */
 import { specOf } from './build.js';
 import { atom, believes, controls, enc, fresh, sharedKey, tuple, v } from './terms.js';
 import type { Spec } from '../spec/ast.js';
 
-export function syntheticSpec(n: number): Spec {
+export function syntheticSpec(n: number, opts: { dense?: boolean } = {}): Spec {
   if (!Number.isInteger(n) || n < 2) throw new Error('syntheticSpec: n must be an integer >= 2');
   const S = atom('S');
   const A = (i: number) => atom(`A${(i % n) + 1}`);
@@ -40,11 +41,16 @@ export function syntheticSpec(n: number): Spec {
     goals.push({ label: `G${i + 1}c`, formula: believes(b, believes(a, key)) });
     goals.push({ label: `G${i + 1}d`, formula: believes(a, believes(b, key)) });
   }
+  if (opts.dense) {
+    // Dense variant: every principal believes every timestamp fresh (n² assumptions), so
+    // freshness spreads to every tuple and every session's messages interact.
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (j !== i && j !== (i + n - 1) % n) assumptions.push({ label: `D${i + 1}_${j + 1}`, formula: believes(A(i), fresh(atom(`T${j + 1}`))) });
+  }
   for (let i = 0; i < n; i++) {
     assumptions.push({ label: `K${i + 1}a`, formula: believes(A(i), sharedKey(A(i), atom(`K${i + 1}s`), S)) });
   }
   return specOf({
-    name: `synthetic-${n}`,
+    name: `synthetic-${n}${opts.dense ? '-dense' : ''}`,
     principals: [...Array.from({ length: n }, (_, i) => `A${i + 1}`), 'S'],
     messages,
     assumptions,
