@@ -132,11 +132,31 @@ export function isBareTerm(t: Term): boolean {
 
 // ---- sort checks (type.* warnings) ----
 
+function kindName(t: Term): string {
+  switch (t.kind) {
+    case 'tuple':
+      return 'a tuple';
+    case 'enc':
+      return 'a ciphertext';
+    case 'comb':
+      return 'a combined message';
+    case 'inv':
+      return 'a private key inv(K)';
+    case 'app':
+      return `a value of ${t.fn}`;
+    case 'atom':
+    case 'var':
+      return `'${t.name}'`;
+    default:
+      return 'a formula';
+  }
+}
+
 function checkPrincipal(s: State, t: Term, at: Token, role: string): void {
   if (!s.ctx.sorts || t.kind === 'var') return;
   const so = sortOf(s, t);
   if (t.kind === 'atom' && (so === 'principal' || so === undefined)) return;
-  const what = t.kind === 'atom' ? `'${t.name}' is declared as ${so}` : `a ${t.kind} term`;
+  const what = t.kind === 'atom' ? `'${t.name}' is declared as ${so}` : `it is ${kindName(t)}`;
   warn(s, at, 'type.key-sort', `${role} should be a principal, but ${what}`);
 }
 
@@ -153,7 +173,7 @@ function checkKey(s: State, t: Term, at: Token, use: keyof typeof KEY_SORTS, rol
   if (t.kind !== 'atom') {
     // Derived keys (H(..), F0(..)), inv(K) and variables are fine; anything else is not a key.
     if (t.kind === 'app' || t.kind === 'var' || (t.kind === 'inv' && use === 'enc')) return;
-    warn(s, at, 'type.key-sort', `${role} should be a key, but it is a ${t.kind} term`);
+    warn(s, at, 'type.key-sort', `${role} should be a key, but it is ${kindName(t)}`);
     return;
   }
   const so = sortOf(s, t);
