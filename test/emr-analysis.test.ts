@@ -99,9 +99,9 @@ describe('corrected idealisation (spec/emr-corrected.ban)', () => {
     }
   });
 
-  test('its hand proof C1–C16 (the paper\'s parts a and b, redone) is valid step by step', () => {
+  test('its hand proof C1–C48 (the paper\'s parts a–f, redone) is valid step by step', () => {
     const c = checkProof(corrected);
-    expect(c.steps.map((s) => s.label)).toEqual(Array.from({ length: 16 }, (_, i) => `C${i + 1}`));
+    expect(c.steps.map((s) => s.label)).toEqual(Array.from({ length: 48 }, (_, i) => `C${i + 1}`));
     expect(c.steps.filter((s) => !s.valid).map((s) => `${s.label}: ${s.reason}`)).toEqual([]);
     expect(c.valid).toBe(true);
   });
