@@ -88,6 +88,27 @@ describe('BAN goals on the phases, taken from the spec', () => {
     expect([...at('inter.2').byPhase.keys()]).toEqual(['inter']);
   });
 
+  test('a phase must mention all of a goal\'s names between its principals, not just one', () => {
+    const spec = specIncludingFlow(
+      [
+        'atoms',
+        '  key SEK_AP, SEK_BP',
+        '  nonce T_PAT',
+        'messages',
+        '  M1: HA -> P : {T_PAT, SEK_AP}_{SEK_AP}   [concrete: initial.2]',
+        '  M2: HB -> P : {T_PAT}_{SEK_BP}   [concrete: inter.2]',
+        'goals',
+        '  G1: P |= #(T_PAT)',
+        '  G2: P |= #(T_PAT, SEK_AP)',
+      ].join('\n'),
+    );
+    const { byPhase } = placeGoals(spec);
+    expect([...byPhase].map(([p, gs]) => [p, gs.map((g) => g.label)])).toEqual([
+      ['initial', ['G1', 'G2']],
+      ['inter', ['G1']],
+    ]);
+  });
+
   test('the goal note is drawn in that phase only, with the formula in paper notation, and parses', async () => {
     const ds = diagramsForSpec(specIncludingFlow(BODY.replace('STEP', 'initial.2')));
     const initial = ds.find((d) => d.name === 'initial')!;

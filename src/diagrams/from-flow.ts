@@ -5,9 +5,9 @@
  * smart-contract calls to the ledger participant, and the BAN goals the phase is meant to
  * establish — taken from the spec's own goals, never written here.
  *
- * Placement of goals (data-driven): a goal belongs to the phases of the idealised messages that
- * (a) are sent between the principals the goal speaks about and (b) mention one of the goal's
- * other names; a message's phases are those of the flow steps its `[concrete: ...]` link names.
+ * Placement of goals (data-driven): a goal belongs to a phase when the phase's idealised messages
+ * sent between the principals the goal speaks about mention, together, every other name of the
+ * goal; a message's phases are those of the flow steps its `[concrete: ...]` link names.
  */
 import type { Spec } from '../spec/ast.js';
 import { UserError } from '../spec/diagnostics.js';
@@ -140,15 +140,17 @@ export function placeGoals(spec: Spec): GoalPlacement {
     names: atomsOf(m.body),
     phases: [...new Set(m.concrete.flatMap(phasesOfStep))],
   }));
+  const phaseIds = [...new Set(messages.flatMap((m) => m.phases))];
   for (const g of spec.goals) {
     const goal: PhaseGoal = { label: g.label, text: `${showTerm(g.formula, 'unicode')}${g.notes.typo ? '  (printed typo)' : ''}` };
     const who = principalsOf(g.formula);
     const names = [...atomsOf(g.formula)].filter((n) => !who.has(n));
     const phases = new Set<string>();
-    for (const m of messages) {
-      if (![...who].every((p) => m.parties.has(p))) continue;
-      if (names.length > 0 && !names.some((n) => m.names.has(n))) continue;
-      for (const p of m.phases) phases.add(p);
+    for (const phase of phaseIds) {
+      // The phase's messages between the goal's principals must, together, mention all its names.
+      const support = messages.filter((m) => m.phases.includes(phase) && [...who].every((p) => m.parties.has(p)));
+      if (support.length === 0) continue;
+      if (names.every((n) => support.some((m) => m.names.has(n)))) phases.add(phase);
     }
     if (phases.size === 0) unplaced.push(goal);
     for (const p of phases) {

@@ -127,7 +127,7 @@ export const command: Command = {
       if (goals) {
         const placed = Object.entries(goals.placed);
         lines.push(placed.length ? `BAN goals drawn: ${placed.map(([p, gs]) => `${p} ${gs.join(' ')}`).join('; ')}` : 'BAN goals drawn: none (the spec states no goals linked to flow steps)');
-        for (const g of goals.unplaced) lines.push(`  not drawn: ${g.label} ${g.text} — no idealised message between its principals mentions its names`);
+        for (const g of goals.unplaced) lines.push(`  not drawn: ${g.label} ${g.text} — no phase's idealised messages between its principals mention all its names`);
       }
       if (format === 'none') lines.push('rendering skipped (--render none): Mermaid text only');
       for (const f of result.failures) lines.push(`diagram '${f.name}' was refused by Mermaid:\n${indent(f.message)}`);
