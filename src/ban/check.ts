@@ -13,8 +13,8 @@ import { buildUniverse, fire, insertFact, newState, run, type Fact, type Schema,
 import { alternatives, showHoles } from './why.js';
 import { unify } from './match.js';
 import { show } from './pretty.js';
-import { sees, termKey, variablesOf, type Term } from './terms.js';
-import { fillBuilders, rawKey } from './util.js';
+import { sees, variablesOf, type Term } from './terms.js';
+import { fillBuilders, keyOf, rawKey } from './util.js';
 import type { Spec } from '../spec/ast.js';
 
 export interface StepVerdict {
@@ -51,7 +51,7 @@ function miniState(premises: Premise[], claim: Term, keyAgreement: boolean): Sta
   const schemata: Schema[] = premises.filter((p) => p.schematic).map((p) => ({ label: p.label, formula: p.term }));
   const st = newState(schemata, buildUniverse([...premises.map((p) => p.term), claim]), keyAgreement);
   for (const p of premises) {
-    if (p.schematic || st.facts.has(termKey(p.term))) continue;
+    if (p.schematic || st.facts.has(keyOf(p.term))) continue;
     insertFact(st, p.term, { rule: p.label.startsWith('M') ? 'message' : 'assumption', premises: [], source: p.label });
   }
   return st;
@@ -64,7 +64,7 @@ function oneStep(st: State, rules: ReadonlySet<string>): Map<string, { term: Ter
   for (const f of facts) {
     fire(st, f, (c, rule, premises) => {
       if (!rules.has(rule)) return;
-      const k = termKey(c);
+      const k = keyOf(c);
       if (!out.has(k)) out.set(k, { term: c, rule, premises });
     });
   }
@@ -74,7 +74,7 @@ function oneStep(st: State, rules: ReadonlySet<string>): Map<string, { term: Ter
   for (const f of inst) {
     fire(st, f, (c, rule, premises) => {
       if (!rules.has(rule)) return;
-      const k = termKey(c);
+      const k = keyOf(c);
       if (!out.has(k)) out.set(k, { term: c, rule, premises });
     });
   }
@@ -90,7 +90,7 @@ function decompose(st: State): void {
     for (const f of delta) {
       fire(st, f, (c, rule, premises) => {
         if (!DECOMPOSE.has(rule)) return;
-        const k = termKey(c);
+        const k = keyOf(c);
         if (!st.facts.has(k) && !pending.has(k)) pending.set(k, { term: c, rule, premises });
       });
     }
@@ -151,7 +151,7 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
       return verdict({ valid: false, rule: step.rule, reason: `rule name unknown: '${step.rule}' (known: ${names.join(', ')}, or an engine rule id)` });
     }
     const ids = new Set<string>(tried);
-    const ck = termKey(claim);
+    const ck = keyOf(claim);
 
     // 2. One application of a candidate rule to exactly the cited premises.
     const st = miniState(premises, claim, keyAgreement);
@@ -161,7 +161,7 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
       const sym = rawKey(hit.term) !== rawKey(claim) ? ' (with symmetry of the key/secret statement)' : '';
       return verdict({ valid: true, rule: hit.rule, ...(sym ? { note: `valid${sym}` } : {}) });
     }
-    const restated = premises.find((p) => !p.schematic && termKey(p.term) === ck);
+    const restated = premises.find((p) => !p.schematic && keyOf(p.term) === ck);
     if (restated) return verdict({ valid: true, rule: step.rule, note: `restates ${restated.label}` });
 
     // 3. The same after implicit decomposition of the cited premises.
@@ -205,7 +205,7 @@ function explainFailure(st: State, claim: Term, tried: RuleId[], produced: Map<s
   // Which premises would the fitting rules need for exactly this conclusion?
   const alts = alternatives(st, claim, principals, new Set(fitting));
   if (!alts.length) return `conclusion does not follow: ${wouldText}; ${triedText}`;
-  const missingPer = alts.map((a) => ({ rule: a.rule, missing: a.premises.filter((p) => !st.facts.has(termKey(p))) }));
+  const missingPer = alts.map((a) => ({ rule: a.rule, missing: a.premises.filter((p) => !st.facts.has(keyOf(p))) }));
   const best = missingPer.sort((a, b) => a.missing.length - b.missing.length)[0]!;
   const need = best.missing.map((p) => show(showHoles(p))).join(' and ');
   if (would.length) {

@@ -31,11 +31,10 @@ import {
   said,
   sees,
   sharedKey,
-  termKey,
   variablesOf,
   type Term,
 } from './terms.js';
-import { cleartextProjection, fillBuilders, isCleartext, subterms } from './util.js';
+import { cleartextProjection, fillBuilders, isCleartext, keyOf, subterms } from './util.js';
 import type { Spec } from '../spec/ast.js';
 
 export type DerivRule = RuleId | 'assumption' | 'message' | 'instance';
@@ -90,13 +89,13 @@ export function buildUniverse(roots: readonly Term[]): Universe {
   for (let i = 0; i < queue.length; i++) {
     const t = queue[i]!;
     if (variablesOf(t).size > 0) continue;
-    const k = termKey(t);
+    const k = keyOf(t);
     if (u.keys.has(k)) continue;
     u.keys.add(k);
     if (t.kind === 'tuple') {
       const seen = new Set<string>();
       for (const it of t.items) {
-        const ik = termKey(it);
+        const ik = keyOf(it);
         if (seen.has(ik)) continue;
         seen.add(ik);
         push(u.tuplesByComp, ik, t);
@@ -106,7 +105,7 @@ export function buildUniverse(roots: readonly Term[]): Universe {
     } else if (t.kind === 'app') {
       const seen = new Set<string>();
       for (const a of t.args) {
-        const ak = termKey(a);
+        const ak = keyOf(a);
         if (seen.has(ak)) continue;
         seen.add(ak);
         push(u.appsByArg, ak, t);
@@ -127,24 +126,24 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 
 function indexKeys(t: Term): string[] {
   if (t.kind === 'sees') {
-    const P = termKey(t.who);
+    const P = keyOf(t.who);
     const m = t.what;
-    if (m.kind === 'enc') return [`seeEnc|${P}|${termKey(m.key)}`, `seeBody|${P}|${termKey(m.body)}`];
-    if (m.kind === 'comb') return [`seeComb|${P}|${termKey(m.secret)}`, `seeBody|${P}|${termKey(m.body)}`];
+    if (m.kind === 'enc') return [`seeEnc|${P}|${keyOf(m.key)}`, `seeBody|${P}|${keyOf(m.body)}`];
+    if (m.kind === 'comb') return [`seeComb|${P}|${keyOf(m.secret)}`, `seeBody|${P}|${keyOf(m.body)}`];
     return [];
   }
   if (t.kind === 'believes') {
-    const P = termKey(t.who);
+    const P = keyOf(t.who);
     const b = t.what;
     switch (b.kind) {
       case 'sharedKey':
-        return [`sk|${P}|${termKey(b.key)}`];
+        return [`sk|${P}|${keyOf(b.key)}`];
       case 'pubKey':
-        return [`pk|${P}|${termKey(b.key)}`];
+        return [`pk|${P}|${keyOf(b.key)}`];
       case 'secret':
-        return [`ss|${P}|${termKey(b.secret)}`];
+        return [`ss|${P}|${keyOf(b.secret)}`];
       case 'said':
-        return [`said|${P}|${termKey(b.what)}`];
+        return [`said|${P}|${keyOf(b.what)}`];
       case 'kaKey':
         return [`ka|${P}`];
       default:
@@ -155,7 +154,7 @@ function indexKeys(t: Term): string[] {
 }
 
 export function insertFact(st: State, term: Term, deriv: Derivation): Fact {
-  const key = termKey(term);
+  const key = keyOf(term);
   const f: Fact = { key, term, round: st.rounds, seq: st.facts.size, deriv };
   st.facts.set(key, f);
   for (const ik of indexKeys(term)) push(st.idx, ik, f);
@@ -166,13 +165,13 @@ function instantiate(st: State, query: Term): Fact[] {
   const out: Fact[] = [];
   for (const s of st.schemata) {
     for (const inst of instances(s.formula, query)) {
-      const k = termKey(inst.term);
+      const k = keyOf(inst.term);
       const have = st.facts.get(k);
       if (have) {
         out.push(have);
         continue;
       }
-      const note = [...inst.binding.entries()].map(([n, t]) => `?${n} := ${termKey(t)}`).join(', ');
+      const note = [...inst.binding.entries()].map(([n, t]) => `?${n} := ${keyOf(t)}`).join(', ');
       const f = insertFact(st, inst.term, { rule: 'instance', premises: [], source: s.label, note });
       st.newInstances.push(f);
       out.push(f);
@@ -183,7 +182,7 @@ function instantiate(st: State, query: Term): Fact[] {
 
 /** The fact t, or a fresh instance of a schematic assumption equal to t. */
 export function exact(st: State, t: Term): Fact | undefined {
-  const f = st.facts.get(termKey(t));
+  const f = st.facts.get(keyOf(t));
   if (f) return f;
   if (!st.schemata.length) return undefined;
   return instantiate(st, t)[0];
@@ -208,7 +207,7 @@ function lookup(st: State, idxKey: string, query: Term): Fact[] {
 
 export type Emit = (conclusion: Term, rule: RuleId, premises: string[]) => void;
 
-const same = (a: Term, b: Term): boolean => termKey(a) === termKey(b);
+const same = (a: Term, b: Term): boolean => keyOf(a) === keyOf(b);
 
 /** The other side of `A <-K-> B` / `A <=Y=> B` from P's point of view, if P is a side. */
 function otherSide(t: Term, P: Term): Term | undefined {
@@ -235,7 +234,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     if (m.kind === 'comb') {
       emit(sees(P, m.body), 'SEE-COMB', [f.key]);
       if (builtByOther(m, P)) {
-        for (const b of lookup(st, `ss|${termKey(P)}|${termKey(m.secret)}`, believes(P, { kind: 'secret', a: HOLE, secret: m.secret, b: P }))) {
+        for (const b of lookup(st, `ss|${keyOf(P)}|${keyOf(m.secret)}`, believes(P, { kind: 'secret', a: HOLE, secret: m.secret, b: P }))) {
           const Q = b.term.kind === 'believes' ? otherSide(b.term.what, P) : undefined;
           if (Q) emit(believes(P, said(Q, m.body)), 'MM-SS', [b.key, f.key]);
         }
@@ -245,7 +244,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     if (m.kind === 'enc') {
       if (m.key.kind === 'inv') {
         const K = m.key.key;
-        for (const b of lookup(st, `pk|${termKey(P)}|${termKey(K)}`, believes(P, { kind: 'pubKey', key: K, owner: HOLE }))) {
+        for (const b of lookup(st, `pk|${keyOf(P)}|${keyOf(K)}`, believes(P, { kind: 'pubKey', key: K, owner: HOLE }))) {
           if (b.term.kind !== 'believes' || b.term.what.kind !== 'pubKey') continue;
           emit(sees(P, m.body), 'SEE-SIG', [b.key, f.key]);
           if (builtByOther(m, P)) emit(believes(P, said(b.term.what.owner, m.body)), 'MM-PK', [b.key, f.key]);
@@ -253,7 +252,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
       } else {
         const K = m.key;
         if (builtByOther(m, P)) {
-          for (const b of lookup(st, `sk|${termKey(P)}|${termKey(K)}`, believes(P, sharedKey(HOLE, K, P)))) {
+          for (const b of lookup(st, `sk|${keyOf(P)}|${keyOf(K)}`, believes(P, sharedKey(HOLE, K, P)))) {
             const Q = b.term.kind === 'believes' ? otherSide(b.term.what, P) : undefined;
             if (!Q) continue;
             emit(sees(P, m.body), 'SEE-SK', [b.key, f.key]);
@@ -300,9 +299,9 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     }
     case 'fresh': {
       const X = b.what;
-      const xk = termKey(X);
+      const xk = keyOf(X);
       if (isCleartext(X)) {
-        for (const s of lookup(st, `said|${termKey(P)}|${xk}`, believes(P, said(HOLE, X)))) {
+        for (const s of lookup(st, `said|${keyOf(P)}|${xk}`, believes(P, said(HOLE, X)))) {
           if (s.term.kind === 'believes' && s.term.what.kind === 'said') emit(believes(P, believes(s.term.what.who, X)), 'NV', [f.key, s.key]);
         }
       }
@@ -313,11 +312,11 @@ export function fire(st: State, f: Fact, emit: Emit): void {
           emit(believes(P, fresh(A)), A.fn === 'F0' ? 'KA-FRESH' : 'FRESH-F', [f.key]);
         }
         // KA-CONF with the freshness premise as trigger.
-        for (const s of st.idx.get(`seeBody|${termKey(P)}|${xk}`) ?? []) {
+        for (const s of st.idx.get(`seeBody|${keyOf(P)}|${xk}`) ?? []) {
           const m = s.term.kind === 'sees' ? s.term.what : undefined;
           if (!m || (m.kind !== 'enc' && m.kind !== 'comb') || !builtByOther(m, P)) continue;
           const K = m.kind === 'enc' ? m.key : m.secret;
-          for (const kb of lookup(st, `sk|${termKey(P)}|${termKey(K)}`, believes(P, sharedKey(HOLE, K, P)))) {
+          for (const kb of lookup(st, `sk|${keyOf(P)}|${keyOf(K)}`, believes(P, sharedKey(HOLE, K, P)))) {
             const Q = kb.term.kind === 'believes' ? otherSide(kb.term.what, P) : undefined;
             if (Q) emit(believes(P, believes(Q, sharedKey(P, K, Q))), 'KA-CONF', [kb.key, s.key, f.key]);
           }
@@ -328,7 +327,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     case 'sharedKey': {
       const Q = otherSide(b, P);
       if (!Q) break;
-      for (const s of st.idx.get(`seeEnc|${termKey(P)}|${termKey(b.key)}`) ?? []) {
+      for (const s of st.idx.get(`seeEnc|${keyOf(P)}|${keyOf(b.key)}`) ?? []) {
         const m = s.term.kind === 'sees' ? s.term.what : undefined;
         if (!m || m.kind !== 'enc' || !builtByOther(m, P)) continue;
         emit(sees(P, m.body), 'SEE-SK', [f.key, s.key]);
@@ -336,7 +335,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
       }
       if (ka) {
         for (const ix of ['seeEnc', 'seeComb']) {
-          for (const s of st.idx.get(`${ix}|${termKey(P)}|${termKey(b.key)}`) ?? []) {
+          for (const s of st.idx.get(`${ix}|${keyOf(P)}|${keyOf(b.key)}`) ?? []) {
             const m = s.term.kind === 'sees' ? s.term.what : undefined;
             if (!m || (m.kind !== 'enc' && m.kind !== 'comb') || !builtByOther(m, P)) continue;
             const fr = exact(st, believes(P, fresh(m.body)));
@@ -349,7 +348,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     case 'secret': {
       const Q = otherSide(b, P);
       if (!Q) break;
-      for (const s of st.idx.get(`seeComb|${termKey(P)}|${termKey(b.secret)}`) ?? []) {
+      for (const s of st.idx.get(`seeComb|${keyOf(P)}|${keyOf(b.secret)}`) ?? []) {
         const m = s.term.kind === 'sees' ? s.term.what : undefined;
         if (!m || m.kind !== 'comb' || !builtByOther(m, P)) continue;
         emit(believes(P, said(Q, m.body)), 'MM-SS', [f.key, s.key]);
@@ -357,14 +356,14 @@ export function fire(st: State, f: Fact, emit: Emit): void {
       break;
     }
     case 'pubKey': {
-      for (const s of st.idx.get(`seeEnc|${termKey(P)}|${termKey({ kind: 'inv', key: b.key })}`) ?? []) {
+      for (const s of st.idx.get(`seeEnc|${keyOf(P)}|${keyOf({ kind: 'inv', key: b.key })}`) ?? []) {
         const m = s.term.kind === 'sees' ? s.term.what : undefined;
         if (!m || m.kind !== 'enc') continue;
         emit(sees(P, m.body), 'SEE-SIG', [f.key, s.key]);
         if (builtByOther(m, P)) emit(believes(P, said(b.owner, m.body)), 'MM-PK', [f.key, s.key]);
       }
       if (same(b.owner, P)) {
-        for (const s of st.idx.get(`seeEnc|${termKey(P)}|${termKey(b.key)}`) ?? []) {
+        for (const s of st.idx.get(`seeEnc|${keyOf(P)}|${keyOf(b.key)}`) ?? []) {
           const m = s.term.kind === 'sees' ? s.term.what : undefined;
           if (m && m.kind === 'enc') emit(sees(P, m.body), 'SEE-OWNPK', [f.key, s.key]);
         }
@@ -373,7 +372,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     }
     case 'kaKey': {
       if (!ka) break;
-      const all = lookup(st, `ka|${termKey(P)}`, believes(P, { kind: 'kaKey', owner: HOLE, key: HOLE }));
+      const all = lookup(st, `ka|${keyOf(P)}`, believes(P, { kind: 'kaKey', owner: HOLE, key: HOLE }));
       const mine = same(b.owner, P);
       for (const o of all) {
         if (o.term.kind !== 'believes' || o.term.what.kind !== 'kaKey') continue;
@@ -384,7 +383,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
         const keys = [app('F0', own.key, peer.key), app('F0', peer.key, own.key)];
         const done = new Set<string>();
         for (const F of keys) {
-          const fk = termKey(F);
+          const fk = keyOf(F);
           if (done.has(fk) || !st.universe.keys.has(fk)) continue;
           done.add(fk);
           emit(believes(P, sharedKey(P, F, peer.owner)), 'KA', [ownF.key, peerF.key]);
@@ -396,7 +395,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
       break;
   }
   // BEL-I (growing): build the tuples of U that have this belief's object as a component.
-  for (const T of st.universe.tuplesByComp.get(termKey(b)) ?? []) {
+  for (const T of st.universe.tuplesByComp.get(keyOf(b)) ?? []) {
     if (T.kind !== 'tuple') continue;
     const prem: string[] = [];
     let ok = true;
@@ -415,7 +414,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
 function keyConfirmFromSees(st: State, s: Fact, P: Term, K: Term, body: Term, emit: Emit): void {
   const fr = exact(st, believes(P, fresh(body)));
   if (!fr) return;
-  for (const kb of lookup(st, `sk|${termKey(P)}|${termKey(K)}`, believes(P, sharedKey(HOLE, K, P)))) {
+  for (const kb of lookup(st, `sk|${keyOf(P)}|${keyOf(K)}`, believes(P, sharedKey(HOLE, K, P)))) {
     const Q = kb.term.kind === 'believes' ? otherSide(kb.term.what, P) : undefined;
     if (Q) emit(believes(P, believes(Q, sharedKey(P, K, Q))), 'KA-CONF', [kb.key, s.key, fr.key]);
   }
@@ -438,7 +437,7 @@ export function run(st: State, delta: Fact[]): void {
     st.rounds++;
     const pending = new Map<string, Seed>();
     const emit: Emit = (conclusion, rule, premises) => {
-      const k = termKey(conclusion);
+      const k = keyOf(conclusion);
       if (st.facts.has(k) || pending.has(k)) return;
       pending.set(k, { term: conclusion, deriv: { rule, premises } });
     };
@@ -494,7 +493,7 @@ export function saturateSpec(spec: Spec, opts: SaturateOptions = {}): State {
   const st = newState(schemata, universe, keyAgreement);
   const delta: Fact[] = [];
   const add = (s: Seed): void => {
-    if (!st.facts.has(termKey(s.term))) delta.push(insertFact(st, s.term, s.deriv));
+    if (!st.facts.has(keyOf(s.term))) delta.push(insertFact(st, s.term, s.deriv));
   };
   seeds.forEach(add);
   for (const e of extra) add({ term: e.term, deriv: { rule: 'assumption', premises: [], source: e.source } });
@@ -519,7 +518,7 @@ export function extendState(st: State, extra: readonly { term: Term; source: str
   const next = cloneState(st);
   const delta: Fact[] = [];
   for (const e of extra) {
-    if (next.facts.has(termKey(e.term))) continue;
+    if (next.facts.has(keyOf(e.term))) continue;
     delta.push(insertFact(next, e.term, { rule: 'assumption', premises: [], source: e.source }));
   }
   run(next, delta);

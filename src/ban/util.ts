@@ -137,3 +137,18 @@ function isStatementLike(t: Term): boolean {
 export function sorted<T>(xs: Iterable<T>, key: (x: T) => string): T[] {
   return [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+const keyCache = new WeakMap<Term, string>();
+
+/**
+ * termKey, memoised per term object (terms are immutable, so the key of an object never
+ * changes). The engine keys the same terms over and over; this keeps that linear.
+ */
+export function keyOf(t: Term): string {
+  let k = keyCache.get(t);
+  if (k === undefined) {
+    k = termKey(t);
+    keyCache.set(t, k);
+  }
+  return k;
+}

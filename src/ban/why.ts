@@ -12,10 +12,9 @@ import {
   fresh,
   kaKey,
   said,
-  termKey,
   type Term,
 } from './terms.js';
-import { cleartextProjection, isCleartext, isGround, subst } from './util.js';
+import { cleartextProjection, isCleartext, isGround, keyOf, subst } from './util.js';
 import type { RuleId } from './rules.js';
 
 export interface WhyNot {
@@ -41,13 +40,13 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
   const want = (r: RuleId): boolean => (!only || only.has(r)) && (!r.startsWith('KA') && r !== 'FRESH-F' ? true : st.keyAgreement);
   if (goal.kind !== 'believes') {
     if (goal.kind === 'sees' && want('SEE-TUPLE')) {
-      for (const T of st.universe.tuplesByComp.get(termKey(goal.what)) ?? []) out.push({ rule: 'SEE-TUPLE', premises: [{ kind: 'sees', who: goal.who, what: T }] });
+      for (const T of st.universe.tuplesByComp.get(keyOf(goal.what)) ?? []) out.push({ rule: 'SEE-TUPLE', premises: [{ kind: 'sees', who: goal.who, what: T }] });
     }
     return out;
   }
   const P = goal.who;
   const X = goal.what;
-  const pk = termKey(P);
+  const pk = keyOf(P);
   // Tuple rules. (BEL-E backward is left out: a bigger belief containing X is never a useful hint.)
   if (X.kind === 'tuple' && want('BEL-I')) out.push({ rule: 'BEL-I', premises: X.items.map((i) => believes(P, i)) });
   // Jurisdiction: only for principals with something to do with X for P (a jurisdiction
@@ -55,7 +54,7 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
   // about beliefs come from nonce verification, not jurisdiction, so JUR is not searched for them.
   if (want('JUR') && X.kind !== 'controls' && X.kind !== 'believes' && X.kind !== 'said') {
     for (const Q of principals) {
-      if (termKey(Q) === pk) continue;
+      if (keyOf(Q) === pk) continue;
       const ctl = believes(P, controls(Q, X));
       const bel = believes(P, believes(Q, X));
       const relevant = has(st, ctl) || has(st, bel) || spoke(st, P, Q);
@@ -67,11 +66,11 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
     const Y = X.what;
     let sawCipher = false;
     for (const f of st.facts.values()) {
-      if (f.term.kind !== 'sees' || termKey(f.term.who) !== pk) continue;
+      if (f.term.kind !== 'sees' || keyOf(f.term.who) !== pk) continue;
       const m = f.term.what;
-      if ((m.kind !== 'enc' && m.kind !== 'comb') || termKey(m.body) !== termKey(Y)) continue;
+      if ((m.kind !== 'enc' && m.kind !== 'comb') || keyOf(m.body) !== keyOf(Y)) continue;
       sawCipher = true;
-      if (m.from && termKey(m.from) === pk) continue; // reflection: cannot authenticate
+      if (m.from && keyOf(m.from) === pk) continue; // reflection: cannot authenticate
       if (m.kind === 'comb' && want('MM-SS')) out.push({ rule: 'MM-SS', premises: [believes(P, { kind: 'secret', a: Q, secret: m.secret, b: P }), f.term] });
       if (m.kind === 'enc' && m.key.kind === 'inv' && want('MM-PK')) out.push({ rule: 'MM-PK', premises: [believes(P, { kind: 'pubKey', key: m.key.key, owner: Q }), f.term] });
       if (m.kind === 'enc' && m.key.kind !== 'inv' && want('MM-SK')) out.push({ rule: 'MM-SK', premises: [believes(P, { kind: 'sharedKey', a: Q, key: m.key, b: P }), f.term] });
@@ -80,8 +79,8 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
     const heard = heardBodies(st, P);
     let viaTuple = false;
     if (want('SAID-E')) {
-      for (const T of st.universe.tuplesByComp.get(termKey(Y)) ?? []) {
-        if (!heard.has(termKey(T))) continue;
+      for (const T of st.universe.tuplesByComp.get(keyOf(Y)) ?? []) {
+        if (!heard.has(keyOf(T))) continue;
         viaTuple = true;
         out.push({ rule: 'SAID-E', premises: [believes(P, said(Q, T))] });
       }
@@ -96,8 +95,8 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
     if (isCleartext(Y) && want('NV')) out.push({ rule: 'NV', premises: [believes(P, fresh(Y)), believes(P, said(Q, Y))] });
     if (want('BELBEL-E')) {
       const heard = heardBodies(st, P);
-      for (const T of st.universe.tuplesByComp.get(termKey(Y)) ?? []) {
-        if (heard.has(termKey(T)) && isCleartext(T)) out.push({ rule: 'BELBEL-E', premises: [believes(P, believes(Q, T))] });
+      for (const T of st.universe.tuplesByComp.get(keyOf(Y)) ?? []) {
+        if (heard.has(keyOf(T)) && isCleartext(T)) out.push({ rule: 'BELBEL-E', premises: [believes(P, believes(Q, T))] });
       }
     }
   }
@@ -108,7 +107,7 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
     if (Y.kind === 'app' && Y.fn !== 'F0' && want('FRESH-F')) for (const a of Y.args) out.push({ rule: 'FRESH-F', premises: [believes(P, fresh(a))] });
   }
   if (X.kind === 'sharedKey' && X.key.kind === 'app' && X.key.fn === 'F0' && X.key.args.length === 2 && want('KA')) {
-    const Q = termKey(X.a) === pk ? X.b : termKey(X.b) === pk ? X.a : undefined;
+    const Q = keyOf(X.a) === pk ? X.b : keyOf(X.b) === pk ? X.a : undefined;
     if (Q) {
       const [k1, k2] = X.key.args as [Term, Term];
       out.push({ rule: 'KA', premises: [believes(P, kaKey(P, k1)), believes(P, kaKey(Q, k2))] });
@@ -119,31 +118,31 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
 }
 
 function has(st: State, t: Term): boolean {
-  return st.facts.has(termKey(t));
+  return st.facts.has(keyOf(t));
 }
 
 /** Did Q say anything to P (a fact P |= Q |~ _)? */
 function spoke(st: State, P: Term, Q: Term): boolean {
-  const pk = termKey(P);
-  const qk = termKey(Q);
+  const pk = keyOf(P);
+  const qk = keyOf(Q);
   for (const f of st.facts.values()) {
     const t = f.term;
-    if (t.kind === 'believes' && termKey(t.who) === pk && t.what.kind === 'said' && termKey(t.what.who) === qk) return true;
+    if (t.kind === 'believes' && keyOf(t.who) === pk && t.what.kind === 'said' && keyOf(t.what.who) === qk) return true;
   }
   // Or Q built a ciphertext or combined message that P sees.
   for (const f of st.facts.values()) {
     const t = f.term;
-    if (t.kind === 'sees' && termKey(t.who) === pk && (t.what.kind === 'enc' || t.what.kind === 'comb') && t.what.from && termKey(t.what.from) === qk) return true;
+    if (t.kind === 'sees' && keyOf(t.who) === pk && (t.what.kind === 'enc' || t.what.kind === 'comb') && t.what.from && keyOf(t.what.from) === qk) return true;
   }
   return false;
 }
 
 /** Bodies of the ciphertexts and combined messages P sees, with their cleartext projections and sub-tuples. */
 function heardBodies(st: State, P: Term): Set<string> {
-  const pk = termKey(P);
+  const pk = keyOf(P);
   const out = new Set<string>();
   const addT = (t: Term): void => {
-    out.add(termKey(t));
+    out.add(keyOf(t));
     if (t.kind === 'tuple') {
       const p = cleartextProjection(t);
       if (p) addT(p);
@@ -152,7 +151,7 @@ function heardBodies(st: State, P: Term): Set<string> {
   };
   for (const f of st.facts.values()) {
     const t = f.term;
-    if (t.kind === 'sees' && termKey(t.who) === pk && (t.what.kind === 'enc' || t.what.kind === 'comb')) addT(t.what.body);
+    if (t.kind === 'sees' && keyOf(t.who) === pk && (t.what.kind === 'enc' || t.what.kind === 'comb')) addT(t.what.body);
   }
   return out;
 }
@@ -171,23 +170,23 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
   const missing: { formula: Term; at: string }[] = [];
   const missingKeys = new Set<string>();
   const candidates: { term: Term; depth: number }[] = [];
-  const candKeys = new Set<string>([termKey(goal)]);
+  const candKeys = new Set<string>([keyOf(goal)]);
   const visited = new Set<string>();
-  const has = (t: Term): boolean => isGround(t) && st.facts.has(termKey(t));
+  const has = (t: Term): boolean => isGround(t) && st.facts.has(keyOf(t));
 
   // Breadth-first over (goal, path) so the shallowest missing premises come first.
   let layer: { t: Term; at: string }[] = [{ t: goal, at: label }];
   for (let d = 0; d < depth && layer.length; d++) {
     const next: { t: Term; at: string }[] = [];
     for (const { t, at } of layer) {
-      const k = termKey(t);
+      const k = keyOf(t);
       if (visited.has(k)) continue;
       visited.add(k);
       for (const alt of alternatives(st, t, principals)) {
         const step = `${at} ⇐ ${alt.rule}`;
         for (const p of alt.premises) {
           if (has(p)) continue;
-          const pk = termKey(p);
+          const pk = keyOf(p);
           if (!missingKeys.has(pk) && missing.length < maxMissing) {
             missingKeys.add(pk);
             missing.push({ formula: p, at: step });
@@ -205,7 +204,7 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
 
   // Verified suggestions: singletons, then pairs, then triples over the first candidates.
   const derives = (extra: Term[]): boolean =>
-    extendState(st, extra.map((term, i) => ({ term, source: `suggestion ${i + 1}` }))).facts.has(termKey(goal));
+    extendState(st, extra.map((term, i) => ({ term, source: `suggestion ${i + 1}` }))).facts.has(keyOf(goal));
   const pool = candidates.slice(0, maxCandidates).map((c) => c.term);
   const suggestions: Term[][] = [];
   for (const c of pool) if (derives([c])) suggestions.push([c]);
