@@ -70,6 +70,14 @@ describe('bantam diagram (no browser needed)', () => {
     expect((await run()).code).toBe(2);
   });
 
+  test('an --out that cannot be created is bad input, not a crash', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    const r = await run('spec/emr-flow.ban', '--render', 'none', '--out', join(file, 'sub'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cannot write output directory');
+  });
+
   test('--trace draws a run trace per phase; a damaged trace exits 2', async () => {
     const t = join(root, 'trace.json');
     writeFileSync(t, JSON.stringify(attackedInitialTrace()));

@@ -97,15 +97,26 @@ export function safeFileName(name: string): string {
 }
 
 /** Write `.mmd` for every diagram, then render all of them in one browser (unless format is 'none'). */
+/** Filesystem errors while writing output are the user's to fix (a bad --out), not crashes. */
+function writing<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code === 'string') throw new UserError(`cannot write ${what}: ${err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOTDIR' ? 'a parent is not a directory' : err.message}`);
+    throw e;
+  }
+}
+
 export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptions): Promise<RenderResult> {
-  mkdirSync(opts.out, { recursive: true });
+  writing(`output directory '${opts.out}'`, () => mkdirSync(opts.out, { recursive: true }));
   const names = new Set<string>();
   const diagrams: RenderedDiagram[] = list.map((d) => {
     const name = safeFileName(d.name);
     if (names.has(name)) throw new UserError(`two diagrams are named '${name}'`);
     names.add(name);
     const mmd = join(opts.out, `${name}.mmd`);
-    writeFileSync(mmd, d.mermaid);
+    writing(mmd, () => writeFileSync(mmd, d.mermaid));
     return { name, mmd };
   });
   const result: RenderResult = { format: opts.format, diagrams, failures: [] };
@@ -132,10 +143,12 @@ export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptio
           mermaidConfig: { theme: 'default', sequence: { showSequenceNumbers: false, wrap: false } },
           viewport: opts.format === 'png' ? { width: 1200, height: 800, deviceScaleFactor: 2 } : undefined,
         });
-        out.image = join(opts.out, `${out.name}.${opts.format}`);
-        writeFileSync(out.image, data);
+        const image = join(opts.out, `${out.name}.${opts.format}`);
+        writing(image, () => writeFileSync(image, data));
+        out.image = image;
         opts.onProgress?.({ index: i + 1, total: list.length, name: out.name, status: 'done', file: out.image, ms: performance.now() - t0 });
       } catch (e) {
+        if (e instanceof UserError) throw e;
         const message = mermaidMessage(e);
         out.error = message;
         result.failures.push({ name: out.name, message });
