@@ -124,4 +124,11 @@ describe('parser robustness (fuzz)', () => {
     // A generous bound: catches quadratic blow-ups, not a timing target.
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
+
+  test('a very long tuple parses (no argument spreading that overflows the stack)', () => {
+    const n = 150_000;
+    const s = parseSpec('long.ban', `principals P\natoms\n  nonce N\ngoals\n  G1: P |= (${'N, '.repeat(n)}N)\n`);
+    const f = s.goals[0]!.formula;
+    expect(f.kind === 'believes' && f.what.kind === 'tuple' ? f.what.items.length : 0).toBe(n + 1);
+  });
 });

@@ -29,8 +29,6 @@ import {
   secret,
   sees,
   sharedKey,
-  tuple,
-  app,
   atom,
   v,
   type Term,
@@ -201,7 +199,8 @@ function parseTuple(s: State): Term {
     next(s);
     items.push(parseBelief(s));
   }
-  return tuple(...items);
+  // Built directly: spreading a very long list into tuple(...) would overflow the call stack.
+  return { kind: 'tuple', items };
 }
 
 function parseBelief(s: State): Term {
@@ -354,7 +353,7 @@ function parsePrimary(s: State): Term {
           else if (so !== 'function')
             softError(s, t, 'name.sort', `'${t.value}' is declared as ${so}, not as a function`, 'a function name');
         }
-        return app(t.value, ...args);
+        return { kind: 'app', fn: t.value, args };
       }
       if (s.ctx.sorts) {
         const so = s.ctx.sorts.get(t.value);
@@ -435,7 +434,7 @@ export function sortsOf(decls: readonly Declaration[]): Map<string, AtomSort> {
 export function lexText(file: string, text: string, line = 1, col = 1): Token[] {
   const out: Token[] = [];
   text.split(/\r?\n/).forEach((l, k) => {
-    out.push(...lexLine(file, line + k, l, k === 0 ? col : 1));
+    for (const t of lexLine(file, line + k, l, k === 0 ? col : 1)) out.push(t);
   });
   return out;
 }

@@ -238,7 +238,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
   // ---- sections and includes ----
   const gather = (f: string, src: string, stack: string[]): void => {
     const split = splitSections(f, src);
-    errors.push(...split.diagnostics);
+    for (const d of split.diagnostics) errors.push(d);
     const seen = new Map<string, number>();
     for (const section of split.sections) {
       if (section.name === 'include') {
@@ -360,10 +360,10 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     if (section.name === 'principals') {
       const toks: Token[] = [];
       const head = lexSafe(f, section.headerLine, section.args, section.argsCol);
-      if (head) toks.push(...head);
+      if (head) for (const t of head) toks.push(t);
       for (const l of section.lines) {
         const t = lexSafe(f, l.line, l.text, 1);
-        if (t) toks.push(...t);
+        if (t) for (const x of t) toks.push(x);
       }
       nameList(toks, 'principal', f);
     } else if (section.name === 'atoms') {
