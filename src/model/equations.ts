@@ -115,7 +115,6 @@ function encryptAt(C: EqCtx, eq: number, what: string, SEK: Uint8Array, plaintex
 function decryptAt(C: EqCtx, eq: number, name: string, SEK: Uint8Array, ct: Uint8Array, step: string): Uint8Array | null {
   const out = C.suite.decrypt(SEK, ct, aadFor(step));
   checked(C, eq, name, out !== null, 'authenticated decryption failed (wrong key or altered ciphertext)');
-  if (out !== null) compute(C, eq, name);
   return out;
 }
 
