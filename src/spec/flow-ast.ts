@@ -8,7 +8,7 @@ import type { SourcePos } from './diagnostics.js';
 
 export interface FlowField {
   name: string; // e.g. ID_PAT, T_PAT, CHK_PA
-  type: string; // e.g. id, point, scalar, hash, ciphertext, signature
+  type: string; // one of FIELD_TYPES (src/spec/flow.ts): id, point, scalar, check, ciphertext, signature, bytes
 }
 
 export interface FlowAction {
