@@ -14,7 +14,7 @@ import { alternatives, showHoles } from './why.js';
 import { unify } from './match.js';
 import { show } from './pretty.js';
 import { sees, variablesOf, type Term } from './terms.js';
-import { fillBuilders, keyOf, rawKey } from './util.js';
+import { adoptBuilders, fillBuilders, hasBuilderless, keyOf, rawKey } from './util.js';
 import type { Spec } from '../spec/ast.js';
 
 export interface StepVerdict {
@@ -108,6 +108,8 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
   const verdicts = new Map<string, StepVerdict>();
   const principals = principalsOf(spec);
   const steps: StepVerdict[] = [];
+  /** A valid statement's formula as the engine derived it (builders filled in), for later steps. */
+  const engineForm = new Map<string, Term>();
 
   spec.proof.forEach((step, i) => {
     const claim = step.formula;
@@ -133,7 +135,7 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
       else if (j !== undefined && j < i) {
         const v = verdicts.get(lab)!;
         if (!v.valid) invalidDeps.push(lab);
-        premises.push({ label: lab, term: spec.proof[j]!.formula, schematic: false });
+        premises.push({ label: lab, term: engineForm.get(lab) ?? spec.proof[j]!.formula, schematic: false });
       } else if (j !== undefined) problems.push(`premise not yet established: ${lab} is statement ${j + 1}, after this one (statement ${i + 1})`);
       else problems.push(`premise not yet established: '${lab}' is not a message, an assumption or an earlier statement`);
     }
@@ -156,19 +158,31 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
     // 2. One application of a candidate rule to exactly the cited premises.
     const st = miniState(premises, claim, keyAgreement);
     const direct = oneStep(st, ids);
-    const hit = direct.get(ck);
+    const find = <T extends { term: Term }>(xs: Iterable<T>): T | undefined => {
+      for (const x of xs) if (matches(x.term)) return x;
+      return undefined;
+    };
+    const loose = hasBuilderless(claim);
+    const matches = (t: Term): boolean => keyOf(t) === ck || (loose && keyOf(adoptBuilders(claim, t)) === keyOf(t));
+    const hit = direct.get(ck) ?? (loose ? find(direct.values()) : undefined);
     if (hit) {
-      const sym = rawKey(hit.term) !== rawKey(claim) ? ' (with symmetry of the key/secret statement)' : '';
+      engineForm.set(step.label, hit.term);
+      const sym = rawKey(hit.term) !== rawKey(claim) && keyOf(hit.term) === ck ? ' (with symmetry of the key/secret statement)' : '';
       return verdict({ valid: true, rule: hit.rule, ...(sym ? { note: `valid${sym}` } : {}) });
     }
-    const restated = premises.find((p) => !p.schematic && keyOf(p.term) === ck);
-    if (restated) return verdict({ valid: true, rule: step.rule, note: `restates ${restated.label}` });
+    const restated = find(premises.filter((p) => !p.schematic));
+    if (restated) {
+      engineForm.set(step.label, restated.term);
+      return verdict({ valid: true, rule: step.rule, note: `restates ${restated.label}` });
+    }
 
     // 3. The same after implicit decomposition of the cited premises.
     decompose(st);
     const closed = oneStep(st, ids);
-    const hit2 = closed.get(ck) ?? (st.facts.has(ck) && DECOMPOSE.has(st.facts.get(ck)!.deriv.rule) && [...ids].some((r) => DECOMPOSE.has(r)) ? { term: claim, rule: st.facts.get(ck)!.deriv.rule, premises: [] } : undefined);
+    const viaDecomp = [...ids].some((r) => DECOMPOSE.has(r)) ? find([...st.facts.values()].filter((f) => DECOMPOSE.has(f.deriv.rule))) : undefined;
+    const hit2 = closed.get(ck) ?? (loose ? find(closed.values()) : undefined) ?? (viaDecomp ? { term: viaDecomp.term, rule: viaDecomp.deriv.rule, premises: [] } : undefined);
     if (hit2) {
+      engineForm.set(step.label, hit2.term);
       return verdict({ valid: true, rule: hit2.rule, note: `valid after implicit decomposition of the cited premises (seeing/belief/said decomposition)` });
     }
 

@@ -7,7 +7,7 @@ import { RULE_BY_ID, type RuleId } from './rules.js';
 import type { State } from './saturate.js';
 import { show, type Style } from './pretty.js';
 import { termKey, type Term } from './terms.js';
-import { rawKey } from './util.js';
+import { adoptBuilders, hasBuilderless, rawKey } from './util.js';
 
 export interface ProofNode {
   formula: Term;
@@ -34,10 +34,19 @@ export function proofOf(st: State, key: string, memo: Map<string, ProofNode> = n
 
 /** A proof of `goal` from the fact with the same identity; adds a symmetry step if the orientation differs. */
 export function proofOfGoal(st: State, goal: Term): ProofNode | undefined {
-  const f = st.facts.get(termKey(goal));
+  let f = st.facts.get(termKey(goal));
+  if (!f && hasBuilderless(goal)) {
+    // A goal written without `from R` on a ciphertext: any builder will do.
+    for (const g of st.facts.values()) {
+      if (termKey(adoptBuilders(goal, g.term)) === g.key) {
+        f = g;
+        break;
+      }
+    }
+  }
   if (!f) return undefined;
   const p = proofOf(st, f.key);
-  if (rawKey(f.term) === rawKey(goal)) return p;
+  if (rawKey(f.term) === rawKey(adoptBuilders(goal, f.term))) return p;
   const rule = termKey(goal).includes('<-') ? 'SYM-SK' : 'SYM-SS';
   return { formula: goal, rule, premises: [p] };
 }

@@ -152,3 +152,30 @@ export function keyOf(t: Term): string {
   }
   return k;
 }
+
+/** Does t contain a ciphertext or combined message written without its builder? */
+export function hasBuilderless(t: Term): boolean {
+  if ((t.kind === 'enc' || t.kind === 'comb') && !t.from) return true;
+  return children(t).some(hasBuilderless);
+}
+
+/**
+ * A statement written by hand (a goal, a proof step) may leave out `from R` on a ciphertext: it
+ * then means "whoever built it". This copies the builders of `model` into the builder-less
+ * ciphertexts of `claim` where the two have the same structure, so that the claim can be compared
+ * with the engine's fact by identity. Explicit builders in the claim are kept (and must match).
+ */
+export function adoptBuilders(claim: Term, model: Term): Term {
+  if (claim.kind !== model.kind) return claim;
+  const cc = children(claim);
+  if ((claim.kind === 'enc' || claim.kind === 'comb') && (model.kind === 'enc' || model.kind === 'comb')) {
+    const mc = children(model);
+    const body = adoptBuilders(cc[0]!, mc[0]!);
+    const key = adoptBuilders(cc[1]!, mc[1]!);
+    const from = claim.from ?? model.from;
+    return withChildren(claim.from || !from ? claim : { ...claim, from } as Term, from ? [body, key, from] : [body, key]);
+  }
+  const mc = children(model);
+  if (cc.length !== mc.length || cc.length === 0) return claim;
+  return withChildren(claim, cc.map((c, i) => adoptBuilders(c, mc[i]!)));
+}
