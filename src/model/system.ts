@@ -52,6 +52,14 @@ export interface System {
   /** Message bytes sent by `${party}|${phase}`. */
   readonly bytesSent: Map<string, number>;
   readonly root: Rng;
+  /** Optional timing probe (benchmarks): time spent in ledger contract calls, by `${party}|${phase}`. */
+  readonly probe?: Probe;
+}
+
+/** A clock and a sink for benchmark instrumentation; never changes a result. */
+export interface Probe {
+  now(): number;
+  ledger(key: string, ns: number): void;
 }
 
 /** Misuse of the model API (not a protocol failure): e.g. starting a session for an unregistered party. */
@@ -83,6 +91,7 @@ export class StepAbort extends Error {
 export interface SystemOptions {
   suite?: string | CryptoSuite;
   seed?: string | number | bigint;
+  probe?: Probe;
 }
 
 /**
@@ -116,6 +125,7 @@ export function createSystem(opts: SystemOptions = {}): System {
     counters,
     bytesSent: new Map(),
     root,
+    ...(opts.probe ? { probe: opts.probe } : {}),
   };
 }
 
@@ -207,8 +217,11 @@ export function makeEnv(sys: System, partyId: string, rng: Rng, phase: Phase, se
 
 /** A smart-contract call inside a step: records a `contract` event; a refusal aborts the step. */
 export function callContract(env: StepEnv, contract: string, f: (l: Ledger) => Ledger, detail: string): void {
+  const probe = env.sys.probe;
+  const t0 = probe?.now();
   try {
     env.ledger = f(env.ledger);
+    if (probe) probe.ledger(`${env.C.party}|${env.C.phase}`, probe.now() - t0!);
     env.events.push({ kind: 'contract', party: env.C.party, phase: env.C.phase as Phase, step: env.step, contract, ok: true, detail });
   } catch (e) {
     if (e instanceof ContractError) {
