@@ -56,6 +56,8 @@ export interface TermCtx {
   /** Non-fatal errors (undeclared names, misplaced variables) and warnings are appended here. */
   errors: Diagnostic[];
   warnings: Diagnostic[];
+  /** "did you mean" text for a misspelt name (budgeted by the caller on large inputs). */
+  suggest?: (word: string, candidates: Iterable<string>) => string;
 }
 
 interface State {
@@ -349,7 +351,7 @@ function parsePrimary(s: State): Term {
         if (s.ctx.sorts) {
           const so = s.ctx.sorts.get(t.value);
           if (so === undefined)
-            softError(s, t, 'name.undeclared', `undeclared function '${t.value}'${didYouMean(t.value, [...s.ctx.sorts].filter(([, so]) => so === 'function').map(([n]) => n))}`, "a name declared under 'atoms' as function");
+            softError(s, t, 'name.undeclared', `undeclared function '${t.value}'${(s.ctx.suggest ?? didYouMean)(t.value, [...s.ctx.sorts].filter(([, so]) => so === 'function').map(([n]) => n))}`, "a name declared under 'atoms' as function");
           else if (so !== 'function')
             softError(s, t, 'name.sort', `'${t.value}' is declared as ${so}, not as a function`, 'a function name');
         }
@@ -358,7 +360,7 @@ function parsePrimary(s: State): Term {
       if (s.ctx.sorts) {
         const so = s.ctx.sorts.get(t.value);
         if (so === undefined)
-          softError(s, t, 'name.undeclared', `undeclared name '${t.value}'${didYouMean(t.value, s.ctx.sorts.keys())}`, "a name declared under 'principals' or 'atoms'");
+          softError(s, t, 'name.undeclared', `undeclared name '${t.value}'${(s.ctx.suggest ?? didYouMean)(t.value, s.ctx.sorts.keys())}`, "a name declared under 'principals' or 'atoms'");
         else if (so === 'function')
           softError(s, t, 'name.sort', `'${t.value}' is a function; apply it, as in ${t.value}(X)`, `${t.value}(...)`);
       }

@@ -233,6 +233,9 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const sources = new Map<string, string>([[file, text]]);
+  // Suggestions cost an edit-distance scan each; hostile input with thousands of bad names gets a few.
+  let suggestBudget = 50;
+  const suggest = (word: string, candidates: Iterable<string>): string => (suggestBudget-- > 0 ? didYouMean(word, candidates) : '');
   const all: FileSection[] = [];
 
   // ---- sections and includes ----
@@ -307,20 +310,23 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
   // ---- declarations ----
   const declarations: Declaration[] = [];
   const sorts = new Map<string, AtomSort>();
+  const declByName = new Map<string, Declaration>();
   const declare = (t: Token, sort: AtomSort, f: string): void => {
     const pos = { file: f, line: t.line, col: t.col };
     if (RESERVED.has(t.value) || t.value === 'PK_delta') {
       errors.push(diag('error', 'name.reserved', `'${t.value}' is reserved and cannot be declared`, pos, { length: t.len }));
       return;
     }
-    const prev = declarations.find((d) => d.name === t.value);
+    const prev = declByName.get(t.value);
     if (prev) {
       errors.push(
         diag('error', 'name.duplicate', `'${t.value}' is declared twice (first as ${prev.sort} at ${prev.pos.file}:${prev.pos.line}:${prev.pos.col})`, pos, { length: t.len }),
       );
       return;
     }
-    declarations.push({ name: t.value, sort, pos });
+    const d: Declaration = { name: t.value, sort, pos };
+    declarations.push(d);
+    declByName.set(t.value, d);
     sorts.set(t.value, sort);
   };
   /** Reads `NAME, NAME, ...` tokens; returns whether the list ended with a comma (continues). */
@@ -386,7 +392,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
         } else {
           if (l.col === 1 && first.col === 1 && misspeltSection(fs, l.line, l.text, errors)) continue;
           errors.push(
-            diag('error', 'parse.expected', `expected a sort, found '${first.value}'${first.kind === 'name' ? didYouMean(first.value, ATOM_SORTS) : ''}`, { file: f, line: first.line, col: first.col }, { expected: ATOM_SORTS.join(', '), length: first.len }),
+            diag('error', 'parse.expected', `expected a sort, found '${first.value}'${first.kind === 'name' ? suggest(first.value, ATOM_SORTS) : ''}`, { file: f, line: first.line, col: first.col }, { expected: ATOM_SORTS.join(', '), length: first.len }),
           );
           continue;
         }
@@ -426,6 +432,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     varsContext: where,
     errors,
     warnings,
+    suggest,
   });
 
   const parseTerm = (it: Item, flat: Flat, allowVars: boolean, where: string): Term => {
@@ -501,7 +508,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
       const so = sorts.get(t.value);
       if (so !== 'principal')
         errors.push(
-          diag('error', 'name.principal', so === undefined ? `undeclared principal '${t.value}'${didYouMean(t.value, declarations.filter((d) => d.sort === 'principal').map((d) => d.name))}` : `'${t.value}' is declared as ${so}, not as a principal`, { file: it.file, line: t.line, col: t.col }, { length: t.len, expected: "a name declared under 'principals'" }),
+          diag('error', 'name.principal', so === undefined ? `undeclared principal '${t.value}'${suggest(t.value, declarations.filter((d) => d.sort === 'principal').map((d) => d.name))}` : `'${t.value}' is declared as ${so}, not as a principal`, { file: it.file, line: t.line, col: t.col }, { length: t.len, expected: "a name declared under 'principals'" }),
         );
       return t.value;
     };
@@ -533,7 +540,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     }
     if (!(opts.isRuleName ?? isKnownRuleName)(ruleText)) {
       errors.push(
-        diag('error', 'proof.rule', `unknown rule '${ruleText}'${didYouMean(normaliseRuleName(ruleText), PAPER_RULE_NAMES)}`, rulePos, { length: ruleText.length, expected: `one of: ${[...PAPER_RULE_NAMES, ...ENGINE_RULE_IDS].join(', ')}` }),
+        diag('error', 'proof.rule', `unknown rule '${ruleText}'${suggest(normaliseRuleName(ruleText), PAPER_RULE_NAMES)}`, rulePos, { length: ruleText.length, expected: `one of: ${[...PAPER_RULE_NAMES, ...ENGINE_RULE_IDS].join(', ')}` }),
       );
     }
     const premises: string[] = [];
@@ -550,7 +557,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
         if (!/^[A-Za-z0-9][A-Za-z0-9_.\-]*$/.test(lab)) {
           errors.push(diag('error', 'parse.expected', `'${lab}' is not a label`, at, { length: lab.length, expected: 'labels separated by commas' }));
         } else if (!info) {
-          errors.push(diag('error', 'proof.premise-unknown', `premise '${lab}' is not a label of this spec${didYouMean(lab, labels.keys())}`, at, { length: lab.length, expected: 'a message, assumption or earlier statement label' }));
+          errors.push(diag('error', 'proof.premise-unknown', `premise '${lab}' is not a label of this spec${suggest(lab, labels.keys())}`, at, { length: lab.length, expected: 'a message, assumption or earlier statement label' }));
         } else if (info.kind === 'goals') {
           errors.push(diag('error', 'proof.premise-goal', `premise '${lab}' is a goal; a proof may cite messages, assumptions and earlier statements`, at, { length: lab.length }));
         } else if (info.kind === 'proof' && (stmtOrder.get(lab) ?? 0) >= myIndex) {

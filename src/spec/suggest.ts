@@ -20,12 +20,18 @@ export function editDistance(a: string, b: string): number {
   return d[m]![n]!;
 }
 
+const MAX_CANDIDATES = 5000;
+
 /** The closest candidate within a distance that scales with the word's length, if any. */
 export function closest(word: string, candidates: Iterable<string>, maxDistance?: number): string | undefined {
   const limit = maxDistance ?? (word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3);
   let best: string | undefined;
   let bestD = Infinity;
+  let scanned = 0;
   for (const c of candidates) {
+    // Bounded work on huge inputs: a suggestion is a courtesy, not a search.
+    if (++scanned > MAX_CANDIDATES) break;
+    if (Math.abs(c.length - word.length) > limit) continue;
     if (c === word) continue;
     const dd = editDistance(word.toLowerCase(), c.toLowerCase());
     if (dd < bestD && dd <= limit) {
