@@ -13,7 +13,7 @@
 import type { Spec } from '../spec/ast.js';
 import type { FlowStep } from '../spec/flow-ast.js';
 import { show } from './pretty.js';
-import { children, isFormula, termKey, type Term } from './terms.js';
+import { children, isFormula, type Term } from './terms.js';
 
 export type AuditKind = 'no-concrete-link' | 'no-flow' | 'unknown-step' | 'unsupported-atom' | 'formula-supported' | 'formula-unsupported';
 
@@ -39,9 +39,7 @@ function atomsOf(t: Term, out: string[] = []): string[] {
     if (!out.includes(t.name)) out.push(t.name);
     return out;
   }
-  if (t.kind === 'app' && !out.includes(`${t.fn}()`)) {
-    /* function names are not data */
-  }
+  // Function names (t.fn of an application) are not data and are not looked for.
   for (const c of children(t)) atomsOf(c, out);
   return out;
 }
@@ -106,11 +104,14 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
       if (asField.length) continue;
       const inAction = supportFor(a, sup);
       if (inAction.length) continue; // used in a computation of the linked steps: supported indirectly
+      const elsewhere = [...steps.values()].filter((s) => !m.concrete.includes(s.id) && supportsOf(s).some((x) => x.names.has(norm(a)))).map((s) => s.id);
       findings.push({
         message: m.label,
         kind: 'unsupported-atom',
         subject: a,
-        detail: `${a} appears in idealised ${m.label} but no field or action of ${m.concrete.join(', ')} mentions it`,
+        detail:
+          `${a} appears in idealised ${m.label} but no field or action of ${m.concrete.join(', ')} mentions it` +
+          (elsewhere.length ? ` (other steps do: ${elsewhere.join(', ')})` : ' (nor does any other step of the flow)'),
         severity: 'warning',
       });
     }
@@ -141,6 +142,5 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
       }
     }
   }
-  void termKey;
   return findings;
 }

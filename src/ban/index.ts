@@ -264,3 +264,13 @@ export function auditToText(fs: readonly AuditFinding[]): string {
 }
 
 void RULE_BY_ID;
+
+/**
+ * Wait until everything written to stdout has left the process. The CLI entry exits with
+ * process.exit right after a command returns, which cuts off large outputs written to a pipe
+ * (observed at 64 KiB under tsx); the BAN commands call this before returning.
+ */
+export async function flushStdout(): Promise<void> {
+  const s = process.stdout;
+  if (s.writableLength > 0) await new Promise<void>((resolve) => s.once('drain', () => resolve()));
+}

@@ -9,7 +9,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
-import { analyse, analysisToJsonValue, auditIdealisation, toLatex, toMarkdown, toText, verdictLine } from '../../ban/index.js';
+import { analyse, analysisToJsonValue, auditIdealisation, toLatex, toMarkdown, toText, flushStdout } from '../../ban/index.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
@@ -47,6 +47,7 @@ export const command: Command = {
     const ok = a.goals.every((g) => g.derived);
     if (args.booleans.has('json')) {
       io.out(JSON.stringify({ ...(analysisToJsonValue(a) as object), audit: auditIdealisation(spec), warnings: spec.diagnostics.length }, null, 2));
+      await flushStdout();
       return ok ? 0 : 1;
     }
     if (format === 'md') io.out(toMarkdown(a));
@@ -57,7 +58,7 @@ export const command: Command = {
       const derived = a.goals.filter((g) => g.derived).length;
       io.out(`\n${derived} of ${a.goals.length} goals derived`);
     }
-    void verdictLine;
+    await flushStdout();
     return ok ? 0 : 1;
   },
 };

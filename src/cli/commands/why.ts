@@ -8,7 +8,7 @@
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
 import { parseFormula } from '../../spec/parse-term.js';
-import { analyse, analysisToJsonValue, toText } from '../../ban/index.js';
+import { analyse, analysisToJsonValue, toText, flushStdout } from '../../ban/index.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
@@ -34,6 +34,7 @@ export const command: Command = {
     const g = a.goals[0]!;
     if (args.booleans.has('json')) io.out(JSON.stringify(analysisToJsonValue(a), null, 2));
     else io.out(toText(a));
+    await flushStdout();
     return g.derived ? 0 : 1;
   },
 };
