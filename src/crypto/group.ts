@@ -115,12 +115,13 @@ export function buildGroup(c: CurveAdapter): GroupPart {
     add: (X, Y) => wrap(unwrap(X).add(unwrap(Y))),
     equals: (X, Y) => unwrap(X).equals(unwrap(Y)),
     ctEqual: (a, b) => bytesEqual(a, b),
-    /** A fresh noble point with an eager window-8 table (noble `precompute(8, false)`), for PK and cached peer keys. */
-    precompute(X: Point): Point {
+    /** A fresh noble point with an eager wNAF table (noble `precompute(window, false)`, window 8 unless given), for PK and cached peer keys. */
+    precompute(X: Point, window = 8): Point {
       const p = unwrap(X);
       if (p.is0()) throw new RangeError(`${c.name}.precompute: identity point`);
+      if (!Number.isInteger(window) || window < 2 || window > 16) throw new RangeError(`${c.name}.precompute: window must be an integer in [2, 16]`);
       const fresh = c.decodeStrict(p.toBytes() as Uint8Array, 'point');
-      fresh.precompute(8, false);
+      fresh.precompute(window, false);
       const h: Handle = { suite: c.name, bytes: X.bytes.slice(), [NOBLE]: fresh };
       return h;
     },

@@ -82,8 +82,12 @@ export interface CryptoSuite {
   equals(X: Point, Y: Point): boolean;
   /** Constant-time byte comparison for check values CHK (a T_Cmp, eqs. (25), (28), ...). */
   ctEqual(a: Uint8Array, b: Uint8Array): boolean;
-  /** Returns a handle to X with fixed-base tables attached (for PK and cached peer keys). */
-  precompute(X: Point): Point;
+  /**
+   * Returns a handle to X with fixed-base tables attached (for PK and cached peer keys).
+   * `window` (optional, default 8) is the wNAF window: larger tables cost more to build and make
+   * each later `mul` cheaper (see docs/costs.md for the measured break-even points).
+   */
+  precompute(X: Point, window?: number): Point;
 
   // --- strict encodings: decoders throw DecodeError, never return garbage ---
   encodePoint(X: Point): Uint8Array;
