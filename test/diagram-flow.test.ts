@@ -43,7 +43,8 @@ describe('flow diagrams of spec/emr-flow.ban', () => {
         expect(i, s.id).toBeGreaterThan(0);
         const num = lines.findIndex((l, j) => j > i && l.trim().startsWith('autonumber ') && l.trim() !== 'autonumber off');
         expect(lines[num]!.trim()).toBe(`autonumber ${s.id.split('.')[1]}`);
-        expect(lines[num + 1]!.trim()).toBe(`${s.from}->>${s.to}: (${s.fields.map((f) => f.name).join(', ')})`);
+        const channel = s.channel === 'secure' ? ' over a secure channel' : '';
+        expect(lines[num + 1]!.trim()).toBe(`${s.from}->>${s.to}: (${s.fields.map((f) => f.name).join(', ')})${channel}`);
       }
     }
   });

@@ -29,8 +29,9 @@ describe('flow vs MESSAGE_SCHEMAS', () => {
     expect(flowSteps.map((s) => s.id)).toEqual(schemas.map((s) => s.step));
     for (const sc of schemas) {
       const st = flowSteps.find((s) => s.id === sc.step)!;
-      expect({ step: st.id, from: st.from, to: st.to, fields: st.fields, eqs: eqs(st) }).toEqual({
+      expect({ step: st.id, from: st.from, to: st.to, channel: st.channel ?? 'public', fields: st.fields, eqs: eqs(st) }).toEqual({
         step: sc.step,
+        channel: sc.channel,
         from: ROLE[sc.from as keyof typeof ROLE],
         to: ROLE[sc.to as keyof typeof ROLE],
         fields: sc.fields.map((f) => ({ name: f.name, type: f.type })),
@@ -46,8 +47,9 @@ describe('flow vs MESSAGE_SCHEMAS', () => {
       for (const st of phase.steps) {
         const sc = MESSAGE_SCHEMAS[st.id as 'registration.1' | 'registration.2'];
         const who = (role: string) => (role === 'X' ? r.X : ROLE[role as keyof typeof ROLE]);
-        expect({ from: st.from, to: st.to, fields: st.fields }).toEqual({
+        expect({ from: st.from, to: st.to, channel: st.channel ?? 'public', fields: st.fields }).toEqual({
           from: who(sc.from),
+          channel: sc.channel,
           to: who(sc.to),
           fields: sc.fields.map((f) => ({ name: f.name.replace(/_X$/, `_${r.sfx}`), type: f.type })),
         });

@@ -90,6 +90,14 @@ describe('flow section: what a correct flow parses to', () => {
     expect(flow.phases[0]!.steps[0]!.id).toBe('registration.1');
   });
 
+  test("'secure' after the fields marks a secure channel; anything else there is an error", () => {
+    const { flow, diagnostics } = parseFlow(['flow', '  phase p "x"', '    p.1: A -> B : (X: id)  secure', '    p.2: B -> A : (Y: id)'].join('\n'));
+    expect(diagnostics).toEqual([]);
+    expect(flow.phases[0]!.steps.map((s) => s.channel)).toEqual(['secure', undefined]);
+    const bad = errors(parseFlow(['flow', '  phase p "x"', '    p.1: A -> B : (X: id) private'].join('\n')).diagnostics);
+    expect(bad).toEqual([expect.objectContaining({ code: 'flow.syntax', pos: { file: 't.ban', line: 3, col: 27 }, length: 7 })]);
+  });
+
   test('a parenthesised term at the end of an action is text, only a whitespace-separated (N) is an equation', () => {
     const { flow } = parseFlow(['flow', '  phase p "x"', '    p.1: A -> B : ()', '      A computes X = H(2)', '      A computes Y = H(Z) (7)'].join('\n'));
     expect(flow.phases[0]!.steps[0]!.before.map((a) => [a.text, a.eq])).toEqual([
@@ -248,6 +256,7 @@ describe('spec/emr-flow.ban is the paper (§3.2–3.7)', () => {
     const { flow } = emr();
     const steps = flow.phases.filter((p) => p.id === 'initial' || p.id === 'inter').flatMap((p) => p.steps);
     expect(steps.map((s) => s.id)).toEqual(Object.keys(CONTRACT_STEPS));
+    expect(steps.filter((s) => s.channel !== undefined)).toEqual([]);
     for (const s of steps) {
       const want = CONTRACT_STEPS[s.id]!;
       expect({ id: s.id, from: s.from, to: s.to, fields: s.fields.map((f) => [f.name, f.type]) }).toEqual({ id: s.id, ...want });
@@ -275,6 +284,7 @@ describe('spec/emr-flow.ban is the paper (§3.2–3.7)', () => {
       expect([r2.id, r2.from, r2.to, r2.fields.map((f) => `${f.name}:${f.type}`)]).toEqual([
         'registration.2', 'BC', x, [`R_${sfx}:point`, `S_${sfx}:scalar`, `PK_${sfx}:point`, `SK_${sfx}:scalar`],
       ]);
+      expect([r1.channel, r2.channel]).toEqual(['secure', 'secure']);
       expect(eqsOf(r2.before)).toEqual(eqs.slice(0, 3));
       expect(contractsOf(r2.before)).toEqual([insert]);
       expect(r2.after.map((a) => [a.kind, a.eq])).toEqual([['check', eqs[3]], ['store', undefined]]);

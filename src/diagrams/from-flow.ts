@@ -109,7 +109,7 @@ export function diagramForPhase(flow: Flow, phase: FlowPhase, opts: FlowDiagramO
     const n = stepNumber(s.id);
     lines.push(n === undefined ? '  autonumber off' : `  autonumber ${n}`);
     const fields = s.fields.map((f) => f.name).join(', ');
-    lines.push(`  ${id(s.from)}->>${id(s.to)}: ${text(`(${fields})`)}`);
+    lines.push(`  ${id(s.from)}->>${id(s.to)}: ${text(`(${fields})${s.channel === 'secure' ? ' over a secure channel' : ''}`)}`);
     lines.push('  autonumber off');
     emitActions(lines, s.after, id, ledger);
   }

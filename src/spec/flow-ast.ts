@@ -30,6 +30,8 @@ export interface FlowStep {
   from: string;
   to: string;
   fields: FlowField[];
+  /** 'secure' when the paper sends this message over a secure channel (registration, §3.1 item 1); absent = public. */
+  channel?: 'secure';
   /** Actions before the send (by the sender) and after the receive (by the receiver). */
   before: FlowAction[];
   after: FlowAction[];

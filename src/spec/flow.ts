@@ -268,8 +268,10 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
       }
     }
     c.i = close + 1;
-    if (!c.atEnd()) return error('flow.syntax', `unexpected '${c.rest}' after the message fields`, c.pos(), { expected: 'end of line', length: c.rest.length });
+    const secure = c.eat(/^secure\b/) !== undefined;
+    if (!c.atEnd()) return error('flow.syntax', `unexpected '${c.rest}' after the message fields`, c.pos(), { expected: "end of line, or 'secure' for a secure channel", length: c.rest.length });
     step = { id, from, to, fields, before: [], after: [], pos: idPos };
+    if (secure) step.channel = 'secure';
     phase.steps.push(step);
     uses.push({ who: from, pos: fromPos, phase }, { who: to, pos: toPos, phase });
   };
