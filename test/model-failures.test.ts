@@ -19,7 +19,7 @@ import {
   type DeliverResult,
   type System,
 } from '../src/model/index.js';
-import { encodeMessage, type Envelope } from '../src/net/index.js';
+import { decodeMessage, encodeMessage, type Envelope } from '../src/net/index.js';
 
 function registered(seed = 'fail', suite = 'secp256k1'): System {
   const sys = createSystem({ suite, seed });
@@ -175,6 +175,32 @@ describe('unregistered parties', () => {
     const r = abortOf(deliver(sys, sys.net.take(r3.id)));
     expect(r).toMatchObject({ party: 'HPA', step: 'initial.3', eq: 28, session: 'evil#1' });
     unchanged(sys, f);
+  });
+});
+
+describe('unknown identities', () => {
+  test('a hello from an unknown ID is answered (as in the paper) but the session cannot complete: (28) fails', () => {
+    const sys = registered('unknown');
+    const cs = sys.suite;
+    const rnd = () => cs.mulG(cs.randomScalar(sys.root));
+    const hello = encodeMessage(cs, { step: 'initial.1', fields: { ID_PAT: 'MALLORY', R_PAT: rnd(), T_PAT: rnd() } }).bytes;
+    sys.net.adversary.inject({ step: 'initial.1', session: 'mal#1', from: 'MALLORY', to: 'HPA', bytes: hello });
+    const r1 = deliver(sys, sys.net.next()!);
+    expect(r1.kind).toBe('ok'); // hospital A computes (15)-(20) for any ID and R
+    sys.net.adversary.drop(sys.net.pending()[0]!.id);
+    const f = frozen(sys);
+    const guess = encodeMessage(cs, { step: 'initial.3', fields: { ID_PAT: 'MALLORY', c_PAT: new Uint8Array(60), CHK_AP: new Uint8Array(cs.sizes.h3) } }).bytes;
+    sys.net.adversary.inject({ step: 'initial.3', session: 'mal#1', from: 'MALLORY', to: 'HPA', bytes: guess });
+    expect(abortOf(deliver(sys, sys.net.next()!))).toMatchObject({ party: 'HPA', eq: 28, code: 'check-failed' });
+    unchanged(sys, f);
+  });
+
+  test('a receiver that knows the registered principals rejects an unknown ID at decoding', () => {
+    const sys = registered('unknown2');
+    const cs = sys.suite;
+    const bytes = encodeMessage(cs, { step: 'initial.1', fields: { ID_PAT: 'MALLORY', R_PAT: cs.G, T_PAT: cs.G } }).bytes;
+    const known = (id: string) => sys.ledger.txs.some((t) => ('patientId' in t.args ? t.args.patientId : 'hospitalId' in t.args ? t.args.hospitalId : '') === id);
+    expect(decodeMessage(cs, bytes, { knownId: known })).toMatchObject({ ok: false, rejection: { step: 'initial.1', field: 'ID_PAT', reason: 'unknown-id' } });
   });
 });
 

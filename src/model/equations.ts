@@ -3,10 +3,10 @@
  *
  * The paper computes the same shapes many times (PK_X = R_X + H1(ID_X, R_X)·PK appears as (16),
  * (21), (36), (41), (52), (57)); the shapes are the untagged building blocks at the top of this
- * file, and each equation is a thin named wrapper carrying `@eq N` that calls its building block
- * and records a `compute` (or `check`) event in the run trace. The parties (./center.ts,
- * ./patient.ts, ./hospital.ts) only ever call the wrappers, so the trace shows exactly which
- * equation was evaluated, by whom, at which step.
+ * file, and each equation is a thin named wrapper, carrying the JSDoc equation tag, that calls
+ * its building block and records a `compute` (or `check`) event in the run trace. The protocol
+ * handlers (./protocol.ts, ./system.ts) only ever call the wrappers, so the trace shows exactly
+ * which equation was evaluated, by whom, at which step.
  *
  * Secret scalars (s, r_X, S_X, the ephemerals a–f) only enter constant-time suite paths
  * (`mulG`, `mul`); H1 values are public and multiply the public PK.
