@@ -9,7 +9,7 @@
  * BELBEL-E, SAID-E) — and says so. Otherwise the step is invalid, with the reason.
  */
 import { activeRules, RULE_BY_ID, rulesForName, type RuleId } from './rules.js';
-import { buildUniverse, fire, insertFact, newState, run, type Fact, type Schema, type State } from './saturate.js';
+import { buildUniverse, fire, insertFact, known, newState, run, type Fact, type Schema, type State } from './saturate.js';
 import { alternatives, showHoles } from './why.js';
 import { unify } from './match.js';
 import { show } from './pretty.js';
@@ -219,7 +219,7 @@ function explainFailure(st: State, claim: Term, tried: RuleId[], produced: Map<s
   // Which premises would the fitting rules need for exactly this conclusion?
   const alts = alternatives(st, claim, principals, new Set(fitting));
   if (!alts.length) return `conclusion does not follow: ${wouldText}; ${triedText}`;
-  const missingPer = alts.map((a) => ({ rule: a.rule, missing: a.premises.filter((p) => !st.facts.has(keyOf(p))) }));
+  const missingPer = alts.map((a) => ({ rule: a.rule, missing: a.premises.filter((p) => !known(st, p)) }));
   const best = missingPer.sort((a, b) => a.missing.length - b.missing.length)[0]!;
   const need = best.missing.map((p) => show(showHoles(p))).join(' and ');
   if (would.length) {

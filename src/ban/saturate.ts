@@ -524,3 +524,9 @@ export function extendState(st: State, extra: readonly { term: Term; source: str
   run(next, delta);
   return next;
 }
+
+/** Is t a fact, or an instance of a schematic assumption? (Does not add anything to st.) */
+export function known(st: State, t: Term): boolean {
+  if (st.facts.has(keyOf(t))) return true;
+  return st.schemata.some((s) => instances(s.formula, t).length > 0);
+}

@@ -5,7 +5,7 @@
  * suggestions are what would suffice in the logic, not claims that the protocol justifies them.
  */
 import { HOLE } from './match.js';
-import { extendState, type State } from './saturate.js';
+import { extendState, known, type State } from './saturate.js';
 import {
   believes,
   controls,
@@ -118,7 +118,7 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
 }
 
 function has(st: State, t: Term): boolean {
-  return st.facts.has(keyOf(t));
+  return known(st, t);
 }
 
 /** Did Q say anything to P (a fact P |= Q |~ _)? */
@@ -172,7 +172,7 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
   const candidates: { term: Term; depth: number }[] = [];
   const candKeys = new Set<string>([keyOf(goal)]);
   const visited = new Set<string>();
-  const has = (t: Term): boolean => isGround(t) && st.facts.has(keyOf(t));
+  const has = (t: Term): boolean => isGround(t) && known(st, t);
 
   // Breadth-first over (goal, path) so the shallowest missing premises come first.
   let layer: { t: Term; at: string }[] = [{ t: goal, at: label }];
