@@ -8,7 +8,11 @@ import { describe, expect, test } from 'vitest';
 import type { Ledger } from '../src/ledger/index.js';
 import {
   ModelUsageError,
+  aadFor,
   addParty,
+  encodeEmrCert,
+  encodeRequest,
+  sigInputEmrCert,
   createSystem,
   deliver,
   runUntilQuiet,
@@ -271,6 +275,65 @@ describe('smart-contract lookups', () => {
     startInter(sys, 'PAT-1', 'HPA');
     expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
     expect(sys.parties.get('PAT-1')!.store.reports.map((r) => r.emr.diagnosisId)).toEqual(['HPB-D1', 'HPA-D1']);
+  });
+});
+
+describe('insiders: a registered party that deviates', () => {
+  test('a hospital whose Cert does not match the EMR it signs: the patient aborts (cert-invalid) after (32) and (33) hold', () => {
+    const sys = registered('cert');
+    const { session } = startInitial(sys, 'PAT-1', 'HPA');
+    deliver(sys, sys.net.next()!); // initial.1 at HPA
+    deliver(sys, sys.net.next()!); // initial.2 at PAT-1
+    sys.net.adversary.drop(sys.net.pending()[0]!.id); // the malicious HPA answers itself
+    const ha = sys.parties.get('HPA')!;
+    const st = ha.sessions.get(session)!;
+    if (st.kind !== 'hospital-initial') throw new Error('unexpected session');
+    const cs = sys.suite;
+    const emr = { diagnosisId: 'HPA-D9', patientId: 'PAT-1', hospitalId: 'HPA', symptoms: 's', diagnosis: 'd', treatment: 't', previous: null };
+    const cert = { hospitalId: 'HPA', R: cs.encodePoint(ha.store.credentials!.R), patientId: 'PAT-1', diagnosisId: 'HPA-D9', recordDigest: new Uint8Array(32) };
+    const c_HPA = cs.encrypt(st.SEK, encodeEmrCert(emr, cert), sys.root, aadFor('initial.4'));
+    const Sig_HPA = cs.sign(ha.store.credentials!.SK, sigInputEmrCert(emr, cert), sys.root);
+    const bytes = encodeMessage(cs, { step: 'initial.4', fields: { ID_HPA: 'HPA', c_HPA, Sig_HPA } }).bytes;
+    sys.net.adversary.inject({ step: 'initial.4', session, from: 'HPA', to: 'PAT-1', bytes });
+    const f = frozen(sys);
+    const a = abortOf(deliver(sys, sys.net.next()!));
+    expect(a).toMatchObject({ party: 'PAT-1', step: 'initial.4', code: 'cert-invalid' });
+    expect(a.detail).toMatch(/record digest in Cert does not match the EMR/);
+    const ev = sys.tracer.trace.events;
+    expect(ev.some((e) => e.kind === 'check' && e.eq === 33 && e.ok)).toBe(true);
+    unchanged(sys, f);
+    expect(sys.parties.get('PAT-1')!.store.reports).toHaveLength(0);
+  });
+
+  test('a patient sending something other than symptoms under SEK_AP: hospital A aborts (payload-invalid) after (28) and (29)', () => {
+    const sys = registered('payload');
+    const { session } = startInitial(sys, 'PAT-1', 'HPA');
+    deliver(sys, sys.net.next()!);
+    deliver(sys, sys.net.next()!);
+    const honest = sys.net.pending()[0]!;
+    const st = sys.parties.get('PAT-1')!.sessions.get(session)!;
+    if (st.kind !== 'patient-initial') throw new Error('unexpected session');
+    const cs = sys.suite;
+    const d = decodeMessage(cs, honest.bytes, { expect: 'initial.3' });
+    if (!d.ok || d.message.step !== 'initial.3') throw new Error('no initial.3');
+    const c_PAT = cs.encrypt(st.SEK!, encodeRequest({ kind: 'record-request', requesterId: 'PAT-1', patientId: 'PAT-2', diagnosisId: 'HPA-D1' }), sys.root, aadFor('initial.3'));
+    sys.net.adversary.modify(honest.id, encodeMessage(cs, { step: 'initial.3', fields: { ...d.message.fields, c_PAT } }).bytes);
+    const f = frozen(sys);
+    expect(abortOf(deliver(sys, sys.net.next()!))).toMatchObject({ party: 'HPA', step: 'initial.3', code: 'payload-invalid' });
+    unchanged(sys, f);
+  });
+
+  test('a writing contract that refuses (duplicate diagnosis id) aborts the step: no record stored, no index written', () => {
+    const sys = withInitial(registered('dup'));
+    const ha = sys.parties.get('HPA')!;
+    ha.store = { ...ha.store, diagnoses: 0 }; // the hospital's counter was reset: it will reuse HPA-D1
+    const storeBefore = ha.store;
+    startInitial(sys, 'PAT-1', 'HPA');
+    const a = abortOf(firstFailure(sys));
+    expect(a).toMatchObject({ party: 'HPA', step: 'initial.3', code: 'ledger-refused', check: 'mrins' });
+    expect(a.detail).toMatch(/duplicate-diagnosis/);
+    expect(ha.store).toBe(storeBefore);
+    expect(sys.ledger.txs.filter((t) => t.contract === 'mrins')).toHaveLength(1);
   });
 });
 
