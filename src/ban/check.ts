@@ -14,7 +14,7 @@ import { alternatives, showHoles } from './why.js';
 import { unify } from './match.js';
 import { show } from './pretty.js';
 import { sees, variablesOf, type Term } from './terms.js';
-import { adoptBuilders, fillBuilders, hasBuilderless, keyOf, rawKey } from './util.js';
+import { adoptBuilders, fillBuilders, hasBuilderless, isCleartext, keyOf, rawKey } from './util.js';
 import type { Spec } from '../spec/ast.js';
 
 export interface StepVerdict {
@@ -116,8 +116,15 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
     const candidates = rulesForName(step.rule, keyAgreement);
     const tried = candidates.map((r) => r.id);
     const base = { label: step.label, written: step.rule, tried };
+    let invalidDeps: string[] = [];
     const verdict = (v: Omit<StepVerdict, 'label' | 'written' | 'tried'>): void => {
-      const out: StepVerdict = { ...base, ...v };
+      let out: StepVerdict = { ...base, ...v };
+      if (invalidDeps.length) {
+        // The step rests on invalid statements; say so, and still judge the step on its own.
+        const deps = `depends on invalid statement${invalidDeps.length > 1 ? 's' : ''} ${invalidDeps.join(', ')}`;
+        const own = v.valid ? `granting its premises, the step itself is valid (${v.rule}${v.note ? `, ${v.note}` : ''})` : `the step itself is also invalid: ${v.reason}`;
+        out = { ...base, valid: false, rule: v.valid ? v.rule : step.rule, reason: `${deps}; ${own}`, dependsOnInvalid: invalidDeps };
+      }
       verdicts.set(step.label, out);
       steps.push(out);
     };
@@ -125,7 +132,6 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
     // 1. Resolve the cited premises.
     const premises: Premise[] = [];
     const problems: string[] = [];
-    const invalidDeps: string[] = [];
     for (const lab of step.premises) {
       const m = messages.get(lab);
       const a = assumptions.get(lab);
@@ -134,20 +140,12 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
       else if (a) premises.push({ label: lab, term: a.formula, schematic: variablesOf(a.formula).size > 0 });
       else if (j !== undefined && j < i) {
         const v = verdicts.get(lab)!;
-        if (!v.valid) invalidDeps.push(lab);
+        if (!v.valid) invalidDeps = [...invalidDeps, lab];
         premises.push({ label: lab, term: engineForm.get(lab) ?? spec.proof[j]!.formula, schematic: false });
       } else if (j !== undefined) problems.push(`premise not yet established: ${lab} is statement ${j + 1}, after this one (statement ${i + 1})`);
       else problems.push(`premise not yet established: '${lab}' is not a message, an assumption or an earlier statement`);
     }
     if (problems.length) return verdict({ valid: false, rule: step.rule, reason: problems.join('; ') });
-    if (invalidDeps.length) {
-      return verdict({
-        valid: false,
-        rule: step.rule,
-        reason: `depends on invalid statement${invalidDeps.length > 1 ? 's' : ''} ${invalidDeps.join(', ')}`,
-        dependsOnInvalid: invalidDeps,
-      });
-    }
     if (!candidates.length) {
       const names = [...new Set(activeRules(keyAgreement).map((r) => r.name))];
       return verdict({ valid: false, rule: step.rule, reason: `rule name unknown: '${step.rule}' (known: ${names.join(', ')}, or an engine rule id)` });
@@ -211,6 +209,15 @@ function explainFailure(st: State, claim: Term, tried: RuleId[], produced: Map<s
   const triedText = `tried ${tried.join(', ')}`;
   const would = [...produced.values()].slice(0, 4).map((p) => `${show(p.term)} (${p.rule})`);
   const wouldText = would.length ? `from these premises the rule would conclude ${would.join('; ')}` : 'the cited premises give this rule nothing to apply to';
+  const hints: string[] = [];
+  if (tried.includes('NV') && claim.kind === 'believes' && claim.what.kind === 'believes' && !isCleartext(claim.what.what)) {
+    hints.push('nonce verification applies to cleartext only, and this X contains a {…}_K or <…>_Y part');
+  }
+  if (claim.kind === 'believes' && claim.what.kind === 'believes') {
+    const keyPremise = [...st.facts.values()].some((f) => f.term.kind === 'believes' && (f.term.what.kind === 'sharedKey' || f.term.what.kind === 'secret' || f.term.what.kind === 'pubKey'));
+    if (keyPremise) hints.push('no rule turns a key or secret belief into a belief about the peer\'s beliefs (that needs message meaning on a message P sees, then nonce verification)');
+  }
+  const hint = hints.length ? ` (${hints.join('; ')})` : '';
   const fitting = tried.filter((id) => shapeFits(id, claim));
   if (!fitting.length) {
     const shapes = tried.map((id) => `${id} concludes ${showPattern(RULE_BY_ID.get(id)!.conclusion)}`).join('; ');
@@ -218,14 +225,14 @@ function explainFailure(st: State, claim: Term, tried: RuleId[], produced: Map<s
   }
   // Which premises would the fitting rules need for exactly this conclusion?
   const alts = alternatives(st, claim, principals, new Set(fitting));
-  if (!alts.length) return `conclusion does not follow: ${wouldText}; ${triedText}`;
+  if (!alts.length) return `conclusion does not follow: ${wouldText}${hint}; ${triedText}`;
   const missingPer = alts.map((a) => ({ rule: a.rule, missing: a.premises.filter((p) => !known(st, p)) }));
   const best = missingPer.sort((a, b) => a.missing.length - b.missing.length)[0]!;
   const need = best.missing.map((p) => show(showHoles(p))).join(' and ');
   if (would.length) {
-    return `conclusion does not follow: ${wouldText}${need ? `; to conclude ${show(claim)} by ${best.rule} it needs ${need}` : ''}; ${triedText}`;
+    return `conclusion does not follow: ${wouldText}${need ? `; to conclude ${show(claim)} by ${best.rule} it needs ${need}` : ''}${hint}; ${triedText}`;
   }
-  return `missing premise for ${best.rule}: ${need} (not among the cited premises); ${triedText}`;
+  return `missing premise for ${best.rule}: ${need} (not among the cited premises)${hint}; ${triedText}`;
 }
 
 export function principalsOf(spec: Spec): Term[] {
