@@ -239,6 +239,15 @@ describe('proof checking', () => {
     expect(s8!.valid).toBe(false);
     expect(s8!.reason).toMatch(/FRESH/);
   });
+  it('hints: NV on a non-cleartext X, and a key belief stepped to a belief about the peer', () => {
+    const c = verdicts([
+      { label: 'S1', formula: believes(P, said(S, enc(N, K, S))), rule: 'belief', premises: [] },
+      { label: 'S2', formula: believes(P, believes(S, enc(N, K, S))), rule: 'nonce verification', premises: ['A2', 'S1'] },
+      { label: 'S3', formula: believes(P, believes(S, sharedKey(P, atom('Kps'), S))), rule: 'belief', premises: ['A1'] },
+    ]);
+    expect(c[1]!.reason).toMatch(/nonce verification applies to cleartext only/);
+    expect(c[2]!.reason).toMatch(/no rule turns a key or secret belief into a belief about the peer's beliefs/);
+  });
   it('a statement citing a later statement is not yet established', () => {
     const c = verdicts([
       { label: 'S1', formula: believes(P, fresh(tuple(N, kab))), rule: 'freshness', premises: ['S2'] },

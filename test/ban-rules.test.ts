@@ -139,6 +139,14 @@ describe('key-agreement extension (van Oorschot 1993 / SVO 1994), only when swit
     expect(derive({ ...base, keyAgreement: true }, believes(P, sharedKey(P, F, Q)))).toEqual({ derived: true, rule: 'KA' });
     expect(derive({ ...base, keyAgreement: false }, believes(P, sharedKey(P, F, Q))).derived).toBe(false);
   });
+  it('KA treats F0 as commutative: Q, owning Kq, derives the key written F0(Kp, Kq)', () => {
+    const assumptions = [A(believes(Q, kaKey(Q, Kq))), A(believes(Q, kaKey(P, Kp)))];
+    expect(derive({ assumptions, keyAgreement: true }, believes(Q, sharedKey(Q, F, P)))).toEqual({ derived: true, rule: 'KA' });
+    // written the other way round, the proof adds a symmetry step
+    expect(derive({ assumptions, keyAgreement: true }, believes(Q, sharedKey(P, F, Q)))).toEqual({ derived: true, rule: 'SYM-SK' });
+    // but not from two keys of the same owner, nor without its own key
+    expect(derive({ assumptions: [A(believes(Q, kaKey(P, Kp))), A(believes(Q, kaKey(P, Kq)))], keyAgreement: true }, believes(Q, sharedKey(P, F, Q))).derived).toBe(false);
+  });
   it('KA-FRESH: freshness of F0(...) from a fresh input', () => {
     expect(derive({ ...base, keyAgreement: true }, believes(P, fresh(F)))).toEqual({ derived: true, rule: 'KA-FRESH' });
     expect(derive({ ...base, keyAgreement: false }, believes(P, fresh(F))).derived).toBe(false);
