@@ -111,8 +111,10 @@ export function runScenario(opts: ScenarioOptions = {}): ScenarioResult {
     else failures.push('hospital B opened no session with hospital A');
   }
   const v = verifyLedger(sys.ledger, sys.suite, { centerKey: sys.suite.encodePoint(sys.center.PK) });
-  const accepted = new Set(sys.tracer.trace.events.filter((e) => e.kind === 'accept').map((e) => (e.kind === 'accept' ? `${e.party}|${e.session}` : '')));
-  const ok = failures.length === 0 && agreements.length === 3 && agreements.every((a) => a.agreed) && v.ok && accepted.size > 0;
+  // every session of every party must have completed (none left running or aborted)
+  const open = [...sys.parties.values()].flatMap((p) => [...p.sessions.values()].filter((x) => x.status !== 'accepted').map((x) => `${p.id}:${x.label} ${x.status}`));
+  for (const o of open) failures.push(`session ${o}`);
+  const ok = failures.length === 0 && agreements.length === 3 && agreements.every((a) => a.agreed) && v.ok;
   return {
     suite: sys.suite.name,
     seed: sys.seed,
