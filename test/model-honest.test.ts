@@ -5,7 +5,7 @@
  * and phase are the measured Table 2 units.
  */
 import { describe, expect, test } from 'vitest';
-import { SUITE_NAMES } from '../src/crypto/index.js';
+import { SUITE_NAMES, getSuite, type Point } from '../src/crypto/index.js';
 import { mrchk, ptchk } from '../src/ledger/index.js';
 import { EQ_STEP, runScenario, type ScenarioResult } from '../src/model/index.js';
 
@@ -93,4 +93,14 @@ test('same seed, same transcript; another seed, other randomness', () => {
   const bytes = (r: ScenarioResult) => r.system.net.pending().length + ':' + [...Array(r.trace.events.length).keys()].map((i) => r.system.net.get(i + 1)).filter(Boolean).map((e) => Buffer.from(e!.bytes).toString('hex')).join(',');
   expect(bytes(a)).toBe(bytes(b));
   expect(bytes(a)).not.toBe(bytes(c));
+});
+
+test('the verdict is computed: with a broken H2 (not a function of its inputs) the run fails at (25)', () => {
+  const base = getSuite('secp256k1');
+  let n = 0;
+  const broken = { ...base, H2: (K1: Point, K2: Point) => { const k = base.H2(K1, K2); k[0] = k[0]! ^ (n++ & 1); return k; } };
+  const r = runScenario({ suite: broken, seed: 'broken' });
+  expect(r.ok).toBe(false);
+  expect(r.failures[0]).toMatch(/PAT-1 aborted at initial.2: CHK_PA = H3\(SEK_AP, T_PAT\) \(25\)/);
+  expect(r.agreements[0]).toMatchObject({ key: 'SEK_AP', agreed: false });
 });
