@@ -198,6 +198,11 @@ describe('conform: flow order', () => {
     expect(f[0]!.message).toMatch(/^onInitial2 \(the handler of initial\.2 at P \(initial\)\): \(27\) \(line \d+\) runs before \(26\)/);
   });
 
+  test('a dispatch table that routes a step to the handler of another step', () => {
+    const r = check(mutant({ file: 'src/model/protocol.ts', find: /handler: onInitial3 as Handler<'initial\.3'/, replace: "handler: onInitial4 as Handler<'initial.3'" }));
+    expect(only(r, 'flow.route').map((f) => f.message)).toEqual(['ROUTES routes initial.3 to onInitial4, which handles initial.4']);
+  });
+
   test('a handler that answers with the wrong message', () => {
     const r = check(mutant({ file: 'src/model/protocol.ts', find: /step: 'inter\.7', fields/, replace: "step: 'inter.8', fields" }));
     expect(codes(r)).toEqual(expect.arrayContaining(['flow.send-missing', 'flow.send-unexpected', 'send.fields']));

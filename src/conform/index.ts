@@ -63,6 +63,8 @@ export interface EquationRow {
   /** Where the equation is evaluated: `file:line (unit)`. */
   readonly sites: readonly string[];
   readonly tests: readonly string[];
+  /** Of `tests`, those that also name the equation (`eq: N`, `eq === N`, `eq. (N)`, `eqN_…`, `@eq N`): likely asserting on it specifically. */
+  readonly namedIn: readonly string[];
 }
 
 export interface ConformReport {
@@ -342,6 +344,32 @@ function checkFlow(ex: Expectations, located: readonly SegmentCode[], findings: 
   }
 }
 
+/**
+ * Dispatch tables: an entry keyed by a step id (`'initial.3': { handler: onInitial3 … }`) must
+ * reference only handlers of that step, or the message is processed by the wrong code.
+ */
+function checkRoutes(cm: CodeModel, srcUnits: readonly Unit[], steps: ReadonlySet<string>, findings: Finding[]): void {
+  for (const u of srcUnits) {
+    u.body.forEachDescendant((n) => {
+      if (!Node.isPropertyAssignment(n)) return;
+      const nn = n.getNameNode();
+      const key = Node.isStringLiteral(nn) ? nn.getLiteralValue() : nn.getText();
+      if (!steps.has(key)) return;
+      const init = n.getInitializer();
+      if (!init) return;
+      for (const id of [init, ...init.getDescendants()].filter((x) => Node.isIdentifier(x))) {
+        const d = declOf(id);
+        const h = d ? cm.unitOfDecl.get(d) : undefined;
+        if (!h || !h.isFunction || h.receives.length === 0 || h.receives.includes(key)) continue;
+        findings.push({
+          check: 'flow', code: 'flow.route', step: key, file: u.file, line: id.getStartLineNumber(),
+          message: `${u.name} routes ${key} to ${h.name}, which handles ${h.receives.join(', ')}`,
+        });
+      }
+    });
+  }
+}
+
 /** The spec's unnumbered check text matched to a guard name (role placeholder X read as the spec's suffix). */
 function matchesUnnumbered(specText: string, guardName: string): boolean {
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -453,6 +481,11 @@ function testReach(cm: CodeModel, testFiles: readonly string[]): Map<string, Set
   return res;
 }
 
+/** Does a test's text name equation `eq` in one of the forms tests use to assert on an equation? */
+export function namesEq(text: string, eq: number): boolean {
+  return new RegExp(`\\beq(?:\\s*(?::|===?)\\s*|\\.?\\s*\\(\\s*|\\s+)${eq}(?!\\d)|\\beq${eq}_|@eq ${eq}(?!\\d)`).test(text);
+}
+
 export function conform(o: ConformOptions): ConformReport {
   const spec = loadSpec(o.spec);
   if (!spec.flow || spec.flow.phases.length === 0) throw new UserError(`spec '${o.spec}' has no flow section (docs/flow.md): nothing to check the code against`);
@@ -464,7 +497,7 @@ export function conform(o: ConformOptions): ConformReport {
   if (srcFiles.length === 0) throw new UserError(`--src '${o.src}' holds no .ts files`);
   const testFiles = testsAbs ? listTs(testsAbs, (n) => n.endsWith('.test.ts')) : [];
   // The reference graph spans the source tree the checked folder sits in (e.g. all of src/).
-  const graph = listTs(dirname(srcAbs), isSource);
+  const graph = testsAbs ? listTs(dirname(srcAbs), isSource) : [];
   const steps = new Set<string>([...ex.steps.map((s) => s.id)]);
   const schemas = readSchemasFile(msgAbs, display(msgAbs));
   for (const k of schemas.keys()) steps.add(k);
@@ -499,6 +532,7 @@ export function conform(o: ConformOptions): ConformReport {
   checkMessages(ex, schemas, cm, steps, findings);
   const located = locateSegments(ex, cm, srcUnits, steps, findings, srcSet);
   checkFlow(ex, located, findings);
+  checkRoutes(cm, srcUnits, steps, findings);
   const nChecks = checkGuards(ex, cm, located, findings);
 
   // tests
@@ -517,7 +551,7 @@ export function conform(o: ConformOptions): ConformReport {
   const sitesOf = new Map<number, Set<string>>();
   for (const sc of located) {
     for (const e of sc.events) {
-      if (e.kind !== 'eq' || e.eq === undefined || e.via) continue;
+      if (e.kind !== 'eq' || e.eq === undefined || e.via || !e.call) continue;
       sitesOf.set(e.eq, new Set([...(sitesOf.get(e.eq) ?? []), `${at(e.node, cm)} (${sc.unit.name})`]));
     }
   }
@@ -529,6 +563,7 @@ export function conform(o: ConformOptions): ConformReport {
       if (!sitesOf.has(e.eq) || ex.equations.get(e.eq)?.[0]?.where === 'local') sitesOf.set(e.eq, new Set([...(sitesOf.get(e.eq) ?? []), `${at(e.node, cm)} (${u.name})`]));
     }
   }
+  const testTexts = testFiles.map((f) => [display(f), cm.project.getSourceFileOrThrow(f).getFullText()] as const);
   const equations: EquationRow[] = specEqs.map((eq) => {
     const a = ex.equations.get(eq)![0]!;
     return {
@@ -536,6 +571,7 @@ export function conform(o: ConformOptions): ConformReport {
       tags: (byEq.get(eq) ?? []).map((t) => `${t.file}:${t.line} ${t.name}`),
       sites: [...(sitesOf.get(eq) ?? [])].sort(),
       tests: testsOf(eq),
+      namedIn: testTexts.filter(([f, t]) => namesEq(t, eq) && testsOf(eq).includes(f)).map(([f]) => f).sort(),
     };
   });
   const uniq = new Map<string, Finding>();

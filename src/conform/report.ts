@@ -31,7 +31,7 @@ export function formatReport(r: ConformReport): string {
       out.push('', `${c.name}:`);
       for (const f of fs) {
         const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
-        out.push(`  ${where}${f.eq !== undefined ? `(${f.eq}) ` : ''}${f.message} [${f.code}]`);
+        out.push(`  ${where}${f.message} [${f.code}]`);
       }
     }
   }
@@ -53,12 +53,13 @@ export function traceabilityMatrix(r: ConformReport): string {
   out.push(`- ${r.checks.map((c) => `${c.name}: ${c.skipped ? 'skipped' : c.ok ? 'ok' : `${c.findings} finding(s)`}`).join('; ')}.`);
   out.push('- *Tag*: the one `/** @eq N */` site. *Evaluated at*: where the model evaluates it (the handler of the step).');
   out.push('- *Tests*: test files from which the site is reachable in the static reference graph of what they import — evidence the test can run it, not measured coverage.');
+  out.push('- *Named in*: of those, the files that name the equation (`eq: N`, `eq === N`, `eq. (N)`, `eqN_…`): likely asserting on it specifically (a text match, not a proof).');
   out.push('');
-  out.push('| eq | spec (phase, step, party) | equation as the flow writes it | `@eq` tag | evaluated at | tests |');
-  out.push('|---:|---|---|---|---|---|');
+  out.push('| eq | spec (phase, step, party) | equation as the flow writes it | `@eq` tag | evaluated at | tests reaching it | named in |');
+  out.push('|---:|---|---|---|---|---|---|');
   for (const e of r.equations) {
     out.push(
-      `| (${e.eq}) | ${cell(`${e.phase}, ${e.step}, ${e.party} ${e.kind === 'check' ? 'checks' : 'computes'}`)} ([${cell(e.spec)}](../${e.spec.replace(/:\d+$/, '')})) | ${cell(e.text)} | ${cell(e.tags.join('; ') || '**missing**')} | ${cell(e.sites.join('; ') || '—')} | ${cell(e.tests.join(', ') || '**none**')} |`,
+      `| (${e.eq}) | ${cell(`${e.phase}, ${e.step}, ${e.party} ${e.kind === 'check' ? 'checks' : 'computes'}`)} ([${cell(e.spec)}](../${e.spec.replace(/:\d+$/, '')})) | ${cell(e.text)} | ${cell(e.tags.join('; ') || '**missing**')} | ${cell(e.sites.join('; ') || '—')} | ${cell(e.tests.join(', ') || '**none**')} | ${cell(e.namedIn.join(', ') || '—')} |`,
     );
   }
   out.push('');
