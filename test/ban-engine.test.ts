@@ -38,7 +38,6 @@ const P = atom('P');
 const Q = atom('Q');
 const S = atom('S');
 const K = atom('K');
-const X = atom('X');
 const N = atom('N');
 
 describe('Needham–Schroeder shared-key (BAN 1989 §6)', () => {

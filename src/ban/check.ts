@@ -9,7 +9,7 @@
  * BELBEL-E, SAID-E) — and says so. Otherwise the step is invalid, with the reason.
  */
 import { activeRules, RULE_BY_ID, rulesForName, type RuleId } from './rules.js';
-import { buildUniverse, fire, insertFact, known, newState, run, type Fact, type Schema, type State } from './saturate.js';
+import { buildUniverse, fire, insertFact, known, newState, type Fact, type Schema, type State } from './saturate.js';
 import { alternatives, showHoles } from './why.js';
 import { unify } from './match.js';
 import { show } from './pretty.js';
@@ -83,7 +83,7 @@ function oneStep(st: State, rules: ReadonlySet<string>): Map<string, { term: Ter
 
 /** Close a mini state under the decomposition rules only. */
 function decompose(st: State): void {
-  // run() fires every rule; we want only decompositions, so drive it with a filter.
+  // Like run(), but only the decomposition rules.
   let delta: Fact[] = [...st.facts.values()];
   while (delta.length) {
     const pending = new Map<string, { term: Term; rule: RuleId; premises: string[] }>();
@@ -97,7 +97,6 @@ function decompose(st: State): void {
     delta = [];
     for (const p of pending.values()) delta.push(insertFact(st, p.term, { rule: p.rule, premises: p.premises }));
   }
-  void run;
 }
 
 export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): ProofCheck {

@@ -23,7 +23,7 @@ import {
   texEscape,
   type ProofNode,
 } from './proof.js';
-import { activeRules, RULE_BY_ID } from './rules.js';
+import { activeRules } from './rules.js';
 import { saturateSpec, type State } from './saturate.js';
 import type { Term } from './terms.js';
 import { bareTermStatements } from './util.js';
@@ -263,7 +263,6 @@ export function auditToText(fs: readonly AuditFinding[]): string {
   return ['idealisation audit (idealisation is outside the logic):', ...fs.map((f) => `  [${f.severity}] ${f.message} ${f.kind}: ${f.detail}`)].join('\n');
 }
 
-void RULE_BY_ID;
 
 /**
  * Wait until everything written to stdout has left the process. The CLI entry exits with
