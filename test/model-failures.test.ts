@@ -199,6 +199,23 @@ describe('unknown identities', () => {
     unchanged(sys, f);
   });
 
+  test('strictIds: a hardened hospital rejects a hello from an unregistered ID before computing anything', () => {
+    const sys = createSystem({ seed: 'strict', strictIds: true });
+    addParty(sys, 'PAT-1', 'patient');
+    addParty(sys, 'HPA', 'hospital');
+    for (const id of ['PAT-1', 'HPA']) startRegistration(sys, id);
+    expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
+    const cs = sys.suite;
+    const hello = encodeMessage(cs, { step: 'initial.1', fields: { ID_PAT: 'MALLORY', R_PAT: cs.G, T_PAT: cs.G } }).bytes;
+    sys.net.adversary.inject({ step: 'initial.1', session: 'mal#1', from: 'MALLORY', to: 'HPA', bytes: hello });
+    const mulsBefore = sys.counters.get('HPA|initial')?.counts().mul ?? 0;
+    expect(rejectionOf(firstFailure(sys))).toMatchObject({ kind: 'wire-rejection', step: 'initial.1', field: 'ID_PAT', reason: 'unknown-id' });
+    expect(sys.counters.get('HPA|initial')?.counts().mul ?? 0).toBe(mulsBefore);
+    // registered parties still run the protocol
+    startInitial(sys, 'PAT-1', 'HPA');
+    expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
+  });
+
   test('a receiver that knows the registered principals rejects an unknown ID at decoding', () => {
     const sys = registered('unknown2');
     const cs = sys.suite;

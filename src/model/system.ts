@@ -9,7 +9,7 @@
  */
 import { countingSuite, forkRng, getSuite, seededRng, type OpCounts } from '../crypto/index.js';
 import type { CryptoSuite, Point, Rng } from '../crypto/suite.js';
-import { ContractError, createLedger, type Ledger, type Signer } from '../ledger/index.js';
+import { ContractError, createLedger, ledgerState, type Ledger, type Signer } from '../ledger/index.js';
 import { decodeMessage, encodeMessage, validId, type AnyMessage } from '../net/codec.js';
 import { MESSAGE_SCHEMAS, type Phase, type StepId } from '../net/messages.js';
 import { createNetwork, type Envelope, type Network } from '../net/network.js';
@@ -54,6 +54,13 @@ export interface System {
   readonly root: Rng;
   /** Optional timing probe (benchmarks): time spent in ledger contract calls, by `${party}|${phase}`. */
   readonly probe?: Probe;
+  /**
+   * Hardened receivers (not in the paper): every ID field of a protocol message must name a
+   * principal registered on the ledger, checked at decoding ('unknown-id' wire rejection) before
+   * any computation. Default false: the paper's parties compute first and consult the contracts
+   * (hachk / ptchk / hbchk) at the steps where the paper calls them.
+   */
+  readonly strictIds: boolean;
 }
 
 /** A clock and a sink for benchmark instrumentation; never changes a result. */
@@ -92,6 +99,8 @@ export interface SystemOptions {
   suite?: string | CryptoSuite;
   seed?: string | number | bigint;
   probe?: Probe;
+  /** See System.strictIds. */
+  strictIds?: boolean;
 }
 
 /**
@@ -125,6 +134,7 @@ export function createSystem(opts: SystemOptions = {}): System {
     counters,
     bytesSent: new Map(),
     root,
+    strictIds: opts.strictIds ?? false,
     ...(opts.probe ? { probe: opts.probe } : {}),
   };
 }
@@ -316,7 +326,8 @@ export function routingReject(sys: System, envl: Envelope, party: string, reason
 
 /** Decodes an envelope's bytes as its step; a failure is a wire rejection (recorded, nothing else happens). */
 export function decodeEnvelope(sys: System, envl: Envelope, party: string): { ok: true; message: AnyMessage } | { ok: false; result: DeliverResult } {
-  const d = decodeMessage(sys.suite, envl.bytes, { expect: envl.step });
+  const strict = sys.strictIds && MESSAGE_SCHEMAS[envl.step].phase !== 'registration';
+  const d = decodeMessage(sys.suite, envl.bytes, strict ? { expect: envl.step, knownId: (id) => ledgerState(sys.ledger).parties.has(id) } : { expect: envl.step });
   if (d.ok) return { ok: true, message: d.message };
   const r = d.rejection;
   sys.tracer.emit({ kind: 'reject', party, phase: envl.phase, step: envl.step, reason: `${r.field ? `${r.field}: ` : ''}${r.reason} (${r.detail})` });
