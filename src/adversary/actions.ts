@@ -25,6 +25,7 @@ import {
   deliverChecked,
   keyedSessions,
   observe,
+  partnersOf,
   revealCenter,
   revealEphemeral,
   revealLongTerm,
@@ -51,7 +52,8 @@ export type Action =
   | { k: 'reveal-lt'; who: number }
   | { k: 'reveal-center' }
   | { k: 'reveal-sek'; i: number }
-  | { k: 'reveal-eph'; i: number };
+  | { k: 'reveal-eph'; i: number }
+  | { k: 'reveal-eph-pair'; i: number };
 
 export function describe(a: Action): string {
   switch (a.k) {
@@ -89,6 +91,8 @@ export function describe(a: Action): string {
       return `reveal session key of keyed session [${a.i}]`;
     case 'reveal-eph':
       return `reveal ephemeral of keyed session [${a.i}]`;
+    case 'reveal-eph-pair':
+      return `reveal the ephemerals of keyed session [${a.i}] and of its partner`;
   }
 }
 
@@ -199,6 +203,12 @@ export function apply(w: World, a: Action): string {
       const s = pick(keyedSessions(w), a.i);
       return s ? revealEphemeral(w, s[0], s[1]) : 'no keyed session';
     }
+    case 'reveal-eph-pair': {
+      const s = pick(keyedSessions(w), a.i);
+      if (!s) return 'no keyed session';
+      const ps = partnersOf(w, s[0], s[1]);
+      return [revealEphemeral(w, s[0], s[1]), ...ps.map((p) => revealEphemeral(w, p.party, p.label))].join('; ');
+    }
   }
 }
 
@@ -304,6 +314,7 @@ export const ACTION_ARBS = {
   revealCenter: fc.constant({ k: 'reveal-center' as const }),
   revealSek: fc.record({ k: fc.constant('reveal-sek' as const), i: idx }),
   revealEph: fc.record({ k: fc.constant('reveal-eph' as const), i: idx }),
+  revealEphPair: fc.record({ k: fc.constant('reveal-eph-pair' as const), i: idx }),
 } satisfies Record<string, fc.Arbitrary<Action>>;
 
 export type ActionName = keyof typeof ACTION_ARBS;

@@ -26,6 +26,8 @@ import { modInverse, type LogOracle } from './oracle.js';
 
 export interface Knowledge {
   readonly suite: CryptoSuite;
+  /** The center's public key PK (§3.2). */
+  readonly PK: Point;
   readonly oracle: LogOracle;
   /** Points seen, by hex encoding, with how they were learned. */
   readonly points: Map<string, { point: Point; how: string }>;
@@ -39,7 +41,7 @@ export interface Knowledge {
 }
 
 export function createKnowledge(suite: CryptoSuite, oracle: LogOracle, PK: Point): Knowledge {
-  const k: Knowledge = { suite, oracle, points: new Map(), scalars: new Map(), bytes: new Map(), ids: new Set(), idPoints: new Map() };
+  const k: Knowledge = { suite, PK, oracle, points: new Map(), scalars: new Map(), bytes: new Map(), ids: new Set(), idPoints: new Map() };
   learnPoint(k, suite.G, 'generator P (public, §3.2)');
   learnPoint(k, PK, 'center public key PK (public, §3.2)');
   learnScalar(k, 1n, 'constant 1');
@@ -65,9 +67,21 @@ export function knowsBytes(k: Knowledge, b: Uint8Array): string | undefined {
   return k.bytes.get(hex(b));
 }
 
+/**
+ * An (ID, R) pair seen together. The attacker can hash it (H1) and derive the public key
+ * PK_ID = R + H1(ID, R)·PK exactly as eqs. (16)/(21) do; the derived key becomes a known point.
+ */
 export function learnIdPoint(k: Knowledge, id: string, R: Point): void {
   k.ids.add(id);
-  k.idPoints.set(`${id}|${hex(R.bytes)}`, { id, R });
+  const key = `${id}|${hex(R.bytes)}`;
+  if (k.idPoints.has(key)) return;
+  k.idPoints.set(key, { id, R });
+  const h = k.suite.H1(utf8(id), R);
+  const PK = k.suite.add(R, k.suite.mul(k.PK, h));
+  const lr = k.oracle.logOf(R);
+  const s = k.oracle.logOf(k.PK);
+  if (lr !== undefined && s !== undefined) k.oracle.record(PK, lr + h * s);
+  learnPoint(k, PK, `PK_${id} = R + H1(${id}, R)·PK (public derivation)`);
 }
 
 /** Everything in a public message: every field, by type (the decoder is the receivers' decoder). */

@@ -53,10 +53,44 @@ export const SUITES: readonly SuiteDef[] = [
   },
   {
     name: 'records',
-    summary: 'EMR confidentiality and access: a registered malicious insider hospital asks the record holder for records; non-repudiation of every report the patients keep',
-    actions: [...honest, { name: 'insiderRequest', weight: 3 }, { name: 'attackerStep', weight: 4 }],
-    properties: ['emr-access', 'non-repudiation', 'agreement'],
+    summary: 'EMR confidentiality and access: a registered malicious insider hospital asks the record holder for records listed on the public ledger',
+    actions: [...honest, { name: 'insiderRequest', weight: 3 }],
+    properties: ['emr-access'],
     maxCommands: 12,
+  },
+  {
+    name: 'reports',
+    summary: 'non-repudiation of every report a patient keeps, with modified messages and hospital impersonation on the way',
+    actions: [...honest, { name: 'modify', weight: 2 }, { name: 'impersonateHospital', weight: 2 }, { name: 'replay', weight: 1 }],
+    properties: ['non-repudiation', 'agreement', 'integrity'],
+    maxCommands: 14,
+  },
+  {
+    name: 'forward-secrecy',
+    summary: "honest sessions, then long-term keys, the center's s and other sessions' keys revealed: past and other session keys must stay secret",
+    actions: [...honest, { name: 'revealLt', weight: 3 }, { name: 'revealCenter', weight: 2 }, { name: 'revealSek', weight: 2 }, { name: 'replay', weight: 1 }],
+    properties: ['secrecy', 'agreement'],
+    maxCommands: 16,
+  },
+  {
+    name: 'kci',
+    summary: "key-compromise impersonation: a party's own long-term key is revealed, then the attacker tries to impersonate others TO that party",
+    actions: [
+      ...honest,
+      { name: 'revealLt', weight: 3 },
+      { name: 'impersonatePatient', weight: 3 },
+      { name: 'impersonateHospital', weight: 4 },
+    ],
+    properties: ['agreement'],
+    maxCommands: 14,
+  },
+  {
+    name: 'ephemeral-leakage',
+    summary: 'eCK-style ephemeral leakage (not claimed by the paper): session keys with ephemerals revealed on BOTH sides must stay secret',
+    actions: [...honest, { name: 'revealEph', weight: 2 }, { name: 'revealEphPair', weight: 4 }],
+    properties: ['secrecy'],
+    maxCommands: 12,
+    strictEphemerals: true,
   },
 ];
 

@@ -1,0 +1,156 @@
+/**
+ * Experiments that are not command sequences: untraceability (§2.2.3, §4.3) as a linking game,
+ * and the three proofs of Table 1 (§4.6) checked against every hospital key. Each is a fast-check
+ * property over random seeds and returns the same result shape as a command suite.
+ */
+import fc from 'fast-check';
+import { decodeMessage } from '../net/codec.js';
+import type { Point } from '../crypto/suite.js';
+import { runScenario, sessionKeyOf, startInitial, startInter, aadFor } from '../model/index.js';
+import { decodeEmr, decodeEmrCert, hex, sigInputEmr, sigInputEmrCert } from '../model/records.js';
+import { createWorld, HOSPITAL_A, HOSPITAL_B, observe } from './world.js';
+import type { SuiteResult } from './runner.js';
+
+export interface ExperimentDef {
+  readonly name: string;
+  readonly summary: string;
+  run(opts: { runs: number; seed: number; suite?: string; path?: string }): SuiteResult;
+}
+
+class Refuted extends Error {
+  constructor(
+    readonly property: string,
+    readonly detail: string,
+    readonly trace: string[],
+  ) {
+    super(detail);
+  }
+}
+
+function result(name: string, properties: string[], opts: { runs: number; seed: number; suite?: string }, details: fc.RunDetails<[number, ...unknown[]]>, t0: number, acceptances: number): SuiteResult {
+  const base = {
+    name,
+    runs: details.numRuns,
+    seed: opts.seed,
+    cryptoSuite: opts.suite ?? 'ristretto255',
+    properties: properties as never,
+    coverage: { commands: 0, acceptances, attackerSessions: 0, reveals: 0 },
+  };
+  if (!details.failed) return { ...base, ok: true, ms: performance.now() - t0 };
+  const e = details.errorInstance;
+  const r = e instanceof Refuted ? e : null;
+  return {
+    ...base,
+    ok: false,
+    ms: performance.now() - t0,
+    failure: {
+      path: details.counterexamplePath ?? '',
+      property: r?.property ?? 'error',
+      detail: r?.detail ?? (e instanceof Error ? e.message : String(e)),
+      trace: r?.trace ?? [],
+      actions: [],
+      worldSeed: details.counterexample?.[0] ?? 0,
+    },
+  };
+}
+
+function fieldValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return hex(v);
+  return hex((v as Point).bytes);
+}
+
+/**
+ * Untraceability (§2.2.3: "must prevent such positional tracking"; §4.3): the attacker sees the
+ * opening messages of three sessions — two by the same patient (an initial treatment and a later
+ * visit, or two initial treatments), one by another patient — and links two sessions when their
+ * opening messages share any field value. Untraceability fails when this links the same patient's
+ * sessions and not the other patient's (advantage 1 in the linking game).
+ */
+export const untraceability: ExperimentDef = {
+  name: 'untraceability',
+  summary: "linking game on the patient's opening messages (initial.1 / inter.1) across sessions",
+  run(opts) {
+    const t0 = performance.now();
+    let acceptances = 0;
+    const prop = fc.property(fc.nat({ max: 1_000_000 }), fc.boolean(), (seed, secondIsInter) => {
+      const w = createWorld({ suite: opts.suite ?? 'ristretto255', seed });
+      acceptances += w.acceptances.length;
+      const trace = [`0. setup (seed ${seed}): PAT-1 and PAT-2 registered; PAT-1 completed initial treatment at ${HOSPITAL_A}`];
+      const s1 = startInitial(w.sys, 'PAT-1', HOSPITAL_A);
+      const s2 = secondIsInter ? startInter(w.sys, 'PAT-1', HOSPITAL_B) : startInitial(w.sys, 'PAT-1', HOSPITAL_A);
+      const s3 = startInitial(w.sys, 'PAT-2', HOSPITAL_A);
+      observe(w);
+      const msgs = [s1, s2, s3].map((s) => {
+        const e = s.out[0]!;
+        const d = decodeMessage(w.cs, e.bytes, { expect: e.step });
+        if (!d.ok) throw new Error('own message does not decode');
+        return { step: e.step, fields: d.message.fields as Record<string, unknown>, id: e.id };
+      });
+      const label = ['PAT-1 session 1', 'PAT-1 session 2', 'PAT-2 session 1'];
+      msgs.forEach((m, i) => trace.push(`${i + 1}. ${label[i]} sends ${m.step} #${m.id}: ${Object.entries(m.fields).map(([k, v]) => `${k}=${fieldValue(v).slice(0, 16)}`).join(', ')}`));
+      const shared = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+        const bv = new Set(Object.values(b).map(fieldValue));
+        return Object.entries(a).filter(([, v]) => bv.has(fieldValue(v))).map(([k]) => k);
+      };
+      const same = shared(msgs[0]!.fields, msgs[1]!.fields);
+      const other = shared(msgs[0]!.fields, msgs[2]!.fields);
+      trace.push(`4. attacker links messages sharing a field value: PAT-1/PAT-1 share {${same.join(', ')}}; PAT-1/PAT-2 share {${other.join(', ')}}`);
+      if (same.length > 0 && other.length === 0) {
+        trace.push('5. attacker wins the linking game with certainty: the two sessions of PAT-1 are linked, PAT-2 is not');
+        throw new Refuted('untraceability', `the patient's opening messages repeat ${same.join(' and ')} in every session, so any eavesdropper links them (the fresh session key of §4.3 does not change these fields)`, trace);
+      }
+    });
+    const details = fc.check(prop, { numRuns: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}) });
+    return result('untraceability', ['untraceability'], opts, details as never, t0, acceptances);
+  },
+};
+
+/**
+ * Table 1 (§4.6): each proof — (c_HPA, Sig_HPA) held by the patient, (c_HPA2, Sig_HPA2) held by
+ * hospital B, (c_HPB2, Sig_HPB) held by the patient — is decrypted with the holder's session key
+ * and verified under EVERY hospital's public key: it must verify under the issuer's and no other.
+ */
+export const table1: ExperimentDef = {
+  name: 'table-1',
+  summary: "the three non-repudiation proofs of Table 1, decrypted by their holder, verified under every hospital's key",
+  run(opts) {
+    const t0 = performance.now();
+    let acceptances = 0;
+    const prop = fc.property(fc.nat({ max: 1_000_000 }), (seed) => {
+      const r = runScenario({ suite: opts.suite ?? 'ristretto255', seed });
+      const sys = r.system;
+      acceptances += r.trace.events.filter((e) => e.kind === 'accept').length;
+      const trace = [`0. honest scenario (seed ${seed}) on ${sys.suite.name}`];
+      const hospitals = [...sys.parties.values()].filter((p) => p.role === 'hospital');
+      const rows: { step: string; holder: string; issuer: string; c: string; sig: string; pair: boolean }[] = [
+        { step: 'initial.4', holder: 'PAT-1', issuer: 'HPA', c: 'c_HPA', sig: 'Sig_HPA', pair: true },
+        { step: 'inter.8', holder: 'HPB', issuer: 'HPA', c: 'c_HPA2', sig: 'Sig_HPA2', pair: false },
+        { step: 'inter.10', holder: 'PAT-1', issuer: 'HPB', c: 'c_HPB2', sig: 'Sig_HPB', pair: true },
+      ];
+      let n = 0;
+      for (const row of rows) {
+        const env = sys.net.adversary.observed().find((e) => e.step === row.step);
+        if (!env) throw new Refuted('non-repudiation', `no ${row.step} message in the honest run`, trace);
+        const d = decodeMessage(sys.suite, env.bytes, { expect: row.step as never });
+        if (!d.ok) throw new Error('decode');
+        const f = d.message.fields as unknown as Record<string, Uint8Array>;
+        const key = sessionKeyOf(sys, row.holder, env.session);
+        if (!key) throw new Refuted('non-repudiation', `${row.holder} holds no session key for ${row.step}`, trace);
+        const plain = sys.suite.decrypt(key, f[row.c]!, aadFor(row.step));
+        if (!plain) throw new Refuted('non-repudiation', `${row.holder} cannot decrypt ${row.c}`, trace);
+        const msg = row.pair ? (() => { const x = decodeEmrCert(plain); return x ? sigInputEmrCert(x.emr, x.cert) : null; })() : (() => { const x = decodeEmr(plain); return x ? sigInputEmr(x) : null; })();
+        if (!msg) throw new Refuted('non-repudiation', `${row.c} does not hold the record Table 1 names`, trace);
+        for (const h of hospitals) {
+          const ok = sys.suite.verify(h.store.credentials!.PK, msg, f[row.sig]!);
+          trace.push(`${++n}. ${row.holder} verifies ${row.sig} (${row.step}) under PK_${h.id}: ${ok ? 'valid' : 'invalid'}`);
+          if (ok !== (h.id === row.issuer)) throw new Refuted('non-repudiation', `${row.sig} ${ok ? 'verifies' : 'fails'} under ${h.id} (issuer ${row.issuer})`, trace);
+        }
+      }
+    });
+    const details = fc.check(prop, { numRuns: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}) });
+    return result('table-1', ['non-repudiation'], opts, details as never, t0, acceptances);
+  },
+};
+
+export const EXPERIMENTS: readonly ExperimentDef[] = [untraceability, table1];
