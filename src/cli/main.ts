@@ -70,5 +70,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
 if (isEntry) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Set the exit code and let node exit when stdout has drained: process.exit() here would cut
+  // off output still buffered for a pipe (`bantam derive --json | wc -c`).
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
