@@ -81,6 +81,20 @@ describe('conform: tags', () => {
     expect(f[0]!.message).toMatch(/tagged 2 times: .*eq17_K_AP1.*eq18_K_AP2/);
   });
 
+  test('two tags with their numbers swapped: the tag text no longer matches the spec, and the order breaks', () => {
+    const r = check(
+      mutant(
+        { file: 'src/model/equations.ts', find: /\/\*\* @eq 17 K_AP1/, replace: '/** @eq 18 K_AP1' },
+        { file: 'src/model/equations.ts', find: /\/\*\* @eq 18 K_AP2/, replace: '/** @eq 17 K_AP2' },
+      ),
+    );
+    expect(only(r, 'tag.text').map((f) => f.eq).sort()).toEqual([17, 18]);
+    expect(only(r, 'tag.text').find((f) => f.eq === 18)!.message).toBe(
+      "@eq 18 on eq17_K_AP1 says 'K_AP1 = S_HPA·T_PAT + b·PK_PAT'; the spec's (18) is 'K_AP2 = b·T_PAT' — is the number wrong?",
+    );
+    expect(only(r, 'flow.order').map((f) => f.eq)).toEqual([18]);
+  });
+
   test('a tag naming an equation the spec lacks, and a malformed tag', () => {
     const r = check(
       mutant(
@@ -165,6 +179,13 @@ describe('conform: checks before guarded uses', () => {
     const late = only(r, 'guard.late');
     expect(late.some((f) => f.eq === 48 && /^message inter\.5 \(line \d+\) is not guarded by check \(48\)/.test(f.message))).toBe(true);
     expect(only(r, 'flow.send-early').some((f) => f.step === 'inter.5' && f.eq === 48)).toBe(true);
+  });
+
+  test('state written before a check: the patient stores credentials before checking (5)/(9)/(13)', () => {
+    const r = check(mutant({ file: 'src/model/protocol.ts', find: /^(\s*)(const \{ ok, SP \} = check\()/m, replace: '$1p.store = { ...p.store, credentials: { R: f.R_X, S: f.S_X, PK: f.PK_X, SK: f.SK_X } };\n$1$2' }));
+    const late = only(r, 'guard.late');
+    expect(late.map((f) => f.eq).sort((a, b) => a! - b!)).toEqual([5, 9, 13]);
+    expect(late[0]!.message).toMatch(/^state write `p\.store = \{ \.\.\.p\.store, credentials: \{ R` \(line \d+\) is not guarded by check \(\d+\)/);
   });
 
   test('a check moved after the value it guards: (28) after decrypting c_PAT (29)', () => {

@@ -48,7 +48,7 @@ export interface TagSite {
 }
 
 export interface Ev {
-  readonly kind: 'eq' | 'contract' | 'send' | 'return';
+  readonly kind: 'eq' | 'contract' | 'send' | 'return' | 'write';
   /** Evaluation order key within the unit. */
   readonly key: number;
   /** Node in the unit's own body (for code inlined from a helper: the call of the helper). */
@@ -315,6 +315,33 @@ export function sendOf(n: Node, steps: ReadonlySet<string>): { step: string; fie
   return { step: s.getLiteralValue(), fields };
 }
 
+const isTarget = (e: Node) => {
+  const u = unwrapExpr(e);
+  return Node.isPropertyAccessExpression(u) || Node.isElementAccessExpression(u);
+};
+
+/**
+ * A write to state that outlives the step: an assignment to, or `++`/`--` of, a property
+ * (`env.ledger = …`, `p.nextSession++`), or `.set/.add/.delete/.push/.clear` on a property
+ * (`p.sessions.set(…)`); writes to the step's own local variables are not state.
+ */
+export function isStateWrite(n: Node): boolean {
+  if (Node.isBinaryExpression(n)) {
+    const k = n.getOperatorToken().getKind();
+    const assign = k === SyntaxKind.EqualsToken || k === SyntaxKind.PlusEqualsToken || k === SyntaxKind.MinusEqualsToken;
+    return assign && isTarget(n.getLeft());
+  }
+  if (Node.isPostfixUnaryExpression(n) || Node.isPrefixUnaryExpression(n)) {
+    const op = n.getOperatorToken();
+    return (op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken) && isTarget(n.getOperand());
+  }
+  if (Node.isCallExpression(n)) {
+    const e = unwrapExpr(n.getExpression());
+    return Node.isPropertyAccessExpression(e) && ['set', 'add', 'delete', 'push', 'clear'].includes(e.getName()) && isTarget(e.getExpression());
+  }
+  return false;
+}
+
 /**
  * The unit's events in evaluation order. `contracts`: contract names to recognise (paper names);
  * helpers in `inlineFiles` are followed.
@@ -354,6 +381,7 @@ export function eventsOf(cm: CodeModel, u: Unit, contracts: ReadonlySet<string>,
       return;
     }
     if (Node.isCallExpression(n)) {
+      if (isStateWrite(n)) evs.push({ kind: 'write', key: n.getEnd(), node: n });
       const cn = calleeName(n);
       const byName = cn ? contractOf(cn.getText()) : undefined;
       if (byName) evs.push({ kind: 'contract', contract: byName, key: n.getEnd(), node: n, call: n });
@@ -380,6 +408,7 @@ export function eventsOf(cm: CodeModel, u: Unit, contracts: ReadonlySet<string>,
       return;
     }
     if (Node.isReturnStatement(n) && ownFn && ownFunction(n) === ownFn) evs.push({ kind: 'return', key: n.getEnd(), node: n });
+    if (isStateWrite(n)) evs.push({ kind: 'write', key: n.getEnd(), node: n });
   });
   return evs.sort((a, b) => a.key - b.key);
 }

@@ -411,6 +411,7 @@ function checkGuards(ex: Expectations, cm: CodeModel, located: readonly SegmentC
       for (const b of seg.actions.slice(i + 1)) if (ordered(b)) for (const e of allEvents(events, b)) uses.push({ what: eqName(b), e });
       for (const e of events) if (e.kind === 'send') uses.push({ what: `message ${e.step}`, e });
       for (const e of events) if (e.kind === 'return') uses.push({ what: 'the step result (state commit)', e });
+      for (const e of events) if (e.kind === 'write') uses.push({ what: `state write \`${e.node.getText().slice(0, 40)}\``, e });
       const done = new Set<Node>();
       for (const u of uses) {
         if (done.has(u.e.node) || dominates(enf, u.e.node)) continue;
@@ -526,6 +527,15 @@ export function conform(o: ConformOptions): ConformReport {
   }
   for (const [eq, ts] of byEq) {
     if (!ex.equations.has(eq)) for (const t of ts) findings.push({ check: 'tags', code: 'tag.unknown', eq, file: t.file, line: t.line, message: `@eq ${eq} on ${t.name}: the spec's flow has no equation (${eq})` });
+  }
+  // A tag's text, when it has one, starts with the equation as the flow writes it ('?=' and '=?' are the same).
+  const normEq = (t: string) => t.replace(/\?=/g, '=?').replace(/\s+/g, ' ').trim();
+  for (const t of cm.tags) {
+    const a = t.eq !== null ? ex.equations.get(t.eq)?.[0] : undefined;
+    const text = t.raw.replace(/^@eq\s+\d+\s*/, '');
+    if (a && text !== '' && !normEq(text).startsWith(normEq(a.text))) {
+      findings.push({ check: 'tags', code: 'tag.text', eq: t.eq!, file: t.file, line: t.line, message: `@eq ${t.eq} on ${t.name} says '${text}'; the spec's (${t.eq}) is '${a.text}' — is the number wrong?` });
+    }
   }
   for (const s of cm.strayTags) findings.push({ check: 'tags', code: 'tag.not-jsdoc', file: s.file, line: s.line, message: `'${s.text}': an @eq tag outside a /** JSDoc */ comment is not counted` });
 
