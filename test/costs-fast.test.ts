@@ -1,0 +1,159 @@
+/**
+ * The optimized key agreement (src/costs/fast.ts) against the straightforward equations
+ * (src/costs/naive.ts) and the model's own equation functions (src/model/equations.ts): for random
+ * seeds and random fast-path options, both give identical registrations, session keys, check values
+ * and messages; the cache is keyed by (ID, R); secret scalars never reach the variable-time path.
+ * Bounded property testing (fast-check, seeds printed on failure).
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { countingSuite, forkRng, getSuite, seededRng, SUITE_NAMES, type CryptoSuite, type Point } from '../src/crypto/index.js';
+import { createPeerCache, fastKeyAgreement, type FastOptions } from '../src/costs/fast.js';
+import { naiveKeyAgreement } from '../src/costs/naive.js';
+import { buildWorld, initialPhase, interPhase, type World } from '../src/costs/phases.js';
+import * as E from '../src/model/equations.js';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Options of the fast path: every table window and table policy, including "no table" and the shared-base table. */
+const fastOptionsArb: fc.Arbitrary<Partial<FastOptions>> = fc.record({
+  pkWindow: fc.constantFrom(0, 4, 8),
+  peerWindow: fc.integer({ min: 2, max: 5 }),
+  peerTableAtUse: fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY),
+  sharedBaseWindow: fc.constantFrom(0, 0, 3),
+});
+
+/** A seed for every party's randomness. */
+const seedArb = fc.string({ minLength: 1, maxLength: 12 });
+
+function worlds(suite: CryptoSuite, seed: string, o: Partial<FastOptions>): { naive: World; fast: World } {
+  // two copies of the same seeded streams: both worlds draw exactly the same randomness
+  const rngOf = () => {
+    const root = seededRng(`costs-test/${seed}`);
+    return (l: string) => forkRng(root, l);
+  };
+  const naive = buildWorld(suite, (s, PK) => naiveKeyAgreement(s, PK), rngOf());
+  let PKt: Point | undefined;
+  const fast = buildWorld(suite, (s, PK) => fastKeyAgreement(s, PK, o, createPeerCache(), o.pkWindow === 0 ? undefined : (PKt ??= s.precompute(PK, o.pkWindow ?? 8))), rngOf());
+  return { naive, fast };
+}
+
+/** Every message field of a phase result as bytes; signatures left out where the suite's signing is not replayable. */
+function fieldsOf(suite: CryptoSuite, m: Record<string, Point | Uint8Array>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (suite.name === 'ristretto255' && k.startsWith('Sig_')) continue; // RFC 9591 nonces come from the system CSPRNG
+    out[k] = v instanceof Uint8Array ? hex(v) : hex(suite.encodePoint(v));
+  }
+  return out;
+}
+
+describe.each(SUITE_NAMES)('fast key agreement = straightforward equations (%s)', (name) => {
+  const suite = getSuite(name);
+
+  test('identical registrations, session keys, check values and messages over repeated sessions (random seeds and options)', () => {
+    fc.assert(
+      fc.property(seedArb, fastOptionsArb, (seed, o) => {
+        const { naive, fast } = worlds(suite, seed, o);
+        expect(naive.registrationsOk && fast.registrationsOk).toBe(true);
+        for (const k of ['P', 'HA', 'HB'] as const) {
+          expect(hex(suite.encodePoint(fast[k].R))).toBe(hex(suite.encodePoint(naive[k].R)));
+          expect(fast[k].S).toBe(naive[k].S);
+        }
+        // three rounds: cold cache, then hits, then tables (default policy builds them on the 3rd use)
+        for (let round = 0; round < 3; round++) {
+          const a = initialPhase(naive.P, naive.HA);
+          const b = initialPhase(fast.P, fast.HA);
+          expect(a.ok && b.ok).toBe(true);
+          expect(hex(b.SEK.patient)).toBe(hex(a.SEK.patient));
+          expect(hex(b.SEK.HA)).toBe(hex(b.SEK.patient));
+          expect(fieldsOf(suite, b.messages)).toEqual(fieldsOf(suite, a.messages));
+          const c = interPhase(naive.P, naive.HB, naive.HA);
+          const d = interPhase(fast.P, fast.HB, fast.HA);
+          expect(c.ok && d.ok).toBe(true);
+          expect(hex(d.SEK.BP.patient)).toBe(hex(c.SEK.BP.patient));
+          expect(hex(d.SEK.AB.HA)).toBe(hex(c.SEK.AB.HA));
+          expect(hex(d.SEK.AB.HB)).toBe(hex(d.SEK.AB.HA));
+          expect(fieldsOf(suite, d.messages)).toEqual(fieldsOf(suite, c.messages));
+        }
+      }),
+      { numRuns: name === 'secp256k1' ? 4 : 2, seed: 7 },
+    );
+  });
+
+  test('derivePK and keyParts equal the model equations (16)–(18) for random scalars and points', () => {
+    const rng = seededRng(`costs-eq-${name}`);
+    const s = suite.randomScalar(rng);
+    const PK = suite.mulG(s);
+    const fast = fastKeyAgreement(suite, PK, { pkWindow: 4, peerTableAtUse: 1 });
+    const C: E.EqCtx = { suite, PK, rng, party: 'HPA', phase: 'initial', session: 't', events: [] };
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 20 }), fc.bigInt({ min: 1n, max: suite.order - 1n }), fc.bigInt({ min: 1n, max: suite.order - 1n }), fc.bigInt({ min: 1n, max: suite.order - 1n }), (id, r, S, x) => {
+        const R = suite.mulG(r);
+        const T = suite.mulG(suite.addMod(r, 1n) || 1n);
+        const PKx = fast.derivePK(id, R);
+        expect(hex(suite.encodePoint(PKx))).toBe(hex(suite.encodePoint(E.eq16_PK_PAT(C, id, R))));
+        const { K1, K2 } = fast.keyParts(S, T, x, PKx);
+        expect(hex(suite.encodePoint(K1))).toBe(hex(suite.encodePoint(E.eq17_K_AP1(C, S, T, x, PKx))));
+        expect(hex(suite.encodePoint(K2))).toBe(hex(suite.encodePoint(E.eq18_K_AP2(C, x, T))));
+      }),
+      { numRuns: 6, seed: 11 },
+    );
+  });
+});
+
+describe('peer cache and constant-time discipline', () => {
+  const suite = getSuite('secp256k1');
+  const rng = seededRng('costs-cache');
+  const PK = suite.mulG(suite.randomScalar(rng));
+
+  test('the cache is keyed by (ID, R): a hit returns the same key, another R or another ID is derived afresh', () => {
+    const fast = fastKeyAgreement(suite, PK, { pkWindow: 0, peerTableAtUse: 3 });
+    const R1 = suite.mulG(5n);
+    const R2 = suite.mulG(6n);
+    const a = fast.derivePK('HPA', R1);
+    const b = fast.derivePK('HPA', R1);
+    const c = fast.derivePK('HPA', R2);
+    const d = fast.derivePK('HPB', R1);
+    expect(suite.equals(a, b)).toBe(true);
+    expect(suite.equals(a, c)).toBe(false);
+    expect(suite.equals(a, d)).toBe(false);
+    expect(fast.cache.stats).toEqual({ hits: 1, misses: 3, tables: 0 });
+    fast.derivePK('HPA', R1); // third use of (HPA, R1): its table is built
+    expect(fast.cache.stats.tables).toBe(1);
+    expect(suite.equals(fast.derivePK('HPA', R1), a)).toBe(true);
+  });
+
+  test('secret scalars never reach the variable-time path (mulAddPublic) in any phase', () => {
+    const noVarTime: CryptoSuite = {
+      ...suite,
+      mulAddPublic: () => {
+        throw new Error('variable-time multiplication called');
+      },
+    };
+    const root = seededRng('costs-ct');
+    const w = buildWorld(noVarTime, (s, P) => fastKeyAgreement(s, P, { pkWindow: 4, peerTableAtUse: 1 }), (l) => forkRng(root, l));
+    expect(w.registrationsOk).toBe(true);
+    expect(initialPhase(w.P, w.HA).ok).toBe(true);
+    expect(interPhase(w.P, w.HB, w.HA).ok).toBe(true);
+  });
+
+  test('Table 2 units: the fast path counts the same operations as the equations on first contact, and skips H1 and h·PK on a cache hit', () => {
+    const run = (make: 'naive' | 'fast') => {
+      const cnt = countingSuite(suite);
+      const root = seededRng('costs-count');
+      const w = buildWorld(cnt.suite, (s, P) => (make === 'naive' ? naiveKeyAgreement(s, P) : fastKeyAgreement(s, P, { pkWindow: 4 })), (l) => forkRng(root, l));
+      cnt.reset();
+      initialPhase(w.P, w.HA);
+      const first = cnt.counts();
+      cnt.reset();
+      initialPhase(w.P, w.HA);
+      return { first, second: cnt.counts() };
+    };
+    const n = run('naive');
+    const f = run('fast');
+    expect(f.first).toEqual(n.first);
+    expect(n.first).toMatchObject({ mul: 10, h: 8, enc: 4, sig: 2 });
+    expect(f.second).toEqual({ ...n.second, mul: n.second.mul - 2, h: n.second.h - 2 });
+  });
+});
