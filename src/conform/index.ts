@@ -239,7 +239,7 @@ function allEvents(evs: readonly Ev[], a: SpecAction): Ev[] {
 }
 const ordered = (a: SpecAction) => (a.eq !== undefined && (a.kind === 'compute' || a.kind === 'check')) || a.kind === 'contract';
 
-function locateSegments(ex: Expectations, cm: CodeModel, srcUnits: readonly Unit[], steps: ReadonlySet<string>, findings: Finding[], inlineFiles: ReadonlySet<string>): SegmentCode[] {
+function locateSegments(ex: Expectations, srcUnits: readonly Unit[], steps: ReadonlySet<string>, findings: Finding[], evs: (u: Unit) => Ev[]): SegmentCode[] {
   const out: SegmentCode[] = [];
   const fns = srcUnits.filter((u) => u.isFunction);
   const directSends = new Map<Unit, string[]>();
@@ -268,7 +268,7 @@ function locateSegments(ex: Expectations, cm: CodeModel, srcUnits: readonly Unit
       findings.push({ check: 'flow', code: 'flow.ambiguous', step: seg.receives ?? seg.sends ?? undefined, file: cands[1]!.file, line: cands[1]!.line, message: `${segName(seg)}: ${cands.length} functions qualify (${cands.map((c) => `${c.name} ${c.file}:${c.line}`).join(', ')}); checking the first` });
     }
     const unit = cands[0]!;
-    out.push({ seg, unit, events: eventsOf(cm, unit, ex.contracts, steps, inlineFiles) });
+    out.push({ seg, unit, events: evs(unit) });
   }
   return out;
 }
@@ -540,7 +540,13 @@ export function conform(o: ConformOptions): ConformReport {
   for (const s of cm.strayTags) findings.push({ check: 'tags', code: 'tag.not-jsdoc', file: s.file, line: s.line, message: `'${s.text}': an @eq tag outside a /** JSDoc */ comment is not counted` });
 
   checkMessages(ex, schemas, cm, steps, findings);
-  const located = locateSegments(ex, cm, srcUnits, steps, findings, srcSet);
+  const evCache = new Map<Unit, Ev[]>();
+  const evs = (u: Unit): Ev[] => {
+    let e = evCache.get(u);
+    if (!e) evCache.set(u, (e = eventsOf(cm, u, ex.contracts, steps, srcSet)));
+    return e;
+  };
+  const located = locateSegments(ex, srcUnits, steps, findings, evs);
   checkFlow(ex, located, findings);
   checkRoutes(cm, srcUnits, steps, findings);
   const nChecks = checkGuards(ex, cm, located, findings);
@@ -567,8 +573,8 @@ export function conform(o: ConformOptions): ConformReport {
   }
   // sites outside any handler (e.g. the center's set-up, eq. (1)): direct calls anywhere in the checked folder
   for (const u of srcUnits.filter((x) => x.isFunction)) {
-    for (const e of eventsOf(cm, u, new Set(), steps, new Set())) {
-      if (e.kind !== 'eq' || e.eq === undefined || !e.call) continue;
+    for (const e of evs(u)) {
+      if (e.kind !== 'eq' || e.eq === undefined || !e.call || e.via) continue;
       if (sitesOf.has(e.eq) && [...sitesOf.get(e.eq)!].some((s) => s.startsWith(at(e.node, cm)))) continue;
       if (!sitesOf.has(e.eq) || ex.equations.get(e.eq)?.[0]?.where === 'local') sitesOf.set(e.eq, new Set([...(sitesOf.get(e.eq) ?? []), `${at(e.node, cm)} (${u.name})`]));
     }

@@ -18,7 +18,7 @@ export function formatReport(r: ConformReport): string {
     messages: `${r.counts.steps} flow steps against MESSAGE_SCHEMAS and the messages the code builds`,
     flow: `${r.counts.segments} handler segments: sends and the order of equations and contract calls`,
     guards: `${r.counts.checks} checks and look-ups enforced before their guarded uses`,
-    tests: r.tests ? `${r.counts.testFiles} test files reach each equation's site` : 'skipped (--no-tests)',
+    tests: r.tests ? `every equation's site reached from the imports of at least one of ${r.counts.testFiles} test files` : 'skipped (--no-tests)',
   };
   for (const c of r.checks) {
     const verdict = c.skipped ? 'skip ' : c.ok ? 'ok   ' : 'DRIFT';
