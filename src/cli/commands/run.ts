@@ -19,12 +19,16 @@ import { UserError } from '../../spec/diagnostics.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
-  'bantam run [--suite NAME] [--seed S] [--json] [--save-ledger FILE]',
+  'bantam run [--suite NAME] [--seed S] [--json] [--save-ledger FILE] [--trace-out FILE] [--diagram DIR [--render svg|png|none] [--browser PATH]]',
   '',
   '  --suite NAME        ristretto255 | secp256k1 | p256 (default secp256k1)',
   '  --seed S            seed of all randomness (default 0); the same seed replays the same transcript',
   '  --json              the full trace and results as JSON',
   '  --save-ledger FILE  write the resulting ledger (bantam ledger verify FILE checks it)',
+  '  --trace-out FILE    write the run trace as JSON (bantam diagram --trace FILE draws it)',
+  '  --diagram DIR       draw the run: one Mermaid sequence diagram per phase, with real sizes and check marks',
+  '  --render FMT        with --diagram: svg (default), png, or none (Mermaid text only, no browser)',
+  '  --browser PATH      with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)',
   '  exit: 0 all sessions accepted and keys agreed, 1 a check failed, 2 bad input',
 ].join('\n');
 
@@ -152,7 +156,10 @@ export const command: Command = {
   summary: 'run the EMR protocol end to end on real crypto (transcript, key agreement, op counts)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['suite', 'seed', 'save-ledger'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['suite', 'seed', 'save-ledger', 'trace-out', 'diagram', 'render', 'browser'], booleans: ['json'] });
+    const render = args.values.get('render') ?? 'svg';
+    if (!['svg', 'png', 'none'].includes(render)) throw new UserError(`--render takes svg, png or none, got '${render}'`);
+    if (!args.values.has('diagram') && (args.values.has('render') || args.values.has('browser'))) throw new UserError('--render and --browser go with --diagram DIR');
     if (args.positional.length) throw new UserError(`run takes no positional arguments (got '${args.positional[0]}')\nusage: ${USAGE.split('\n')[0]}`);
     const suite = getSuite(args.values.get('suite') ?? 'secp256k1');
     const seed = args.values.get('seed') ?? '0';
@@ -167,8 +174,34 @@ export const command: Command = {
         throw new UserError(`cannot write ledger to ${file}: ${(e as Error).message}`, [], 3);
       }
     }
-    if (args.booleans.has('json')) io.out(JSON.stringify(jsonOf(r), null, 2));
-    else io.out(transcript(r) + (file ? `\nledger written to ${file}` : ''));
+    const traceFile = args.values.get('trace-out');
+    if (traceFile) {
+      try {
+        writeFileSync(traceFile, JSON.stringify(r.trace, null, 2) + '\n');
+      } catch (e) {
+        throw new UserError(`cannot write trace to ${traceFile}: ${(e as Error).message}`, [], 3);
+      }
+    }
+    const diagramDir = args.values.get('diagram');
+    let drawn: { files: string[]; failures: { name: string; message: string }[] } | undefined;
+    if (diagramDir) {
+      // Loaded only when asked for: rendering pulls in puppeteer and mermaid-cli.
+      const { diagramsForTrace } = await import('../../diagrams/from-trace.js');
+      const { renderDiagrams } = await import('../../diagrams/render.js');
+      const res = await renderDiagrams(diagramsForTrace(r.trace), {
+        out: diagramDir,
+        format: render as 'svg' | 'png' | 'none',
+        ...(args.values.has('browser') ? { browser: args.values.get('browser')! } : {}),
+        onProgress: (p) => io.err(`diagram ${p.index}/${p.total} ${p.name}: ${p.status} (${p.ms} ms)`),
+      });
+      drawn = { files: res.diagrams.flatMap((d) => (d.image ? [d.mmd, d.image] : [d.mmd])), failures: res.failures };
+    }
+    if (args.booleans.has('json')) io.out(JSON.stringify({ ...(jsonOf(r) as object), ...(drawn ? { diagrams: drawn } : {}) }, null, 2));
+    else {
+      const notes = [file ? `ledger written to ${file}` : '', traceFile ? `trace written to ${traceFile}` : '', drawn ? `diagrams written: ${drawn.files.join(', ')}` : ''].filter(Boolean);
+      io.out(transcript(r) + (notes.length ? `\n${notes.join('\n')}` : ''));
+    }
+    if (drawn?.failures.length) return 1;
     return r.ok ? 0 : 1;
   },
 };
