@@ -1,0 +1,53 @@
+/**
+ * bantam as a library. The same functions the CLI calls, grouped along the data flow:
+ * spec text → parser → Spec → engines (BAN, diagrams) and crypto → executable model → traces.
+ *
+ *   import { loadSpec, analyse, runScenario } from 'bantam';
+ *   const a = analyse(loadSpec('spec/emr-corrected.ban'));   // BAN belief-logic result
+ *   const r = runScenario({ suite: 'secp256k1', seed: 1 });  // one honest run on real crypto
+ */
+
+// spec language
+export { loadSpec } from './spec/load.js';
+export { parseSpec } from './spec/parse.js';
+export { parseFormula } from './spec/parse-term.js';
+export { formatDiagnostic, formatDiagnostics, UserError, type Diagnostic, type SourcePos } from './spec/diagnostics.js';
+export type { Spec, IdealMessage, Assumption, Goal, ProofStep } from './spec/ast.js';
+export type { Flow, FlowPhase, FlowStep } from './spec/flow-ast.js';
+
+// BAN logic
+export * as terms from './ban/terms.js';
+export type { Term } from './ban/terms.js';
+export { showTerm } from './ban/print.js';
+export {
+  analyse,
+  checkProof,
+  auditIdealisation,
+  toText,
+  toMarkdown,
+  toLatex,
+  toJson,
+  checkToText,
+  checkToMarkdown,
+  checkToJson,
+  type Analysis,
+  type GoalResult,
+  type ProofNode,
+  type WhyNot,
+  type ProofCheck,
+  type AuditFinding,
+} from './ban/index.js';
+
+// crypto suites
+export { getSuite, SUITE_NAMES, DEFAULT_SUITE, seededRng, systemRng, forkRng, countingSuite, type CryptoSuite, type Rng, type OpCounts } from './crypto/index.js';
+
+// executable model, network, ledger
+export * as model from './model/index.js';
+export { runScenario, type ScenarioResult, type ScenarioOptions } from './model/index.js';
+export * as net from './net/index.js';
+export * as ledger from './ledger/index.js';
+
+// diagrams
+export { diagramsForSpec } from './diagrams/from-flow.js';
+export { diagramForTrace, diagramsForTrace } from './diagrams/from-trace.js';
+export { renderDiagrams } from './diagrams/render.js';

@@ -1,0 +1,28 @@
+import { describe, expect, test } from 'vitest';
+import * as bantam from '../src/index.js';
+
+describe('bantam as a library (src/index.ts)', () => {
+  test('spec → BAN analysis through the public entry point', () => {
+    const a = bantam.analyse(bantam.loadSpec('spec/emr-corrected.ban'));
+    const g1 = a.goals.find((g) => g.label === 'G1');
+    expect(g1?.derived).toBe(true);
+    expect(bantam.toMarkdown(a)).toMatch(/G1/);
+  });
+
+  test('parseSpec reports bad input as a UserError with positions', () => {
+    expect(() => bantam.parseSpec('x.ban', 'protocol X\nprincipals A\ngoals\n  G1: A |= #(Q)\n')).toThrow(bantam.UserError);
+    try {
+      bantam.parseSpec('x.ban', 'protocol X\nprincipals A\ngoals\n  G1: A |= #(Q)\n');
+    } catch (e) {
+      expect((e as bantam.UserError).diagnostics[0]?.pos.line).toBe(4);
+    }
+  });
+
+  test('one honest protocol run on every suite through the public entry point', () => {
+    for (const suite of bantam.SUITE_NAMES) {
+      const r = bantam.runScenario({ suite, seed: 11 });
+      expect(r.ok).toBe(true);
+      expect(r.agreements.map((k) => k.agreed)).toEqual([true, true, true]);
+    }
+  });
+});
