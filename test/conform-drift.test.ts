@@ -122,6 +122,15 @@ describe('conform: messages', () => {
     expect(f[0]!.message).toContain('spec (ID_HPA, R_HPA, T_HPA, CHK_PA), MESSAGE_SCHEMAS (ID_HPA, T_HPA, R_HPA, CHK_PA)');
   });
 
+  test('a registration message moved off the secure channel', () => {
+    const r = check(mutant({ file: 'src/net/messages.ts', find: /(from: 'X', to: 'CENTER', channel: )'secure'/, replace: "$1'public'" }));
+    expect(only(r, 'schema.channel').map((f) => f.message)).toEqual([
+      'registration.1 (registration-patient): travels on the public channel in MESSAGE_SCHEMAS, the secure channel in the spec',
+      'registration.1 (registration-hpa): travels on the public channel in MESSAGE_SCHEMAS, the secure channel in the spec',
+      'registration.1 (registration-hpb): travels on the public channel in MESSAGE_SCHEMAS, the secure channel in the spec',
+    ]);
+  });
+
   test('a field of the wrong type, and a registration field renamed (role placeholder X)', () => {
     const r = check(
       mutant(

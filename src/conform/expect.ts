@@ -39,6 +39,8 @@ export interface SpecStep {
   readonly from: string;
   readonly to: string;
   readonly fields: readonly FlowField[];
+  /** 'secure' for the paper's secure channel (registration, §3.1 item 1); 'public' otherwise. */
+  readonly channel: 'secure' | 'public';
   readonly eqs: readonly number[];
   readonly pos: SourcePos;
 }
@@ -88,7 +90,7 @@ export function expectationsOf(flow: Flow): Expectations {
       before[i]!.forEach(note);
       after[i]!.forEach(note);
       steps.push({
-        id: s.id, phase: p.id, from: s.from, to: s.to, fields: s.fields, pos: s.pos,
+        id: s.id, phase: p.id, from: s.from, to: s.to, fields: s.fields, pos: s.pos, channel: s.channel ?? 'public',
         eqs: [...before[i]!, ...after[i]!].flatMap((a) => (a.eq === undefined ? [] : [a.eq])),
       });
     });

@@ -188,6 +188,9 @@ function checkMessages(ex: Expectations, schemas: ReadonlyMap<string, CodeSchema
       if (c && c.type !== f.type) push({ code: 'schema.field-type', step: s.id, file: sc.file, line: c.line, message: `${where}: field ${f.name} is '${c.type}' in MESSAGE_SCHEMAS, '${f.type}' in the spec` });
       void i;
     });
+    if (sc.channel !== undefined && sc.channel !== s.channel) {
+      push({ code: 'schema.channel', step: s.id, file: sc.file, line: sc.line, message: `${where}: travels on the ${sc.channel} channel in MESSAGE_SCHEMAS, the ${s.channel} channel in the spec` });
+    }
     const role = (p: string) => (p === ex.ledger ? 'CENTER' : p);
     for (const [dir, specParty, codeParty] of [['sender', s.from, sc.from], ['receiver', s.to, sc.to]] as const) {
       if (codeParty === undefined) continue;

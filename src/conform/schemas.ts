@@ -20,6 +20,7 @@ export interface CodeSchema {
   readonly step: string;
   readonly from?: string;
   readonly to?: string;
+  readonly channel?: string;
   readonly eqs?: readonly number[];
   readonly fields: readonly SchemaField[];
   readonly file: string;
@@ -86,11 +87,12 @@ export function readSchemas(sf: SourceFile, file: string): Map<string, CodeSchem
       : undefined;
     const from = strOf(propInit(v, 'from'));
     const to = strOf(propInit(v, 'to'));
+    const channel = strOf(propInit(v, 'channel'));
     const step = strOf(propInit(v, 'step')) ?? key;
     if (step !== key) bad(file, v, `entry '${key}' says step '${step}'`);
     out.set(key, {
       step: key, fields, file, line: p.getStartLineNumber(),
-      ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(eqs !== undefined ? { eqs } : {}),
+      ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(channel !== undefined ? { channel } : {}), ...(eqs !== undefined ? { eqs } : {}),
     });
   }
   return out;
