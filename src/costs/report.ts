@@ -7,7 +7,9 @@ import { SUITE_NAMES, type OpCounts } from '../crypto/index.js';
 import { COST_PHASES, PHASE_LABEL, RATES, ROLES, ROLE_LABEL, type CostPhase, type Role } from './paper.js';
 import { eventsOf, measureRun, PARTY_IDS, type RunMeasure } from './measure.js';
 import { compareCell, formatCounts, type Table2Cell } from './table2.js';
-import { compareTable3, printTime, seconds, type Table3Comparison } from './table3.js';
+import { MESSAGE_SCHEMAS, isStepId } from '../net/messages.js';
+import type { SizeClass } from './paper.js';
+import { compareTable3, FIELD_CLASS, printTime, seconds, type Table3Comparison } from './table3.js';
 
 export const ASSURANCE =
   'counts are exact for one honest, seeded run of the executable model (in-order delivery, no adversary); ' +
@@ -19,6 +21,8 @@ export interface RealSizes {
     readonly phase: CostPhase;
     readonly messages: readonly { step: string; from: string; to: string; bytes: number; fields: { name: string; size: number }[] }[];
     readonly bytes: number;
+    /** Bytes per §4.8 size class (field contents), plus `framing` (the one-byte message tags; a field's length prefix counts with the field). */
+    readonly byClass: Record<SizeClass | 'framing', number>;
     readonly rounds: number;
     readonly times: readonly { rate: string; time: string }[];
   }[];
@@ -72,10 +76,22 @@ export function realSizesFrom(m: RunMeasure): RealSizes {
     phases: COST_PHASES.map((phase) => {
       const sends = m.rows[phase].sends;
       const bytes = sends.reduce((a, e) => a + e.size, 0);
+      const byClass: Record<SizeClass | 'framing', number> = { ec: 0, aes: 0, hash: 0, sig: 0, other: 0, framing: bytes };
+      for (const e of sends) {
+        if (!isStepId(e.step)) continue;
+        const types = new Map<string, string>(MESSAGE_SCHEMAS[e.step].fields.map((f) => [f.name, f.type]));
+        for (const f of e.fields) {
+          const t = types.get(f.name);
+          if (!t) continue;
+          byClass[FIELD_CLASS[t as keyof typeof FIELD_CLASS]] += f.size;
+          byClass.framing -= f.size;
+        }
+      }
       return {
         phase,
         messages: sends.map((e) => ({ step: e.step, from: e.from, to: e.to, bytes: e.size, fields: e.fields })),
         bytes,
+        byClass,
         rounds: sends.length,
         times: RATES.map((r) => ({ rate: r.name, time: printTime(seconds(bytes * 8, r.bitsPerSecond), r.bitsPerSecond >= 1e9 ? 'us' : 'ms') })),
       };
@@ -189,8 +205,14 @@ export function toMarkdown(r: CostsReport): string {
   L.push('');
   L.push(
     ...table(
-      ['Suite', 'Phase', 'Messages', 'Bytes', 'Bits', ...RATES.map((x) => x.name)],
-      r.realSizes.flatMap((s) => s.phases.map((p) => [s.suite, PHASE_LABEL[p.phase], String(p.rounds), String(p.bytes), String(p.bytes * 8), ...p.times.map((x) => x.time)])),
+      ['Suite', 'Phase', 'Messages', 'Bytes', 'points / CHK / ciphertexts / signatures / ids+scalars / tags (B, fields with their length prefixes)', 'Bits', ...RATES.map((x) => x.name)],
+      r.realSizes.flatMap((s) =>
+        s.phases.map((p) => [
+          s.suite, PHASE_LABEL[p.phase], String(p.rounds), String(p.bytes),
+          [p.byClass.ec, p.byClass.hash, p.byClass.aes, p.byClass.sig, p.byClass.other, p.byClass.framing].join(' / '),
+          String(p.bytes * 8), ...p.times.map((x) => x.time),
+        ]),
+      ),
     ),
   );
   L.push('');
