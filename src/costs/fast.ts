@@ -66,6 +66,64 @@ function hex(b: Uint8Array): string {
   return s;
 }
 
+/** A party's fast-path state: the center's PK with its table, the peer cache and the options. */
+export interface FastState {
+  readonly PKt: Point;
+  readonly cache: PeerCache;
+  readonly options: FastOptions;
+}
+
+/** State for one party; give every party of a device the same `precomputedPK` to share the one-time table. */
+export function createFastState(suite: CryptoSuite, PK: Point, opts: Partial<FastOptions> = {}, cache: PeerCache = createPeerCache(), precomputedPK?: Point): FastState {
+  const options: FastOptions = { ...DEFAULT_FAST_OPTIONS, ...opts };
+  if (precomputedPK && !suite.equals(precomputedPK, PK)) throw new RangeError('fast key agreement: precomputedPK is not PK');
+  const PKt = precomputedPK ?? (options.pkWindow > 0 ? suite.precompute(PK, options.pkWindow) : PK);
+  return { PKt, cache, options };
+}
+
+// The functions below take the suite per call, so a caller may pass a counting wrapper of the
+// suite the state was made with (src/model counts per party and phase); the state only holds points.
+
+/** R + h·PK with h = H1(ID, R) public: constant-time table multiplication (the cheapest path, see 4.). */
+export function derivePKUncached(suite: CryptoSuite, st: FastState, id: string, R: Point): Point {
+  return suite.add(R, suite.mul(st.PKt, suite.H1(utf8(id), R)));
+}
+
+/** PK_X = R_X + H1(ID_X, R_X)·PK, from the cache when (ID_X, R_X) was seen before; tables per the policy. */
+export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: Point): Point {
+  const { cache, options: o } = st;
+  const key = `${id}\u0000${hex(suite.encodePoint(R))}`;
+  let e = cache.entries.get(key);
+  if (e) {
+    cache.stats.hits++;
+    e.uses++;
+  } else {
+    cache.stats.misses++;
+    e = { PK: derivePKUncached(suite, st, id, R), uses: 1, tabled: false };
+    cache.entries.set(key, e);
+  }
+  if (!e.tabled && e.uses >= o.peerTableAtUse) {
+    e.PK = suite.precompute(e.PK, o.peerWindow); // same point, with a table: later x·PK_X are cheap
+    e.tabled = true;
+    cache.stats.tables++;
+  }
+  return e.PK;
+}
+
+/** K_1 = S·T_peer + x·PK_peer, K_2 = x·T_peer; every multiplication constant-time (S and x are secret). */
+export function keyPartsFast(suite: CryptoSuite, st: FastState, S: bigint, Tpeer: Point, x: bigint, PKpeer: Point): { K1: Point; K2: Point } {
+  const T = st.options.sharedBaseWindow > 0 ? suite.precompute(Tpeer, st.options.sharedBaseWindow) : Tpeer;
+  const K1 = suite.add(suite.mul(T, S), suite.mul(PKpeer, x));
+  const K2 = suite.mul(T, x);
+  return { K1, K2 };
+}
+
+/** S_X·P (fixed base, constant-time: S_X is secret) ?= R_X + H1(ID_X, R_X)·PK (PK's table). */
+export function checkRegistrationFast(suite: CryptoSuite, st: FastState, id: string, R: Point, S: bigint): { ok: boolean; SP: Point } {
+  const SP = suite.mulG(S);
+  return { ok: suite.equals(SP, derivePKUncached(suite, st, id, R)), SP };
+}
+
 export interface FastKeyAgreement extends KeyAgreement {
   readonly kind: 'fast';
   readonly options: FastOptions;
@@ -84,54 +142,20 @@ export function fastKeyAgreement(
   cache: PeerCache = createPeerCache(),
   precomputedPK?: Point,
 ): FastKeyAgreement {
-  const o: FastOptions = { ...DEFAULT_FAST_OPTIONS, ...opts };
-  if (precomputedPK && !suite.equals(precomputedPK, PK)) throw new RangeError('fastKeyAgreement: precomputedPK is not PK');
-  const PKt = precomputedPK ?? (o.pkWindow > 0 ? suite.precompute(PK, o.pkWindow) : PK);
-
-  /** R + h·PK with h = H1(ID, R) public; constant-time table multiplication (the cheapest path, see 4.). */
-  const deriveUncached = (id: string, R: Point): Point => suite.add(R, suite.mul(PKt, suite.H1(utf8(id), R)));
-
+  const st = createFastState(suite, PK, opts, cache, precomputedPK);
   return {
     kind: 'fast',
     suite,
-    PK: PKt,
-    options: o,
+    PK: st.PKt,
+    options: st.options,
     cache,
     /** T = x·P: fixed-base, constant-time (noble's table for P). */
     ephemeral(rng: Rng) {
       const x = suite.randomScalar(rng);
       return { x, T: suite.mulG(x) };
     },
-    /** PK_X = R_X + H1(ID_X, R_X)·PK, from the cache when (ID_X, R_X) was seen before. */
-    derivePK(id: string, R: Point): Point {
-      const key = `${id}\u0000${hex(suite.encodePoint(R))}`;
-      let e = cache.entries.get(key);
-      if (e) {
-        cache.stats.hits++;
-        e.uses++;
-      } else {
-        cache.stats.misses++;
-        e = { PK: deriveUncached(id, R), uses: 1, tabled: false };
-        cache.entries.set(key, e);
-      }
-      if (!e.tabled && e.uses >= o.peerTableAtUse) {
-        e.PK = suite.precompute(e.PK, o.peerWindow); // same point, with a table: later x·PK_X are cheap
-        e.tabled = true;
-        cache.stats.tables++;
-      }
-      return e.PK;
-    },
-    /** K_1 = S·T_peer + x·PK_peer, K_2 = x·T_peer; every multiplication constant-time (S and x are secret). */
-    keyParts(S: bigint, Tpeer: Point, x: bigint, PKpeer: Point) {
-      const T = o.sharedBaseWindow > 0 ? suite.precompute(Tpeer, o.sharedBaseWindow) : Tpeer;
-      const K1 = suite.add(suite.mul(T, S), suite.mul(PKpeer, x));
-      const K2 = suite.mul(T, x);
-      return { K1, K2 };
-    },
-    /** S_X·P (fixed base, constant-time: S_X is secret) ?= R_X + H1(ID_X, R_X)·PK (PK's table). */
-    checkRegistration(id: string, R: Point, S: bigint) {
-      const SP = suite.mulG(S);
-      return { ok: suite.equals(SP, deriveUncached(id, R)), SP };
-    },
+    derivePK: (id, R) => derivePKFast(suite, st, id, R),
+    keyParts: (S, Tpeer, x, PKpeer) => keyPartsFast(suite, st, S, Tpeer, x, PKpeer),
+    checkRegistration: (id, R, S) => checkRegistrationFast(suite, st, id, R, S),
   };
 }
