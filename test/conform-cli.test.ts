@@ -50,6 +50,13 @@ describe('bantam conform on the repository', () => {
     expect(readFileSync(join(root, 'b1.md'), 'utf8')).toBe(readFileSync(join(root, 'b2.md'), 'utf8'));
     expect(a.out).toContain('tests     skip');
     expect(a.out).toContain('result: conformant');
+    // --check-matrix: the fresh file is up to date; an edited one is stale (exit 1)
+    const ok = await run('--no-tests', '--check-matrix', join(root, 'b1.md'));
+    expect([ok.code, ok.out.trim().split('\n').pop()]).toEqual([0, `matrix: ${join(root, 'b1.md')} is up to date`]);
+    writeFileSync(join(root, 'b2.md'), readFileSync(join(root, 'b2.md'), 'utf8').replace('| (17) |', '| (17 |'));
+    const st = await run('--no-tests', '--check-matrix', join(root, 'b2.md'), '--json');
+    expect(st.code).toBe(1);
+    expect((JSON.parse(st.out) as { matrixStale: boolean; ok: boolean }).matrixStale).toBe(true);
   }, 120_000);
 });
 

@@ -233,6 +233,13 @@ describe('conform: flow order', () => {
     expect(only(r, 'flow.route').map((f) => f.message)).toEqual(['ROUTES routes initial.3 to onInitial4, which handles initial.4']);
   });
 
+  test('a handler nothing dispatches to', () => {
+    const r = check(mutant({ file: 'src/model/protocol.ts', find: /handler: onInter10 as Handler<'inter\.10', never>/, replace: 'handler: null' }));
+    expect(only(r, 'flow.unreferenced').map((f) => f.message)).toEqual([
+      'onInter10 (the handler of inter.10 at P (inter)) is referenced by no other code in the checked folder: nothing dispatches to it',
+    ]);
+  });
+
   test('a handler that answers with the wrong message', () => {
     const r = check(mutant({ file: 'src/model/protocol.ts', find: /step: 'inter\.7', fields/, replace: "step: 'inter.8', fields" }));
     expect(codes(r)).toEqual(expect.arrayContaining(['flow.send-missing', 'flow.send-unexpected', 'send.fields']));

@@ -17,7 +17,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
 import { UserError } from '../spec/diagnostics.js';
 import { loadSpec } from '../spec/load.js';
 import {
@@ -373,6 +373,21 @@ function checkRoutes(cm: CodeModel, srcUnits: readonly Unit[], steps: ReadonlySe
   }
 }
 
+/** A handler nothing refers to (no dispatch table entry, no call) never runs: the flow's step would be processed elsewhere or not at all. */
+function checkReferenced(cm: CodeModel, srcUnits: readonly Unit[], located: readonly SegmentCode[], findings: Finding[]): void {
+  const handlers = [...new Set(located.map((l) => l.unit))];
+  for (const h of handlers) {
+    // an exported function is API: its callers may live outside the checked folder
+    const st = Node.isVariableDeclaration(h.decl) ? h.decl.getVariableStatement() : h.decl;
+    if (st && Node.isExportable(st) && st.isExported()) continue;
+    const used = srcUnits.some((u) => u !== h && u.body.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getText() === h.name && declOf(id) === h.decl));
+    if (!used) {
+      const segs = located.filter((l) => l.unit === h).map((l) => segName(l.seg));
+      findings.push({ check: 'flow', code: 'flow.unreferenced', file: h.file, line: h.line, message: `${h.name} (${[...new Set(segs)].join('; ')}) is referenced by no other code in the checked folder: nothing dispatches to it` });
+    }
+  }
+}
+
 /** The spec's unnumbered check text matched to a guard name (role placeholder X read as the spec's suffix). */
 function matchesUnnumbered(specText: string, guardName: string): boolean {
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -552,6 +567,7 @@ export function conform(o: ConformOptions): ConformReport {
   const located = locateSegments(ex, srcUnits, steps, findings, evs);
   checkFlow(ex, located, findings);
   checkRoutes(cm, srcUnits, steps, findings);
+  checkReferenced(cm, srcUnits, located, findings);
   const nChecks = checkGuards(ex, cm, located, findings);
 
   // tests
