@@ -33,6 +33,10 @@ import {
   type World,
 } from './world.js';
 
+/** Steps on the public channel (the attacker cannot touch the registration channel, §3.1). */
+export const PUBLIC_STEPS = ['initial.1', 'initial.2', 'initial.3', 'initial.4', 'inter.1', 'inter.2', 'inter.3', 'inter.5', 'inter.6', 'inter.7', 'inter.8', 'inter.10'] as const;
+export type PublicStep = (typeof PUBLIC_STEPS)[number];
+
 export type ModifyHow = 'flip' | 'substitute' | 'attacker-point' | 'identity-point' | 'foreign-id';
 
 export type Action =
@@ -43,6 +47,7 @@ export type Action =
   | { k: 'drop'; i: number }
   | { k: 'delay'; i: number }
   | { k: 'modify'; i: number; how: ModifyHow; field: number; bit: number; j: number }
+  | { k: 'tamper'; step: PublicStep; field: number; bit: number; how?: 'flip' | 'identity-point' }
   | { k: 'replay'; j: number; retarget: boolean; t: number }
   | { k: 'unregistered'; open: 'initial.1' | 'inter.1' }
   | { k: 'impersonate-patient'; p: number; open: 'initial.1' | 'inter.1'; key: 'stolen' | 'none' | 'forged' }
@@ -71,6 +76,8 @@ export function describe(a: Action): string {
       return `delay pending message [${a.i}] (reorder)`;
     case 'modify':
       return `modify pending message [${a.i}]: ${a.how} in field ${a.field}${a.how === 'flip' ? ` bit ${a.bit}` : a.how === 'substitute' ? ` from observed [${a.j}]` : ''}`;
+    case 'tamper':
+      return `wait for the next ${a.step} (delivering honestly meanwhile), ${a.how === 'identity-point' ? 'put the identity encoding in' : `flip bit ${a.bit} of`} its field ${a.field}, deliver on`;
     case 'replay':
       return `replay observed message [${a.j}]${a.retarget ? ` re-addressed to session/party [${a.t}]` : ''}`;
     case 'unregistered':
@@ -153,6 +160,31 @@ export function apply(w: World, a: Action): string {
       if (!bytes) return `${a.how} not applicable to ${e.step}`;
       net.adversary.modify(e.id, bytes.bytes, bytes.detail);
       return `${e.step} #${e.id}: ${bytes.detail}`;
+    }
+    case 'tamper': {
+      const lines: string[] = [];
+      for (let n = 0; n < 24; n++) {
+        const target = net.pending().find((e) => e.step === a.step && e.origin === 'honest');
+        if (target) {
+          const bytes = modifyBytes(w, target.step, target.bytes, { k: 'modify', i: 0, how: a.how ?? 'flip', field: a.field, bit: a.bit, j: 0 });
+          if (!bytes) return [...lines, `cannot flip ${a.step}`].join('; ');
+          net.adversary.modify(target.id, bytes.bytes, bytes.detail);
+          lines.push(`${a.step} #${target.id}: ${bytes.detail}`);
+          // then let the run continue honestly
+          for (let m = 0; m < 24; m++) {
+            const e = net.pending().find((x) => x.channel === 'public' && !w.attacker.has(`${x.to}|${x.session}`));
+            if (!e) break;
+            net.take(e.id);
+            lines.push(`${e.step}→${e.to}: ${summary(deliverChecked(w, e))}`);
+          }
+          return lines.join('; ');
+        }
+        const e = net.pending().find((x) => x.channel === 'public' && !w.attacker.has(`${x.to}|${x.session}`));
+        if (!e) break;
+        net.take(e.id);
+        lines.push(`${e.step}→${e.to}: ${summary(deliverChecked(w, e))}`);
+      }
+      return [...lines, `no ${a.step} came`].join('; ');
     }
     case 'replay': {
       const obs = net.adversary.observed();
@@ -284,6 +316,14 @@ function same(x: unknown, y: unknown): boolean {
 
 const idx = fc.nat({ max: 15 });
 
+/** `tamper` actions on the fields of one wire type, any public step that has one. */
+function tamperOfType(type: string, how: 'flip' | 'identity-point' = 'flip'): fc.Arbitrary<Action> {
+  const targets = PUBLIC_STEPS.flatMap((step) => MESSAGE_SCHEMAS[step].fields.flatMap((f, i) => (f.type === type ? [{ step, field: i }] : [])));
+  return fc
+    .record({ t: fc.constantFrom(...targets), bit: fc.nat({ max: 4095 }) })
+    .map(({ t, bit }) => ({ k: 'tamper' as const, step: t.step, field: t.field, bit, ...(how === 'flip' ? {} : { how }) }));
+}
+
 export const ACTION_ARBS = {
   startInitial: fc.record({ k: fc.constant('start-initial' as const), p: fc.nat({ max: 1 }) }),
   startInter: fc.record({ k: fc.constant('start-inter' as const), p: fc.nat({ max: 1 }) }),
@@ -298,6 +338,36 @@ export const ACTION_ARBS = {
     field: fc.nat({ max: 3 }),
     bit: fc.nat({ max: 4095 }),
     j: idx,
+  }),
+  tamper: fc.record({ k: fc.constant('tamper' as const), step: fc.constantFrom(...PUBLIC_STEPS), field: fc.nat({ max: 3 }), bit: fc.nat({ max: 4095 }) }),
+  /** Tampering aimed at the fields of one wire type (hunts for mutants: check values, signatures). */
+  tamperCheck: tamperOfType('check'),
+  tamperSignature: tamperOfType('signature'),
+  tamperIdentityPoint: tamperOfType('point', 'identity-point'),
+  /** Impersonation of a patient with a forged key pair only. */
+  forgePatient: fc.record({
+    k: fc.constant('impersonate-patient' as const),
+    p: fc.nat({ max: 1 }),
+    open: fc.constantFrom('initial.1' as const, 'inter.1' as const),
+    key: fc.constant('forged' as const),
+  }),
+  /** Bit flips only (any field). */
+  flip: fc.record({
+    k: fc.constant('modify' as const),
+    i: idx,
+    how: fc.constant<ModifyHow>('flip'),
+    field: fc.nat({ max: 3 }),
+    bit: fc.nat({ max: 4095 }),
+    j: fc.constant(0),
+  }),
+  /** Modifications of point fields only (identity encodings and attacker points). */
+  modifyPoint: fc.record({
+    k: fc.constant('modify' as const),
+    i: idx,
+    how: fc.constantFrom<ModifyHow>('identity-point', 'attacker-point'),
+    field: fc.nat({ max: 3 }),
+    bit: fc.constant(0),
+    j: fc.constant(0),
   }),
   replay: fc.record({ k: fc.constant('replay' as const), j: fc.nat({ max: 63 }), retarget: fc.boolean(), t: fc.nat({ max: 63 }) }),
   unregistered: fc.record({ k: fc.constant('unregistered' as const), open: fc.constantFrom('initial.1' as const, 'inter.1' as const) }),

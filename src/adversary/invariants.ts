@@ -27,7 +27,8 @@ export type PropertyName =
   | 'replay'
   | 'unregistered'
   | 'emr-access'
-  | 'non-repudiation';
+  | 'non-repudiation'
+  | 'invalid-point';
 
 export const PROPERTY_TEXT: Record<PropertyName, string> = {
   agreement:
@@ -38,6 +39,7 @@ export const PROPERTY_TEXT: Record<PropertyName, string> = {
   replay: 'replay: bytes a party already processed never make it accept a second time',
   unregistered: 'an unregistered device never completes a session with an honest party',
   'emr-access': 'EMR access: the attacker only obtains an EMR through a party or session key it compromised, never as a registered outsider the patient did not authorise',
+  'invalid-point': 'strict decoding: a message carrying the identity (all-zero) encoding in a point field is rejected on the wire, before any protocol computation',
   'non-repudiation': "non-repudiation: every signature a patient keeps verifies under the issuing hospital's PK and under no other hospital's",
 };
 
@@ -139,7 +141,7 @@ export function checkNonRepudiation(w: World): Violation[] {
     for (const r of p.store.reports) {
       const msg = sigInputEmrCert(r.emr, r.cert);
       for (const h of hospitals) {
-        const ok = w.cs.verify(h.store.credentials!.PK, msg, r.signature);
+        const ok = w.base.verify(h.store.credentials!.PK, msg, r.signature);
         const issuer = h.id === r.cert.hospitalId;
         if (ok !== issuer) {
           out.push({ property: 'non-repudiation', detail: `${pid}'s report ${r.emr.diagnosisId}: signature ${ok ? 'verifies' : 'does not verify'} under ${h.id}'s key (issuer ${r.cert.hospitalId})`, at: w.clock });

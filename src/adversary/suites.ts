@@ -17,8 +17,8 @@ export const SUITES: readonly SuiteDef[] = [
   {
     name: 'network',
     summary: 'Dolev–Yao network attacker: eavesdrop, drop, reorder, modify (bit flips, fields from other sessions, attacker and identity points, other ids), replay into any session',
-    actions: [...honest, { name: 'drop', weight: 1 }, { name: 'delay', weight: 1 }, { name: 'modify', weight: 4 }, { name: 'replay', weight: 4 }],
-    properties: ['agreement', 'secrecy', 'integrity', 'replay'],
+    actions: [...honest, { name: 'drop', weight: 1 }, { name: 'delay', weight: 1 }, { name: 'modify', weight: 3 }, { name: 'tamper', weight: 3 }, { name: 'replay', weight: 4 }],
+    properties: ['agreement', 'secrecy', 'integrity', 'replay', 'invalid-point'],
     maxCommands: 14,
   },
   {

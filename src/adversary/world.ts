@@ -91,7 +91,10 @@ export interface Acceptance {
 
 export interface World {
   readonly sys: System;
+  /** The suite the parties run (instrumented; possibly a mutant). */
   readonly cs: CryptoSuite;
+  /** The unmodified suite: checkers judge with it (a mutant must not judge itself). */
+  readonly base: CryptoSuite;
   readonly oracle: LogOracle;
   readonly K: Knowledge;
   readonly rng: Rng;
@@ -151,7 +154,7 @@ export function createWorld(opts: WorldOptions): World {
     learnIdPoint(K, id, R);
   }
   const w: World = {
-    sys, cs, oracle, K, rng: forkRng(seededRng(String(opts.seed)), 'adversary'),
+    sys, cs, base, oracle, K, rng: forkRng(seededRng(String(opts.seed)), 'adversary'),
     clock: 0, log: [], compromise: { longTerm: new Map(), center: null, sessionKeys: new Map(), ephemerals: new Map() },
     acceptances: [], violations: [], attacker: new Map(), emrLearned: new Map(), processed: new Map(), built: new Set(), observedCount: 0, nextAttackerLabel: 1,
   };
@@ -209,6 +212,10 @@ export function deliverChecked(w: World, e: Envelope): DeliverResult {
   const before = w.processed.get(key) ?? [];
   const r = deliver(w.sys, e);
   noteResult(w, r);
+  const bad = invalidPointFields(w.base, e.step, e.bytes);
+  if (bad.length && r.kind !== 'rejected') {
+    w.violations.push({ property: 'invalid-point', detail: `${e.to} processed ${e.step} whose ${bad.join(', ')} is the identity / all-zero encoding (${r.kind})`, at: w.clock });
+  }
   if (r.kind === 'ok') {
     w.processed.set(key, [...before, e.to]);
     const sess = w.sys.parties.get(e.to)?.sessions.get(e.session);
@@ -223,6 +230,28 @@ export function deliverChecked(w: World, e: Envelope): DeliverResult {
   }
   observe(w);
   return r;
+}
+
+/**
+ * Point fields of a wire message that hold the all-zero (identity) encoding, found by walking the
+ * schema's field layout on the raw bytes (no decoding, so it also works when decoding would fail).
+ */
+export function invalidPointFields(cs: CryptoSuite, step: StepId, bytes: Uint8Array): string[] {
+  const out: string[] = [];
+  let o = 1;
+  for (const f of MESSAGE_SCHEMAS[step].fields) {
+    let n: number;
+    if (f.type === 'id') n = 1 + (bytes[o] ?? 0);
+    else if (f.type === 'point') n = cs.sizes.point;
+    else if (f.type === 'scalar') n = cs.sizes.scalar;
+    else if (f.type === 'check') n = cs.sizes.h3;
+    else if (f.type === 'signature') n = cs.sizes.signature;
+    else n = 2 + (((bytes[o] ?? 0) << 8) | (bytes[o + 1] ?? 0));
+    if (o + n > bytes.length) break;
+    if (f.type === 'point' && bytes.subarray(o, o + n).every((b) => b === 0)) out.push(f.name);
+    o += n;
+  }
+  return out;
 }
 
 /** Bytes the attacker built inside one of its own sessions (impersonation/insider attempts). */
