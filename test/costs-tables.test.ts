@@ -2,6 +2,7 @@
  * The Table 2 / Table 3 comparison logic on known inputs (src/costs/table2.ts, table3.ts), and
  * `bantam costs` end to end: counts from the instrumented run, verdicts, exit codes.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { compareCell, formatCounts } from '../src/costs/table2.js';
@@ -112,5 +113,15 @@ describe('bantam costs', () => {
     expect((await cli('--suite', 'nope')).code).toBe(2);
     expect((await cli('--runs', '0')).code).toBe(2);
     expect((await cli('--json', '--markdown')).code).toBe(2);
+  });
+});
+
+describe('docs/costs.md', () => {
+  test('the committed Table 2 / Table 3 / sizes block is what `bantam costs --markdown` generates now (times excluded)', async () => {
+    const gen = await cli('--markdown', '--runs', '1');
+    const doc = readFileSync(new URL('../docs/costs.md', import.meta.url), 'utf8');
+    const cut = (t: string) => t.slice(t.indexOf('### Table 2'), t.indexOf('### Measured time'));
+    expect(cut(doc).length).toBeGreaterThan(1000);
+    expect(cut(doc)).toBe(cut(gen.out));
   });
 });
