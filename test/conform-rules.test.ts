@@ -117,6 +117,11 @@ describe('enforced checks (data flow to an abort guard)', () => {
     expect(r.findings.find((f) => f.code === 'guard.unenforced')?.eq).toBe(2);
   });
 
+  test('a guard on a shadowing variable of the same name does not enforce the check', () => {
+    const r = run(`  const ok = E.eq2(m.X);\n  {\n    const ok = m.X > 0;\n    requireOk(ok, 'X');\n  }\n${LOOKUP}\n${TAIL}`);
+    expect(r.findings.filter((f) => f.code === 'guard.unenforced').map((f) => f.eq)).toEqual([2]);
+  });
+
   test('limit: `if (!ok) return` is not an abort guard (reported, not passed)', () => {
     const r = run(`  const ok = E.eq2(m.X);\n  if (!ok) return null;\n${LOOKUP}\n${TAIL}`);
     expect(codes(r)).toContain('guard.unenforced');

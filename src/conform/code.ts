@@ -422,7 +422,13 @@ export function eventsOf(cm: CodeModel, u: Unit, contracts: ReadonlySet<string>,
 export function enforcementOf(cm: CodeModel, u: Unit, sources: readonly Node[]): Node | undefined {
   if (sources.length === 0) return undefined;
   const body = u.body;
-  const tainted = new Set<string>();
+  // Tainted local variables, by declaration (symbols, not names: a shadowing `ok` is another variable).
+  const tainted = new Set<Node>();
+  const resolved = new Map<Node, Node | undefined>();
+  const local = (id: Node): Node | undefined => {
+    if (!resolved.has(id)) resolved.set(id, declOf(id));
+    return resolved.get(id);
+  };
   const within = (s: Node, e: Node) => s.getSourceFile() === e.getSourceFile() && s.getStart() >= e.getStart() && s.getEnd() <= e.getEnd();
   const isRef = (id: Node): boolean => {
     const p = id.getParent();
@@ -431,10 +437,9 @@ export function enforcementOf(cm: CodeModel, u: Unit, sources: readonly Node[]):
     if (Node.isPropertyAssignment(p) && p.getNameNode() === id) return false;
     return true;
   };
+  const taintedId = (id: Node) => tainted.size > 0 && isRef(id) && tainted.has(local(id) as Node);
   const dep = (e: Node): boolean =>
-    sources.some((s) => within(s, e)) ||
-    (Node.isIdentifier(e) && tainted.has(e.getText())) ||
-    e.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => tainted.has(id.getText()) && isRef(id));
+    sources.some((s) => within(s, e)) || (Node.isIdentifier(e) && taintedId(e)) || e.getDescendantsOfKind(SyntaxKind.Identifier).some(taintedId);
   const underDepIf = (n: Node): boolean => {
     for (const a of n.getAncestors()) {
       if (a === body) return false;
@@ -445,33 +450,32 @@ export function enforcementOf(cm: CodeModel, u: Unit, sources: readonly Node[]):
   const decls = body.getDescendantsOfKind(SyntaxKind.VariableDeclaration);
   const assigns = body.getDescendantsOfKind(SyntaxKind.BinaryExpression).filter((b) => b.getOperatorToken().getKind() === SyntaxKind.EqualsToken);
   const calls = body.getDescendantsOfKind(SyntaxKind.CallExpression);
-  const add = (name: string): boolean => {
-    if (tainted.has(name)) return false;
-    tainted.add(name);
+  const add = (d: Node | undefined): boolean => {
+    if (!d || tainted.has(d)) return false;
+    tainted.add(d);
     return true;
   };
   for (let changed = true; changed; ) {
     changed = false;
     for (const d of decls) {
       const init = d.getInitializer();
-      if (!init || !dep(init)) continue;
+      if (!init || tainted.has(d) || !dep(init)) continue;
       const nn = d.getNameNode();
-      const names = Node.isIdentifier(nn) ? [nn.getText()] : nn.getDescendantsOfKind(SyntaxKind.Identifier).filter((i) => {
-        const p = i.getParent();
-        return Node.isBindingElement(p) && p.getNameNode() === i;
-      }).map((i) => i.getText());
-      for (const x of names) changed = add(x) || changed;
+      if (Node.isIdentifier(nn)) changed = add(d) || changed;
+      else for (const b of nn.getDescendantsOfKind(SyntaxKind.BindingElement)) changed = add(b) || changed;
     }
     for (const b of assigns) {
       const l = unwrapExpr(b.getLeft());
-      if (Node.isIdentifier(l) && dep(b.getRight())) changed = add(l.getText()) || changed;
+      if (Node.isIdentifier(l) && dep(b.getRight())) changed = add(local(l)) || changed;
     }
     for (const c of calls) {
       const e = unwrapExpr(c.getExpression());
       if (!Node.isPropertyAccessExpression(e)) continue;
       const recv = unwrapExpr(e.getExpression());
-      if (!Node.isIdentifier(recv) || tainted.has(recv.getText())) continue;
-      if (c.getArguments().some(dep) || underDepIf(c)) changed = add(recv.getText()) || changed;
+      if (!Node.isIdentifier(recv)) continue;
+      const rd = local(recv);
+      if (!rd || tainted.has(rd)) continue;
+      if (c.getArguments().some(dep) || underDepIf(c)) changed = add(rd) || changed;
     }
   }
   const found: Node[] = [];
