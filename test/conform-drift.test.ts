@@ -37,8 +37,8 @@ function mutant(...edits: Edit[]): string {
   return dir;
 }
 
-function check(dir: string): ConformReport {
-  return conform({ spec: SPEC, src: join(dir, 'src/model'), messages: join(dir, 'src/net/messages.ts'), tests: null });
+function check(dir: string, spec = SPEC): ConformReport {
+  return conform({ spec, src: join(dir, 'src/model'), messages: join(dir, 'src/net/messages.ts'), tests: null });
 }
 
 const codes = (r: ConformReport) => r.findings.map((f) => f.code);
@@ -211,6 +211,23 @@ describe('conform: checks before guarded uses', () => {
     const late = only(r, 'guard.late').filter((f) => f.eq === 28);
     expect(late.map((f) => f.message.split(' (line')[0])).toEqual(expect.arrayContaining(['ptchk', '(29)']));
     expect(only(r, 'flow.order').some((f) => /\(28\) \(line \d+\) runs before|runs before \(28\)/.test(f.message) || f.eq === 28 || f.eq === 29)).toBe(true);
+  });
+});
+
+describe('conform: the spec can drift too', () => {
+  test('a flow that no longer lists (50) and sends inter.6 fields in another order', () => {
+    const dir = mutant();
+    const text = readFileSync(SPEC, 'utf8');
+    const edited = text
+      .replace(/^\s*HB computes T_HPB2 = e·P\s+\(50\)\n/m, '')
+      .replace('(ID_HPA: id, R_HPA: point, T_HPA2: point, CHK_BA: check)', '(ID_HPA: id, T_HPA2: point, R_HPA: point, CHK_BA: check)');
+    expect(edited.length).toBeLessThan(text.length);
+    expect(edited).toContain('T_HPA2: point, R_HPA: point');
+    writeFileSync(join(dir, 'flow.ban'), edited);
+    const r = check(dir, join(dir, 'flow.ban'));
+    expect(only(r, 'tag.unknown').map((f) => f.message)).toEqual([expect.stringMatching(/^@eq 50 on eq50_T_HPB2: the spec's flow has no equation \(50\)$/)]);
+    expect(only(r, 'schema.eqs').map((f) => f.message)).toEqual(['inter.5: MESSAGE_SCHEMAS lists equations (48, 49, 50), the spec\'s step has (48, 49)']);
+    expect(only(r, 'schema.field-order').map((f) => f.step)).toEqual(['inter.6']);
   });
 });
 
