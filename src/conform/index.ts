@@ -84,8 +84,8 @@ export interface ConformOptions {
   readonly spec: string;
   readonly src: string;
   readonly messages: string;
-  /** Test folder (files named *.test.ts); null skips the tests check. */
-  readonly tests: string | null;
+  /** Test folders (files named *.test.ts); null skips the tests check. */
+  readonly tests: string | readonly string[] | null;
 }
 
 export const ASSURANCE =
@@ -511,10 +511,11 @@ export function conform(o: ConformOptions): ConformReport {
   const ex = expectationsOf(spec.flow);
   const srcAbs = requireDir(o.src, '--src');
   const msgAbs = requireFile(o.messages, '--messages');
-  const testsAbs = o.tests === null ? null : requireDir(o.tests, '--tests');
+  const testDirs = o.tests === null ? null : typeof o.tests === 'string' ? [o.tests] : o.tests;
+  const testsAbs = testDirs === null ? null : testDirs.map((d) => requireDir(d, '--tests'));
   const srcFiles = listTs(srcAbs, isSource);
   if (srcFiles.length === 0) throw new UserError(`--src '${o.src}' holds no .ts files`);
-  const testFiles = testsAbs ? listTs(testsAbs, (n) => n.endsWith('.test.ts')) : [];
+  const testFiles = testsAbs ? testsAbs.flatMap((d) => listTs(d, (n) => n.endsWith('.test.ts'))) : [];
   // The reference graph spans the source tree the checked folder sits in (e.g. all of src/).
   const graph = testsAbs ? listTs(dirname(srcAbs), isSource) : [];
   const steps = new Set<string>([...ex.steps.map((s) => s.id)]);
@@ -577,7 +578,7 @@ export function conform(o: ConformOptions): ConformReport {
     for (const eq of specEqs) {
       if (testsOf(eq).length === 0 && (byEq.get(eq) ?? []).length > 0) {
         const t = byEq.get(eq)![0]!;
-        findings.push({ check: 'tests', code: 'test.unexercised', eq, file: t.file, line: t.line, message: `(${eq}) ${t.name}: no test file under ${display(testsAbs)} reaches it from what it imports` });
+        findings.push({ check: 'tests', code: 'test.unexercised', eq, file: t.file, line: t.line, message: `(${eq}) ${t.name}: no test file under ${testsAbs.map(display).join(', ')} reaches it from what it imports` });
       }
     }
   }
@@ -617,7 +618,7 @@ export function conform(o: ConformOptions): ConformReport {
     ...(name === 'tests' && !testsAbs ? { skipped: true } : {}),
   }));
   return {
-    spec: spec.file, src: display(srcAbs), messages: display(msgAbs), tests: testsAbs ? display(testsAbs) : null,
+    spec: spec.file, src: display(srcAbs), messages: display(msgAbs), tests: testsAbs ? testsAbs.map(display).join(', ') : null,
     assurance: ASSURANCE, checks,
     counts: { equations: specEqs.length, tags: cm.tags.length, steps: ex.steps.length, segments: located.length, checks: nChecks, testFiles: testFiles.length },
     equations, findings: all, ok: all.length === 0,

@@ -1,13 +1,13 @@
 /**
  * `bantam conform [--spec spec/emr-flow.ban] [--src src/model] [--messages src/net/messages.ts]
- *                 [--tests test | --no-tests] [--matrix FILE | --check-matrix FILE] [--json]`
+ *                 [--tests test,properties | --no-tests] [--matrix FILE | --check-matrix FILE] [--json]`
  *
  * Checks the executable model against the spec's flow section (src/conform, docs/conformance.md):
  * equation tags, message schemas, message order, checks before guarded uses, tests reaching each
  * equation. Exit codes: 0 no drift; 1 drift (each finding names the equation, file:line and what
  * differs); 2 bad input (unreadable spec, no flow section, missing folder, unreadable schema table).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { conform } from '../../conform/index.js';
 import { formatReport, traceabilityMatrix } from '../../conform/report.js';
 import { UserError } from '../../spec/diagnostics.js';
@@ -19,7 +19,8 @@ const USAGE = [
   '  --spec FILE      spec with a flow section (default: spec/emr-flow.ban)',
   '  --src DIR        the model to check: @eq tags, handlers, sends, checks (default: src/model)',
   '  --messages FILE  the MESSAGE_SCHEMAS table (default: src/net/messages.ts)',
-  '  --tests DIR      test files (*.test.ts) for the "every equation is exercised" check (default: test)',
+  '  --tests DIR,...  test folders (*.test.ts) for the "every equation is exercised" check',
+  '                   (default: test and properties, the folders vitest runs)',
   '  --no-tests       skip that check',
   '  --matrix FILE    also write the traceability matrix (equation -> code -> tests) as Markdown',
   '  --check-matrix FILE  exit 1 if FILE is not what --matrix would write (stale matrix)',
@@ -39,7 +40,8 @@ export const command: Command = {
       spec: args.values.get('spec') ?? 'spec/emr-flow.ban',
       src: args.values.get('src') ?? 'src/model',
       messages: args.values.get('messages') ?? 'src/net/messages.ts',
-      tests: args.booleans.has('no-tests') ? null : (args.values.get('tests') ?? 'test'),
+      // default: the folders vitest runs (test/, and properties/ when present)
+      tests: args.booleans.has('no-tests') ? null : args.values.has('tests') ? args.values.get('tests')!.split(',').filter((d) => d !== '') : ['test', 'properties'].filter((d) => existsSync(d)),
     });
     if (args.values.has('matrix') && args.values.has('check-matrix')) throw new UserError('give --matrix FILE or --check-matrix FILE, not both');
     const matrix = args.values.get('matrix');
