@@ -160,11 +160,6 @@ export function runExperiment(name: string, opts: { runs: number; seed: number; 
   throw new RangeError(`unknown experiment ${name}`);
 }
 
-export function replayCommand(r: SuiteResult): string {
-  const f = r.failure;
-  return `bantam props --only ${r.name} --suite ${r.cryptoSuite} --seed ${r.seed} --runs ${r.runs}${f?.path ? ` --path ${f.path}` : ''}${f?.replayPath ? ` --replay-path '${f.replayPath}'` : ''}`;
-}
-
 /** Verdicts from experiment results (run once each; a claim reads the results it names). */
 export function judge(results: ReadonlyMap<string, SuiteResult>): ClaimVerdict[] {
   return CLAIMS.map((claim) => {
@@ -183,6 +178,6 @@ export function judge(results: ReadonlyMap<string, SuiteResult>): ClaimVerdict[]
       return { claim, verdict: 'holds', evidence: ev };
     }
     const f = bad.r.failure!;
-    return { claim, verdict: 'refuted', evidence: ev, counterexample: { experiment: bad.name, property: f.property, detail: f.detail, trace: f.trace, replay: replayCommand(bad.r) } };
+    return { claim, verdict: 'refuted', evidence: ev, counterexample: { experiment: bad.name, property: f.property, detail: f.detail, trace: f.trace, replay: f.replay } };
   });
 }

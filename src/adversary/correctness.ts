@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { runScenario } from '../model/index.js';
-import type { SuiteResult } from './runner.js';
+import { replayCommand, type SuiteResult } from './runner.js';
 import type { ExperimentDef } from './experiments.js';
 
 const idArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,16}$/).filter((s) => s !== 'CENTER');
@@ -19,6 +19,7 @@ export const honestRuns: ExperimentDef = {
     let acceptances = 0;
     let detail = '';
     const prop = fc.property(fc.uniqueArray(idArb, { minLength: 3, maxLength: 3 }), fc.nat({ max: 1_000_000 }), ([p, a, b], seed) => {
+      opts.onRun?.();
       const r = runScenario({ suite: opts.suite ?? 'ristretto255', seed, patientId: p!, hospitalA: a!, hospitalB: b! });
       acceptances += r.trace.events.filter((e) => e.kind === 'accept').length;
       if (!r.ok) {
@@ -33,6 +34,6 @@ export const honestRuns: ExperimentDef = {
       properties: [] as never[], coverage: { commands: 0, acceptances, attackerSessions: 0, reveals: 0 }, ms: performance.now() - t0,
     };
     if (!d.failed) return { ...base, ok: true };
-    return { ...base, ok: false, failure: { path: d.counterexamplePath ?? '', property: 'correctness', detail, trace: [], actions: [], worldSeed: 0 } };
+    return { ...base, ok: false, failure: { replay: replayCommand('honest-runs', base.cryptoSuite, opts.seed, opts.runs, d.counterexamplePath ?? ''), path: d.counterexamplePath ?? '', property: 'correctness', detail, trace: [], actions: [], worldSeed: 0 } };
   },
 };

@@ -9,12 +9,12 @@ import type { Point } from '../crypto/suite.js';
 import { runScenario, sessionKeyOf, startInitial, startInter, aadFor } from '../model/index.js';
 import { decodeEmr, decodeEmrCert, hex, sigInputEmr, sigInputEmrCert } from '../model/records.js';
 import { createWorld, HOSPITAL_A, HOSPITAL_B, observe } from './world.js';
-import type { SuiteResult } from './runner.js';
+import { replayCommand, type SuiteResult } from './runner.js';
 
 export interface ExperimentDef {
   readonly name: string;
   readonly summary: string;
-  run(opts: { runs: number; seed: number; suite?: string; path?: string }): SuiteResult;
+  run(opts: { runs: number; seed: number; suite?: string; path?: string; onRun?: () => void }): SuiteResult;
 }
 
 class Refuted extends Error {
@@ -44,6 +44,7 @@ function result(name: string, properties: string[], opts: { runs: number; seed: 
     ok: false,
     ms: performance.now() - t0,
     failure: {
+      replay: replayCommand(name, base.cryptoSuite, opts.seed, opts.runs, details.counterexamplePath ?? ''),
       path: details.counterexamplePath ?? '',
       property: r?.property ?? 'error',
       detail: r?.detail ?? (e instanceof Error ? e.message : String(e)),
@@ -74,6 +75,7 @@ export const untraceability: ExperimentDef = {
     const t0 = performance.now();
     let acceptances = 0;
     const prop = fc.property(fc.nat({ max: 1_000_000 }), fc.boolean(), (seed, secondIsInter) => {
+      opts.onRun?.();
       const w = createWorld({ suite: opts.suite ?? 'ristretto255', seed });
       acceptances += w.acceptances.length;
       const trace = [`0. setup (seed ${seed}): PAT-1 and PAT-2 registered; PAT-1 completed initial treatment at ${HOSPITAL_A}`];
@@ -118,6 +120,7 @@ export const table1: ExperimentDef = {
     const t0 = performance.now();
     let acceptances = 0;
     const prop = fc.property(fc.nat({ max: 1_000_000 }), (seed) => {
+      opts.onRun?.();
       const r = runScenario({ suite: opts.suite ?? 'ristretto255', seed });
       const sys = r.system;
       acceptances += r.trace.events.filter((e) => e.kind === 'accept').length;

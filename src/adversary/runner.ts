@@ -53,6 +53,8 @@ export interface SuiteResult {
   /** Coverage: totals over all runs (shows the tests were not vacuous). */
   readonly coverage: { commands: number; acceptances: number; attackerSessions: number; reveals: number };
   readonly failure?: {
+    /** The exact command that replays this failure (its own seed, run count and path). */
+    readonly replay: string;
     readonly path: string;
     /** fast-check's command replay path (`fc.commands` replayPath), with seed and path. */
     readonly replayPath?: string;
@@ -184,6 +186,20 @@ export function runSuite(def: SuiteDef, opts: RunOptions): SuiteResult {
     ...base,
     ok: false,
     ms: performance.now() - t0,
-    failure: { path: details.counterexamplePath ?? '', ...(meta ? { replayPath: meta[1]! } : {}), property, detail, trace, actions, worldSeed },
+    failure: {
+      replay: replayCommand(def.name, base.cryptoSuite, opts.seed, opts.runs, details.counterexamplePath ?? '', meta?.[1]),
+      path: details.counterexamplePath ?? '',
+      ...(meta ? { replayPath: meta[1]! } : {}),
+      property,
+      detail,
+      trace,
+      actions,
+      worldSeed,
+    },
   };
+}
+
+/** `bantam props` command line that replays one failure. */
+export function replayCommand(name: string, suite: string, seed: number, runs: number, path: string, replayPath?: string): string {
+  return `bantam props --only ${name} --suite ${suite} --seed ${seed} --runs ${runs}${path ? ` --path ${path}` : ''}${replayPath ? ` --replay-path '${replayPath}'` : ''}`;
 }

@@ -54,7 +54,7 @@ export const SUITES: readonly SuiteDef[] = [
   {
     name: 'records',
     summary: 'EMR confidentiality and access: a registered malicious insider hospital asks the record holder for records listed on the public ledger',
-    actions: [...honest, { name: 'insiderRequest', weight: 3 }],
+    actions: [...honest, { name: 'insiderRequest', weight: 6 }],
     properties: ['emr-access'],
     maxCommands: 12,
   },

@@ -1,0 +1,104 @@
+/**
+ * Property campaigns on every core: jobs (an experiment with a run count and a seed) are handed to
+ * child processes, one job at a time per child. A campaign splits each experiment's runs into
+ * chunks with consecutive seeds (seed, seed+1, ...), so every chunk replays on its own from the
+ * seed it reports, whatever the number of workers.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { SuiteResult } from './runner.js';
+
+export interface Job {
+  readonly id: number;
+  readonly experiment: string;
+  readonly opts: { runs: number; seed: number; suite: string; path?: string; replayPath?: string };
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Splits `runs` of each experiment into up to `chunks` jobs with consecutive seeds. */
+export function planJobs(experiments: readonly string[], o: { runs: number; seed: number; suite: string; chunks: number; path?: string; replayPath?: string }): Job[] {
+  const jobs: Job[] = [];
+  for (const experiment of experiments) {
+    if (o.path !== undefined) {
+      jobs.push({ id: jobs.length, experiment, opts: { runs: o.runs, seed: o.seed, suite: o.suite, path: o.path, ...(o.replayPath ? { replayPath: o.replayPath } : {}) } });
+      continue;
+    }
+    const k = Math.max(1, Math.min(o.chunks, Math.floor(o.runs / 4) || 1));
+    const base = Math.floor(o.runs / k);
+    for (let i = 0; i < k; i++) {
+      const runs = base + (i < o.runs % k ? 1 : 0);
+      jobs.push({ id: jobs.length, experiment, opts: { runs, seed: o.seed + i, suite: o.suite } });
+    }
+  }
+  return jobs;
+}
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+/** Runs jobs on `workers` child processes; `onTick` is called once per completed fast-check run. */
+export async function runJobs(jobs: readonly Job[], workers: number, onTick: () => void): Promise<Map<number, SuiteResult>> {
+  const results = new Map<number, SuiteResult>();
+  const queue = [...jobs];
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const n = Math.max(1, Math.min(workers, jobs.length));
+  const children: ChildProcess[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: n }, () =>
+        new Promise<void>((resolve, reject) => {
+          const child = fork(WORKER, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+          children.push(child);
+          const next = () => {
+            const job = queue.shift();
+            if (!job) {
+              child.disconnect();
+              resolve();
+              return;
+            }
+            child.send(job);
+          };
+          child.on('message', (m: { type: string; id?: number; result?: SuiteResult; error?: string }) => {
+            if (m.type === 'ready') next();
+            else if (m.type === 'tick') onTick();
+            else if (m.type === 'done') {
+              results.set(m.id!, m.result!);
+              next();
+            } else if (m.type === 'error') reject(new Error(`worker failed on job ${m.id}: ${m.error}`));
+          });
+          child.on('error', reject);
+          child.on('exit', (code) => {
+            if (code !== 0 && code !== null && queue.length) reject(new Error(`worker exited with code ${code}`));
+          });
+        }),
+      ),
+    );
+  } finally {
+    for (const c of children) if (c.connected) c.disconnect();
+  }
+  return results;
+}
+
+/** Merges the chunks of one experiment: holds if every chunk held; the first failing chunk is reported. */
+export function mergeChunks(chunks: readonly SuiteResult[]): SuiteResult {
+  const first = chunks[0]!;
+  const failed = chunks.find((c) => !c.ok);
+  const sum = (f: (c: SuiteResult) => number) => chunks.reduce((n, c) => n + f(c), 0);
+  const merged: SuiteResult = {
+    ...(failed ?? first),
+    runs: sum((c) => c.runs),
+    ok: !failed,
+    ms: Math.max(...chunks.map((c) => c.ms)),
+    coverage: {
+      commands: sum((c) => c.coverage.commands),
+      acceptances: sum((c) => c.coverage.acceptances),
+      attackerSessions: sum((c) => c.coverage.attackerSessions),
+      reveals: sum((c) => c.coverage.reveals),
+    },
+  };
+  return merged;
+}
