@@ -250,6 +250,13 @@ describe('conform: flow order', () => {
     expect(only(r, 'flow.route').map((f) => f.message)).toEqual(['ROUTES routes initial.3 to onInitial4, which handles initial.4']);
   });
 
+  test('a session left waiting for the wrong message', () => {
+    const r = check(mutant({ file: 'src/model/protocol.ts', find: /awaiting: 'initial\.4', SEK/, replace: "awaiting: 'initial.2', SEK" }));
+    expect(only(r, 'flow.awaits').map((f) => f.message)).toEqual([
+      'onInitial2 (the handler of initial.2 at P (initial)) leaves P awaiting initial.2; in the spec the next message P receives is initial.4',
+    ]);
+  });
+
   test('a handler nothing dispatches to', () => {
     const r = check(mutant({ file: 'src/model/protocol.ts', find: /handler: onInter10 as Handler<'inter\.10', never>/, replace: 'handler: null' }));
     expect(only(r, 'flow.unreferenced').map((f) => f.message)).toEqual([

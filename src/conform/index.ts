@@ -74,7 +74,7 @@ export interface ConformReport {
   readonly tests: string | null;
   readonly assurance: string;
   readonly checks: readonly { name: CheckName; ok: boolean; findings: number; skipped?: boolean }[];
-  readonly counts: { equations: number; tags: number; steps: number; segments: number; checks: number; testFiles: number };
+  readonly counts: { equations: number; tags: number; steps: number; segments: number; awaits: number; checks: number; testFiles: number };
   readonly equations: readonly EquationRow[];
   readonly findings: readonly Finding[];
   readonly ok: boolean;
@@ -373,6 +373,34 @@ function checkRoutes(cm: CodeModel, srcUnits: readonly Unit[], steps: ReadonlySe
   }
 }
 
+/**
+ * What a party waits for next: the session state's `awaiting: 'S'` (src/model/types.ts) written by
+ * a handler must be the next step of the phase that this party receives after the message the
+ * handler sends (or after the one it received, when it sends nothing).
+ */
+function checkAwaiting(ex: Expectations, located: readonly SegmentCode[], steps: ReadonlySet<string>, findings: Finding[]): number {
+  let n = 0;
+  for (const sc of located) {
+    const { seg, unit } = sc;
+    const phaseSteps = ex.steps.filter((s) => s.phase === seg.phase);
+    const from = phaseSteps.findIndex((s) => s.id === (seg.sends ?? seg.receives));
+    const next = phaseSteps.slice(from + 1).find((s) => s.to === seg.party)?.id;
+    unit.body.forEachDescendant((x) => {
+      if (!Node.isPropertyAssignment(x) || x.getName() !== 'awaiting') return;
+      const v = x.getInitializer();
+      if (!v || !Node.isStringLiteral(v) || !steps.has(v.getLiteralValue())) return;
+      n++;
+      if (v.getLiteralValue() !== next) {
+        findings.push({
+          check: 'flow', code: 'flow.awaits', step: v.getLiteralValue(), file: unit.file, line: x.getStartLineNumber(),
+          message: `${unit.name} (${segName(seg)}) leaves ${seg.party} awaiting ${v.getLiteralValue()}; in the spec the next message ${seg.party} receives is ${next ?? 'none'}`,
+        });
+      }
+    });
+  }
+  return n;
+}
+
 /** A handler nothing refers to (no dispatch table entry, no call) never runs: the flow's step would be processed elsewhere or not at all. */
 function checkReferenced(cm: CodeModel, srcUnits: readonly Unit[], located: readonly SegmentCode[], findings: Finding[]): void {
   const handlers = [...new Set(located.map((l) => l.unit))];
@@ -569,6 +597,7 @@ export function conform(o: ConformOptions): ConformReport {
   checkFlow(ex, located, findings);
   checkRoutes(cm, srcUnits, steps, findings);
   checkReferenced(cm, srcUnits, located, findings);
+  const nAwaits = checkAwaiting(ex, located, steps, findings);
   const nChecks = checkGuards(ex, cm, located, findings);
 
   // tests
@@ -620,7 +649,7 @@ export function conform(o: ConformOptions): ConformReport {
   return {
     spec: spec.file, src: display(srcAbs), messages: display(msgAbs), tests: testsAbs ? testsAbs.map(display).join(', ') : null,
     assurance: ASSURANCE, checks,
-    counts: { equations: specEqs.length, tags: cm.tags.length, steps: ex.steps.length, segments: located.length, checks: nChecks, testFiles: testFiles.length },
+    counts: { equations: specEqs.length, tags: cm.tags.length, steps: ex.steps.length, segments: located.length, awaits: nAwaits, checks: nChecks, testFiles: testFiles.length },
     equations, findings: all, ok: all.length === 0,
   };
 }

@@ -16,7 +16,7 @@ export function formatReport(r: ConformReport): string {
   const detail: Record<string, string> = {
     tags: `${r.counts.equations} equations in the flow, ${r.counts.tags} @eq tags`,
     messages: `${r.counts.steps} flow steps against MESSAGE_SCHEMAS and the messages the code builds`,
-    flow: `${r.counts.segments} handler segments: sends and the order of equations and contract calls`,
+    flow: `${r.counts.segments} handler segments: sends, awaited steps (${r.counts.awaits}), order of equations and contract calls`,
     guards: `${r.counts.checks} checks and look-ups enforced before their guarded uses`,
     tests: r.tests ? `every equation's site reached from the imports of at least one of ${r.counts.testFiles} test files` : 'skipped (--no-tests)',
   };
