@@ -3,7 +3,8 @@
  * patient's initial treatment at hospital A followed by the inter-hospital visit to hospital B
  * (Chen et al. 2020, §3.6–3.7): the cryptographic cores of src/costs/phases.ts, i.e. every
  * operation Table 2 counts for those phases, with the fast key agreement in steady state (peer keys
- * cached with tables) and, for comparison, the straightforward equations.
+ * cached with tables), the straightforward equations, and the executable model itself (src/model:
+ * network, codec, ledger contracts and trace around the same equations).
  *
  * Throughput is wall-clock by nature (sessions per second of elapsed time): on a shared machine it
  * shows what this machine delivered during the run, not what the code could do on idle cores. The
@@ -19,25 +20,49 @@ import { forkRng, getSuite, seededRng, type CryptoSuite, type Point, type SuiteN
 import { createPeerCache, fastKeyAgreement } from '../src/costs/fast.js';
 import { naiveKeyAgreement } from '../src/costs/naive.js';
 import { buildWorld, initialPhase, interPhase, samplePayloads, type World } from '../src/costs/phases.js';
+import { addParty, createSystem, runUntilQuiet, startInitial, startInter, startRegistration } from '../src/model/index.js';
 import type { BenchReport, BenchRow, Harness } from './harness.js';
 
-type Impl = 'fast' | 'naive';
-
-function makeWorld(name: SuiteName, impl: Impl, label: string): World {
-  const suite: CryptoSuite = getSuite(name);
-  const root = seededRng(`bench-throughput-${name}-${label}`);
-  let PKt: Point | undefined;
-  const w = buildWorld(
-    suite,
-    impl === 'naive' ? (s, PK) => naiveKeyAgreement(s, PK) : (s, PK) => fastKeyAgreement(s, PK, {}, createPeerCache(), (PKt ??= s.precompute(PK, 8))),
-    (l) => forkRng(root, l),
-  );
-  // steady state: three sessions warm the peer caches (tables are built on the third use)
-  for (let i = 0; i < 3; i++) session(w);
-  return w;
-}
+type Impl = 'fast' | 'naive' | 'model';
 
 const pay = samplePayloads();
+
+/** One session of the chosen kind, ready to repeat (setup and three warm-up sessions done). */
+function makeSession(name: SuiteName, impl: Impl, label: string): () => void {
+  let run: () => void;
+  if (impl === 'model') {
+    // the executable model: network, codec, ledger contracts, trace (src/model), one system per thread
+    const sys = createSystem({ suite: name, seed: `bench-throughput-${label}` });
+    addParty(sys, 'PAT-1', 'patient');
+    addParty(sys, 'HPA', 'hospital', { slot: 'A' });
+    addParty(sys, 'HPB', 'hospital', { slot: 'B' });
+    for (const id of ['PAT-1', 'HPA', 'HPB']) {
+      startRegistration(sys, id);
+      runUntilQuiet(sys);
+    }
+    run = () => {
+      startInitial(sys, 'PAT-1', 'HPA');
+      const a = runUntilQuiet(sys);
+      startInter(sys, 'PAT-1', 'HPB');
+      const b = runUntilQuiet(sys);
+      if ([...a, ...b].some((r) => r.kind !== 'ok')) throw new Error('throughput: a model session failed');
+    };
+  } else {
+    const suite: CryptoSuite = getSuite(name);
+    const root = seededRng(`bench-throughput-${name}-${label}`);
+    let PKt: Point | undefined;
+    const w = buildWorld(
+      suite,
+      impl === 'naive' ? (s, PK) => naiveKeyAgreement(s, PK) : (s, PK) => fastKeyAgreement(s, PK, {}, createPeerCache(), (PKt ??= s.precompute(PK, 8))),
+      (l) => forkRng(root, l),
+    );
+    run = () => session(w);
+  }
+  // steady state: three sessions warm the peer caches (tables are built on the third use) and the JIT
+  for (let i = 0; i < 3; i++) run();
+  return run;
+}
+
 function session(w: World): void {
   const a = initialPhase(w.P, w.HA, pay);
   const b = interPhase(w.P, w.HB, w.HA, pay);
@@ -45,13 +70,13 @@ function session(w: World): void {
 }
 
 /** Sessions completed in `ms` of wall-clock time, and the time they took. */
-function runFor(w: World, ms: number): { sessions: number; ns: number } {
+function runFor(run: () => void, ms: number): { sessions: number; ns: number } {
   const t0 = process.hrtime.bigint();
   const end = t0 + BigInt(Math.round(ms * 1e6));
   let n = 0;
   let now = t0;
   while (now < end) {
-    session(w);
+    run();
     n++;
     now = process.hrtime.bigint();
   }
@@ -60,8 +85,8 @@ function runFor(w: World, ms: number): { sessions: number; ns: number } {
 
 if (!isMainThread && (workerData as { bantamThroughput?: boolean } | null)?.bantamThroughput) {
   const d = workerData as { suite: SuiteName; impl: Impl; ms: number; id: number };
-  const w = makeWorld(d.suite, d.impl, `worker-${d.id}`);
-  parentPort!.once('message', () => parentPort!.postMessage(runFor(w, d.ms)));
+  const run = makeSession(d.suite, d.impl, `worker-${d.id}`);
+  parentPort!.once('message', () => parentPort!.postMessage(runFor(run, d.ms)));
   parentPort!.postMessage('ready');
 }
 
@@ -102,12 +127,12 @@ export default async function throughputBench(h: Harness): Promise<BenchReport> 
   const workers = typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
   const ms = Math.max(500, h.options.minTimeMs * 3);
   for (const name of suites) {
-    for (const impl of ['fast', 'naive'] as Impl[]) {
-      const w = makeWorld(name, impl, 'main');
+    for (const impl of ['fast', 'naive', 'model'] as Impl[]) {
+      const run = makeSession(name, impl, 'main');
       // one session in units of T (CPU time, alternating with T), then wall-clock throughput
-      const rel = h.relative(`session (initial + inter), ${impl}`, () => session(w), h.unitT(name));
+      const rel = h.relative(`session (initial + inter), ${impl}`, run, h.unitT(name));
       units[name] = rel.unitNs;
-      const one = runFor(w, ms);
+      const one = runFor(run, ms);
       const perSec1 = one.sessions / (one.ns / 1e9);
       rows.push({ group: name, op: `session, ${impl}: 1 core`, ratio: rel.ratio, medianNs: rel.medianNs, note: `${perSec1.toFixed(1)} sessions/s (wall clock, ${one.sessions} in ${(one.ns / 1e6).toFixed(0)} ms)` });
       const all = await allCores(name, impl, workers, ms);
