@@ -4,7 +4,7 @@
  * units of T = one constant-time variable-base `mul` (bench/costs.bench.ts, docs/costs.md):
  *
  *  1. The center's PK gets a fixed-base table once per device (`pkWindow`, default 8: ≈ 24 T to
- *     build, then h·PK ≈ 0.15 T instead of 1 T). PK is a public parameter of §3.2 Step 3 that every
+ *     build, then h·PK ≈ 0.18 T instead of 1 T). PK is a public parameter of §3.2 Step 3 that every
  *     party uses in every registration check and every derivation of a peer key for its lifetime,
  *     so the table is built at setup, like noble's own table for P; its cost is reported apart.
  *  2. A peer's derived PK_X = R_X + H1(ID_X, R_X)·PK (eq. (16) and siblings) is cached across
@@ -15,12 +15,12 @@
  *     bounds the loss for a peer seen only three times and wins from the fourth).
  *  3. Multiplications sharing a base: S·T_peer and x·T_peer share T_peer. noble builds a small
  *     flat table per variable-base multiplication already (fixed window 5, ≈ 5 % of its cost), and
- *     a shared wNAF table for T_peer costs ≈ 2 T to build: for two uses that is slower than two
+ *     a shared wNAF table for T_peer costs ≈ 2–3 T to build: for two uses that is slower than two
  *     plain multiplications (measured; `sharedBaseWindow` turns it on for the bench to show it).
  *     So by default they are done as two constant-time multiplications.
  *  4. The cheapest correct path per equation: h·PK has a PUBLIC scalar, so a variable-time path
  *     would be allowed there; but the suite's variable-time `mulAddPublic` does not use PK's table
- *     (≈ 0.5 T) while the constant-time table multiplication costs ≈ 0.15 T, so the constant-time
+ *     (≈ 0.43 T on secp256k1) while the constant-time table multiplication costs ≈ 0.18 T, so the constant-time
  *     path is also the cheapest one. Every multiplication by a SECRET scalar (S_X, the ephemerals)
  *     stays on the constant-time paths `mulG` / `mul`; nothing here is variable-time.
  *
