@@ -19,6 +19,7 @@ import {
   INSIDER,
   PATIENTS,
   UNREGISTERED,
+  UNREGISTERED_HOSPITAL,
   attackerOpen,
   attackerRespond,
   attackerStep,
@@ -50,6 +51,7 @@ export type Action =
   | { k: 'tamper'; step: PublicStep; field: number; bit: number; how?: 'flip' | 'identity-point' }
   | { k: 'replay'; j: number; retarget: boolean; t: number }
   | { k: 'unregistered'; open: 'initial.1' | 'inter.1' }
+  | { k: 'illegal-hospital'; p: number }
   | { k: 'impersonate-patient'; p: number; open: 'initial.1' | 'inter.1'; key: 'stolen' | 'none' | 'forged' }
   | { k: 'impersonate-hospital'; i: number }
   | { k: 'insider-request'; r: number }
@@ -82,6 +84,8 @@ export function describe(a: Action): string {
       return `replay observed message [${a.j}]${a.retarget ? ` re-addressed to session/party [${a.t}]` : ''}`;
     case 'unregistered':
       return `unregistered device ${UNREGISTERED} opens ${a.open}`;
+    case 'illegal-hospital':
+      return `${PATIENTS[a.p % 2]} is lured to the unregistered hospital device ${UNREGISTERED_HOSPITAL} (initial treatment; the attacker answers)`;
     case 'impersonate-patient':
       return `attacker opens ${a.open} as ${PATIENTS[a.p % 2]} (${a.key === 'stolen' ? 'with its key if revealed' : a.key === 'forged' ? 'with a forged key pair' : 'without its key'})`;
     case 'impersonate-hospital':
@@ -202,6 +206,13 @@ export function apply(w: World, a: Action): string {
     case 'unregistered': {
       const l = attackerOpen(w, a.open, UNREGISTERED, a.open === 'initial.1' ? HOSPITAL_A : HOSPITAL_B, 'none');
       return `${a.open} from ${UNREGISTERED} as ${l}`;
+    }
+    case 'illegal-hospital': {
+      const p = PATIENTS[a.p % 2]!;
+      const s = startInitial(w.sys, p, UNREGISTERED_HOSPITAL);
+      observe(w);
+      const e = s.out[0]!;
+      return attackerRespond(w, e) ? `${p} session ${s.session}; ${UNREGISTERED_HOSPITAL} answers initial.1` : `${UNREGISTERED_HOSPITAL} could not answer`;
     }
     case 'impersonate-patient': {
       const p = PATIENTS[a.p % 2]!;
@@ -371,6 +382,7 @@ export const ACTION_ARBS = {
   }),
   replay: fc.record({ k: fc.constant('replay' as const), j: fc.nat({ max: 63 }), retarget: fc.boolean(), t: fc.nat({ max: 63 }) }),
   unregistered: fc.record({ k: fc.constant('unregistered' as const), open: fc.constantFrom('initial.1' as const, 'inter.1' as const) }),
+  illegalHospital: fc.record({ k: fc.constant('illegal-hospital' as const), p: fc.nat({ max: 1 }) }),
   impersonatePatient: fc.record({
     k: fc.constant('impersonate-patient' as const),
     p: fc.nat({ max: 1 }),

@@ -13,6 +13,7 @@ import {
   HONEST,
   INSIDER,
   UNREGISTERED,
+  UNREGISTERED_HOSPITAL,
   attackerKnowsKey,
   partnersOf,
   sessionOf,
@@ -50,8 +51,8 @@ export function checkAgreement(w: World): Violation[] {
     if (a.peer === 'CENTER') continue;
     const s = sessionOf(w, a.party, a.session);
     if (!s || !('SEK' in s)) continue;
-    if (a.peer === UNREGISTERED) {
-      out.push({ property: 'unregistered', detail: `${a.party} accepted session ${a.session} with the unregistered device ${UNREGISTERED}`, at: a.clock });
+    if (a.peer === UNREGISTERED || a.peer === UNREGISTERED_HOSPITAL) {
+      out.push({ property: 'unregistered', detail: `${a.party} accepted session ${a.session} with the unregistered device ${a.peer}`, at: a.clock });
       continue;
     }
     if (compromisedBefore(w, a.party, a.session, a.peer, a.clock)) continue;
@@ -71,7 +72,7 @@ export function checkAgreement(w: World): Violation[] {
 function compromisedBefore(w: World, party: string, session: string, peer: string, clock: number): boolean {
   const c = w.compromise;
   const before = (t: number | undefined | null) => t !== undefined && t !== null && t <= clock;
-  if (peer === INSIDER || peer === UNREGISTERED) return true;
+  if (peer === INSIDER || peer === UNREGISTERED || peer === UNREGISTERED_HOSPITAL) return true;
   if (before(c.longTerm.get(peer)) || before(c.center)) return true;
   if (before(c.sessionKeys.get(`${party}|${session}`))) return true;
   if (before(c.ephemerals.get(`${party}|${session}`)) && before(c.longTerm.get(party))) return true;

@@ -27,6 +27,7 @@ export const SUITES: readonly SuiteDef[] = [
     actions: [
       ...honest,
       { name: 'unregistered', weight: 2 },
+      { name: 'illegalHospital', weight: 1 },
       { name: 'impersonatePatient', weight: 3 },
       { name: 'impersonateHospital', weight: 3 },
       { name: 'attackerStep', weight: 5 },

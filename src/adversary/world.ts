@@ -46,6 +46,8 @@ import { instrumentSuite, type LogOracle } from './oracle.js';
 
 export const INSIDER = 'HPM';
 export const UNREGISTERED = 'PAT-X';
+/** An unregistered (illegal) hospital device a patient may be lured to (§4.1 scenario). */
+export const UNREGISTERED_HOSPITAL = 'HPX';
 export const PATIENTS = ['PAT-1', 'PAT-2'] as const;
 export const HOSPITAL_A = 'HPA';
 export const HOSPITAL_B = 'HPB';
@@ -269,7 +271,7 @@ function markAttackerBuilt(w: World, bytes: Uint8Array): void {
  */
 export function attackerMayAct(w: World, party: string, session: string, peer: string): boolean {
   const c = w.compromise;
-  if (peer === INSIDER || peer === UNREGISTERED) return true;
+  if (peer === INSIDER || peer === UNREGISTERED || peer === UNREGISTERED_HOSPITAL) return true;
   if (c.longTerm.has(peer) || c.center !== null) return true;
   if (c.sessionKeys.has(`${party}|${session}`)) return true;
   if (c.ephemerals.has(`${party}|${session}`) && c.longTerm.has(party)) return true;
@@ -510,10 +512,16 @@ export function attackerRespond(w: World, e: Envelope): boolean {
   const f = d.message.fields as Record<string, unknown>;
   const claimed = e.to;
   const party = w.sys.parties.get(claimed);
-  const cred = party?.store.credentials;
-  if (!cred) return false;
+  let cred = party?.store.credentials ? { R: party.store.credentials.R, S: party.store.credentials.S } : null;
+  if (!cred) {
+    // An unregistered device: its own R, and the S it would need does not exist (no center issued it).
+    const r = w.cs.randomScalar(w.rng);
+    const R = w.cs.mulG(r);
+    w.oracle.record(R, r);
+    cred = { R, S: -1n };
+  }
   const { x, T } = freshScalar(w);
-  const S = w.K.scalars.has(cred.S) ? cred.S : null;
+  const S = cred.S >= 0n && w.K.scalars.has(cred.S) ? cred.S : null;
   const initiator = (f.ID_PAT ?? f.ID_HPB) as string;
   const Rin = (f.R_PAT ?? f.R_HPB) as Point;
   const Tin = (f.T_PAT ?? f.T_PAT2 ?? f.T_HPB2) as Point;
