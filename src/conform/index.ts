@@ -74,7 +74,7 @@ export interface ConformReport {
   readonly tests: string | null;
   readonly assurance: string;
   readonly checks: readonly { name: CheckName; ok: boolean; findings: number; skipped?: boolean }[];
-  readonly counts: { equations: number; tags: number; steps: number; segments: number; awaits: number; checks: number; testFiles: number };
+  readonly counts: { equations: number; tags: number; steps: number; segments: number; awaits: number; checks: number; testFiles: number; namedEquations: number };
   readonly equations: readonly EquationRow[];
   readonly findings: readonly Finding[];
   readonly ok: boolean;
@@ -649,7 +649,7 @@ export function conform(o: ConformOptions): ConformReport {
   return {
     spec: spec.file, src: display(srcAbs), messages: display(msgAbs), tests: testsAbs ? testsAbs.map(display).join(', ') : null,
     assurance: ASSURANCE, checks,
-    counts: { equations: specEqs.length, tags: cm.tags.length, steps: ex.steps.length, segments: located.length, awaits: nAwaits, checks: nChecks, testFiles: testFiles.length },
+    counts: { equations: specEqs.length, tags: cm.tags.length, steps: ex.steps.length, segments: located.length, awaits: nAwaits, checks: nChecks, testFiles: testFiles.length, namedEquations: equations.filter((e) => e.namedIn.length > 0).length },
     equations, findings: all, ok: all.length === 0,
   };
 }

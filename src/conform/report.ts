@@ -18,7 +18,9 @@ export function formatReport(r: ConformReport): string {
     messages: `${r.counts.steps} flow steps against MESSAGE_SCHEMAS and the messages the code builds`,
     flow: `${r.counts.segments} handler segments: sends, awaited steps (${r.counts.awaits}), order of equations and contract calls`,
     guards: `${r.counts.checks} checks and look-ups enforced before their guarded uses`,
-    tests: r.tests ? `every equation's site reached from the imports of at least one of ${r.counts.testFiles} test files` : 'skipped (--no-tests)',
+    tests: r.tests
+      ? `each equation's site reachable from the imports of some of ${r.counts.testFiles} test files (${r.counts.namedEquations} of ${r.counts.equations} also named by one)`
+      : 'skipped (--no-tests)',
   };
   for (const c of r.checks) {
     const verdict = c.skipped ? 'skip ' : c.ok ? 'ok   ' : 'DRIFT';
