@@ -182,7 +182,7 @@ export function checkAwaiting(ex: Expectations, located: readonly SegmentCode[],
 }
 
 /** A handler nothing refers to (no dispatch table entry, no call) never runs: the flow's step would be processed elsewhere or not at all. */
-export function checkReferenced(cm: CodeModel, srcUnits: readonly Unit[], located: readonly SegmentCode[], findings: Finding[]): void {
+export function checkReferenced(srcUnits: readonly Unit[], located: readonly SegmentCode[], findings: Finding[]): void {
   const handlers = [...new Set(located.map((l) => l.unit))];
   for (const h of handlers) {
     // an exported function is API: its callers may live outside the checked folder

@@ -140,7 +140,7 @@ export function conform(o: ConformOptions): ConformReport {
   const located = locateSegments(ex, srcUnits, steps, findings, evs);
   checkFlow(ex, located, findings);
   checkRoutes(cm, srcUnits, steps, findings);
-  checkReferenced(cm, srcUnits, located, findings);
+  checkReferenced(srcUnits, located, findings);
   const nAwaits = checkAwaiting(ex, located, steps, findings);
   const nChecks = checkGuards(ex, cm, located, findings);
 
