@@ -137,7 +137,7 @@ export interface ClaimVerdict {
   readonly claim: Claim;
   readonly verdict: 'holds' | 'refuted' | 'not-tested';
   /** Per experiment: runs, seed, ok for this claim's properties. */
-  readonly evidence: readonly { name: string; runs: number; seed: number; ok: boolean; acceptances: number }[];
+  readonly evidence: readonly { name: string; runs: number; seeds: readonly number[]; ok: boolean; acceptances: number }[];
   readonly counterexample?: { experiment: string; property: string; detail: string; trace: readonly string[]; replay: string };
 }
 
@@ -168,7 +168,7 @@ export function judge(results: ReadonlyMap<string, SuiteResult>): ClaimVerdict[]
       const r = results.get(n);
       if (!r) throw new RangeError(`experiment ${n} was not run`);
       const against = !r.ok && claim.properties.includes(r.failure!.property);
-      return { name: n, runs: r.runs, seed: r.seed, ok: !against, acceptances: r.coverage.acceptances, r };
+      return { name: n, runs: r.runs, seeds: r.seeds ?? [r.seed], ok: !against, acceptances: r.coverage.acceptances, r };
     });
     const bad = evidence.find((e) => !e.ok);
     const ev = evidence.map(({ r: _r, ...rest }) => rest);

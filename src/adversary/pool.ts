@@ -91,6 +91,7 @@ export function mergeChunks(chunks: readonly SuiteResult[]): SuiteResult {
   const merged: SuiteResult = {
     ...(failed ?? first),
     runs: sum((c) => c.runs),
+    seeds: chunks.map((c) => c.seed),
     ok: !failed,
     ms: Math.max(...chunks.map((c) => c.ms)),
     coverage: {

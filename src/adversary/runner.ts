@@ -48,6 +48,8 @@ export interface SuiteResult {
   readonly ok: boolean;
   readonly runs: number;
   readonly seed: number;
+  /** Seeds of every chunk a campaign split this experiment into (absent: just `seed`). */
+  readonly seeds?: readonly number[];
   readonly cryptoSuite: string;
   readonly properties: readonly PropertyName[];
   /** Coverage: totals over all runs (shows the tests were not vacuous). */

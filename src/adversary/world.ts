@@ -33,6 +33,7 @@ import {
   bytesEq,
   decodeEmr,
   decodeEmrCert,
+  encodeEmr,
   encodeEmrCert,
   encodeRequest,
   encodeSymptoms,
@@ -609,7 +610,7 @@ function responderStep(w: World, a: AttackerSession, e: Envelope, f: Record<stri
   if (e.step === 'inter.7') return `attacker (as ${a.claimed}) reads ${e.step}: ${plain ? 'decrypted' : 'cannot decrypt'}`;
   // Final message with a record the attacker makes up, signed with the hospital's key if it has it.
   const emr: Emr = { diagnosisId: `${a.claimed}-FAKE`, patientId: a.peer, hospitalId: a.claimed, symptoms: 'x', diagnosis: 'fake', treatment: 'fake', previous: null };
-  const cert = { hospitalId: a.claimed, R: cs.encodePoint(a.R), patientId: a.peer, diagnosisId: emr.diagnosisId, recordDigest: cs.digest(new Uint8Array(0)) };
+  const cert = { hospitalId: a.claimed, R: cs.encodePoint(a.R), patientId: a.peer, diagnosisId: emr.diagnosisId, recordDigest: cs.digest(encodeEmr(emr)) };
   const ct = cs.encrypt(a.SEK, encodeEmrCert(emr, cert), w.rng, aadFor(e.step === 'initial.3' ? 'initial.4' : 'inter.10'));
   const sig = a.S !== null ? cs.sign(a.S, sigInputEmrCert(emr, cert), w.rng) : new Uint8Array(cs.sizes.signature).fill(1);
   const msg: AnyMessage =
