@@ -111,6 +111,12 @@ describe('conform: tags', () => {
     expect(codes(r)).toContain('tag.not-jsdoc');
     expect(only(r, 'tag.missing').map((f) => f.eq)).toEqual([2]);
   });
+
+  test('a JSDoc @eq attached to nothing is reported, not counted', () => {
+    const r = check(mutant({ file: 'src/model/equations.ts', find: /(export const eq73_[^\n]*\n)/, replace: '$1\n/** @eq 74 floating */\n' }));
+    expect(only(r, 'tag.detached').map((f) => f.message)).toEqual(["'/** @eq 74 floating */': a JSDoc @eq attached to no declaration or statement is not counted"]);
+    expect(only(r, 'tag.unknown')).toEqual([]);
+  });
 });
 
 describe('conform: messages', () => {

@@ -38,6 +38,8 @@ export interface TagSite {
   readonly file: string;
   readonly line: number;
   readonly col: number;
+  /** Offset of the tag in its file. */
+  readonly pos: number;
   /** Declared name of the tagged function, or `(statement in f)`. */
   readonly name: string;
   /** Function site: the declaration callers resolve to. */
@@ -71,7 +73,7 @@ export interface CodeModel {
   readonly unitOfDecl: ReadonlyMap<Node, Unit>;
   readonly tags: readonly TagSite[];
   /** Comments that look like tags but are not JSDoc (not counted). */
-  readonly strayTags: readonly { file: string; line: number; text: string }[];
+  readonly strayTags: readonly { file: string; line: number; text: string; kind: 'not-jsdoc' | 'detached' }[];
   readonly fnTags: ReadonlyMap<Node, TagSite>;
   readonly stmtTags: ReadonlyMap<Node, TagSite>;
   readonly guardParam: ReadonlyMap<Unit, number>;
@@ -195,21 +197,28 @@ function collectTags(sf: SourceFile, file: string, unitOfDecl: ReadonlyMap<Node,
           name = u ? `(statement in ${u.name})` : '(module statement)';
         }
         const unit = stmt ? innermostUnit(stmt, unitOfDecl) : undefined;
-        out.push({ eq, raw: `@eq ${raw}`, file, line, col: column, name, ...(decl ? { decl } : {}), ...(stmt ? { stmt } : {}), ...(unit ? { unit } : {}) });
+        out.push({ eq, raw: `@eq ${raw}`, file, line, col: column, pos: tag.getStart(), name, ...(decl ? { decl } : {}), ...(stmt ? { stmt } : {}), ...(unit ? { unit } : {}) });
       }
     }
   });
   return out;
 }
 
-/** `@eq N` written in a `//` or `/* *\/` comment: invisible to the checker, so reported. */
-function strayTagsOf(sf: SourceFile, file: string): { file: string; line: number; text: string }[] {
+/**
+ * `@eq` the JSDoc reader does not see: in a `//` or `/* *\/` comment (`not-jsdoc`), or in a
+ * `/** *\/` block attached to no declaration or statement (`detached`). Strings are skipped.
+ */
+function strayTagsOf(sf: SourceFile, file: string, seenAt: readonly number[]): { file: string; line: number; text: string; kind: 'not-jsdoc' | 'detached' }[] {
   const text = sf.getFullText();
-  const out: { file: string; line: number; text: string }[] = [];
-  const re = /\/\/[^\n]*@eq\b[^\n]*|\/\*(?!\*)[\s\S]*?\*\//g;
+  const out: { file: string; line: number; text: string; kind: 'not-jsdoc' | 'detached' }[] = [];
+  const re = /\/\*\*[\s\S]*?\*\/|\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (!/@eq\b/.test(m[0])) continue;
-    out.push({ file, line: sf.getLineAndColumnAtPos(m.index).line, text: m[0].trim().slice(0, 80) });
+    const c = m[0];
+    if (!c.startsWith('/') || !/@eq\b/.test(c)) continue;
+    const line = sf.getLineAndColumnAtPos(m.index).line;
+    const snippet = c.replace(/\s+/g, ' ').trim().slice(0, 80);
+    if (!c.startsWith('/**')) out.push({ file, line, text: snippet, kind: 'not-jsdoc' });
+    else if (!seenAt.some((p) => p >= m!.index && p < m!.index + c.length)) out.push({ file, line, text: snippet, kind: 'detached' });
   }
   return out;
 }
@@ -272,8 +281,9 @@ export function loadCode(o: LoadOptions): CodeModel {
       unitOfDecl.set(u.decl, u);
     }
   }
-  const tags = files.flatMap((sf) => collectTags(sf, display(sf), unitOfDecl));
-  const strayTags = files.flatMap((sf) => strayTagsOf(sf, display(sf)));
+  const tagsByFile = files.map((sf) => collectTags(sf, display(sf), unitOfDecl));
+  const tags = tagsByFile.flat();
+  const strayTags = files.flatMap((sf, i) => strayTagsOf(sf, display(sf), tagsByFile[i]!.map((t) => t.pos)));
   const fnTags = new Map<Node, TagSite>();
   const stmtTags = new Map<Node, TagSite>();
   for (const t of tags) {

@@ -128,7 +128,13 @@ export function conform(o: ConformOptions): ConformReport {
       findings.push({ check: 'tags', code: 'tag.text', eq: t.eq!, file: t.file, line: t.line, message: `@eq ${t.eq} on ${t.name} says '${text}'; the spec's (${t.eq}) is '${a.text}' — is the number wrong?` });
     }
   }
-  for (const s of cm.strayTags) findings.push({ check: 'tags', code: 'tag.not-jsdoc', file: s.file, line: s.line, message: `'${s.text}': an @eq tag outside a /** JSDoc */ comment is not counted` });
+  for (const s of cm.strayTags) {
+    findings.push(
+      s.kind === 'not-jsdoc'
+        ? { check: 'tags', code: 'tag.not-jsdoc', file: s.file, line: s.line, message: `'${s.text}': an @eq tag outside a /** JSDoc */ comment is not counted` }
+        : { check: 'tags', code: 'tag.detached', file: s.file, line: s.line, message: `'${s.text}': a JSDoc @eq attached to no declaration or statement is not counted` },
+    );
+  }
 
   checkMessages(ex, schemas, cm, steps, findings);
   const evCache = new Map<Unit, Ev[]>();
