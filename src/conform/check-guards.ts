@@ -49,7 +49,7 @@ export function checkGuards(ex: Expectations, cm: CodeModel, located: readonly S
       for (const b of seg.actions.slice(i + 1)) if (ordered(b)) for (const e of allEvents(events, b)) uses.push({ what: eqName(b), e });
       for (const e of events) if (e.kind === 'send') uses.push({ what: `message ${e.step}`, e });
       for (const e of events) if (e.kind === 'return') uses.push({ what: 'the step result (state commit)', e });
-      for (const e of events) if (e.kind === 'write') uses.push({ what: `state write \`${e.node.getText().slice(0, 40)}\``, e });
+      for (const e of events) if (e.kind === 'write') uses.push({ what: `state write \`${(e.text ?? e.node.getText()).replace(/\s+/g, ' ').slice(0, 40)}\``, e });
       const done = new Set<Node>();
       for (const u of uses) {
         if (done.has(u.e.node) || dominates(enf, u.e.node)) continue;

@@ -64,6 +64,8 @@ export interface Ev {
   /** Contract event found by a string literal naming the contract (not a call of the contract itself). */
   readonly named?: boolean;
   readonly via?: string;
+  /** Source text of what happened (for code inlined from a helper: the helper's own statement). */
+  readonly text?: string;
 }
 
 export interface CodeModel {
@@ -391,7 +393,7 @@ export function eventsOf(cm: CodeModel, u: Unit, contracts: ReadonlySet<string>,
       return;
     }
     if (Node.isCallExpression(n)) {
-      if (isStateWrite(n)) evs.push({ kind: 'write', key: n.getEnd(), node: n });
+      if (isStateWrite(n)) evs.push({ kind: 'write', key: n.getEnd(), node: n, text: n.getText() });
       const cn = calleeName(n);
       const byName = cn ? contractOf(cn.getText()) : undefined;
       if (byName) evs.push({ kind: 'contract', contract: byName, key: n.getEnd(), node: n, call: n });
@@ -418,7 +420,7 @@ export function eventsOf(cm: CodeModel, u: Unit, contracts: ReadonlySet<string>,
       return;
     }
     if (Node.isReturnStatement(n) && ownFn && ownFunction(n) === ownFn) evs.push({ kind: 'return', key: n.getEnd(), node: n });
-    if (isStateWrite(n)) evs.push({ kind: 'write', key: n.getEnd(), node: n });
+    if (isStateWrite(n)) evs.push({ kind: 'write', key: n.getEnd(), node: n, text: n.getText() });
   });
   return evs.sort((a, b) => a.key - b.key);
 }
