@@ -11,7 +11,7 @@ import type { SuiteResult } from '../src/adversary/runner.js';
 import { propSeed } from './seed.js';
 
 const SEED = propSeed('attacks');
-const RUNS = 10;
+const RUNS = 16;
 const results = new Map<string, SuiteResult>();
 
 const HOLDS = ['honest-runs', 'network', 'impersonation', 'compromise', 'reports', 'forward-secrecy', 'kci', 'table-1'];

@@ -5,6 +5,7 @@
  */
 import { CLAIMS, claimExperiments, judge, runExperiment } from './claims.js';
 import { honestRuns } from './correctness.js';
+import { defaultWorkers, mergeChunks, planJobs, runJobs } from './pool.js';
 import type { SuiteResult } from './runner.js';
 
 export const PROPS_ASSURANCE = 'bounded testing (fast-check): each verdict holds for the runs made from the stated seed; not a proof';
@@ -26,13 +27,30 @@ export function numericSeed(seed: string | number): number {
   return h | 0;
 }
 
-export async function summariseProperties(opts: { suite: string; seed: string | number; runs: number; onProgress?: (line: string) => void }): Promise<PropertySummary> {
+export async function summariseProperties(opts: { suite: string; seed: string | number; runs: number; workers?: number; onProgress?: (line: string) => void }): Promise<PropertySummary> {
   const seed = numericSeed(opts.seed);
   const results = new Map<string, SuiteResult>();
   const names = [honestRuns.name, ...claimExperiments()];
-  for (const [i, n] of names.entries()) {
-    opts.onProgress?.(`properties: ${n} (${i + 1}/${names.length}, ${opts.runs} runs)`);
-    results.set(n, runExperiment(n, { runs: opts.runs, seed, suite: opts.suite }));
+  const workers = opts.workers ?? defaultWorkers();
+  if (workers <= 1) {
+    for (const [i, n] of names.entries()) {
+      opts.onProgress?.(`properties: ${n} (${i + 1}/${names.length}, ${opts.runs} runs)`);
+      results.set(n, runExperiment(n, { runs: opts.runs, seed, suite: opts.suite }));
+    }
+  } else {
+    // the same campaign as `bantam props`: chunks with consecutive seeds on child processes
+    const jobs = planJobs(names, { runs: opts.runs, seed, suite: opts.suite, chunks: workers });
+    const total = jobs.reduce((n, j) => n + j.opts.runs, 0);
+    let done = 0;
+    let quarter = 0;
+    const byJob = await runJobs(jobs, workers, () => {
+      done++;
+      if (done <= total && Math.floor((4 * done) / total) > quarter) {
+        quarter = Math.floor((4 * done) / total);
+        opts.onProgress?.(`properties: ${done}/${total} runs on ${workers} processes`);
+      }
+    });
+    for (const n of names) results.set(n, mergeChunks(jobs.filter((j) => j.experiment === n).map((j) => byJob.get(j.id)!)));
   }
   const correctness = results.get(honestRuns.name)!;
   const verdicts = judge(results).filter((v) => v.verdict !== 'not-tested');
