@@ -31,8 +31,8 @@ describe(`adversarial suites (bounded: ${RUNS} runs each, seed ${SEED})`, () => 
     expect(r.failure?.trace.join('\n') ?? '', r.failure?.detail).toBe('');
     expect(r.ok).toBe(true);
     expect(r.runs).toBe(RUNS);
-    // not vacuous: sessions were accepted in these runs
-    expect(r.coverage.acceptances).toBeGreaterThan(RUNS);
+    // not vacuous: sessions beyond the setup's were accepted in these runs
+    expect(r.coverage.acceptances).toBeGreaterThan(RUNS / 4);
   });
 
   it.each(Object.entries(REFUTED))('%s: refuted on %s with a short numbered trace', (name, property) => {

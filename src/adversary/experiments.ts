@@ -77,7 +77,6 @@ export const untraceability: ExperimentDef = {
     const prop = fc.property(fc.nat({ max: 1_000_000 }), fc.boolean(), (seed, secondIsInter) => {
       opts.onRun?.();
       const w = createWorld({ suite: opts.suite ?? 'ristretto255', seed });
-      acceptances += w.acceptances.length;
       const trace = [`0. setup (seed ${seed}): PAT-1 and PAT-2 registered; PAT-1 completed initial treatment at ${HOSPITAL_A}`];
       const s1 = startInitial(w.sys, 'PAT-1', HOSPITAL_A);
       const s2 = secondIsInter ? startInter(w.sys, 'PAT-1', HOSPITAL_B) : startInitial(w.sys, 'PAT-1', HOSPITAL_A);

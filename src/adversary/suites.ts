@@ -7,10 +7,10 @@
 import type { SuiteDef } from './runner.js';
 
 const honest = [
-  { name: 'startInitial', weight: 2 },
-  { name: 'startInter', weight: 2 },
+  { name: 'startInitial', weight: 3 },
+  { name: 'startInter', weight: 3 },
   { name: 'deliver', weight: 3 },
-  { name: 'deliverAll', weight: 3 },
+  { name: 'deliverAll', weight: 6 },
 ] as const;
 
 export const SUITES: readonly SuiteDef[] = [
