@@ -38,7 +38,10 @@ export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: str
   for (const v of verdicts) {
     const tag = v.verdict === 'holds' ? 'holds   ' : v.verdict === 'refuted' ? 'REFUTED ' : 'n/a     ';
     let line = `${tag} ${v.claim.id.padEnd(30)} ${v.claim.source}`;
-    if (v.verdict === 'holds') line += ` — holds under bounded testing (${v.evidence.map((e) => `${e.name}: ${e.runs} runs, seed${e.seeds.length > 1 ? 's' : ''} ${e.seeds.join(',')}`).join('; ')})`;
+    if (v.verdict === 'holds') {
+      const ev = v.evidence.map((e) => `${e.name}: ${e.runs} runs${e.runs < meta.runs ? ` (of ${meta.runs}: stopped at another property's counterexample)` : ''}, seed${e.seeds.length > 1 ? 's' : ''} ${e.seeds.join(',')}`);
+      line += ` — holds under bounded testing (${ev.join('; ')})`;
+    }
     if (v.verdict === 'refuted') {
       attack++;
       line += ` — attack trace ${attack}`;
