@@ -40,6 +40,17 @@ describe('attacker potency and checker ground truth', () => {
     expect(w.acceptances.filter((a) => a.party === 'PAT-1' && a.clock > 0)).toHaveLength(0);
   });
 
+  it('KCI: with the patient\'s own key, the attacker answering as HPA fails at (25); with HPA\'s own key, posing as PAT-1 to HPA fails at (28)', () => {
+    const w1 = play(6, [{ k: 'reveal-lt', who: 0 }, { k: 'start-initial', p: 0 }, { k: 'impersonate-hospital', i: 0 }, { k: 'deliver-all' }, { k: 'deliver-all' }]);
+    expect(w1.acceptances.filter((a) => a.clock > 0)).toHaveLength(0);
+    expect(w1.sys.tracer.trace.events.some((e) => e.kind === 'abort' && e.party === 'PAT-1' && e.eq === 25)).toBe(true);
+    const w2 = play(6, [{ k: 'reveal-lt', who: 2 }, { k: 'impersonate-patient', p: 0, open: 'initial.1', key: 'none' }, { k: 'deliver-all' }, { k: 'deliver-all' }]);
+    expect(w2.acceptances.filter((a) => a.clock > 0)).toHaveLength(0);
+    expect(w2.sys.tracer.trace.events.some((e) => e.kind === 'abort' && e.party === 'HPA' && e.eq === 28)).toBe(true);
+    expect(checkAgreement(w1)).toEqual([]);
+    expect(checkAgreement(w2)).toEqual([]);
+  });
+
   it('forward secrecy: both long-term keys and s revealed after the session do not give the key; one ephemeral more does', () => {
     const w = play(2, [{ k: 'reveal-lt', who: 0 }, { k: 'reveal-lt', who: 2 }, { k: 'reveal-center' }]);
     const [s] = patientInitial(w);
