@@ -52,7 +52,7 @@ export type Action =
   | { k: 'replay'; j: number; retarget: boolean; t: number }
   | { k: 'unregistered'; open: 'initial.1' | 'inter.1' }
   | { k: 'illegal-hospital'; p: number }
-  | { k: 'impersonate-patient'; p: number; open: 'initial.1' | 'inter.1'; key: 'stolen' | 'none' | 'forged' }
+  | { k: 'impersonate-patient'; p: number; open: 'initial.1' | 'inter.1'; key: 'stolen' | 'none' | 'forged'; other?: boolean }
   | { k: 'impersonate-hospital'; i: number }
   | { k: 'insider-request'; r: number }
   | { k: 'attacker-step' }
@@ -87,7 +87,7 @@ export function describe(a: Action): string {
     case 'illegal-hospital':
       return `${PATIENTS[a.p % 2]} is lured to the unregistered hospital device ${UNREGISTERED_HOSPITAL} (initial treatment; the attacker answers)`;
     case 'impersonate-patient':
-      return `attacker opens ${a.open} as ${PATIENTS[a.p % 2]} (${a.key === 'stolen' ? 'with its key if revealed' : a.key === 'forged' ? 'with a forged key pair' : 'without its key'})`;
+      return `attacker opens ${a.open} as ${PATIENTS[a.p % 2]} (${a.key === 'stolen' ? 'with its key if revealed' : a.key === 'forged' ? 'with a forged key pair' : 'without its key'})${a.other && a.open === 'inter.1' ? `, presenting the medical index of ${PATIENTS[(a.p + 1) % 2]}` : ''}`;
     case 'impersonate-hospital':
       return `attacker intercepts pending opening message [${a.i}] and answers as the hospital`;
     case 'insider-request':
@@ -216,7 +216,8 @@ export function apply(w: World, a: Action): string {
     }
     case 'impersonate-patient': {
       const p = PATIENTS[a.p % 2]!;
-      const l = attackerOpen(w, a.open, p, a.open === 'initial.1' ? HOSPITAL_A : HOSPITAL_B, a.key);
+      const other = a.other && a.open === 'inter.1' ? PATIENTS[(a.p + 1) % 2] : undefined;
+      const l = attackerOpen(w, a.open, p, a.open === 'initial.1' ? HOSPITAL_A : HOSPITAL_B, a.key, undefined, other);
       return `${a.open} claiming ${p} as ${l}`;
     }
     case 'impersonate-hospital': {
@@ -388,6 +389,7 @@ export const ACTION_ARBS = {
     p: fc.nat({ max: 1 }),
     open: fc.constantFrom('initial.1' as const, 'inter.1' as const),
     key: fc.constantFrom('stolen' as const, 'none' as const, 'forged' as const),
+    other: fc.boolean(),
   }),
   impersonateHospital: fc.record({ k: fc.constant('impersonate-hospital' as const), i: idx }),
   insiderRequest: fc.record({ k: fc.constant('insider-request' as const), r: idx }),

@@ -7,6 +7,7 @@
  * "Clean" (the exemptions, stated once): a property about a session is only required when the
  * attacker was not given what trivially breaks it — see `attackerMayAct` and `secrecyRequired`.
  */
+import { mrchk } from '../ledger/index.js';
 import { sigInputEmrCert } from '../model/records.js';
 import { scalarClosure } from './knowledge.js';
 import {
@@ -121,13 +122,20 @@ export function checkSecrecy(w: World, opts: { strictEphemerals?: boolean } = {}
  */
 export function checkEmrAccess(w: World): Violation[] {
   const out: Violation[] = [];
+  const c = w.compromise;
   for (const [did, got] of w.emrLearned) {
-    const [claimed] = (got.session ?? '').split('|');
-    const via = claimed ?? '';
-    // The attacker posed as `via`. Legitimate if it holds via's key because via was compromised
-    // (a stolen patient key: the patient's own data), or s.
-    const legit = via !== INSIDER && (w.compromise.longTerm.has(via) || w.compromise.center !== null);
-    if (!legit) out.push({ property: 'emr-access', detail: `the attacker obtained EMR ${did} by ${got.how}, although no patient authorised ${via}`, at: got.at });
+    const via = (got.session ?? '').split('|')[0] ?? '';
+    const rec = mrchk(w.sys.ledger, did).record;
+    const patient = rec?.patientId;
+    const holder = rec?.hospitalId;
+    // Hospitals the patient authorised for this record: those it presented the record's index to (§3.7 Step 3).
+    const authorised = new Set<string>(holder ? [holder] : []);
+    const ps = patient ? w.sys.parties.get(patient) : undefined;
+    for (const s of ps?.sessions.values() ?? []) if (s.kind === 'patient-inter' && s.index.diagnosisId === did) authorised.add(s.peer);
+    const legit = c.center !== null || (c.longTerm.has(via) && via !== INSIDER && (via === patient || authorised.has(via)));
+    if (!legit) {
+      out.push({ property: 'emr-access', detail: `the attacker obtained EMR ${did} of ${patient ?? '?'} by ${got.how}, although ${patient ?? 'the patient'} never authorised ${via}`, at: got.at });
+    }
   }
   return out;
 }

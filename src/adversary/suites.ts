@@ -54,8 +54,8 @@ export const SUITES: readonly SuiteDef[] = [
   },
   {
     name: 'records',
-    summary: 'EMR confidentiality and access: a registered malicious insider hospital asks the record holder for records listed on the public ledger',
-    actions: [...honest, { name: 'insiderRequest', weight: 6 }],
+    summary: "EMR access: a registered malicious insider hospital asks the record holder for records listed on the public ledger; a patient whose key the attacker holds presents another patient's medical index",
+    actions: [...honest, { name: 'insiderRequest', weight: 6 }, { name: 'revealLt', weight: 1 }, { name: 'impersonatePatient', weight: 2 }],
     properties: ['emr-access'],
     maxCommands: 12,
   },

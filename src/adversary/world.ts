@@ -76,6 +76,8 @@ export interface AttackerSession {
   readonly open: 'initial.1' | 'inter.1' | 'inter.5';
   /** For inter.5: the record it asks for. */
   readonly request?: { patientId: string; diagnosisId: string };
+  /** For inter.1 as a patient: present the medical index of this (other) patient's record. */
+  readonly indexOf?: string;
 }
 
 export interface Violation {
@@ -464,6 +466,7 @@ export function attackerOpen(
   peer: string,
   keyFor: 'own' | 'stolen' | 'forged' | 'none',
   request?: { patientId: string; diagnosisId: string },
+  indexOf?: string,
 ): string {
   const label = `ADV#${w.nextAttackerLabel++}`;
   const { x, T } = freshScalar(w);
@@ -492,7 +495,7 @@ export function attackerOpen(
     R = party.store.credentials.R;
     if (keyFor === 'own' || keyFor === 'stolen') S = w.K.scalars.has(party.store.credentials.S) ? party.store.credentials.S : null;
   }
-  const a: AttackerSession = { label, role: 'init', phase: open === 'initial.1' ? 'initial' : 'inter', claimed, peer, x, T, R, S, stage: 'opened', open, ...(request ? { request } : {}) };
+  const a: AttackerSession = { label, role: 'init', phase: open === 'initial.1' ? 'initial' : 'inter', claimed, peer, x, T, R, S, stage: 'opened', open, ...(request ? { request } : {}), ...(indexOf ? { indexOf } : {}) };
   w.attacker.set(`${claimed}|${label}`, a);
   const fields =
     open === 'inter.5' ? { ID_HPB: claimed, R_HPB: R, T_HPB2: T } : open === 'inter.1' ? { ID_PAT: claimed, R_PAT: R, T_PAT2: T } : { ID_PAT: claimed, R_PAT: R, T_PAT: T };
@@ -570,7 +573,7 @@ function initiatorStep(w: World, a: AttackerSession, e: Envelope, f: Record<stri
       const c = cs.encrypt(a.SEK, encodeSymptoms({ kind: 'symptoms', patientId: a.claimed, symptoms: 'attacker symptoms' }), w.rng, aadFor('initial.3'));
       msg = { step: 'initial.3', fields: { ID_PAT: a.claimed, c_PAT: c, CHK_AP: CHK } };
     } else if (e.step === 'inter.2') {
-      const recs = ptchk(w.sys.ledger, a.claimed).records;
+      const recs = ptchk(w.sys.ledger, a.indexOf ?? a.claimed).records;
       const did = recs[0] ?? 'none';
       const m = mrchk(w.sys.ledger, did);
       const index = { diagnosisId: did, hospitalId: m.record?.hospitalId ?? HOSPITAL_A, recordDigest: m.record?.recordDigest ?? new Uint8Array(32) };
