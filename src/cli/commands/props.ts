@@ -130,6 +130,7 @@ export const command: Command = {
     if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) throw new UserError(`--path takes fast-check's path (digits separated by ':'), got '${path}'`);
     if (path !== undefined && only.length !== 1) throw new UserError('--path replays one experiment: give --only NAME too');
     const json = args.booleans.has('json');
+    if (!json) io.err(`bantam props: seed ${seed}, ${runs} runs per experiment, ${workers} worker(s), suite ${suite} — bounded testing, not proof`);
     let report: PropsReport;
     try {
       report = await runProps({
