@@ -51,6 +51,16 @@ describe('attacker potency and checker ground truth', () => {
     expect(checkAgreement(w2)).toEqual([]);
   });
 
+  it('with s the attacker forges (R, S) for PAT-1 and HPA accepts it (hospitals do not compare R_PAT with the ledger); without s the forgery fails', () => {
+    const w = play(7, [{ k: 'reveal-center' }, { k: 'impersonate-patient', p: 0, open: 'initial.1', key: 'forged' }, { k: 'deliver-all' }, { k: 'deliver-all' }]);
+    const got = w.acceptances.filter((a) => a.party === 'HPA' && a.clock > 0);
+    expect(got).toHaveLength(1);
+    expect(partnersOf(w, 'HPA', got[0]!.session)).toHaveLength(0);
+    expect(checkAgreement(w)).toEqual([]); // exempt: s is revealed
+    const v = play(7, [{ k: 'impersonate-patient', p: 0, open: 'initial.1', key: 'forged' }, { k: 'deliver-all' }, { k: 'deliver-all' }]);
+    expect(v.acceptances.filter((a) => a.party === 'HPA' && a.clock > 0)).toHaveLength(0);
+  });
+
   it('forward secrecy: both long-term keys and s revealed after the session do not give the key; one ephemeral more does', () => {
     const w = play(2, [{ k: 'reveal-lt', who: 0 }, { k: 'reveal-lt', who: 2 }, { k: 'reveal-center' }]);
     const [s] = patientInitial(w);
