@@ -20,7 +20,7 @@ const USAGE = [
 
 export const command: Command = {
   name: 'why',
-  summary: 'Why a BAN goal is or is not derived: proof, or missing premises and verified suggestions',
+  summary: 'why a BAN goal is or is not derived: proof, or missing premises and verified suggestions',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, { booleans: ['json', 'key-agreement', 'no-key-agreement'] });
