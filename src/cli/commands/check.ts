@@ -18,7 +18,7 @@ const USAGE = [
 
 export const command: Command = {
   name: 'check',
-  summary: "Check a spec's hand proof (BAN statements) step by step against the engine's rules",
+  summary: "check a spec's hand proof (BAN statements) step by step against the engine's rules",
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, { values: ['format'], booleans: ['json', 'key-agreement', 'no-key-agreement'] });
