@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { splitSections, stripComment } from '../src/spec/sections.js';
 import { formatDiagnostic } from '../src/spec/diagnostics.js';
+import { parseSpec } from '../src/spec/parse.js';
 
 describe('section splitter', () => {
   test('splits on column-1 keywords and keeps exact line numbers', () => {
@@ -17,7 +18,7 @@ describe('section splitter', () => {
   });
 
   test('the freshness operator #( is not a comment', () => {
-    expect(stripComment('A |= #(N) # c')).toEqual({ text: 'A |= #(N)', comment: 'c' });
+    expect(stripComment('A |= #(N) # c')).toEqual({ text: 'A |= #(N)', comment: 'c', commentCol: 11 });
   });
 
   test('text before any section is an error with its position', () => {
@@ -39,5 +40,29 @@ describe('diagnostic formatting', () => {
       '   |     ^',
       "   = expected: ')'",
     ]);
+  });
+});
+
+describe('comment notes attach to the right item', () => {
+  const spec = parseSpec(
+    'n.ban',
+    [
+      'protocol N',
+      'principals A',
+      'atoms',
+      '  nonce N1, N2',
+      'goals',
+      '  G1: A |= #(N1)   # expect: derived',
+      '      # why: continuation comment, indented past the label',
+      '  # a free-standing section comment',
+      '  G2: A |= #(N2)',
+    ].join('\n'),
+  );
+  test("an item's own-line comment and an indented continuation comment belong to it", () => {
+    expect(spec.goals[0]!.notes.other).toEqual(['expect: derived']);
+    expect(spec.goals[0]!.notes.why).toBe('continuation comment, indented past the label');
+  });
+  test('a comment-only line at the label column is free-standing: no item gets it', () => {
+    expect(JSON.stringify(spec.goals.map((g) => g.notes))).not.toMatch(/free-standing/);
   });
 });

@@ -172,7 +172,10 @@ function collectItems(fs: FileSection, errors: Diagnostic[]): Item[] {
       continue;
     }
     if (!cur) continue;
-    if (ln.comment !== undefined) addNote(cur.notes, ln.comment);
+    // A comment on an item's own line belongs to it; a comment-only line belongs to the item above
+    // only when indented past that item's label (a continuation), else it is a free-standing comment.
+    const commentOnly = ln.text.trim() === '';
+    if (ln.comment !== undefined && (!commentOnly || (ln.commentCol ?? 0) > cur.labelPos.col)) addNote(cur.notes, ln.comment);
     const part = ln.text.slice(start);
     if (part.trim() === '') continue;
     const b = cur.body;

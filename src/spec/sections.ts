@@ -31,6 +31,8 @@ export interface SourceLine {
   text: string;
   /** The comment text, if any (used for `# typo:` / `# why:` annotations). */
   comment?: string;
+  /** 1-based column of the comment marker, when there is a comment. */
+  commentCol?: number;
 }
 
 export interface Section {
@@ -49,14 +51,14 @@ export interface SplitResult {
 }
 
 /** Strip a `#` or `//` comment that is not inside the `#(` freshness operator. */
-export function stripComment(raw: string): { text: string; comment?: string } {
+export function stripComment(raw: string): { text: string; comment?: string; commentCol?: number } {
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i];
-    if (c === '#' && raw[i + 1] !== '(' ) {
-      return { text: raw.slice(0, i).trimEnd(), comment: raw.slice(i + 1).trim() };
+    if (c === '#' && raw[i + 1] !== '(') {
+      return { text: raw.slice(0, i).trimEnd(), comment: raw.slice(i + 1).trim(), commentCol: i + 1 };
     }
     if (c === '/' && raw[i + 1] === '/') {
-      return { text: raw.slice(0, i).trimEnd(), comment: raw.slice(i + 2).trim() };
+      return { text: raw.slice(0, i).trimEnd(), comment: raw.slice(i + 2).trim(), commentCol: i + 1 };
     }
   }
   return { text: raw.trimEnd() };
@@ -69,7 +71,7 @@ export function splitSections(file: string, source: string): SplitResult {
   let current: Section | undefined;
   rawLines.forEach((raw, i) => {
     const line = i + 1;
-    const { text, comment } = stripComment(raw);
+    const { text, comment, commentCol } = stripComment(raw);
     const header = /^([A-Za-z]+)\b(.*)$/.exec(text);
     if (header && !/^\s/.test(text)) {
       const word = header[1]!;
@@ -100,7 +102,7 @@ export function splitSections(file: string, source: string): SplitResult {
       }
       return;
     }
-    current.lines.push(comment === undefined ? { line, text } : { line, text, comment });
+    current.lines.push(comment === undefined ? { line, text } : { line, text, comment, ...(commentCol ? { commentCol } : {}) });
   });
   return { sections, diagnostics };
 }
