@@ -15,6 +15,7 @@ import { utf8 } from '../crypto/encoding.js';
 import type { CryptoSuite, Point, Rng } from '../crypto/suite.js';
 import { MESSAGE_SCHEMAS, STEP_IDS, type Phase } from '../net/messages.js';
 import type { TraceEventInput } from '../net/trace.js';
+import { derivePKFast, type FastState } from '../costs/fast.js';
 
 /** Where an equation is evaluated: who, in which phase and session, with which (counted) suite. */
 export interface EqCtx {
@@ -27,6 +28,8 @@ export interface EqCtx {
   readonly session: string;
   /** Trace events produced so far in this step (emitted by the caller, also on abort). */
   readonly events: TraceEventInput[];
+  /** The party's fast-path state (peer-key cache; src/costs/fast.ts). Absent: every equation computed as written. */
+  readonly fast?: FastState;
 }
 
 /** eq → the step id whose message it belongs to (contracts.md step table); (1) is setup. */
@@ -59,10 +62,12 @@ function ephemeral(C: EqCtx, eq: number, what: string): { x: bigint; T: Point } 
   return { x, T };
 }
 
-/** PK_X = R_X + H1(ID_X, R_X)·PK. */
+/**
+ * PK_X = R_X + H1(ID_X, R_X)·PK. With the party's fast-path state, from its cache of (ID_X, R_X)
+ * when seen before (the same value; the cached point gets a table once used often).
+ */
 function derivePK(C: EqCtx, eq: number, what: string, id: string, R: Point): Point {
-  const h = C.suite.H1(utf8(id), R);
-  const out = C.suite.add(R, C.suite.mul(C.PK, h));
+  const out = C.fast ? derivePKFast(C.suite, C.fast, id, R) : C.suite.add(R, C.suite.mul(C.PK, C.suite.H1(utf8(id), R)));
   compute(C, eq, what);
   return out;
 }
