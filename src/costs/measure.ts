@@ -131,8 +131,9 @@ function oneRun(suiteName: string, seed: string): OneRun {
 }
 
 /**
- * Runs the scenario `runs` times with the same seed (the same work each time) and keeps the
- * counts, events and sizes of the first run and the median CPU time per party and row.
+ * Runs the scenario `runs` times with the same seed (the same work each time), after one untimed
+ * warm-up run when `runs` > 1, and keeps the counts, events and sizes of the first timed run and
+ * the median CPU time per party and row.
  */
 export function measureRun(opts: { suite?: string; seed?: string | number; runs?: number } = {}): RunMeasure {
   const suiteName = getSuite(opts.suite ?? 'secp256k1').name; // validates the name (UserError)
@@ -141,6 +142,7 @@ export function measureRun(opts: { suite?: string; seed?: string | number; runs?
   const all: OneRun[] = [];
   const units: number[] = [];
   const suite = getSuite(suiteName);
+  if (runs > 1) oneRun(suiteName, seed); // warm-up (JIT, lazily built tables): not timed
   for (let i = 0; i < runs; i++) {
     units.push(measureUnitT(suite, 8, `costs-T-${i}`));
     all.push(oneRun(suiteName, seed));
