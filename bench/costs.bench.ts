@@ -1,8 +1,8 @@
 /**
  * Cost of each phase of Chen et al. 2020 (§3.4–3.7) in units of T (one constant-time
  * variable-base scalar multiplication on the same suite, measured in the same run), for the
- * straightforward equations (src/costs/naive.ts) and the optimized key agreement
- * (src/costs/fast.ts), both parties together and each party. Phases are the cryptographic cores
+ * straightforward equations (src/keyagreement/naive.ts) and the optimized key agreement
+ * (src/keyagreement/fast.ts), both parties together and each party. Phases are the cryptographic cores
  * (src/costs/phases.ts): exactly what Table 2 counts, without the model's network, ledger and trace.
  *
  *  - naive: every equation as written (what src/model computes today);
@@ -14,9 +14,9 @@
  * inter-hospital ≤ 12 T on the default suite (both/all parties together).
  */
 import { forkRng, getSuite, seededRng, SUITE_NAMES, type CryptoSuite, type Point, type SuiteName } from '../src/crypto/index.js';
-import { createPeerCache, fastKeyAgreement, type FastOptions } from '../src/costs/fast.js';
-import type { KeyAgreement } from '../src/costs/ka.js';
-import { naiveKeyAgreement } from '../src/costs/naive.js';
+import { createPeerCache, fastKeyAgreement, type FastOptions } from '../src/keyagreement/fast.js';
+import type { KeyAgreement } from '../src/keyagreement/ka.js';
+import { naiveKeyAgreement } from '../src/keyagreement/naive.js';
 import { buildWorld, initialPhase, interPhase, registrationPhase, samplePayloads, type Meter, type PartyKeys, type World } from '../src/costs/phases.js';
 import { row, type BenchReport, type BenchRow, type Harness, type Relative } from './harness.js';
 

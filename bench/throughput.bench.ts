@@ -17,8 +17,8 @@
 import { availableParallelism, cpus } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { forkRng, getSuite, seededRng, type CryptoSuite, type Point, type SuiteName } from '../src/crypto/index.js';
-import { createPeerCache, fastKeyAgreement } from '../src/costs/fast.js';
-import { naiveKeyAgreement } from '../src/costs/naive.js';
+import { createPeerCache, fastKeyAgreement } from '../src/keyagreement/fast.js';
+import { naiveKeyAgreement } from '../src/keyagreement/naive.js';
 import { buildWorld, initialPhase, interPhase, samplePayloads, type World } from '../src/costs/phases.js';
 import { addParty, createSystem, runUntilQuiet, startInitial, startInter, startRegistration } from '../src/model/index.js';
 import type { BenchReport, BenchRow, Harness } from './harness.js';

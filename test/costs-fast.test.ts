@@ -1,6 +1,6 @@
 /**
- * The optimized key agreement (src/costs/fast.ts) against the straightforward equations
- * (src/costs/naive.ts) and the model's own equation functions (src/model/equations.ts): for random
+ * The optimized key agreement (src/keyagreement/fast.ts) against the straightforward equations
+ * (src/keyagreement/naive.ts) and the model's own equation functions (src/model/equations.ts): for random
  * seeds and random fast-path options, both give identical registrations, session keys, check values
  * and messages; the cache is keyed by (ID, R); secret scalars never reach the variable-time path.
  * Bounded property testing (fast-check, seeds printed on failure).
@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { countingSuite, forkRng, getSuite, seededRng, SUITE_NAMES, type CryptoSuite, type Point } from '../src/crypto/index.js';
-import { createPeerCache, fastKeyAgreement, type FastOptions } from '../src/costs/fast.js';
-import { naiveKeyAgreement } from '../src/costs/naive.js';
+import { createPeerCache, fastKeyAgreement, type FastOptions } from '../src/keyagreement/fast.js';
+import { naiveKeyAgreement } from '../src/keyagreement/naive.js';
 import { buildWorld, initialPhase, interPhase, type World } from '../src/costs/phases.js';
 import * as E from '../src/model/equations.js';
 

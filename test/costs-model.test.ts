@@ -1,5 +1,5 @@
 /**
- * The model's fast path (PK table, per-party peer-key cache; src/costs/fast.ts used by
+ * The model's fast path (PK table, per-party peer-key cache; src/keyagreement/fast.ts used by
  * src/model/equations.ts) changes no computed value: repeated sessions between the same parties
  * (cache hits, then tables) give byte-identical traces, messages and session keys to the same run
  * with every equation computed as written; only the operation counts drop, by one T_H and one T_Mul

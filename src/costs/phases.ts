@@ -11,7 +11,7 @@
 import { utf8 } from '../crypto/encoding.js';
 import type { CryptoSuite, Point, Rng } from '../crypto/suite.js';
 import { aadFor } from '../model/index.js';
-import type { KeyAgreement } from './ka.js';
+import type { KeyAgreement } from '../keyagreement/ka.js';
 
 /** A registered party as the phases need it. */
 export interface PartyKeys {

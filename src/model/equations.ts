@@ -15,7 +15,7 @@ import { utf8 } from '../crypto/encoding.js';
 import type { CryptoSuite, Point, Rng } from '../crypto/suite.js';
 import { MESSAGE_SCHEMAS, STEP_IDS, type Phase } from '../net/messages.js';
 import type { TraceEventInput } from '../net/trace.js';
-import { derivePKFast, type FastState } from '../costs/fast.js';
+import { derivePKFast, type FastState } from '../keyagreement/fast.js';
 
 /** Where an equation is evaluated: who, in which phase and session, with which (counted) suite. */
 export interface EqCtx {
@@ -28,7 +28,7 @@ export interface EqCtx {
   readonly session: string;
   /** Trace events produced so far in this step (emitted by the caller, also on abort). */
   readonly events: TraceEventInput[];
-  /** The party's fast-path state (peer-key cache; src/costs/fast.ts). Absent: every equation computed as written. */
+  /** The party's fast-path state (peer-key cache; src/keyagreement/fast.ts). Absent: every equation computed as written. */
   readonly fast?: FastState;
 }
 

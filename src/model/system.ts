@@ -14,7 +14,7 @@ import { decodeMessage, encodeMessage, validId, type AnyMessage } from '../net/c
 import { MESSAGE_SCHEMAS, type Phase, type StepId } from '../net/messages.js';
 import { createNetwork, type Envelope, type Network } from '../net/network.js';
 import { createTracer, type TraceEventInput, type Tracer } from '../net/trace.js';
-import { createPeerCache, DEFAULT_FAST_OPTIONS } from '../costs/fast.js';
+import { createPeerCache, DEFAULT_FAST_OPTIONS } from '../keyagreement/fast.js';
 import { eq1_PK, type EqCtx } from './equations.js';
 import type {
   Acceptance,
@@ -123,7 +123,7 @@ export function createSystem(opts: SystemOptions = {}): System {
   const s = counter.suite.randomScalar(centerRng);
   // PK is needed by the EqCtx before it exists: eq. (1) itself only uses mulG.
   const C0: EqCtx = { suite: counter.suite, PK: suite.G, rng: centerRng, party: CENTER, phase: 'setup', session: 'setup', events };
-  // Fast path (src/costs/fast.ts, docs/costs.md): PK carries a window-4 table, built once per run
+  // Fast path (src/keyagreement/fast.ts, docs/costs.md): PK carries a window-4 table, built once per run
   // (≈ 2.9 T; every h·PK then costs ≈ 0.2 T instead of 1 T). The same point: no value changes.
   const PK = suite.precompute(eq1_PK(C0, s), PK_WINDOW);
   for (const e of events) tracer.emit(e);

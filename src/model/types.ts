@@ -7,7 +7,7 @@ import type { Phase, StepId } from '../net/messages.js';
 import type { WireRejection } from '../net/codec.js';
 import type { Envelope } from '../net/network.js';
 import type { Cert, Emr, MedicalIndex } from './records.js';
-import type { PeerCache } from '../costs/fast.js';
+import type { PeerCache } from '../keyagreement/fast.js';
 
 export type PartyRole = 'patient' | 'hospital';
 /** Which registration contract and equations the center uses for a hospital: A → hains, (6)–(9); B → hbins, (10)–(13). */
@@ -71,7 +71,7 @@ export interface Party {
   nextSession: number;
   /**
    * Peer keys this party derived, by (ID_X, R_X): PK_X of eq. (16) and siblings, with a table once
-   * used often (src/costs/fast.ts). Public values only; a cache hit is the value the equation gives.
+   * used often (src/keyagreement/fast.ts). Public values only; a cache hit is the value the equation gives.
    */
   readonly peerKeys?: PeerCache;
 }
