@@ -78,6 +78,44 @@ export function registrationPhase(
 }
 
 // -------------------------------------------------------------------------------------------------
+// the three halves of every key-agreement handshake (initial P↔HA, inter P↔HB and HB↔HA)
+
+/**
+ * Responder's reply (§3.6 Step 2; §3.7 Steps 2 and 6): fresh ephemeral x, T = x·P; the initiator's
+ * certified key; K1, K2; SEK = H2(K1, K2); CHK = H3(SEK, T_initiator).
+ */
+function respond(me: PartyKeys, initiator: PartyKeys, Tinit: Point) {
+  const s = me.ka.suite;
+  const { x, T } = me.ka.ephemeral(me.rng);
+  const PKinit = me.ka.derivePK(initiator.id, initiator.R);
+  const { K1, K2 } = me.ka.keyParts(me.S, Tinit, x, PKinit);
+  const SEK = s.H2(K1, K2);
+  return { x, T, SEK, CHK: s.H3(SEK, Tinit) };
+}
+
+/**
+ * Initiator's confirmation (§3.6 Step 3; §3.7 Steps 3 and 7): the responder's certified key; K1, K2;
+ * SEK; check CHK = H3(SEK, own T); c = E_SEK(payload) with the step as associated data;
+ * CHK' = H3(SEK, T_responder).
+ */
+function confirm(me: PartyKeys, responder: PartyKeys, x: bigint, Tmine: Point, reply: { T: Point; CHK: Uint8Array }, payload: Uint8Array, step: string) {
+  const s = me.ka.suite;
+  const PKresp = me.ka.derivePK(responder.id, responder.R);
+  const { K1, K2 } = me.ka.keyParts(me.S, reply.T, x, PKresp);
+  const SEK = s.H2(K1, K2);
+  const ok = s.ctEqual(reply.CHK, s.H3(SEK, Tmine));
+  const c = s.encrypt(SEK, payload, me.rng, aadFor(step));
+  return { PKresp, SEK, ok, c, CHK: s.H3(SEK, reply.T) };
+}
+
+/** Responder's acceptance (§3.6 Step 4; §3.7 Steps 4 and 8): check CHK' = H3(SEK, own T), decrypt. */
+function acceptConfirmation(me: PartyKeys, reply: { T: Point; SEK: Uint8Array }, conf: { CHK: Uint8Array; c: Uint8Array }, step: string): boolean {
+  const s = me.ka.suite;
+  const ok = s.ctEqual(conf.CHK, s.H3(reply.SEK, reply.T));
+  return ok && s.decrypt(reply.SEK, conf.c, aadFor(step)) !== null;
+}
+
+// -------------------------------------------------------------------------------------------------
 // initial treatment (§3.6)
 
 export interface InitialResult {
@@ -100,37 +138,23 @@ export function initialPhase(P: PartyKeys, HA: PartyKeys, pay: Payloads = sample
   // Step 1, patient: (14)
   const p1 = meter(P.id, () => P.ka.ephemeral(P.rng));
   // Step 2, hospital A: (15)–(20)
-  const a2 = meter(HA.id, () => {
-    const { x: b, T: T_HPA } = HA.ka.ephemeral(HA.rng);
-    const PK_PAT = HA.ka.derivePK(P.id, P.R);
-    const { K1, K2 } = HA.ka.keyParts(HA.S, p1.T, b, PK_PAT);
-    const SEK = s.H2(K1, K2);
-    return { T_HPA, SEK, CHK_PA: s.H3(SEK, p1.T) };
-  });
+  const a2 = meter(HA.id, () => respond(HA, P, p1.T));
   // Step 3, patient: (21)–(27)
-  const p3 = meter(P.id, () => {
-    const PK_HPA = P.ka.derivePK(HA.id, HA.R);
-    const { K1, K2 } = P.ka.keyParts(P.S, a2.T_HPA, p1.x, PK_HPA);
-    const SEK = s.H2(K1, K2);
-    const ok = s.ctEqual(a2.CHK_PA, s.H3(SEK, p1.T));
-    const c_PAT = s.encrypt(SEK, pay.symptoms, P.rng, aadFor('initial.3'));
-    return { PK_HPA, SEK, ok, c_PAT, CHK_AP: s.H3(SEK, a2.T_HPA) };
-  });
+  const p3 = meter(P.id, () => confirm(P, HA, p1.x, p1.T, a2, pay.symptoms, 'initial.3'));
   // Step 4, hospital A: (28)–(31)
   const a4 = meter(HA.id, () => {
-    const ok = s.ctEqual(p3.CHK_AP, s.H3(a2.SEK, a2.T_HPA));
-    const m = s.decrypt(a2.SEK, p3.c_PAT, aadFor('initial.3'));
+    const ok = acceptConfirmation(HA, a2, p3, 'initial.3');
     const c_HPA = s.encrypt(a2.SEK, pay.emrCert, HA.rng, aadFor('initial.4'));
     const Sig_HPA = s.sign(HA.S, pay.emrCert, HA.rng);
-    return { ok: ok && m !== null, c_HPA, Sig_HPA };
+    return { ok, c_HPA, Sig_HPA };
   });
   // Step 5, patient: (32)–(33)
   const p5 = meter(P.id, () => {
     const m = s.decrypt(p3.SEK, a4.c_HPA, aadFor('initial.4'));
-    return m !== null && s.verify(p3.PK_HPA, m, a4.Sig_HPA);
+    return m !== null && s.verify(p3.PKresp, m, a4.Sig_HPA);
   });
   return {
-    messages: { T_PAT: p1.T, T_HPA: a2.T_HPA, CHK_PA: a2.CHK_PA, c_PAT: p3.c_PAT, CHK_AP: p3.CHK_AP, c_HPA: a4.c_HPA, Sig_HPA: a4.Sig_HPA },
+    messages: { T_PAT: p1.T, T_HPA: a2.T, CHK_PA: a2.CHK, c_PAT: p3.c, CHK_AP: p3.CHK, c_HPA: a4.c_HPA, Sig_HPA: a4.Sig_HPA },
     SEK: { patient: p3.SEK, HA: a2.SEK },
     ok: p3.ok && a4.ok && p5,
   };
@@ -166,58 +190,30 @@ export function interPhase(P: PartyKeys, HB: PartyKeys, HA: PartyKeys, pay: Payl
   // Step 1, patient: (34)
   const p1 = meter(P.id, () => P.ka.ephemeral(P.rng));
   // Step 2, hospital B: (35)–(40)
-  const b2 = meter(HB.id, () => {
-    const { x: d, T: T_HPB } = HB.ka.ephemeral(HB.rng);
-    const PK_PAT = HB.ka.derivePK(P.id, P.R);
-    const { K1, K2 } = HB.ka.keyParts(HB.S, p1.T, d, PK_PAT);
-    const SEK = s.H2(K1, K2);
-    return { T_HPB, SEK, CHK_PB: s.H3(SEK, p1.T) };
-  });
+  const b2 = meter(HB.id, () => respond(HB, P, p1.T));
   // Step 3, patient: (41)–(47)
-  const p3 = meter(P.id, () => {
-    const PK_HPB = P.ka.derivePK(HB.id, HB.R);
-    const { K1, K2 } = P.ka.keyParts(P.S, b2.T_HPB, p1.x, PK_HPB);
-    const SEK = s.H2(K1, K2);
-    const ok = s.ctEqual(b2.CHK_PB, s.H3(SEK, p1.T));
-    const c_PAT2 = s.encrypt(SEK, pay.symptoms, P.rng, aadFor('inter.3'));
-    return { PK_HPB, SEK, ok, c_PAT2, CHK_BP: s.H3(SEK, b2.T_HPB) };
-  });
+  const p3 = meter(P.id, () => confirm(P, HB, p1.x, p1.T, b2, pay.symptoms, 'inter.3'));
   // Steps 4–5, hospital B: (48)–(50)
   const b5 = meter(HB.id, () => {
-    const ok = s.ctEqual(p3.CHK_BP, s.H3(b2.SEK, b2.T_HPB));
-    const m = s.decrypt(b2.SEK, p3.c_PAT2, aadFor('inter.3'));
+    const ok = acceptConfirmation(HB, b2, p3, 'inter.3');
     const { x: e, T: T_HPB2 } = HB.ka.ephemeral(HB.rng);
-    return { ok: ok && m !== null, e, T_HPB2 };
+    return { ok, e, T_HPB2 };
   });
   // Step 6, hospital A: (51)–(56)
-  const a6 = meter(HA.id, () => {
-    const { x: f, T: T_HPA2 } = HA.ka.ephemeral(HA.rng);
-    const PK_HPB = HA.ka.derivePK(HB.id, HB.R);
-    const { K1, K2 } = HA.ka.keyParts(HA.S, b5.T_HPB2, f, PK_HPB);
-    const SEK = s.H2(K1, K2);
-    return { T_HPA2, SEK, CHK_BA: s.H3(SEK, b5.T_HPB2) };
-  });
+  const a6 = meter(HA.id, () => respond(HA, HB, b5.T_HPB2));
   // Step 7, hospital B: (57)–(63)
-  const b7 = meter(HB.id, () => {
-    const PK_HPA = HB.ka.derivePK(HA.id, HA.R);
-    const { K1, K2 } = HB.ka.keyParts(HB.S, a6.T_HPA2, b5.e, PK_HPA);
-    const SEK = s.H2(K1, K2);
-    const ok = s.ctEqual(a6.CHK_BA, s.H3(SEK, b5.T_HPB2));
-    const c_HPB = s.encrypt(SEK, pay.request, HB.rng, aadFor('inter.7'));
-    return { PK_HPA, SEK, ok, c_HPB, CHK_AB: s.H3(SEK, a6.T_HPA2) };
-  });
+  const b7 = meter(HB.id, () => confirm(HB, HA, b5.e, b5.T_HPB2, a6, pay.request, 'inter.7'));
   // Step 8, hospital A: (64)–(67)
   const a8 = meter(HA.id, () => {
-    const ok = s.ctEqual(b7.CHK_AB, s.H3(a6.SEK, a6.T_HPA2));
-    const m = s.decrypt(a6.SEK, b7.c_HPB, aadFor('inter.7'));
+    const ok = acceptConfirmation(HA, a6, b7, 'inter.7');
     const c_HPA2 = s.encrypt(a6.SEK, pay.emr, HA.rng, aadFor('inter.8'));
     const Sig_HPA2 = s.sign(HA.S, pay.emr, HA.rng);
-    return { ok: ok && m !== null, c_HPA2, Sig_HPA2 };
+    return { ok, c_HPA2, Sig_HPA2 };
   });
   // Steps 9–10, hospital B: (68)–(71)
   const b10 = meter(HB.id, () => {
     const m = s.decrypt(b7.SEK, a8.c_HPA2, aadFor('inter.8'));
-    const ok = m !== null && s.verify(b7.PK_HPA, m, a8.Sig_HPA2);
+    const ok = m !== null && s.verify(b7.PKresp, m, a8.Sig_HPA2);
     const c_HPB2 = s.encrypt(b2.SEK, pay.emrCertB, HB.rng, aadFor('inter.10'));
     const Sig_HPB = s.sign(HB.S, pay.emrCertB, HB.rng);
     return { ok, c_HPB2, Sig_HPB };
@@ -225,12 +221,12 @@ export function interPhase(P: PartyKeys, HB: PartyKeys, HA: PartyKeys, pay: Payl
   // Step 11, patient: (72)–(73)
   const p11 = meter(P.id, () => {
     const m = s.decrypt(p3.SEK, b10.c_HPB2, aadFor('inter.10'));
-    return m !== null && s.verify(p3.PK_HPB, m, b10.Sig_HPB);
+    return m !== null && s.verify(p3.PKresp, m, b10.Sig_HPB);
   });
   return {
     messages: {
-      T_PAT2: p1.T, T_HPB: b2.T_HPB, CHK_PB: b2.CHK_PB, c_PAT2: p3.c_PAT2, CHK_BP: p3.CHK_BP, T_HPB2: b5.T_HPB2, T_HPA2: a6.T_HPA2,
-      CHK_BA: a6.CHK_BA, c_HPB: b7.c_HPB, CHK_AB: b7.CHK_AB, c_HPA2: a8.c_HPA2, Sig_HPA2: a8.Sig_HPA2, c_HPB2: b10.c_HPB2, Sig_HPB: b10.Sig_HPB,
+      T_PAT2: p1.T, T_HPB: b2.T, CHK_PB: b2.CHK, c_PAT2: p3.c, CHK_BP: p3.CHK, T_HPB2: b5.T_HPB2, T_HPA2: a6.T,
+      CHK_BA: a6.CHK, c_HPB: b7.c, CHK_AB: b7.CHK, c_HPA2: a8.c_HPA2, Sig_HPA2: a8.Sig_HPA2, c_HPB2: b10.c_HPB2, Sig_HPB: b10.Sig_HPB,
     },
     SEK: { BP: { patient: p3.SEK, HB: b2.SEK }, AB: { HA: a6.SEK, HB: b7.SEK } },
     ok: p3.ok && b5.ok && b7.ok && a8.ok && b10.ok && p11,
