@@ -318,21 +318,22 @@ describe('signature replay and key conventions', () => {
     expect(s.sign(sk, m, seededRng('sig'))).not.toEqual(s.sign(sk, m, seededRng('other')));
   });
 
-  test('secp256k1 (BIP340, x-only): keys whose PK_X has odd y verify too', () => {
-    const s = getSuite('secp256k1');
+  test.each(['secp256k1', 'p256'] as const)('%s (ECDSA, full-point keys): keys whose PK_X has odd or even y both verify', (name) => {
+    const s = getSuite(name);
     const rng = seededRng('parity');
-    let odd = 0;
+    const seen = new Set<number>();
     for (let i = 0; i < 8; i++) {
       const sk = s.randomScalar(rng);
       const PK = s.mulG(sk);
-      if (PK.bytes[0] === 0x03) odd++;
+      seen.add(PK.bytes[0]!);
       expect(s.verify(PK, te.encode('m'), s.sign(sk, te.encode('m'), rng))).toBe(true);
+      expect(s.verify(s.mulG(s.addMod(sk, 1n)), te.encode('m'), s.sign(sk, te.encode('m'), rng))).toBe(false);
     }
-    expect(odd).toBeGreaterThan(0);
+    expect([...seen].sort()).toEqual([0x02, 0x03]);
   });
 
-  test('p256 verification rejects the high-S twin of a valid signature (low-S policy)', () => {
-    const s = getSuite('p256');
+  test.each(['secp256k1', 'p256'] as const)('%s verification rejects the high-S twin of a valid signature (low-S policy)', (name) => {
+    const s = getSuite(name);
     const sk = s.randomScalar(seededRng(3));
     const m = te.encode('m');
     const sig = s.sign(sk, m, seededRng(4));

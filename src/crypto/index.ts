@@ -2,11 +2,10 @@
  * Crypto suites by name. `getSuite(name)` is the only constructor the rest of bantam needs.
  *
  * DEFAULT_SUITE = 'secp256k1': the paper (Chen et al. 2020) is a blockchain system and names no
- * curve beyond "E/F_p" (§3.2); secp256k1 is the curve of the blockchains it targets, and it is the
- * only suite here whose signature scheme (BIP340 Schnorr) is fully standard, signs with the raw
- * scalar S_X as the paper requires, and replays byte-for-byte from the seed (ristretto255's RFC 9591
- * signatures draw their nonce from the system CSPRNG; p256 uses ECDSA, which is not a Schnorr-type
- * scheme like the paper's own equations). See docs/crypto.md.
+ * curve beyond "E/F_p" (§3.2); secp256k1 is the curve of the blockchains it targets, and its
+ * signature (ECDSA-SHA256, as on those blockchains) is fully standard, signs with the raw scalar S_X
+ * as the paper requires, and replays byte-for-byte from the seed (ristretto255's RFC 9591 signatures
+ * draw their nonce from the system CSPRNG). See docs/crypto.md.
  */
 import { UserError } from '../spec/diagnostics.js';
 import { p256Suite } from './p256.js';
