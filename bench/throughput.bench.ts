@@ -17,7 +17,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { forkRng, getSuite, seededRng, type CryptoSuite, type Point, type SuiteName } from '../src/crypto/index.js';
-import { createPeerCache, fastKeyAgreement } from '../src/keyagreement/fast.js';
+import { createPeerCache, deviceTables, fastKeyAgreement, type DeviceTables } from '../src/keyagreement/fast.js';
 import { naiveKeyAgreement } from '../src/keyagreement/naive.js';
 import { buildWorld, initialPhase, interPhase, samplePayloads, type World } from '../src/costs/phases.js';
 import { addParty, createSystem, runUntilQuiet, startInitial, startInter, startRegistration } from '../src/model/index.js';
@@ -50,10 +50,10 @@ function makeSession(name: SuiteName, impl: Impl, label: string): () => void {
   } else {
     const suite: CryptoSuite = getSuite(name);
     const root = seededRng(`bench-throughput-${name}-${label}`);
-    let PKt: Point | undefined;
+    let tables: DeviceTables | undefined;
     const w = buildWorld(
       suite,
-      impl === 'naive' ? (s, PK) => naiveKeyAgreement(s, PK) : (s, PK) => fastKeyAgreement(s, PK, {}, createPeerCache(), (PKt ??= s.precompute(PK, 8))),
+      impl === 'naive' ? (s, PK) => naiveKeyAgreement(s, PK) : (s, PK) => fastKeyAgreement(s, PK, {}, createPeerCache(), (tables ??= deviceTables(s, PK))),
       (l) => forkRng(root, l),
     );
     run = () => session(w);

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { countingSuite, forkRng, getSuite, seededRng, SUITE_NAMES, type CryptoSuite, type Point } from '../src/crypto/index.js';
-import { createPeerCache, fastKeyAgreement, type FastOptions } from '../src/keyagreement/fast.js';
+import { createPeerCache, deviceTables, fastKeyAgreement, type DeviceTables, type FastOptions } from '../src/keyagreement/fast.js';
 import { naiveKeyAgreement } from '../src/keyagreement/naive.js';
 import { buildWorld, initialPhase, interPhase, type World } from '../src/costs/phases.js';
 import * as E from '../src/model/equations.js';
@@ -18,8 +18,11 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 /** Options of the fast path: every table window and table policy, including "no table" and the shared-base table. */
 const fastOptionsArb: fc.Arbitrary<Partial<FastOptions>> = fc.record({
   pkWindow: fc.constantFrom(0, 4, 8),
+  gWindow: fc.constantFrom(0, 4, 8),
   peerWindow: fc.integer({ min: 2, max: 5 }),
   peerTableAtUse: fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY),
+  hotPeerWindow: fc.constantFrom(5, 6),
+  hotPeerAtUse: fc.constantFrom(2, 4, Number.POSITIVE_INFINITY),
   sharedBaseWindow: fc.constantFrom(0, 0, 3),
 });
 
@@ -33,8 +36,8 @@ function worlds(suite: CryptoSuite, seed: string, o: Partial<FastOptions>): { na
     return (l: string) => forkRng(root, l);
   };
   const naive = buildWorld(suite, (s, PK) => naiveKeyAgreement(s, PK), rngOf());
-  let PKt: Point | undefined;
-  const fast = buildWorld(suite, (s, PK) => fastKeyAgreement(s, PK, o, createPeerCache(), o.pkWindow === 0 ? undefined : (PKt ??= s.precompute(PK, o.pkWindow ?? 8))), rngOf());
+  let tables: DeviceTables | undefined;
+  const fast = buildWorld(suite, (s, PK) => fastKeyAgreement(s, PK, o, createPeerCache(), (tables ??= deviceTables(s, PK, o))), rngOf());
   return { naive, fast };
 }
 
@@ -118,10 +121,38 @@ describe('peer cache and constant-time discipline', () => {
     expect(suite.equals(a, b)).toBe(true);
     expect(suite.equals(a, c)).toBe(false);
     expect(suite.equals(a, d)).toBe(false);
-    expect(fast.cache.stats).toEqual({ hits: 1, misses: 3, tables: 0 });
+    expect(fast.cache.stats).toEqual({ hits: 1, misses: 3, tables: 0, hotTables: 0 });
     fast.derivePK('HPA', R1); // third use of (HPA, R1): its table is built
     expect(fast.cache.stats.tables).toBe(1);
     expect(suite.equals(fast.derivePK('HPA', R1), a)).toBe(true);
+  });
+
+  test('a long-lived peer gets the larger table on its hotPeerAtUse-th use, once; the key stays the same point', () => {
+    const fast = fastKeyAgreement(suite, PK, { pkWindow: 0, gWindow: 0, peerTableAtUse: 2, hotPeerAtUse: 4, hotPeerWindow: 5 });
+    const R = suite.mulG(7n);
+    const first = fast.derivePK('HPB', R);
+    const seen = [first];
+    for (let i = 2; i <= 6; i++) seen.push(fast.derivePK('HPB', R));
+    expect(fast.cache.stats).toEqual({ hits: 5, misses: 1, tables: 2, hotTables: 1 });
+    for (const k of seen) expect(suite.encodePoint(k)).toEqual(suite.encodePoint(first));
+    // the table changes only the cost of x·PK_X, not its value
+    const x = suite.randomScalar(rng);
+    expect(suite.encodePoint(suite.mul(seen[5]!, x))).toEqual(suite.encodePoint(suite.mul(suite.decodePoint(first.bytes, 'PK'), x)));
+  });
+
+  test('ephemerals on the device generator table are the points mulG gives', () => {
+    const tables = deviceTables(suite, PK, { gWindow: 6 });
+    const a = fastKeyAgreement(suite, PK, { gWindow: 6 }, createPeerCache(), tables);
+    const b = naiveKeyAgreement(suite, PK);
+    const ra = seededRng('eph');
+    const rb = seededRng('eph');
+    for (let i = 0; i < 4; i++) {
+      const ea = a.ephemeral(ra);
+      const eb = b.ephemeral(rb);
+      expect(ea.x).toBe(eb.x);
+      expect(suite.encodePoint(ea.T)).toEqual(suite.encodePoint(eb.T));
+    }
+    expect(() => fastKeyAgreement(suite, PK, {}, createPeerCache(), { PK, G: suite.mulG(2n) })).toThrow(/not the generator/);
   });
 
   test('secret scalars never reach the variable-time path (mulAddPublic) in any phase', () => {

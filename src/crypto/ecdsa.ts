@@ -29,7 +29,9 @@ export function ecdsaSignatures(curve: ECDSA, g: GroupPart): Pick<CryptoSuite, '
     verify(publicKey, message, signature): boolean {
       if (signature.length !== ECDSA_SIGNATURE_BYTES) return false;
       try {
-        return curve.verify(signature, message, g.unwrap(publicKey).toBytes(), OPTS);
+        // Uncompressed SEC1 bytes of a point we already hold: noble then checks the curve equation
+        // instead of taking a square root to decompress (≈ 0.03 T saved; the same key).
+        return curve.verify(signature, message, g.unwrap(publicKey).toBytes(false), OPTS);
       } catch {
         return false;
       }

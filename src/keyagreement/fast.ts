@@ -3,16 +3,25 @@
  * §3.4–3.7), the same values, fewer and cheaper scalar multiplications. Measured on secp256k1 in
  * units of T = one constant-time variable-base `mul` (bench/costs.bench.ts, docs/costs.md):
  *
- *  1. The center's PK gets a fixed-base table once per device (`pkWindow`, default 8: ≈ 24 T to
- *     build, then h·PK ≈ 0.18 T instead of 1 T). PK is a public parameter of §3.2 Step 3 that every
- *     party uses in every registration check and every derivation of a peer key for its lifetime,
- *     so the table is built at setup, like noble's own table for P; its cost is reported apart.
+ *  1. Fixed-base tables, built once per device and shared by every party on it (`deviceTables`;
+ *     their cost is reported apart, like noble's own table for P):
+ *     - the center's PK (`pkWindow`, default 8: ≈ 22 T to build, then h·PK ≈ 0.18 T instead of 1 T).
+ *       PK is a public parameter of §3.2 Step 3 used in every registration check and every
+ *       derivation of a peer key for the device's lifetime;
+ *     - the generator P (`gWindow`, default 8: ≈ 22 T to build, then x·P ≈ 0.14 T instead of the
+ *       0.16 T of noble's own window-6 table). Every ephemeral (eqs. (14), (15), (34), (35), (50), (51))
+ *       and every registration check S_X·P uses it. It pays off after ≈ 1000 multiplications by P, so
+ *       it is for long-running devices (hospitals); `gWindow: 0` keeps noble's table.
  *  2. A peer's derived PK_X = R_X + H1(ID_X, R_X)·PK (eq. (16) and siblings) is cached across
  *     sessions, keyed by (ID_X, encoding of R_X) — both public and both inputs of the equation, so
- *     a hit returns exactly the value the equation would compute. On the `peerTableAtUse`-th use
- *     (default 3) the cached key gets its own table (`peerWindow`, default 4: ≈ 2.7 T to build,
- *     then x·PK_X ≈ 0.2 T instead of 1 T; break-even ≈ 3.4 uses, so building on the third use
- *     bounds the loss for a peer seen only three times and wins from the fourth).
+ *     a hit returns exactly the value the equation would compute. The cached key gets a table in
+ *     two steps, each taken when the extra cost already paid for not having it equals the cost of
+ *     building it (the ski-rental rule, at most twice the cost of the best choice made in hindsight):
+ *     - on the `peerTableAtUse`-th use (default 3), window `peerWindow` (default 4: ≈ 3.3 T to build,
+ *       then x·PK_X ≈ 0.23 T instead of 1 T);
+ *     - on the `hotPeerAtUse`-th use (default 200), window `hotPeerWindow` (default 8: ≈ 22 T, then
+ *       ≈ 0.13 T: the 0.1 T saved per use repays the table after ≈ 200 uses). Only long-lived peers
+ *       get there: hospital pairs in the inter-hospital phase, not a patient seen a few times.
  *  3. Multiplications sharing a base: S·T_peer and x·T_peer share T_peer. noble builds a small
  *     flat table per variable-base multiplication already (fixed window 5, ≈ 5 % of its cost), and
  *     a shared wNAF table for T_peer costs ≈ 2–3 T to build: for two uses that is slower than two
@@ -22,7 +31,8 @@
  *     would be allowed there; but the suite's variable-time `mulAddPublic` does not use PK's table
  *     (≈ 0.43 T on secp256k1) while the constant-time table multiplication costs ≈ 0.18 T, so the constant-time
  *     path is also the cheapest one. Every multiplication by a SECRET scalar (S_X, the ephemerals)
- *     stays on the constant-time paths `mulG` / `mul`; nothing here is variable-time.
+ *     stays on the constant-time path `mul` (noble `multiply`, with noble's scalar blinding);
+ *     nothing here is variable-time.
  *
  * State: the peer cache is a value owned by one party (like its session map), created by
  * `createPeerCache` and passed in; nothing is global.
@@ -34,30 +44,46 @@ import type { KeyAgreement } from './ka.js';
 export interface FastOptions {
   /** wNAF window of the center's PK table; 0 = no table. Default 8. */
   readonly pkWindow: number;
-  /** wNAF window of a cached peer key's table. Default 4. */
+  /** wNAF window of the generator's table; 0 = noble's own table for P (window 6). Default 8. */
+  readonly gWindow: number;
+  /** wNAF window of a cached peer key's first table. Default 4. */
   readonly peerWindow: number;
-  /** Build a peer key's table on its n-th use (1 = at once); Infinity = never. Default 3. */
+  /** Build a peer key's first table on its n-th use (1 = at once); Infinity = never. Default 3. */
   readonly peerTableAtUse: number;
+  /** wNAF window of a long-lived peer key's table. Default 8. */
+  readonly hotPeerWindow: number;
+  /** Replace a peer key's table by the `hotPeerWindow` one on its n-th use; Infinity = never. Default 200. */
+  readonly hotPeerAtUse: number;
   /** Window of a shared table for T_peer in keyParts; 0 = off (two plain multiplications). Default 0. */
   readonly sharedBaseWindow: number;
 }
 
-export const DEFAULT_FAST_OPTIONS: FastOptions = { pkWindow: 8, peerWindow: 4, peerTableAtUse: 3, sharedBaseWindow: 0 };
+export const DEFAULT_FAST_OPTIONS: FastOptions = {
+  pkWindow: 8,
+  gWindow: 8,
+  peerWindow: 4,
+  peerTableAtUse: 3,
+  hotPeerWindow: 8,
+  hotPeerAtUse: 200,
+  sharedBaseWindow: 0,
+};
 
 interface PeerEntry {
   PK: Point;
   uses: number;
-  tabled: boolean;
+  /** Window of the table PK carries; 0 = none. */
+  window: number;
 }
 
 /** One party's cache of peer keys: (ID_X, R_X) → PK_X (with a table once used often enough). */
 export interface PeerCache {
   readonly entries: Map<string, PeerEntry>;
-  readonly stats: { hits: number; misses: number; tables: number };
+  /** `tables` counts every table built (first and hot ones); `hotTables` the hot ones among them. */
+  readonly stats: { hits: number; misses: number; tables: number; hotTables: number };
 }
 
 export function createPeerCache(): PeerCache {
-  return { entries: new Map(), stats: { hits: 0, misses: 0, tables: 0 } };
+  return { entries: new Map(), stats: { hits: 0, misses: 0, tables: 0, hotTables: 0 } };
 }
 
 function hex(b: Uint8Array): string {
@@ -66,19 +92,39 @@ function hex(b: Uint8Array): string {
   return s;
 }
 
-/** A party's fast-path state: the center's PK with its table, the peer cache and the options. */
+/**
+ * The one-time fixed-base tables of a device: the center's PK and the generator P, each with its
+ * table (or as given when its window is 0). Public points only; share one value between every party
+ * of a device or process.
+ */
+export interface DeviceTables {
+  readonly PK: Point;
+  readonly G: Point;
+}
+
+export function deviceTables(suite: CryptoSuite, PK: Point, opts: Partial<FastOptions> = {}): DeviceTables {
+  const o: FastOptions = { ...DEFAULT_FAST_OPTIONS, ...opts };
+  return {
+    PK: o.pkWindow > 0 ? suite.precompute(PK, o.pkWindow) : PK,
+    G: o.gWindow > 0 ? suite.precompute(suite.G, o.gWindow) : suite.G,
+  };
+}
+
+/** A party's fast-path state: the device tables, the peer cache and the options. */
 export interface FastState {
   readonly PKt: Point;
+  readonly Gt: Point;
   readonly cache: PeerCache;
   readonly options: FastOptions;
 }
 
-/** State for one party; give every party of a device the same `precomputedPK` to share the one-time table. */
-export function createFastState(suite: CryptoSuite, PK: Point, opts: Partial<FastOptions> = {}, cache: PeerCache = createPeerCache(), precomputedPK?: Point): FastState {
+/** State for one party; give every party of a device the same `tables` to share the one-time tables. */
+export function createFastState(suite: CryptoSuite, PK: Point, opts: Partial<FastOptions> = {}, cache: PeerCache = createPeerCache(), tables?: DeviceTables): FastState {
   const options: FastOptions = { ...DEFAULT_FAST_OPTIONS, ...opts };
-  if (precomputedPK && !suite.equals(precomputedPK, PK)) throw new RangeError('fast key agreement: precomputedPK is not PK');
-  const PKt = precomputedPK ?? (options.pkWindow > 0 ? suite.precompute(PK, options.pkWindow) : PK);
-  return { PKt, cache, options };
+  if (tables && !suite.equals(tables.PK, PK)) throw new RangeError('fast key agreement: tables.PK is not PK');
+  if (tables && !suite.equals(tables.G, suite.G)) throw new RangeError('fast key agreement: tables.G is not the generator');
+  const t = tables ?? deviceTables(suite, PK, options);
+  return { PKt: t.PK, Gt: t.G, cache, options };
 }
 
 // The functions below take the suite per call, so a caller may pass a counting wrapper of the
@@ -99,13 +145,19 @@ export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: P
     e.uses++;
   } else {
     cache.stats.misses++;
-    e = { PK: derivePKUncached(suite, st, id, R), uses: 1, tabled: false };
+    e = { PK: derivePKUncached(suite, st, id, R), uses: 1, window: 0 };
     cache.entries.set(key, e);
   }
-  if (!e.tabled && e.uses >= o.peerTableAtUse) {
+  if (e.window === 0 && e.uses >= o.peerTableAtUse) {
     e.PK = suite.precompute(e.PK, o.peerWindow); // same point, with a table: later x·PK_X are cheap
-    e.tabled = true;
+    e.window = o.peerWindow;
     cache.stats.tables++;
+  }
+  if (e.window !== o.hotPeerWindow && e.uses >= o.hotPeerAtUse) {
+    e.PK = suite.precompute(e.PK, o.hotPeerWindow); // same point, a larger table for a long-lived peer
+    e.window = o.hotPeerWindow;
+    cache.stats.tables++;
+    cache.stats.hotTables++;
   }
   return e.PK;
 }
@@ -118,9 +170,14 @@ export function keyPartsFast(suite: CryptoSuite, st: FastState, S: bigint, Tpeer
   return { K1, K2 };
 }
 
+/** x·P on the device's generator table: constant-time (x is secret), the same point as `mulG`. */
+export function mulGFast(suite: CryptoSuite, st: FastState, x: bigint): Point {
+  return st.options.gWindow > 0 ? suite.mul(st.Gt, x) : suite.mulG(x);
+}
+
 /** S_X·P (fixed base, constant-time: S_X is secret) ?= R_X + H1(ID_X, R_X)·PK (PK's table). */
 export function checkRegistrationFast(suite: CryptoSuite, st: FastState, id: string, R: Point, S: bigint): { ok: boolean; SP: Point } {
-  const SP = suite.mulG(S);
+  const SP = mulGFast(suite, st, S);
   return { ok: suite.equals(SP, derivePKUncached(suite, st, id, R)), SP };
 }
 
@@ -131,28 +188,28 @@ export interface FastKeyAgreement extends KeyAgreement {
 }
 
 /**
- * The fast implementation for one party. `PK` is the center's public key; give the same
- * `precomputedPK` to every party of a device/process to share the one-time table (it must be
- * `suite.precompute(PK, …)` of the same PK).
+ * The fast implementation for one party. `PK` is the center's public key; give the same `tables`
+ * (from `deviceTables(suite, PK, opts)`) to every party of a device/process to share the one-time
+ * tables; without them each party builds its own.
  */
 export function fastKeyAgreement(
   suite: CryptoSuite,
   PK: Point,
   opts: Partial<FastOptions> = {},
   cache: PeerCache = createPeerCache(),
-  precomputedPK?: Point,
+  tables?: DeviceTables,
 ): FastKeyAgreement {
-  const st = createFastState(suite, PK, opts, cache, precomputedPK);
+  const st = createFastState(suite, PK, opts, cache, tables);
   return {
     kind: 'fast',
     suite,
     PK: st.PKt,
     options: st.options,
     cache,
-    /** T = x·P: fixed-base, constant-time (noble's table for P). */
+    /** T = x·P: fixed-base, constant-time (the device's table for P). */
     ephemeral(rng: Rng) {
       const x = suite.randomScalar(rng);
-      return { x, T: suite.mulG(x) };
+      return { x, T: mulGFast(suite, st, x) };
     },
     derivePK: (id, R) => derivePKFast(suite, st, id, R),
     keyParts: (S, Tpeer, x, PKpeer) => keyPartsFast(suite, st, S, Tpeer, x, PKpeer),

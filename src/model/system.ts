@@ -14,7 +14,10 @@ import { decodeMessage, encodeMessage, validId, type AnyMessage } from '../net/c
 import { MESSAGE_SCHEMAS, type Phase, type StepId } from '../net/messages.js';
 import { createNetwork, type Envelope, type Network } from '../net/network.js';
 import { createTracer, type TraceEventInput, type Tracer } from '../net/trace.js';
-import { createPeerCache, DEFAULT_FAST_OPTIONS } from '../keyagreement/fast.js';
+import { createPeerCache, DEFAULT_FAST_OPTIONS, type FastOptions } from '../keyagreement/fast.js';
+
+/** The model uses the fast path for derived peer keys only (PK's table and the peer cache); ephemerals stay `mulG`. */
+const MODEL_FAST_OPTIONS: FastOptions = { ...DEFAULT_FAST_OPTIONS, gWindow: 0 };
 import { eq1_PK, type EqCtx } from './equations.js';
 import type {
   Acceptance,
@@ -221,7 +224,7 @@ export function makeEnv(sys: System, partyId: string, rng: Rng, phase: Phase, se
   const counter = counterFor(sys.counters, sys.suite, partyId, phase);
   const C: EqCtx = {
     suite: counter.suite, PK: sys.center.PK, rng, party: partyId, phase, session, events,
-    ...(party?.peerKeys ? { fast: { PKt: sys.center.PK, cache: party.peerKeys, options: DEFAULT_FAST_OPTIONS } } : {}),
+    ...(party?.peerKeys ? { fast: { PKt: sys.center.PK, Gt: sys.suite.G, cache: party.peerKeys, options: MODEL_FAST_OPTIONS } } : {}),
   };
   return {
     sys,
