@@ -16,12 +16,12 @@
  * Per-party rows: the phase's ratio split by each party's share of the CPU time in instrumented
  * runs of the same phase. Targets from issue 7 (reported, not asserted): initial treatment ≤ 6 T and
  * inter-hospital ≤ 12 T on the default suite (both/all parties together), checked on every fast row.
- * Signature rows compare the suite's scheme with BIP340 (the default suite's scheme before issue 7)
- * and an informational row shows what noble's scalar blinding costs (not used: every secret
- * multiplication in bantam keeps it).
+ * Signature rows compare the suite's scheme with BIP340 (the default suite's scheme before issue 7).
+ * "ephemerals blinded too" rows run the fast path with `ephemeralBlinding: true`, i.e. with noble's
+ * scalar blinding on every secret multiplication, to show what dropping it for single-use
+ * ephemerals (src/keyagreement/fast.ts, 5.) buys.
  */
-import { ScalarMultiplier } from '@noble/curves/abstract/curve.js';
-import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { schnorr } from '@noble/curves/secp256k1.js';
 import { forkRng, getSuite, seededRng, SUITE_NAMES, type CryptoSuite, type SuiteName } from '../src/crypto/index.js';
 import { createPeerCache, deviceTables, fastKeyAgreement, type DeviceTables, type FastOptions } from '../src/keyagreement/fast.js';
 import type { KeyAgreement } from '../src/keyagreement/ka.js';
@@ -86,8 +86,9 @@ export default async function costsBench(h: Harness): Promise<BenchReport> {
       buildWorld(suite, (s: CryptoSuite, PK) => fastKeyAgreement(s, PK, o, createPeerCache(), (tables ??= deviceTables(s, PK))), rngOf(tag));
     const warm = fastWorld({}, 'fast');
     const hot = fastWorld({ hotPeerAtUse: 4 }, 'fast');
+    const warmBlinded = fastWorld({ ephemeralBlinding: true }, 'fast');
     for (let i = 0; i < 3; i++) {
-      for (const w of [warm, hot]) {
+      for (const w of [warm, hot, warmBlinded]) {
         initialPhase(w.P, w.HA, pay);
         interPhase(w.P, w.HB, w.HA, pay);
       }
@@ -118,6 +119,8 @@ export default async function costsBench(h: Harness): Promise<BenchReport> {
       add(w, targetNote(key, w));
       const ht = h.relative(`${key}, fast hot (${parties})`, () => run(hot), T);
       add(ht, targetNote(key, ht));
+      const wb = h.relative(`${key}, fast warm, ephemerals blinded too (${parties})`, () => run(warmBlinded), T);
+      add(wb, targetNote(key, wb));
       rows.push({
         group: name,
         op: `  speed-up ${key} (naive / fast warm)`,
@@ -140,6 +143,8 @@ export default async function costsBench(h: Harness): Promise<BenchReport> {
     const fresh = (i: number) => suite.decodePoint(Ts[i & 7]!.bytes, 'T'); // no table attached
     add(h.relative('keyParts naive (3 mul)', (i) => naive.P.ka.keyParts(naive.P.S, fresh(i), xs[i & 7]!, naive.HA.PKX), T));
     add(h.relative('keyParts fast, peer key tabled', (i) => warm.P.ka.keyParts(warm.P.S, fresh(i), xs[i & 7]!, PKpeerWarm), T));
+    add(h.relative('keyParts fast, peer key tabled, ephemeral blinded too', (i) => warmBlinded.P.ka.keyParts(warm.P.S, fresh(i), xs[i & 7]!, PKpeerWarm), T));
+    add(h.relative('x·T by mulEphemeral (constant-time, unblinded; single-use x)', (i) => suite.mulEphemeral(fresh(i), xs[i & 7]!), T), 'the unit T is mul: the same kernel, blinded');
     for (const W of [3, 4]) {
       const shared = fastKeyAgreement(suite, warm.PK, { sharedBaseWindow: W }, createPeerCache(), T8);
       add(h.relative(`keyParts fast + shared T_peer table w=${W}`, (i) => shared.keyParts(warm.P.S, fresh(i), xs[i & 7]!, PKpeerWarm), T), 'option sharedBaseWindow (off by default)');
@@ -170,14 +175,6 @@ export default async function costsBench(h: Harness): Promise<BenchReport> {
       const bsig = schnorr.sign(msg, sk, rng.bytes(32));
       add(h.relative('sign, BIP340 Schnorr (before issue 7; not used)', () => schnorr.sign(msg, sk, rng.bytes(32)), T), 'noble re-verifies each signature');
       add(h.relative('verify, BIP340 Schnorr (not used)', () => schnorr.verify(bsig, msg, xOnly), T));
-      // Informational: noble's constant-time multiplication without its scalar blinding. bantam never
-      // uses it; the row shows what the blinding costs, i.e. what the floor would be without it.
-      const sm = new ScalarMultiplier(secp256k1.Point);
-      const nobleTs = Ts.map((p) => secp256k1.Point.fromBytes(p.bytes));
-      add(
-        h.relative('x·T, constant-time WITHOUT scalar blinding (informational; not used)', (i) => sm.mulCT(secp256k1.Point.fromBytes(nobleTs[i & 7]!.toBytes()), xs[i & 7]!).p.toAffine(), T),
-        'noble ScalarMultiplier.mulCT: the price of blinding is 1 − this',
-      );
     }
   }
   return {

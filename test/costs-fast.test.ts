@@ -24,6 +24,7 @@ const fastOptionsArb: fc.Arbitrary<Partial<FastOptions>> = fc.record({
   hotPeerWindow: fc.constantFrom(5, 6),
   hotPeerAtUse: fc.constantFrom(2, 4, Number.POSITIVE_INFINITY),
   sharedBaseWindow: fc.constantFrom(0, 0, 3),
+  ephemeralBlinding: fc.boolean(),
 });
 
 /** A seed for every party's randomness. */
@@ -167,6 +168,20 @@ describe('peer cache and constant-time discipline', () => {
     expect(w.registrationsOk).toBe(true);
     expect(initialPhase(w.P, w.HA).ok).toBe(true);
     expect(interPhase(w.P, w.HB, w.HA).ok).toBe(true);
+  });
+
+  test('long-term secrets (s, every S_X) never reach the unblinded mulEphemeral; the ephemerals do', () => {
+    const seen: bigint[] = [];
+    const spy: CryptoSuite = { ...suite, mulEphemeral: (X, k) => (seen.push(k), suite.mulEphemeral(X, k)) };
+    const root = seededRng('costs-blinding');
+    const w = buildWorld(spy, (s, P) => fastKeyAgreement(s, P, { pkWindow: 4, gWindow: 0 }), (l) => forkRng(root, l));
+    expect(initialPhase(w.P, w.HA).ok && interPhase(w.P, w.HB, w.HA).ok).toBe(true);
+    expect(seen).toHaveLength(2 + 4); // x·T_peer once per side of each key agreement
+    for (const longTerm of [w.s, w.P.S, w.HA.S, w.HB.S]) expect(seen).not.toContain(longTerm);
+    seen.length = 0;
+    const blinded = buildWorld(spy, (s, P) => fastKeyAgreement(s, P, { pkWindow: 4, gWindow: 0, ephemeralBlinding: true }), (l) => forkRng(seededRng('b'), l));
+    initialPhase(blinded.P, blinded.HA);
+    expect(seen).toHaveLength(0);
   });
 
   test('Table 2 units: the fast path counts the same operations as the equations on first contact, and skips H1 and h·PK on a cache hit', () => {

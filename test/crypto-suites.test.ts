@@ -102,6 +102,17 @@ describe.each(SUITE_NAMES)('suite %s', (name) => {
     );
   });
 
+  test('mulEphemeral(X, k) is the point mul(X, k) gives (unblinded kernel, same value), including k = 1 and q − 1', () => {
+    fc.assert(
+      fc.property(arbSeed, (seed) => {
+        const rng = seededRng(seed);
+        const X = s.decodePoint(s.mulG(s.randomScalar(rng)).bytes, 'X'); // no table, like a T_peer off the wire
+        for (const k of [s.randomScalar(rng), 1n, s.order - 1n]) expect(s.mulEphemeral(X, k).bytes).toEqual(s.mul(X, k).bytes);
+      }),
+      RUNS,
+    );
+  });
+
   test('mul on a precomputed base (window-8 table) gives the same points', () => {
     const rng = seededRng(`precompute-${name}`);
     const X = s.mulG(s.randomScalar(rng));
@@ -121,6 +132,8 @@ describe.each(SUITE_NAMES)('suite %s', (name) => {
     expect(() => s.mulG(0n)).toThrow(RangeError);
     expect(() => s.mulG(s.order)).toThrow(RangeError);
     expect(() => s.mul(s.G, 0n)).toThrow(RangeError);
+    expect(() => s.mulEphemeral(s.G, 0n)).toThrow(RangeError);
+    expect(() => s.mulEphemeral(s.G, s.order)).toThrow(RangeError);
     expect(s.equals(s.mulAddPublic(s.G, 0n, s.G, 5n), s.mulG(5n))).toBe(true);
   });
 

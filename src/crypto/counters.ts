@@ -1,6 +1,6 @@
 /**
  * Operation counters in the units of the paper's Table 2 (Chen et al. 2020, §5.2):
- *   T_Mul — one elliptic-curve scalar multiplication: mulG, mul (1 each), mulAddPublic (2: it is
+ *   T_Mul — one elliptic-curve scalar multiplication: mulG, mul, mulEphemeral (1 each), mulAddPublic (2: it is
  *           a·X + b·Y, two multiplications in the paper's accounting even though noble runs them jointly);
  *   T_H   — one call of H1, H2 or H3 (the paper's hash functions); `digest` (ledger chaining, record
  *           digests — not in the paper's protocol costs) is counted separately as `digest`;
@@ -33,6 +33,7 @@ export function countingSuite(base: CryptoSuite): { suite: CryptoSuite; counts()
     ...base,
     mulG: (k) => (c.mul++, base.mulG(k)),
     mul: (X, k) => (c.mul++, base.mul(X, k)),
+    mulEphemeral: (X, k) => (c.mul++, base.mulEphemeral(X, k)),
     mulAddPublic: (X, a, Y, b) => ((c.mul += 2), base.mulAddPublic(X, a, Y, b)),
     equals: (X, Y) => (c.cmp++, base.equals(X, Y)),
     ctEqual: (a, b) => (c.cmp++, base.ctEqual(a, b)),

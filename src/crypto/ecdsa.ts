@@ -13,7 +13,7 @@
  * verification key is the full point PK_X = S_X·P, which anyone recomputes by eq. (16).
  * Nothing is implemented here: this module only fixes the options and the key encodings.
  */
-import type { ECDSA } from '@noble/curves/abstract/weierstrass.js';
+import type { ECDSA, WeierstrassPoint } from '@noble/curves/abstract/weierstrass.js';
 import type { GroupPart } from './group.js';
 import type { CryptoSuite, Rng } from './suite.js';
 
@@ -31,7 +31,7 @@ export function ecdsaSignatures(curve: ECDSA, g: GroupPart): Pick<CryptoSuite, '
       try {
         // Uncompressed SEC1 bytes of a point we already hold: noble then checks the curve equation
         // instead of taking a square root to decompress (≈ 0.03 T saved; the same key).
-        return curve.verify(signature, message, g.unwrap(publicKey).toBytes(false), OPTS);
+        return curve.verify(signature, message, (g.unwrap(publicKey) as WeierstrassPoint<bigint>).toBytes(false), OPTS);
       } catch {
         return false;
       }

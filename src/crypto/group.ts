@@ -47,6 +47,12 @@ export interface CurveAdapter {
   decodeStrict(bytes: Uint8Array, what: string): NoblePoint;
   /** a·X + b·Y, variable-time. */
   mulAddUnsafe(X: NoblePoint, a: bigint, Y: NoblePoint, b: bigint): NoblePoint;
+  /**
+   * k·X by noble's constant-time kernel without scalar blinding (`ScalarMultiplier.mulCT`), for
+   * `mulEphemeral`. Absent: noble's `multiply` does not blind variable-base multiplications on this
+   * curve anyway (cofactor ≠ 1: noble blinds only its base point there), so `multiply` is used.
+   */
+  mulUnblinded?(X: NoblePoint, k: bigint): NoblePoint;
 }
 
 export type GroupPart = Omit<CryptoSuite, 'description' | 'sizes' | 'sign' | 'verify'> & {
@@ -109,6 +115,12 @@ export function buildGroup(c: CurveAdapter): GroupPart {
     mulG: (k) => wrap(c.base.multiply(secretScalar(k, 'mulG'))),
     /** Constant-time variable-base multiplication (noble `multiply`; uses X's table if `precompute`d). */
     mul: (X, k) => wrap(unwrap(X).multiply(secretScalar(k, 'mul'))),
+    /** Constant-time, unblinded where noble would blind: single-use secret scalars only (see suite.ts). */
+    mulEphemeral: (X, k) => {
+      const p = unwrap(X);
+      const e = secretScalar(k, 'mulEphemeral');
+      return wrap(c.mulUnblinded ? c.mulUnblinded(p, e) : p.multiply(e));
+    },
     /** VARIABLE-TIME a·X + b·Y (noble `mulAddUnsafe`): call only with public scalars, e.g. eq. (5)'s H1 value and public points. */
     mulAddPublic: (X, a, Y, b) =>
       wrap(c.mulAddUnsafe(unwrap(X), publicScalar(a, 'mulAddPublic'), unwrap(Y), publicScalar(b, 'mulAddPublic'))),

@@ -7,6 +7,7 @@
  *   x³ + ax + b is not a square mod p               → not-on-curve   (noble fromBytes + assertValidity)
  * Cofactor is 1 on both curves, so there are no small-order points besides the identity.
  */
+import { ScalarMultiplier } from '@noble/curves/abstract/curve.js';
 import type { WeierstrassPoint, WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 import { bytesToNumberBE } from '@noble/curves/utils.js';
 import type { CurveAdapter } from './group.js';
@@ -16,6 +17,9 @@ export const SEC1_POINT = 33;
 
 export function sec1Adapter(name: SuiteName, Point: WeierstrassPointCons<bigint>): CurveAdapter {
   const p = Point.Fp.ORDER;
+  // noble's own multiplier for this point type; `mulCT` is the constant-time kernel that `multiply`
+  // runs after blinding the scalar (fixed window 5 for a point without a table).
+  const multiplier = new ScalarMultiplier(Point);
   return {
     name,
     order: Point.Fn.ORDER,
@@ -40,5 +44,6 @@ export function sec1Adapter(name: SuiteName, Point: WeierstrassPointCons<bigint>
       return P;
     },
     mulAddUnsafe: (X, a, Y, b) => (X as WeierstrassPoint<bigint>).mulAddUnsafe(a, Y as WeierstrassPoint<bigint>, b),
+    mulUnblinded: (X, k) => multiplier.mulCT(X as WeierstrassPoint<bigint>, k).p,
   };
 }

@@ -75,6 +75,15 @@ export interface CryptoSuite {
   mulG(k: bigint): Point;
   /** k·X, constant-time: safe for secret k. */
   mul(X: Point, k: bigint): Point;
+  /**
+   * k·X, constant-time, for a SINGLE-USE secret k only (an ephemeral a..f, used in one session):
+   * the same point as `mul`, through noble's constant-time kernel but without the scalar blinding
+   * noble adds to `mul` on prime-order curves. Blinding randomises a scalar that is reused across
+   * many multiplications (a long-term key: S_X, s), against attacks that combine many traces of
+   * the same scalar; an ephemeral is multiplied about three times in its life, so the suite keeps
+   * it constant-time and drops the blinding (docs/crypto.md "Blinding"). Never pass S_X or s.
+   */
+  mulEphemeral(X: Point, k: bigint): Point;
   /** a·X + b·Y, VARIABLE-TIME: public scalars only (e.g. eq. (5) verification). */
   mulAddPublic(X: Point, a: bigint, Y: Point, b: bigint): Point;
   add(X: Point, Y: Point): Point;

@@ -31,8 +31,16 @@
  *     would be allowed there; but the suite's variable-time `mulAddPublic` does not use PK's table
  *     (≈ 0.43 T on secp256k1) while the constant-time table multiplication costs ≈ 0.18 T, so the constant-time
  *     path is also the cheapest one. Every multiplication by a SECRET scalar (S_X, the ephemerals)
- *     stays on the constant-time path `mul` (noble `multiply`, with noble's scalar blinding);
- *     nothing here is variable-time.
+ *     stays constant-time; nothing here is variable-time.
+ *  5. Blinding only where a scalar is reused. noble's `multiply` (`suite.mul`, the unit T) blinds
+ *     every secret scalar on prime-order curves: it multiplies by k + β·q with a fresh 128-bit β,
+ *     so a 256-bit multiplication runs as a 384-bit one (≈ 1.4× the cost). Blinding defends a
+ *     scalar that is multiplied many times (S_X, every session, by a base the network chooses)
+ *     against attacks that combine many traces. The ephemeral x is used in one session only, so
+ *     K_2 = x·T_peer goes through `suite.mulEphemeral`: noble's same constant-time kernel without
+ *     the blinding (≈ 0.72 T, bench/costs.bench.ts). S·T_peer keeps `mul`. `ephemeralBlinding: true`
+ *     restores blinding for ephemerals too (the bench reports both). Added assumption, stated in
+ *     docs/costs.md: an attacker sees at most the few multiplications of one ephemeral.
  *
  * State: the peer cache is a value owned by one party (like its session map), created by
  * `createPeerCache` and passed in; nothing is global.
@@ -56,6 +64,8 @@ export interface FastOptions {
   readonly hotPeerAtUse: number;
   /** Window of a shared table for T_peer in keyParts; 0 = off (two plain multiplications). Default 0. */
   readonly sharedBaseWindow: number;
+  /** Blind the single-use ephemeral in x·T_peer too (`mul` instead of `mulEphemeral`, see 5.). Default false. */
+  readonly ephemeralBlinding: boolean;
 }
 
 export const DEFAULT_FAST_OPTIONS: FastOptions = {
@@ -66,6 +76,7 @@ export const DEFAULT_FAST_OPTIONS: FastOptions = {
   hotPeerWindow: 8,
   hotPeerAtUse: 200,
   sharedBaseWindow: 0,
+  ephemeralBlinding: false,
 };
 
 interface PeerEntry {
@@ -162,11 +173,14 @@ export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: P
   return e.PK;
 }
 
-/** K_1 = S·T_peer + x·PK_peer, K_2 = x·T_peer; every multiplication constant-time (S and x are secret). */
+/**
+ * K_1 = S·T_peer + x·PK_peer, K_2 = x·T_peer; every multiplication constant-time (S and x are
+ * secret). S is long-term: always `mul` (blinded). x is single-use: x·T_peer by `mulEphemeral` (see 5.).
+ */
 export function keyPartsFast(suite: CryptoSuite, st: FastState, S: bigint, Tpeer: Point, x: bigint, PKpeer: Point): { K1: Point; K2: Point } {
   const T = st.options.sharedBaseWindow > 0 ? suite.precompute(Tpeer, st.options.sharedBaseWindow) : Tpeer;
   const K1 = suite.add(suite.mul(T, S), suite.mul(PKpeer, x));
-  const K2 = suite.mul(T, x);
+  const K2 = st.options.ephemeralBlinding || st.options.sharedBaseWindow > 0 ? suite.mul(T, x) : suite.mulEphemeral(T, x);
   return { K1, K2 };
 }
 
