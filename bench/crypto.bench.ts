@@ -31,6 +31,7 @@ export default async function cryptoBench(h: Harness): Promise<BenchReport> {
     const m = (op: string, fn: (i: number) => unknown) => h.relative(op, fn, T);
     const ms = [
       m('T = mul (variable base, constant-time)', (i) => s.mul(pts[at(i)]!, ks[at(i * 7)]!)),
+      m('mulEphemeral (single-use secret: constant-time, unblinded)', (i) => s.mulEphemeral(pts[at(i)]!, ks[at(i * 7)]!)),
       m('mulG (fixed base P, constant-time)', (i) => s.mulG(ks[at(i)]!)),
       m('mul on precomputed base (PK, window 8)', (i) => s.mul(PK, ks[at(i)]!)),
       m('precompute (build the window-8 table once)', (i) => s.precompute(pts[at(i)]!)),

@@ -10,7 +10,7 @@
  *       derivation of a peer key for the device's lifetime;
  *     - the generator P (`gWindow`, default 8: ≈ 22 T to build, then x·P ≈ 0.14 T instead of the
  *       0.16 T of noble's own window-6 table). Every ephemeral (eqs. (14), (15), (34), (35), (50), (51))
- *       and every registration check S_X·P uses it. It pays off after ≈ 1000 multiplications by P, so
+ *       and every registration check S_X·P uses it. It pays off after ≈ 700 multiplications by P, so
  *       it is for long-running devices (hospitals); `gWindow: 0` keeps noble's table.
  *  2. A peer's derived PK_X = R_X + H1(ID_X, R_X)·PK (eq. (16) and siblings) is cached across
  *     sessions, keyed by (ID_X, encoding of R_X) — both public and both inputs of the equation, so
