@@ -37,8 +37,9 @@
  *     so a 256-bit multiplication runs as a 384-bit one (≈ 1.4× the cost). Blinding defends a
  *     scalar that is multiplied many times (S_X, every session, by a base the network chooses)
  *     against attacks that combine many traces. The ephemeral x is used in one session only, so
- *     K_2 = x·T_peer goes through `suite.mulEphemeral`: noble's same constant-time kernel without
- *     the blinding (≈ 0.72 T, bench/costs.bench.ts). S·T_peer keeps `mul`. `ephemeralBlinding: true`
+ *     K_2 = x·T_peer (and x·PK_peer while PK_peer has no table, i.e. on first contact) goes through
+ *     `suite.mulEphemeral`: noble's same constant-time kernel without the blinding (≈ 0.72 T,
+ *     bench/costs.bench.ts). S·T_peer keeps `mul`. `ephemeralBlinding: true`
  *     restores blinding for ephemerals too (the bench reports both). Added assumption, stated in
  *     docs/costs.md: an attacker sees at most the few multiplications of one ephemeral.
  *
@@ -91,10 +92,12 @@ export interface PeerCache {
   readonly entries: Map<string, PeerEntry>;
   /** `tables` counts every table built (first and hot ones); `hotTables` the hot ones among them. */
   readonly stats: { hits: number; misses: number; tables: number; hotTables: number };
+  /** The cached keys that carry a table (x·PK_X then goes through `mul` on it; see keyPartsFast). */
+  readonly tabled: WeakSet<Point>;
 }
 
 export function createPeerCache(): PeerCache {
-  return { entries: new Map(), stats: { hits: 0, misses: 0, tables: 0, hotTables: 0 } };
+  return { entries: new Map(), stats: { hits: 0, misses: 0, tables: 0, hotTables: 0 }, tabled: new WeakSet() };
 }
 
 function hex(b: Uint8Array): string {
@@ -162,11 +165,13 @@ export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: P
   if (e.window === 0 && e.uses >= o.peerTableAtUse) {
     e.PK = suite.precompute(e.PK, o.peerWindow); // same point, with a table: later x·PK_X are cheap
     e.window = o.peerWindow;
+    cache.tabled.add(e.PK);
     cache.stats.tables++;
   }
   if (e.window !== o.hotPeerWindow && e.uses >= o.hotPeerAtUse) {
     e.PK = suite.precompute(e.PK, o.hotPeerWindow); // same point, a larger table for a long-lived peer
     e.window = o.hotPeerWindow;
+    cache.tabled.add(e.PK);
     cache.stats.tables++;
     cache.stats.hotTables++;
   }
@@ -175,12 +180,16 @@ export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: P
 
 /**
  * K_1 = S·T_peer + x·PK_peer, K_2 = x·T_peer; every multiplication constant-time (S and x are
- * secret). S is long-term: always `mul` (blinded). x is single-use: x·T_peer by `mulEphemeral` (see 5.).
+ * secret). S is long-term: always `mul` (blinded). x is single-use (see 5.): x·T_peer, and x·PK_peer
+ * while PK_peer has no table yet, go through `mulEphemeral`; on a tabled PK_peer, `mul` uses the
+ * table (built for blinded scalars; `mulEphemeral` would build a second one).
  */
 export function keyPartsFast(suite: CryptoSuite, st: FastState, S: bigint, Tpeer: Point, x: bigint, PKpeer: Point): { K1: Point; K2: Point } {
-  const T = st.options.sharedBaseWindow > 0 ? suite.precompute(Tpeer, st.options.sharedBaseWindow) : Tpeer;
-  const K1 = suite.add(suite.mul(T, S), suite.mul(PKpeer, x));
-  const K2 = st.options.ephemeralBlinding || st.options.sharedBaseWindow > 0 ? suite.mul(T, x) : suite.mulEphemeral(T, x);
+  const o = st.options;
+  const T = o.sharedBaseWindow > 0 ? suite.precompute(Tpeer, o.sharedBaseWindow) : Tpeer;
+  const ephemeralMul = (X: Point, onTable: boolean) => (o.ephemeralBlinding || onTable ? suite.mul(X, x) : suite.mulEphemeral(X, x));
+  const K1 = suite.add(suite.mul(T, S), ephemeralMul(PKpeer, st.cache.tabled.has(PKpeer)));
+  const K2 = ephemeralMul(T, o.sharedBaseWindow > 0);
   return { K1, K2 };
 }
 
