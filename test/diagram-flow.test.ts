@@ -113,7 +113,7 @@ describe('BAN goals on the phases, taken from the spec', () => {
   test('the goal note is drawn in that phase only, with the formula in paper notation, and parses', async () => {
     const ds = diagramsForSpec(specIncludingFlow(BODY.replace('STEP', 'initial.2')));
     const initial = ds.find((d) => d.name === 'initial')!;
-    expect(initial.mermaid).toContain('Note over P,HA: BAN goals of this phase (spec T):<br/>G1: P |≡ P ↔SEK_AP HA<br/>G2: P |≡ HA |≡ P ↔SEK_AP HA');
+    expect(initial.mermaid).toContain('Note over P,BC: BAN goals of this phase (spec T):<br/>G1: P |≡ P ↔SEK_AP HA<br/>G2: P |≡ HA |≡ P ↔SEK_AP HA');
     expect(ds.filter((d) => d.mermaid.includes('BAN goals')).map((d) => d.name)).toEqual(['initial']);
     expect(await mermaidParses(initial.mermaid)).toBe('sequence');
   });

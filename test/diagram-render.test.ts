@@ -1,6 +1,6 @@
 /**
- * The one test that launches a browser: renders flow and trace diagrams to SVG in Chromium,
- * through the same `renderDiagrams` the CLI uses (one launch for the whole list).
+ * The tests that launch a browser: render flow and trace diagrams to SVG and PNG in Chromium,
+ * through the same `renderDiagrams` the CLI uses (one launch per call, for the whole list).
  * Skipped only when no Chromium is installed AND not in CI; in CI (CI=true) it must run.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -52,5 +52,20 @@ describe.skipIf(!available && !inCi)('rendering in Chromium', () => {
     expect(r.failures[0]!.message).not.toMatch(/\n\s+at |\.mjs:\d+/);
     expect(existsSync(join(out, 'broken.mmd'))).toBe(true);
     expect(existsSync(join(out, 'broken.svg'))).toBe(false);
+  });
+
+  test('PNG of a phase with its BAN-goal note: a real PNG at device scale 2', async () => {
+    const initial = diagramsForSpec(loadSpec('spec/emr-corrected.ban')).find((d) => d.name === 'initial')!;
+    expect(initial.mermaid).toMatch(/Note over P,BC: BAN goals of this phase/); // the note spans every lane
+    const r = await renderDiagrams([initial], { out, format: 'png' });
+    expect(r.failures).toEqual([]);
+    const png = readFileSync(join(out, 'initial.png'));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    // three lanes and 25 lines of goals at deviceScaleFactor 2: a few thousand pixels each way
+    expect(width).toBeGreaterThan(1500);
+    expect(height).toBeGreaterThan(2000);
   });
 });

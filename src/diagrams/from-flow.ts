@@ -115,8 +115,9 @@ export function diagramForPhase(flow: Flow, phase: FlowPhase, opts: FlowDiagramO
   }
   const goals = opts.goals?.get(phase.id) ?? [];
   if (goals.length > 0) {
-    const parties = phase.participants.filter((p) => p !== ledger);
-    const span = parties.length > 1 ? `${id(parties[0]!)},${id(parties[parties.length - 1]!)}` : id(parties[0] ?? list[0]!);
+    // The note spans every lane drawn: it summarises the phase, and Mermaid sizes a spanning note by
+    // its lanes, so a narrower span let long goals overflow the box (seen in the rendered PNG/SVG).
+    const span = list.length > 1 ? `${id(list[0]!)},${id(list[list.length - 1]!)}` : id(list[0]!);
     const head = `BAN goals of this phase${opts.goalSource ? ` (spec ${opts.goalSource})` : ''}:`;
     lines.push(`  rect ${COLORS.goal}`);
     lines.push(`  Note over ${span}: ${[head, ...goals.map((g) => `${g.label}: ${g.text}`)].map(text).join('<br/>')}`);
