@@ -111,6 +111,8 @@ export const untraceability: ExperimentDef = {
  * Table 1 (§4.6): each proof — (c_HPA, Sig_HPA) held by the patient, (c_HPA2, Sig_HPA2) held by
  * hospital B, (c_HPB2, Sig_HPB) held by the patient — is decrypted with the holder's session key
  * and verified under EVERY hospital's public key: it must verify under the issuer's and no other.
+ * The holder must also have KEPT the signature with the record in its own state (a proof it does not
+ * keep proves nothing later): the patient's reports, hospital B's received record.
  */
 export const table1: ExperimentDef = {
   name: 'table-1',
@@ -141,8 +143,18 @@ export const table1: ExperimentDef = {
         if (!key) throw new Refuted('non-repudiation', `${row.holder} holds no session key for ${row.step}`, trace);
         const plain = sys.suite.decrypt(key, f[row.c]!, aadFor(row.step));
         if (!plain) throw new Refuted('non-repudiation', `${row.holder} cannot decrypt ${row.c}`, trace);
-        const msg = row.pair ? (() => { const x = decodeEmrCert(plain); return x ? sigInputEmrCert(x.emr, x.cert) : null; })() : (() => { const x = decodeEmr(plain); return x ? sigInputEmr(x) : null; })();
-        if (!msg) throw new Refuted('non-repudiation', `${row.c} does not hold the record Table 1 names`, trace);
+        const pair = row.pair ? decodeEmrCert(plain) : null;
+        const emr = row.pair ? (pair?.emr ?? null) : decodeEmr(plain);
+        const msg = emr === null ? null : pair ? sigInputEmrCert(pair.emr, pair.cert) : sigInputEmr(emr);
+        if (!msg || !emr) throw new Refuted('non-repudiation', `${row.c} does not hold the record Table 1 names`, trace);
+        const holder = sys.parties.get(row.holder)!;
+        const kept =
+          holder.role === 'patient'
+            ? holder.store.reports.find((r) => r.emr.diagnosisId === emr.diagnosisId)?.signature
+            : holder.store.records.get(emr.diagnosisId)?.received?.signature;
+        const keptOk = kept !== undefined && Buffer.from(kept).equals(Buffer.from(f[row.sig]!));
+        trace.push(`${++n}. ${row.holder} keeps ${row.sig} with record ${emr.diagnosisId}: ${keptOk ? 'yes' : 'no'}`);
+        if (!keptOk) throw new Refuted('non-repudiation', `${row.holder} does not keep ${row.sig} with record ${emr.diagnosisId}, so it cannot show it later`, trace);
         for (const h of hospitals) {
           const ok = sys.suite.verify(h.store.credentials!.PK, msg, f[row.sig]!);
           trace.push(`${++n}. ${row.holder} verifies ${row.sig} (${row.step}) under PK_${h.id}: ${ok ? 'valid' : 'invalid'}`);

@@ -483,7 +483,7 @@ const onInter8: Handler<'inter.8', HospitalBRecord> = (env, f, s) => {
   const ps = parent as HospitalBPatient;
   // Step 10: hospital B's own record, continuing the received one.
   const records = new Map(p.store.records);
-  records.set(emr!.diagnosisId, { emr: emr!, digest });
+  records.set(emr!.diagnosisId, { emr: emr!, digest, received: { from: s.peer, signature: f.Sig_HPA2 } }); // Table 1 row 2 evidence
   const { emr: own, cert, digest: ownDigest, store } = writeRecord(env, { ...p.store, records }, ps.peer, ps.visit!.symptoms, { emr: emr!, index: ps.visit!.index });
   const c_HPB2 = E.eq70_c_HPB2(C, ps.SEK, encodeEmrCert(own, cert));
   const Sig_HPB = E.eq71_Sig_HPB(C, c.SK, sigInputEmrCert(own, cert));

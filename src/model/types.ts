@@ -27,6 +27,12 @@ export interface Credentials {
 export interface HeldRecord {
   readonly emr: Emr;
   readonly digest: Uint8Array;
+  /**
+   * For a record received from another hospital (§3.7 Step 9): who sent it and its signature over
+   * the EMR (Sig_HPA2, eqs. (67)/(69)), kept as hospital B's non-repudiation evidence (§4.6, Table 1
+   * row 2). Absent for records the hospital wrote itself.
+   */
+  readonly received?: { readonly from: string; readonly signature: Uint8Array };
 }
 
 /** A report a patient keeps on the mobile device: the EMR, the hospital's certificate and the index. */
