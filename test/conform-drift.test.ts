@@ -165,6 +165,16 @@ describe('conform: checks before guarded uses', () => {
     expect(f[0]!.message).toMatch(/check \(25\) CHK_PA =\? H3\(SEK_AP, T_PAT\) is evaluated in onInitial2 .* reaches no abort guard/);
   });
 
+  test('a check whose abort is swallowed by a try/catch that does not rethrow; a rethrowing catch is fine', () => {
+    const swallow = check(mutant({ file: 'src/model/protocol.ts', find: /(requireEq\(E\.eq25_\w+\([^)]*\), 25,[^\n]*\);)/, replace: 'try { $1 } catch { /* ignore */ }' }));
+    expect(codes(swallow)).toEqual(['guard.swallowed']);
+    expect(only(swallow, 'guard.swallowed')[0]!.message).toMatch(/^check \(25\) CHK_PA =\? H3\(SEK_AP, T_PAT\) is enforced in onInitial2 inside a try \(line \d+\) whose catch does not rethrow/);
+    const partial = check(mutant({ file: 'src/model/protocol.ts', find: /(requireEq\(E\.eq25_\w+\([^)]*\), 25,[^\n]*\);)/, replace: 'try { $1 } catch (e) { if (!(e instanceof Error)) throw e; }' }));
+    expect(codes(partial)).toEqual(['guard.swallowed']);
+    const rethrow = check(mutant({ file: 'src/model/protocol.ts', find: /(requireEq\(E\.eq25_\w+\([^)]*\), 25,[^\n]*\);)/, replace: 'try { $1 } catch (e) { throw e; }' }));
+    expect(rethrow.findings).toEqual([]);
+  });
+
   test('a missing smart-contract look-up (hachk) is reported at the handler that should call it', () => {
     const r = check(
       mutant(

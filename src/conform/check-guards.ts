@@ -29,7 +29,16 @@ export function checkGuards(ex: Expectations, cm: CodeModel, located: readonly S
       if (a.eq !== undefined || lookup) {
         const evs = allEvents(events, a).filter((e) => !e.via && !e.named && e.call !== undefined);
         if (evs.length === 0) return; // reported by the flow pass (guard.missing) when absent altogether
-        enf = enforcementOf(cm, unit, evs.map((e) => e.call!));
+        const swallowedBy: Node[] = [];
+        enf = enforcementOf(cm, unit, evs.map((e) => e.call!), swallowedBy);
+        if (!enf && swallowedBy.length > 0) {
+          const t = swallowedBy[0]!;
+          push({
+            code: 'guard.swallowed', ...(a.eq !== undefined ? { eq: a.eq } : {}), step: a.step, file: unit.file, line: t.getStartLineNumber(),
+            message: `${what} is enforced in ${unit.name} inside a try (line ${t.getStartLineNumber()}) whose catch does not rethrow: the abort is swallowed and ${segName(seg)} goes on when it fails`,
+          });
+          return;
+        }
         if (!enf) {
           push({
             code: 'guard.unenforced', ...(a.eq !== undefined ? { eq: a.eq } : {}), step: a.step, file: unit.file, line: evs[0]!.node.getStartLineNumber(),

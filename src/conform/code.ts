@@ -431,7 +431,7 @@ export function eventsOf(cm: CodeModel, u: Unit, contracts: ReadonlySet<string>,
  * variables: `const x = <dep>`, destructuring, `x = <dep>`, and `x.m(…)` called with a dependent
  * argument or under a dependent `if`.
  */
-export function enforcementOf(cm: CodeModel, u: Unit, sources: readonly Node[]): Node | undefined {
+export function enforcementOf(cm: CodeModel, u: Unit, sources: readonly Node[], swallowedGuards: Node[] = []): Node | undefined {
   if (sources.length === 0) return undefined;
   const body = u.body;
   // Tainted local variables, by declaration (symbols, not names: a shadowing `ok` is another variable).
@@ -502,7 +502,33 @@ export function enforcementOf(cm: CodeModel, u: Unit, sources: readonly Node[]):
   for (const i of body.getDescendantsOfKind(SyntaxKind.IfStatement)) {
     if (throwsFirst(i.getThenStatement()) && dep(i.getExpression())) found.push(i);
   }
-  return found.sort((a, b) => a.getStart() - b.getStart())[0];
+  const kept = found.filter((g) => {
+    const t = swallowingTry(g, body);
+    if (t) swallowedGuards.push(t);
+    return !t;
+  });
+  return kept.sort((a, b) => a.getStart() - b.getStart())[0];
+}
+
+/**
+ * Is the abort thrown by guard `g` caught on its way out of `body` by a `catch` that does not
+ * rethrow? A catch counts as rethrowing when its block ends in a `throw` (the model's
+ * `catch (e) { if (e instanceof StepAbort) throw …; throw e; }`); anything else — an empty catch,
+ * a log, a conditional rethrow that lets some exceptions through — swallows the abort, and the
+ * guard does not enforce anything. A `finally` that returns swallows it too.
+ */
+export function swallowingTry(g: Node, body: Node): Node | undefined {
+  for (let child: Node = g, a = g.getParent(); a && child !== body; child = a, a = a.getParent()) {
+    if (!Node.isTryStatement(a) || child !== a.getTryBlock()) continue;
+    const c = a.getCatchClause();
+    if (c) {
+      const last = c.getBlock().getStatements().at(-1);
+      if (!last || !Node.isThrowStatement(last)) return a;
+    }
+    const f = a.getFinallyBlock();
+    if (f && f.getDescendantsOfKind(SyntaxKind.ReturnStatement).length > 0) return a;
+  }
+  return undefined;
 }
 
 /** Guard calls in `u` that name a check by a string literal (for the spec's unnumbered checks). */
@@ -515,14 +541,22 @@ export function namedGuards(cm: CodeModel, u: Unit): { stmt: Node; name: string 
     if (!g || !cm.guardParam.has(g)) continue;
     for (const a of c.getArguments()) {
       const ua = unwrapExpr(a);
-      if (Node.isStringLiteral(ua) || Node.isNoSubstitutionTemplateLiteral(ua)) out.push({ stmt: enclosingStatement(c), name: ua.getLiteralValue() });
+      if ((Node.isStringLiteral(ua) || Node.isNoSubstitutionTemplateLiteral(ua)) && !swallowingTry(c, u.body)) out.push({ stmt: enclosingStatement(c), name: ua.getLiteralValue() });
     }
   }
   return out;
 }
 
-/** Does guard statement `g` run before `use` on every path that reaches `use` (structured code)? */
+/**
+ * Does guard statement `g` run before `use` on every path that reaches `use` (structured code)?
+ * A guard in the try block of a `try` whose catch rethrows (see `swallowingTry`) also guards what
+ * follows the whole `try`: that code runs only when the try block completed.
+ */
 export function dominates(g: Node, use: Node): boolean {
+  for (let p = g.getParent(), t = p?.getParent(); p && t && Node.isTryStatement(t) && p === t.getTryBlock() && !swallowingTry(g, t.getParent()!); p = g.getParent(), t = p?.getParent()) {
+    if (use.getStart() >= p.getStart() && use.getEnd() <= p.getEnd()) break; // the use is inside the try block itself
+    g = t;
+  }
   const block = g.getParent();
   if (!block) return false;
   return use.getStart() >= g.getEnd() && use.getStart() >= block.getStart() && use.getEnd() <= block.getEnd();
