@@ -105,4 +105,10 @@ describe('bantam why', () => {
     expect(c.code).toBe(2);
     expect(c.err).toMatch(/<GOAL>:1:\d+: error/);
   });
+  it('a word that is no goal label and no declared name is reported as an unknown label, with the labels', async () => {
+    const r = await run('why', file, 'G99');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no goal labelled 'G99'; the spec's goals are G1, G2/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
 });

@@ -28,6 +28,15 @@ export const command: Command = {
     const spec = loadSpec(args.positional[0]!);
     const raw = args.positional[1]!;
     const byLabel = spec.goals.find((g) => g.label === raw);
+    // A bare word that is neither a goal label nor a declared name was meant as a label.
+    if (!byLabel && /^[A-Za-z][\w']*$/.test(raw) && !spec.declarations.some((d) => d.name === raw)) {
+      const labels = spec.goals.map((g) => g.label);
+      throw new UserError(
+        `${args.positional[0]}: no goal labelled '${raw}'` +
+          (labels.length ? `; the spec's goals are ${labels.length > 12 ? `${labels.slice(0, 12).join(', ')}, … (${labels.length})` : labels.join(', ')}` : '; the spec has no goals') +
+          `\n  or give a formula in quotes, e.g. 'HA |= P |~ T_PAT'`,
+      );
+    }
     const goal = byLabel ?? { label: 'GOAL', formula: parseFormula(raw, { declarations: spec.declarations, allowVars: false, file: '<GOAL>' }), notes: {}, pos: { file: '<GOAL>', line: 1, col: 1 } };
     const keyAgreement = args.booleans.has('key-agreement') ? true : args.booleans.has('no-key-agreement') ? false : spec.options.keyAgreement;
     const a = analyse({ ...spec, goals: [goal] }, { keyAgreement });
