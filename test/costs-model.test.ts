@@ -6,6 +6,7 @@
  * per derivation served from the cache.
  */
 import { describe, expect, test } from 'vitest';
+import { getSuite, type CryptoSuite } from '../src/crypto/index.js';
 import { addParty, createSystem, runUntilQuiet, sessionKeyOf, startInitial, startInter, startRegistration, type System } from '../src/model/index.js';
 
 function run(fast: boolean, suite: string, seed: number): { sys: System; keys: string[]; sessions: number } {
@@ -59,5 +60,28 @@ describe('model fast path', () => {
     const allHits = [...fast.sys.parties.values()].reduce((a, q) => a + (q.peerKeys?.stats.hits ?? 0), 0);
     expect(hits).toBe(allHits);
     expect(allHits).toBeGreaterThan(0);
+  });
+
+  test('only session ephemerals reach the unblinded mulEphemeral in the model; no long-term key (s, S_X) does', () => {
+    const base = getSuite('secp256k1');
+    const seen: bigint[] = [];
+    const spy: CryptoSuite = { ...base, mulEphemeral: (X, k) => (seen.push(k), base.mulEphemeral(X, k)) };
+    const sys = createSystem({ suite: spy, seed: 5 });
+    addParty(sys, 'PAT-1', 'patient');
+    addParty(sys, 'HPA', 'hospital', { slot: 'A' });
+    addParty(sys, 'HPB', 'hospital', { slot: 'B' });
+    for (const id of ['PAT-1', 'HPA', 'HPB']) {
+      startRegistration(sys, id);
+      runUntilQuiet(sys);
+    }
+    startInitial(sys, 'PAT-1', 'HPA');
+    runUntilQuiet(sys);
+    startInter(sys, 'PAT-1', 'HPB');
+    runUntilQuiet(sys);
+    expect(sys.tracer.trace.events.filter((e) => e.kind === 'abort' || e.kind === 'reject')).toEqual([]);
+    // first contact everywhere: x·T_peer and x·PK_peer on each side of the three key agreements
+    expect(seen).toHaveLength(2 * 6);
+    const longTerm = [sys.center.s, ...[...sys.parties.values()].map((p) => p.store.credentials!.S)];
+    for (const k of longTerm) expect(seen).not.toContain(k);
   });
 });

@@ -185,12 +185,19 @@ export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: P
  * table (built for blinded scalars; `mulEphemeral` would build a second one).
  */
 export function keyPartsFast(suite: CryptoSuite, st: FastState, S: bigint, Tpeer: Point, x: bigint, PKpeer: Point): { K1: Point; K2: Point } {
-  const o = st.options;
-  const T = o.sharedBaseWindow > 0 ? suite.precompute(Tpeer, o.sharedBaseWindow) : Tpeer;
-  const ephemeralMul = (X: Point, onTable: boolean) => (o.ephemeralBlinding || onTable ? suite.mul(X, x) : suite.mulEphemeral(X, x));
-  const K1 = suite.add(suite.mul(T, S), ephemeralMul(PKpeer, st.cache.tabled.has(PKpeer)));
-  const K2 = ephemeralMul(T, o.sharedBaseWindow > 0);
+  const T = st.options.sharedBaseWindow > 0 ? suite.precompute(Tpeer, st.options.sharedBaseWindow) : Tpeer;
+  const K1 = suite.add(suite.mul(T, S), mulByEphemeral(suite, st, PKpeer, x));
+  const K2 = mulByEphemeral(suite, st, T, x);
   return { K1, K2 };
+}
+
+/**
+ * x·X for a single-use ephemeral x (see 5.): `mulEphemeral` unless the options keep blinding or X
+ * carries a table (a cached peer key, or a shared T_peer table), which `mul` uses.
+ */
+export function mulByEphemeral(suite: CryptoSuite, st: FastState, X: Point, x: bigint): Point {
+  const onTable = st.cache.tabled.has(X) || st.options.sharedBaseWindow > 0;
+  return st.options.ephemeralBlinding || onTable ? suite.mul(X, x) : suite.mulEphemeral(X, x);
 }
 
 /** x·P on the device's generator table: constant-time (x is secret), the same point as `mulG`. */

@@ -15,7 +15,7 @@ import { utf8 } from '../crypto/encoding.js';
 import type { CryptoSuite, Point, Rng } from '../crypto/suite.js';
 import { MESSAGE_SCHEMAS, STEP_IDS, type Phase } from '../net/messages.js';
 import type { TraceEventInput } from '../net/trace.js';
-import { derivePKFast, type FastState } from '../keyagreement/fast.js';
+import { derivePKFast, mulByEphemeral, type FastState } from '../keyagreement/fast.js';
 
 /** Where an equation is evaluated: who, in which phase and session, with which (counted) suite. */
 export interface EqCtx {
@@ -72,16 +72,21 @@ function derivePK(C: EqCtx, eq: number, what: string, id: string, R: Point): Poi
   return out;
 }
 
-/** K_1 = S_self·T_peer + x·PK_peer. */
+/**
+ * K_1 = S_self·T_peer + x·PK_peer. With the party's fast-path state, x·PK_peer (x is this session's
+ * ephemeral) takes the fast path's rule for single-use scalars (src/keyagreement/fast.ts, 5.): the
+ * same point. S_self·T_peer is always the blinded `mul`.
+ */
 function keyPart1(C: EqCtx, eq: number, what: string, S: bigint, Tpeer: Point, x: bigint, PKpeer: Point): Point {
-  const out = C.suite.add(C.suite.mul(Tpeer, S), C.suite.mul(PKpeer, x));
+  const xPK = C.fast ? mulByEphemeral(C.suite, C.fast, PKpeer, x) : C.suite.mul(PKpeer, x);
+  const out = C.suite.add(C.suite.mul(Tpeer, S), xPK);
   compute(C, eq, what);
   return out;
 }
 
-/** K_2 = x·T_peer. */
+/** K_2 = x·T_peer (x single-use: the fast path's rule when the party has one, the same point). */
 function keyPart2(C: EqCtx, eq: number, what: string, x: bigint, Tpeer: Point): Point {
-  const out = C.suite.mul(Tpeer, x);
+  const out = C.fast ? mulByEphemeral(C.suite, C.fast, Tpeer, x) : C.suite.mul(Tpeer, x);
   compute(C, eq, what);
   return out;
 }

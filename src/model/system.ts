@@ -16,7 +16,11 @@ import { createNetwork, type Envelope, type Network } from '../net/network.js';
 import { createTracer, type TraceEventInput, type Tracer } from '../net/trace.js';
 import { createPeerCache, DEFAULT_FAST_OPTIONS, type FastOptions } from '../keyagreement/fast.js';
 
-/** The model uses the fast path for derived peer keys only (PK's table and the peer cache); ephemerals stay `mulG`. */
+/**
+ * The model takes the fast path for derived peer keys (PK's table, the peer cache with its tables) and
+ * for multiplications by a session's ephemeral (K_1's x·PK_peer and K_2, src/keyagreement/fast.ts 5.);
+ * ephemerals are still made with `mulG` (no generator table: a run is too short to repay it).
+ */
 const MODEL_FAST_OPTIONS: FastOptions = { ...DEFAULT_FAST_OPTIONS, gWindow: 0 };
 import { eq1_PK, type EqCtx } from './equations.js';
 import type {
