@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { getSuite, type CryptoSuite } from '../src/crypto/index.js';
-import { addParty, createSystem, runUntilQuiet, sessionKeyOf, startInitial, startInter, startRegistration, type System } from '../src/model/index.js';
+import { addParty, createSystem, runScenario, runUntilQuiet, sessionKeyOf, startInitial, startInter, startRegistration, type System } from '../src/model/index.js';
 
 function run(fast: boolean, suite: string, seed: number): { sys: System; keys: string[]; sessions: number } {
   const sys = createSystem({ suite, seed });
@@ -66,19 +66,8 @@ describe('model fast path', () => {
     const base = getSuite('secp256k1');
     const seen: bigint[] = [];
     const spy: CryptoSuite = { ...base, mulEphemeral: (X, k) => (seen.push(k), base.mulEphemeral(X, k)) };
-    const sys = createSystem({ suite: spy, seed: 5 });
-    addParty(sys, 'PAT-1', 'patient');
-    addParty(sys, 'HPA', 'hospital', { slot: 'A' });
-    addParty(sys, 'HPB', 'hospital', { slot: 'B' });
-    for (const id of ['PAT-1', 'HPA', 'HPB']) {
-      startRegistration(sys, id);
-      runUntilQuiet(sys);
-    }
-    startInitial(sys, 'PAT-1', 'HPA');
-    runUntilQuiet(sys);
-    startInter(sys, 'PAT-1', 'HPB');
-    runUntilQuiet(sys);
-    expect(sys.tracer.trace.events.filter((e) => e.kind === 'abort' || e.kind === 'reject')).toEqual([]);
+    const { system: sys, failures } = runScenario({ suite: spy, seed: 5 }); // registrations, initial, inter
+    expect(failures).toEqual([]);
     // first contact everywhere: x·T_peer and x·PK_peer on each side of the three key agreements
     expect(seen).toHaveLength(2 * 6);
     const longTerm = [sys.center.s, ...[...sys.parties.values()].map((p) => p.store.credentials!.S)];
