@@ -49,8 +49,10 @@ export interface BenchReport {
   name: string;
   /** What the ratio column is relative to, e.g. "T = one constant-time variable-base scalar mult (suite.mul)". */
   unit: string;
-  /** Median time of the unit per group in this run, ns (for reference only). */
+  /** The unit per group in this run, for reference only: median time in ns, or bytes when `unitKind` is 'bytes'. */
   units: Record<string, number>;
+  /** What `units` (and the rows' absolute column) measure; default 'ns'. A 'bytes' report has no time column. */
+  unitKind?: 'ns' | 'bytes';
   rows: BenchRow[];
 }
 

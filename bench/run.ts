@@ -13,20 +13,26 @@ import { createHarness, DEFAULT_OPTIONS, QUICK_OPTIONS, type BenchReport, type H
 const here = dirname(fileURLToPath(import.meta.url));
 
 export function formatReport(r: BenchReport): string {
+  const bytes = r.unitKind === 'bytes';
   const lines = [
-    `## ${r.name}   (× unit = fastest sample / fastest sample of ${r.unit}; (median) = median of alternating-pair ratios)`,
+    bytes
+      ? `## ${r.name}   (× unit = ratio to ${r.unit})`
+      : `## ${r.name}   (× unit = fastest sample / fastest sample of ${r.unit}; (median) = median of alternating-pair ratios)`,
   ];
-  for (const [g, ns] of Object.entries(r.units)) lines.push(`   unit for ${g}: ${(ns / 1000).toFixed(1)} µs on this machine, this run`);
+  for (const [g, v] of Object.entries(r.units))
+    lines.push(bytes ? `   unit for ${g}: ${(v / 1024).toFixed(1)} KiB on this machine, this run` : `   unit for ${g}: ${(v / 1000).toFixed(1)} µs on this machine, this run`);
   const w = Math.max(...r.rows.map((x) => x.op.length), 2);
   const gw = Math.max(...r.rows.map((x) => x.group.length), 5);
   lines.push(
-    `${'group'.padEnd(gw)}  ${'op'.padEnd(w)}  ${'× unit'.padStart(8)}  ${'(median)'.padStart(9)}  ${'median µs'.padStart(10)}`,
+    bytes
+      ? `${'group'.padEnd(gw)}  ${'op'.padEnd(w)}  ${'× unit'.padStart(8)}`
+      : `${'group'.padEnd(gw)}  ${'op'.padEnd(w)}  ${'× unit'.padStart(8)}  ${'(median)'.padStart(9)}  ${'median µs'.padStart(10)}`,
   );
   for (const x of r.rows) {
     const med = x.medianRatio === undefined ? '' : x.medianRatio.toFixed(3);
-    lines.push(
-      `${x.group.padEnd(gw)}  ${x.op.padEnd(w)}  ${x.ratio.toFixed(3).padStart(8)}  ${med.padStart(9)}  ${(x.medianNs / 1000).toFixed(2).padStart(10)}${x.note ? '  ' + x.note : ''}`,
-    );
+    const head = `${x.group.padEnd(gw)}  ${x.op.padEnd(w)}  ${x.ratio.toFixed(3).padStart(8)}`;
+    const note = x.note ? '  ' + x.note : '';
+    lines.push(bytes ? `${head}${note}` : `${head}  ${med.padStart(9)}  ${(x.medianNs / 1000).toFixed(2).padStart(10)}${note}`);
   }
   return lines.join('\n');
 }

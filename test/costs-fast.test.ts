@@ -122,7 +122,7 @@ describe('peer cache and constant-time discipline', () => {
     expect(suite.equals(a, b)).toBe(true);
     expect(suite.equals(a, c)).toBe(false);
     expect(suite.equals(a, d)).toBe(false);
-    expect(fast.cache.stats).toEqual({ hits: 1, misses: 3, tables: 0, hotTables: 0 });
+    expect(fast.cache.stats).toEqual({ hits: 1, misses: 3, tables: 0, hotTables: 0, evicted: 0, tablesDropped: 0 });
     fast.derivePK('HPA', R1); // third use of (HPA, R1): its table is built
     expect(fast.cache.stats.tables).toBe(1);
     expect(suite.equals(fast.derivePK('HPA', R1), a)).toBe(true);
@@ -134,11 +134,37 @@ describe('peer cache and constant-time discipline', () => {
     const first = fast.derivePK('HPB', R);
     const seen = [first];
     for (let i = 2; i <= 6; i++) seen.push(fast.derivePK('HPB', R));
-    expect(fast.cache.stats).toEqual({ hits: 5, misses: 1, tables: 2, hotTables: 1 });
+    expect(fast.cache.stats).toEqual({ hits: 5, misses: 1, tables: 2, hotTables: 1, evicted: 0, tablesDropped: 0 });
     for (const k of seen) expect(suite.encodePoint(k)).toEqual(suite.encodePoint(first));
     // the table changes only the cost of x·PK_X, not its value
     const x = suite.randomScalar(rng);
     expect(suite.encodePoint(suite.mul(seen[5]!, x))).toEqual(suite.encodePoint(suite.mul(suite.decodePoint(first.bytes, 'PK'), x)));
+  });
+
+  test('the cache is bounded, least recently used first: entries, tables and hot tables; values never change', () => {
+    const fast = fastKeyAgreement(suite, PK, { pkWindow: 0, gWindow: 0, peerTableAtUse: 2, peerWindow: 2, hotPeerAtUse: 3, hotPeerWindow: 3, maxPeers: 3, maxTabledPeers: 2, maxHotPeers: 1 });
+    const R = [1n, 2n, 3n, 4n].map((k) => suite.mulG(k + 10n));
+    const want = R.map((r, i) => suite.encodePoint(naiveKeyAgreement(suite, PK).derivePK(`H${i}`, r)));
+    const get = (i: number) => suite.encodePoint(fast.derivePK(`H${i}`, R[i]!));
+    for (const i of [0, 1, 2]) expect(get(i)).toEqual(want[i]);
+    expect(get(0)).toEqual(want[0]); // H0 is now the most recently used
+    expect(get(3)).toEqual(want[3]); // a 4th entry: the least recently used (H1) is dropped
+    expect([...fast.cache.entries.keys()].map((k) => k.split('\u0000')[0])).toEqual(['H2', 'H0', 'H3']);
+    expect(fast.cache.stats.evicted).toBe(1);
+    // H0 used twice: tabled; H2, H3 on their 2nd use: tabled; only 2 tables may stay
+    expect(get(2)).toEqual(want[2]);
+    expect(get(3)).toEqual(want[3]);
+    const tabled = () => [...fast.cache.entries.entries()].filter(([, e]) => e.window > 0).map(([k]) => k.split('\u0000')[0]);
+    expect(tabled()).toEqual(['H2', 'H3']);
+    expect(fast.cache.stats.tablesDropped).toBe(1); // H0, the least recently used tabled entry, lost its table
+    // hot tables: H2 and H3 reach their 3rd use; only one hot table may stay
+    expect(get(2)).toEqual(want[2]);
+    expect(get(3)).toEqual(want[3]);
+    const hot = [...fast.cache.entries.entries()].filter(([, e]) => e.window === 3).map(([k]) => k.split('\u0000')[0]);
+    expect(hot).toEqual(['H3']);
+    // dropping a table changes no value: H0 and H2 still give the equation's point
+    expect(get(0)).toEqual(want[0]);
+    expect(get(2)).toEqual(want[2]);
   });
 
   test('ephemerals on the device generator table are the points mulG gives', () => {

@@ -42,6 +42,11 @@
  *     bench/costs.bench.ts). S·T_peer keeps `mul`. `ephemeralBlinding: true`
  *     restores blinding for ephemerals too (the bench reports both). Added assumption, stated in
  *     docs/costs.md: an attacker sees at most the few multiplications of one ephemeral.
+ *  6. Bounded memory (see `enforceBounds`). A window-4 table takes ≈ 0.1 MiB and a window-8 table
+ *     ≈ 0.9 MiB of heap (secp256k1, bench/memory.bench.ts), and the cache is keyed by values an
+ *     attacker chooses (any R_X with a registered ID_X). So the cache keeps at most `maxPeers`
+ *     entries (4096), `maxTabledPeers` tables (256) and `maxHotPeers` hot tables (16), least
+ *     recently used first out: ≈ 45 MiB at most with the defaults, whatever the traffic.
  *
  * State: the peer cache is a value owned by one party (like its session map), created by
  * `createPeerCache` and passed in; nothing is global.
@@ -63,6 +68,12 @@ export interface FastOptions {
   readonly hotPeerWindow: number;
   /** Replace a peer key's table by the `hotPeerWindow` one on its n-th use; Infinity = never. Default 200. */
   readonly hotPeerAtUse: number;
+  /** At most this many cached peer keys; the least recently used is dropped first. Default 4096. */
+  readonly maxPeers: number;
+  /** At most this many cached keys with a table (first or hot); the least recently used loses it. Default 256. */
+  readonly maxTabledPeers: number;
+  /** At most this many keys with the hot table. Default 16. */
+  readonly maxHotPeers: number;
   /** Window of a shared table for T_peer in keyParts; 0 = off (two plain multiplications). Default 0. */
   readonly sharedBaseWindow: number;
   /** Blind the single-use ephemeral in x·T_peer too (`mul` instead of `mulEphemeral`, see 5.). Default false. */
@@ -76,6 +87,9 @@ export const DEFAULT_FAST_OPTIONS: FastOptions = {
   peerTableAtUse: 3,
   hotPeerWindow: 8,
   hotPeerAtUse: 200,
+  maxPeers: 4096,
+  maxTabledPeers: 256,
+  maxHotPeers: 16,
   sharedBaseWindow: 0,
   ephemeralBlinding: false,
 };
@@ -85,19 +99,29 @@ interface PeerEntry {
   uses: number;
   /** Window of the table PK carries; 0 = none. */
   window: number;
+  /** The same point without a table (what PK falls back to when its table is evicted). */
+  readonly plain: Point;
 }
 
-/** One party's cache of peer keys: (ID_X, R_X) → PK_X (with a table once used often enough). */
+/**
+ * One party's cache of peer keys: (ID_X, R_X) → PK_X (with a table once used often enough).
+ * `entries` is kept in least-recently-used order (oldest first). The cache is bounded (6.): an
+ * attacker can present any R_X with a registered ID_X, so without bounds it could make a hospital
+ * keep an entry per forged R and, by repeating each three times, a ≈ 0.2 MiB table per forged R.
+ */
 export interface PeerCache {
   readonly entries: Map<string, PeerEntry>;
-  /** `tables` counts every table built (first and hot ones); `hotTables` the hot ones among them. */
-  readonly stats: { hits: number; misses: number; tables: number; hotTables: number };
+  /**
+   * `tables` counts every table built (first and hot ones); `hotTables` the hot ones among them;
+   * `evicted` entries dropped for `maxPeers`; `tablesDropped` tables dropped for the table bounds.
+   */
+  readonly stats: { hits: number; misses: number; tables: number; hotTables: number; evicted: number; tablesDropped: number };
   /** The cached keys that carry a table (x·PK_X then goes through `mul` on it; see keyPartsFast). */
   readonly tabled: WeakSet<Point>;
 }
 
 export function createPeerCache(): PeerCache {
-  return { entries: new Map(), stats: { hits: 0, misses: 0, tables: 0, hotTables: 0 }, tabled: new WeakSet() };
+  return { entries: new Map(), stats: { hits: 0, misses: 0, tables: 0, hotTables: 0, evicted: 0, tablesDropped: 0 }, tabled: new WeakSet() };
 }
 
 function hex(b: Uint8Array): string {
@@ -157,16 +181,20 @@ export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: P
   if (e) {
     cache.stats.hits++;
     e.uses++;
+    cache.entries.delete(key); // most recently used goes last
   } else {
     cache.stats.misses++;
-    e = { PK: derivePKUncached(suite, st, id, R), uses: 1, window: 0 };
-    cache.entries.set(key, e);
+    const PKX = derivePKUncached(suite, st, id, R);
+    e = { PK: PKX, plain: PKX, uses: 1, window: 0 };
   }
+  cache.entries.set(key, e);
+  let tabledNow = false;
   if (e.window === 0 && e.uses >= o.peerTableAtUse) {
     e.PK = suite.precompute(e.PK, o.peerWindow); // same point, with a table: later x·PK_X are cheap
     e.window = o.peerWindow;
     cache.tabled.add(e.PK);
     cache.stats.tables++;
+    tabledNow = true;
   }
   if (e.window !== o.hotPeerWindow && e.uses >= o.hotPeerAtUse) {
     e.PK = suite.precompute(e.PK, o.hotPeerWindow); // same point, a larger table for a long-lived peer
@@ -174,8 +202,37 @@ export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: P
     cache.tabled.add(e.PK);
     cache.stats.tables++;
     cache.stats.hotTables++;
+    tabledNow = true;
   }
-  return e.PK;
+  const out = e.PK;
+  enforceBounds(cache, o, tabledNow);
+  return out;
+}
+
+/**
+ * 6. The cache's bounds, least recently used first: beyond `maxPeers` entries the oldest entry is
+ * dropped; beyond `maxHotPeers` hot tables, or `maxTabledPeers` tables of any window, the oldest
+ * tabled entry falls back to its plain point and starts counting its uses again (so it is tabled
+ * again only if it keeps coming back). Dropping changes costs, never values.
+ */
+function enforceBounds(cache: PeerCache, o: FastOptions, tabledNow: boolean): void {
+  while (cache.entries.size > o.maxPeers) {
+    const [k] = cache.entries.keys();
+    cache.entries.delete(k!);
+    cache.stats.evicted++;
+  }
+  if (!tabledNow) return;
+  const tabled = [...cache.entries.values()].filter((x) => x.window > 0);
+  const drop = (x: PeerEntry) => {
+    x.PK = x.plain;
+    x.window = 0;
+    x.uses = 0;
+    cache.stats.tablesDropped++;
+  };
+  const hot = tabled.filter((x) => x.window === o.hotPeerWindow);
+  for (const x of hot.slice(0, Math.max(0, hot.length - o.maxHotPeers))) drop(x);
+  const still = tabled.filter((x) => x.window > 0);
+  for (const x of still.slice(0, Math.max(0, still.length - o.maxTabledPeers))) drop(x);
 }
 
 /**
