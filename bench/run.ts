@@ -69,7 +69,8 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(
     `Assurance: timings on one machine in one run (node ${process.version}, ${cpus().length} cpus, ` +
-      `${quick ? 'quick' : 'default'} settings, ${options.clock === 'cpu' ? 'process CPU time' : 'wall-clock time'}: warm-up ${options.warmupMs} ms, ≥${options.minSamples} samples over ≥${options.minTimeMs} ms, op and unit sampled alternately). Compare ratios, not µs.`,
+      `${quick ? 'quick' : 'default'} settings, ${options.clock === 'cpu' ? 'process CPU time' : 'wall-clock time'}: warm-up ${options.warmupMs} ms, ≥${options.minSamples} samples over ≥${options.minTimeMs} ms, op and unit sampled alternately). Compare ratios, not µs.` +
+      (reports.some((r) => r.unitKind === 'bytes') ? ' Heap figures: growth of heapUsed between full garbage collections, in the same process; compare ratios, not KiB.' : ''),
   );
   if (json) {
     const out = join(here, 'results.json');
