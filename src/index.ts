@@ -5,6 +5,7 @@
  *   import { loadSpec, analyse, runScenario } from 'bantam';
  *   const a = analyse(loadSpec('spec/emr-corrected.ban'));   // BAN belief-logic result
  *   const r = runScenario({ suite: 'secp256k1', seed: 1 });  // one honest run on real crypto
+ *   const c = buildCostsReport({ suite: 'secp256k1' });      // Tables 2 and 3 from an instrumented run
  */
 
 // spec language
@@ -46,6 +47,13 @@ export * as model from './model/index.js';
 export { runScenario, type ScenarioResult, type ScenarioOptions } from './model/index.js';
 export * as net from './net/index.js';
 export * as ledger from './ledger/index.js';
+
+// key agreement (straightforward and fast: the same values) and the paper's cost tables
+export { naiveKeyAgreement } from './keyagreement/naive.js';
+export { fastKeyAgreement, deviceTables, createPeerCache, DEFAULT_FAST_OPTIONS, type FastOptions, type DeviceTables, type PeerCache } from './keyagreement/fast.js';
+export type { KeyAgreement } from './keyagreement/ka.js';
+export { buildWorld, initialPhase, interPhase, registrationPhase } from './costs/phases.js';
+export { buildReport as buildCostsReport, toText as costsToText, toMarkdown as costsToMarkdown, type CostsReport } from './costs/report.js';
 
 // diagrams
 export { diagramsForSpec } from './diagrams/from-flow.js';

@@ -18,6 +18,23 @@ describe('bantam as a library (src/index.ts)', () => {
     }
   });
 
+  test('the fast key agreement gives the straightforward session keys; the cost report compares Table 2', () => {
+    const suite = bantam.getSuite('secp256k1');
+    const worldOf = (make: Parameters<typeof bantam.buildWorld>[1]) => {
+      const root = bantam.seededRng('library-ka');
+      return bantam.buildWorld(suite, make, (l) => bantam.forkRng(root, l));
+    };
+    const naive = worldOf((s, PK) => bantam.naiveKeyAgreement(s, PK));
+    let tables: bantam.DeviceTables | undefined;
+    const fast = worldOf((s, PK) => bantam.fastKeyAgreement(s, PK, { gWindow: 0 }, bantam.createPeerCache(), (tables ??= bantam.deviceTables(s, PK, { gWindow: 0 }))));
+    const a = bantam.initialPhase(naive.P, naive.HA);
+    const b = bantam.initialPhase(fast.P, fast.HA);
+    expect(a.ok && b.ok).toBe(true);
+    expect(Buffer.from(b.SEK.patient).toString('hex')).toBe(Buffer.from(a.SEK.patient).toString('hex'));
+    const report = bantam.buildCostsReport({ suite: 'secp256k1', runs: 1 });
+    expect(bantam.costsToText(report)).toMatch(/Table 2/);
+  });
+
   test('one honest protocol run on every suite through the public entry point', () => {
     for (const suite of bantam.SUITE_NAMES) {
       const r = bantam.runScenario({ suite, seed: 11 });
