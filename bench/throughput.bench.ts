@@ -58,7 +58,7 @@ function makeSession(name: SuiteName, impl: Impl, label: string): () => void {
     );
     run = () => session(w);
   }
-  // steady state: three sessions warm the peer caches (tables are built on the third use) and the JIT
+  // steady state: three sessions warm the peer caches (tables are built after the third authenticated session) and the JIT
   for (let i = 0; i < 3; i++) run();
   return run;
 }

@@ -123,17 +123,29 @@ describe('peer cache and constant-time discipline', () => {
     expect(suite.equals(a, c)).toBe(false);
     expect(suite.equals(a, d)).toBe(false);
     expect(fast.cache.stats).toEqual({ hits: 1, misses: 3, tables: 0, hotTables: 0, evicted: 0, tablesDropped: 0 });
-    fast.derivePK('HPA', R1); // third use of (HPA, R1): its table is built
+    // uses that count towards a table are authenticated sessions (confirmPeer), not derivations
+    for (let i = 0; i < 5; i++) fast.derivePK('HPA', R2);
+    expect(fast.cache.stats.tables).toBe(0); // a key whose sessions never authenticate gets no table
+    fast.confirmPeer('HPA', R1);
+    fast.confirmPeer('HPA', R1);
+    expect(fast.cache.stats.tables).toBe(0);
+    fast.confirmPeer('HPA', R1); // third authenticated session with (HPA, R1): its table is built
     expect(fast.cache.stats.tables).toBe(1);
     expect(suite.equals(fast.derivePK('HPA', R1), a)).toBe(true);
+    fast.confirmPeer('HPX', R1); // never derived: ignored
+    expect(fast.cache.entries.size).toBe(3);
   });
 
   test('a long-lived peer gets the larger table on its hotPeerAtUse-th use, once; the key stays the same point', () => {
     const fast = fastKeyAgreement(suite, PK, { pkWindow: 0, gWindow: 0, peerTableAtUse: 2, hotPeerAtUse: 4, hotPeerWindow: 5 });
     const R = suite.mulG(7n);
     const first = fast.derivePK('HPB', R);
+    fast.confirmPeer('HPB', R);
     const seen = [first];
-    for (let i = 2; i <= 6; i++) seen.push(fast.derivePK('HPB', R));
+    for (let i = 2; i <= 6; i++) {
+      seen.push(fast.derivePK('HPB', R));
+      fast.confirmPeer('HPB', R);
+    }
     expect(fast.cache.stats).toEqual({ hits: 5, misses: 1, tables: 2, hotTables: 1, evicted: 0, tablesDropped: 0 });
     for (const k of seen) expect(suite.encodePoint(k)).toEqual(suite.encodePoint(first));
     // the table changes only the cost of x·PK_X, not its value
@@ -145,7 +157,12 @@ describe('peer cache and constant-time discipline', () => {
     const fast = fastKeyAgreement(suite, PK, { pkWindow: 0, gWindow: 0, peerTableAtUse: 2, peerWindow: 2, hotPeerAtUse: 3, hotPeerWindow: 3, maxPeers: 3, maxTabledPeers: 2, maxHotPeers: 1 });
     const R = [1n, 2n, 3n, 4n].map((k) => suite.mulG(k + 10n));
     const want = R.map((r, i) => suite.encodePoint(naiveKeyAgreement(suite, PK).derivePK(`H${i}`, r)));
-    const get = (i: number) => suite.encodePoint(fast.derivePK(`H${i}`, R[i]!));
+    // one authenticated session with H_i: derive its key, then confirm
+    const get = (i: number) => {
+      const k = suite.encodePoint(fast.derivePK(`H${i}`, R[i]!));
+      fast.confirmPeer(`H${i}`, R[i]!);
+      return k;
+    };
     for (const i of [0, 1, 2]) expect(get(i)).toEqual(want[i]);
     expect(get(0)).toEqual(want[0]); // H0 is now the most recently used
     expect(get(3)).toEqual(want[3]); // a 4th entry: the least recently used (H1) is dropped

@@ -95,8 +95,8 @@ function respond(me: PartyKeys, initiator: PartyKeys, Tinit: Point) {
 
 /**
  * Initiator's confirmation (§3.6 Step 3; §3.7 Steps 3 and 7): the responder's certified key; K1, K2;
- * SEK; check CHK = H3(SEK, own T); c = E_SEK(payload) with the step as associated data;
- * CHK' = H3(SEK, T_responder).
+ * SEK; check CHK = H3(SEK, own T) (on success the responder is authenticated: `confirmPeer`);
+ * c = E_SEK(payload) with the step as associated data; CHK' = H3(SEK, T_responder).
  */
 function confirm(me: PartyKeys, responder: PartyKeys, x: bigint, Tmine: Point, reply: { T: Point; CHK: Uint8Array }, payload: Uint8Array, step: string) {
   const s = me.ka.suite;
@@ -104,14 +104,19 @@ function confirm(me: PartyKeys, responder: PartyKeys, x: bigint, Tmine: Point, r
   const { K1, K2 } = me.ka.keyParts(me.S, reply.T, x, PKresp);
   const SEK = s.H2(K1, K2);
   const ok = s.ctEqual(reply.CHK, s.H3(SEK, Tmine));
+  if (ok) me.ka.confirmPeer(responder.id, responder.R);
   const c = s.encrypt(SEK, payload, me.rng, aadFor(step));
   return { PKresp, SEK, ok, c, CHK: s.H3(SEK, reply.T) };
 }
 
-/** Responder's acceptance (§3.6 Step 4; §3.7 Steps 4 and 8): check CHK' = H3(SEK, own T), decrypt. */
-function acceptConfirmation(me: PartyKeys, reply: { T: Point; SEK: Uint8Array }, conf: { CHK: Uint8Array; c: Uint8Array }, step: string): boolean {
+/**
+ * Responder's acceptance (§3.6 Step 4; §3.7 Steps 4 and 8): check CHK' = H3(SEK, own T) (on success
+ * the initiator is authenticated: `confirmPeer`), decrypt.
+ */
+function acceptConfirmation(me: PartyKeys, initiator: PartyKeys, reply: { T: Point; SEK: Uint8Array }, conf: { CHK: Uint8Array; c: Uint8Array }, step: string): boolean {
   const s = me.ka.suite;
   const ok = s.ctEqual(conf.CHK, s.H3(reply.SEK, reply.T));
+  if (ok) me.ka.confirmPeer(initiator.id, initiator.R);
   return ok && s.decrypt(reply.SEK, conf.c, aadFor(step)) !== null;
 }
 
@@ -143,7 +148,7 @@ export function initialPhase(P: PartyKeys, HA: PartyKeys, pay: Payloads = sample
   const p3 = meter(P.id, () => confirm(P, HA, p1.x, p1.T, a2, pay.symptoms, 'initial.3'));
   // Step 4, hospital A: (28)–(31)
   const a4 = meter(HA.id, () => {
-    const ok = acceptConfirmation(HA, a2, p3, 'initial.3');
+    const ok = acceptConfirmation(HA, P, a2, p3, 'initial.3');
     const c_HPA = s.encrypt(a2.SEK, pay.emrCert, HA.rng, aadFor('initial.4'));
     const Sig_HPA = s.sign(HA.S, pay.emrCert, HA.rng);
     return { ok, c_HPA, Sig_HPA };
@@ -195,7 +200,7 @@ export function interPhase(P: PartyKeys, HB: PartyKeys, HA: PartyKeys, pay: Payl
   const p3 = meter(P.id, () => confirm(P, HB, p1.x, p1.T, b2, pay.symptoms, 'inter.3'));
   // Steps 4–5, hospital B: (48)–(50)
   const b5 = meter(HB.id, () => {
-    const ok = acceptConfirmation(HB, b2, p3, 'inter.3');
+    const ok = acceptConfirmation(HB, P, b2, p3, 'inter.3');
     const { x: e, T: T_HPB2 } = HB.ka.ephemeral(HB.rng);
     return { ok, e, T_HPB2 };
   });
@@ -205,7 +210,7 @@ export function interPhase(P: PartyKeys, HB: PartyKeys, HA: PartyKeys, pay: Payl
   const b7 = meter(HB.id, () => confirm(HB, HA, b5.e, b5.T_HPB2, a6, pay.request, 'inter.7'));
   // Step 8, hospital A: (64)–(67)
   const a8 = meter(HA.id, () => {
-    const ok = acceptConfirmation(HA, a6, b7, 'inter.7');
+    const ok = acceptConfirmation(HA, HB, a6, b7, 'inter.7');
     const c_HPA2 = s.encrypt(a6.SEK, pay.emr, HA.rng, aadFor('inter.8'));
     const Sig_HPA2 = s.sign(HA.S, pay.emr, HA.rng);
     return { ok, c_HPA2, Sig_HPA2 };

@@ -42,11 +42,16 @@
  *     bench/costs.bench.ts). S·T_peer keeps `mul`. `ephemeralBlinding: true`
  *     restores blinding for ephemerals too (the bench reports both). Added assumption, stated in
  *     docs/costs.md: an attacker sees at most the few multiplications of one ephemeral.
- *  6. Bounded memory (see `enforceBounds`). A window-4 table takes ≈ 0.1 MiB and a window-8 table
- *     ≈ 0.9 MiB of heap (secp256k1, bench/memory.bench.ts), and the cache is keyed by values an
- *     attacker chooses (any R_X with a registered ID_X). So the cache keeps at most `maxPeers`
- *     entries (4096), `maxTabledPeers` tables (256) and `maxHotPeers` hot tables (16), least
- *     recently used first out: ≈ 45 MiB at most with the defaults, whatever the traffic.
+ *  6. Bounded memory (see `enforceBounds`). A cached key takes ≈ 2 KiB, a window-4 table ≈ 0.11 MiB
+ *     and a window-8 table ≈ 0.9 MiB of heap (secp256k1, bench/memory.bench.ts), and the cache is
+ *     keyed by values an attacker chooses (any R_X with a registered ID_X). So the cache keeps at
+ *     most `maxPeers` entries (4096), `maxTabledPeers` tables (256) and `maxHotPeers` hot tables
+ *     (16), least recently used first out: ≈ 50 MiB at most with the defaults, whatever the traffic.
+ *  7. Tables only for authenticated peers. A use that counts towards a peer key's tables is an
+ *     authenticated session with that peer: `confirmPeer(ID_X, R_X)`, called once the peer's check
+ *     value (CHK, eqs. (25), (28), (45), (48), (61), (64)) has verified. `derivePK` alone never
+ *     builds a table, so an attacker who sends a forged R_X (whose CHK cannot verify) costs the
+ *     hospital one derivation per message and no table.
  *
  * State: the peer cache is a value owned by one party (like its session map), created by
  * `createPeerCache` and passed in; nothing is global.
@@ -62,11 +67,11 @@ export interface FastOptions {
   readonly gWindow: number;
   /** wNAF window of a cached peer key's first table. Default 4. */
   readonly peerWindow: number;
-  /** Build a peer key's first table on its n-th use (1 = at once); Infinity = never. Default 3. */
+  /** Build a peer key's first table on its n-th authenticated session (`confirmPeer`); Infinity = never. Default 3. */
   readonly peerTableAtUse: number;
   /** wNAF window of a long-lived peer key's table. Default 8. */
   readonly hotPeerWindow: number;
-  /** Replace a peer key's table by the `hotPeerWindow` one on its n-th use; Infinity = never. Default 200. */
+  /** Replace a peer key's table by the `hotPeerWindow` one on its n-th authenticated session; Infinity = never. Default 200. */
   readonly hotPeerAtUse: number;
   /** At most this many cached peer keys; the least recently used is dropped first. Default 4096. */
   readonly maxPeers: number;
@@ -124,6 +129,11 @@ export function createPeerCache(): PeerCache {
   return { entries: new Map(), stats: { hits: 0, misses: 0, tables: 0, hotTables: 0, evicted: 0, tablesDropped: 0 }, tabled: new WeakSet() };
 }
 
+/** The cache key of a peer: its ID and the encoding of its R, both inputs of eq. (16). */
+function peerKey(suite: CryptoSuite, id: string, R: Point): string {
+  return `${id}\u0000${hex(suite.encodePoint(R))}`;
+}
+
 function hex(b: Uint8Array): string {
   let s = '';
   for (const x of b) s += x.toString(16).padStart(2, '0');
@@ -176,17 +186,32 @@ export function derivePKUncached(suite: CryptoSuite, st: FastState, id: string, 
 /** PK_X = R_X + H1(ID_X, R_X)·PK, from the cache when (ID_X, R_X) was seen before; tables per the policy. */
 export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: Point): Point {
   const { cache, options: o } = st;
-  const key = `${id}\u0000${hex(suite.encodePoint(R))}`;
+  const key = peerKey(suite, id, R);
   let e = cache.entries.get(key);
   if (e) {
     cache.stats.hits++;
-    e.uses++;
     cache.entries.delete(key); // most recently used goes last
   } else {
     cache.stats.misses++;
     const PKX = derivePKUncached(suite, st, id, R);
-    e = { PK: PKX, plain: PKX, uses: 1, window: 0 };
+    e = { PK: PKX, plain: PKX, uses: 0, window: 0 };
   }
+  cache.entries.set(key, e);
+  enforceBounds(cache, o, false);
+  return e.PK;
+}
+
+/**
+ * 7. The session with peer (ID_X, R_X) authenticated (its CHK verified): one use towards its tables,
+ * built per the policy of 2. A key not in the cache (never derived, or evicted) is ignored.
+ */
+export function confirmPeerFast(suite: CryptoSuite, st: FastState, id: string, R: Point): void {
+  const { cache, options: o } = st;
+  const key = peerKey(suite, id, R);
+  const e = cache.entries.get(key);
+  if (!e) return;
+  e.uses++;
+  cache.entries.delete(key);
   cache.entries.set(key, e);
   let tabledNow = false;
   if (e.window === 0 && e.uses >= o.peerTableAtUse) {
@@ -204,9 +229,7 @@ export function derivePKFast(suite: CryptoSuite, st: FastState, id: string, R: P
     cache.stats.hotTables++;
     tabledNow = true;
   }
-  const out = e.PK;
   enforceBounds(cache, o, tabledNow);
-  return out;
 }
 
 /**
@@ -299,6 +322,7 @@ export function fastKeyAgreement(
       return { x, T: mulGFast(suite, st, x) };
     },
     derivePK: (id, R) => derivePKFast(suite, st, id, R),
+    confirmPeer: (id, R) => confirmPeerFast(suite, st, id, R),
     keyParts: (S, Tpeer, x, PKpeer) => keyPartsFast(suite, st, S, Tpeer, x, PKpeer),
     checkRegistration: (id, R, S) => checkRegistrationFast(suite, st, id, R, S),
   };

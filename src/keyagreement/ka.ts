@@ -23,6 +23,12 @@ export interface KeyAgreement {
    * (42)–(43), (53)–(54), (58)–(59). `PKpeer` is what `derivePK` returned.
    */
   keyParts(S: bigint, Tpeer: Point, x: bigint, PKpeer: Point): { K1: Point; K2: Point };
+  /**
+   * The session with peer (ID_X, R_X) authenticated: its check value (eqs. (25), (28), (45), (48),
+   * (61), (64)) verified. Computes nothing the protocol uses; the fast path counts it towards the
+   * peer key's tables (./fast.ts, 7.), the straightforward one ignores it.
+   */
+  confirmPeer(id: string, R: Point): void;
   /** S_X·P ?= R_X + H1(ID_X, R_X)·PK: eqs. (5), (9), (13). Returns S_X·P too. */
   checkRegistration(id: string, R: Point, S: bigint): { ok: boolean; SP: Point };
 }

@@ -24,6 +24,8 @@ export function naiveKeyAgreement(suite: CryptoSuite, PK: Point): KeyAgreement {
     },
     /** PK_X = R_X + H1(ID_X, R_X)·PK (eq. (16) and its siblings). */
     derivePK,
+    /** Nothing to count: no caches here. */
+    confirmPeer: () => undefined,
     /** K_1 = S·T_peer + x·PK_peer (eq. (17)), K_2 = x·T_peer (eq. (18)): three variable-base multiplications. */
     keyParts(S: bigint, Tpeer: Point, x: bigint, PKpeer: Point) {
       const K1 = suite.add(suite.mul(Tpeer, S), suite.mul(PKpeer, x));

@@ -10,6 +10,7 @@ import { hachk, hains, hbchk, hbins, mrchk, mrins, ptchk, ptins, ptlink } from '
 import type { Message } from '../net/codec.js';
 import { MESSAGE_SCHEMAS, type StepId } from '../net/messages.js';
 import type { Envelope } from '../net/network.js';
+import { confirmPeerFast } from '../keyagreement/fast.js';
 import * as E from './equations.js';
 import {
   type Cert,
@@ -217,6 +218,16 @@ const onInitial1: Handler<'initial.1', null> = (env, f, _s, envl) => {
   };
 };
 
+/**
+ * The peer's check value verified: the session with (ID, R) is authenticated, which counts one use
+ * of the party's cached key for that peer towards its tables (src/keyagreement/fast.ts, 7.). The
+ * peer cache is performance state outside a step's all-or-nothing update (like its derivations, it
+ * stays if a later check of the step aborts); it changes no value the protocol computes.
+ */
+function peerAuthenticated(env: { C: E.EqCtx }, id: string, R: Point): void {
+  if (env.C.fast) confirmPeerFast(env.C.suite, env.C.fast, id, R);
+}
+
 /** §3.6 Step 3 at the patient: (21)–(24), check (25), hachk, (26)–(27). */
 const onInitial2: Handler<'initial.2', PatientInitial> = (env, f, s) => {
   const p = env.party;
@@ -228,6 +239,7 @@ const onInitial2: Handler<'initial.2', PatientInitial> = (env, f, s) => {
   const K2 = E.eq23_K_PA2(C, s.a, f.T_HPA);
   const SEK = E.eq24_SEK_AP(C, K1, K2);
   requireEq(E.eq25_checkCHK_PA(C, f.CHK_PA, SEK, s.T_PAT), 25, 'check-failed', 'CHK_PA = H3(SEK_AP, T_PAT) (25)', 'hospital A is not legitimate or the message was altered');
+  peerAuthenticated(env, f.ID_HPA, f.R_HPA);
   const h = hachk(env.ledger, f.ID_HPA);
   requireContract(env, 'hachk', h.exists && !!h.R && bytesEq(h.R, env.cs.encodePoint(f.R_HPA)), h.exists ? `${f.ID_HPA} registered; R on the ledger ${h.R && bytesEq(h.R, env.cs.encodePoint(f.R_HPA)) ? 'matches' : 'differs from'} R_HPA` : `${f.ID_HPA} is not a registered hospital`);
   const c_PAT = E.eq26_c_PAT(C, SEK, encodeSymptoms({ kind: 'symptoms', patientId: p.id, symptoms: s.symptoms }));
@@ -268,6 +280,7 @@ const onInitial3: Handler<'initial.3', HospitalInitial> = (env, f, s, envl) => {
   const C = env.C;
   requireCheck(env, 'ID_PAT is the session patient', f.ID_PAT === s.peer, 'id-mismatch', `expected ${s.peer}, got ${f.ID_PAT}`);
   requireEq(E.eq28_checkCHK_AP(C, f.CHK_AP, s.SEK, s.T_HPA), 28, 'check-failed', 'CHK_AP = H3(SEK_AP, T_HPA) (28)', 'the patient is not legitimate or the message was altered');
+  peerAuthenticated(env, s.peer, s.R_PAT);
   const pc = ptchk(env.ledger, s.peer);
   requireContract(env, 'ptchk', pc.exists, pc.exists ? `${s.peer} registered, ${pc.records.length} record(s) mapped` : `${s.peer} is not a registered patient`);
   const plain = E.eq29_message(C, s.SEK, f.c_PAT);
@@ -350,6 +363,7 @@ const onInter2: Handler<'inter.2', PatientInter> = (env, f, s) => {
   const K2 = E.eq43_K_PB2(C, s.c, f.T_HPB);
   const SEK = E.eq44_SEK_BP(C, K1, K2);
   requireEq(E.eq45_checkCHK_PB(C, f.CHK_PB, SEK, s.T_PAT2), 45, 'check-failed', 'CHK_PB = H3(SEK_BP, T_PAT2) (45)', 'hospital B is not legitimate or the message was altered');
+  peerAuthenticated(env, f.ID_HPB, f.R_HPB);
   const h = hbchk(env.ledger, f.ID_HPB);
   const rOk = h.exists && !!h.R && bytesEq(h.R, env.cs.encodePoint(f.R_HPB));
   requireContract(env, 'hbchk', rOk, h.exists ? `${f.ID_HPB} registered; R on the ledger ${rOk ? 'matches' : 'differs from'} R_HPB` : `${f.ID_HPB} is not a registered hospital`);
@@ -368,6 +382,7 @@ const onInter3: Handler<'inter.3', HospitalBPatient> = (env, f, s) => {
   const C = env.C;
   requireCheck(env, 'ID_PAT is the session patient', f.ID_PAT === s.peer, 'id-mismatch', `expected ${s.peer}, got ${f.ID_PAT}`);
   requireEq(E.eq48_checkCHK_BP(C, f.CHK_BP, s.SEK, s.T_HPB), 48, 'check-failed', 'CHK_BP = H3(SEK_BP, T_HPB) (48)', 'the patient is not legitimate or the message was altered');
+  peerAuthenticated(env, s.peer, s.R_PAT);
   const pc = ptchk(env.ledger, s.peer);
   requireContract(env, 'ptchk', pc.exists, pc.exists ? `${s.peer} registered, ${pc.records.length} record(s) mapped` : `${s.peer} is not a registered patient`);
   const plain = E.eq49_message(C, s.SEK, f.c_PAT2);
@@ -404,7 +419,7 @@ const onInter5: Handler<'inter.5', null> = (env, f, _s, envl) => {
   const SEK = E.eq55_SEK_AB(C, K1, K2);
   const CHK_BA = E.eq56_CHK_BA(C, SEK, f.T_HPB2);
   const s: HospitalARecord = {
-    kind: 'ha-record', label: envl.session, phase: 'inter', peer: f.ID_HPB, awaiting: 'inter.7', status: 'running', T_HPB2: f.T_HPB2, T_HPA2, SEK,
+    kind: 'ha-record', label: envl.session, phase: 'inter', peer: f.ID_HPB, awaiting: 'inter.7', status: 'running', R_HPB: f.R_HPB, T_HPB2: f.T_HPB2, T_HPA2, SEK,
   };
   return {
     sessions: [s], accepted: [],
@@ -424,6 +439,7 @@ const onInter6: Handler<'inter.6', HospitalBRecord> = (env, f, s) => {
   const K2 = E.eq59_K_BA2(C, s.e, f.T_HPA2);
   const SEK = E.eq60_SEK_AB(C, K1, K2);
   requireEq(E.eq61_checkCHK_BA(C, f.CHK_BA, SEK, s.T_HPB2), 61, 'check-failed', 'CHK_BA = H3(SEK_AB, T_HPB2) (61)', 'hospital A is not legitimate or the message was altered', linked);
+  peerAuthenticated(env, f.ID_HPA, f.R_HPA);
   const c_HPB = E.eq62_c_HPB(C, SEK, encodeRequest({ kind: 'record-request', requesterId: p.id, patientId: s.request.patientId, diagnosisId: s.request.diagnosisId }));
   const CHK_AB = E.eq63_CHK_AB(C, SEK, f.T_HPA2);
   return {
@@ -439,6 +455,7 @@ const onInter7: Handler<'inter.7', HospitalARecord> = (env, f, s, envl) => {
   const C = env.C;
   requireCheck(env, 'ID_HPB is the session hospital', f.ID_HPB === s.peer, 'id-mismatch', `expected ${s.peer}, got ${f.ID_HPB}`);
   requireEq(E.eq64_checkCHK_AB(C, f.CHK_AB, s.SEK, s.T_HPA2), 64, 'check-failed', 'CHK_AB = H3(SEK_AB, T_HPA2) (64)', 'hospital B is not legitimate or the message was altered');
+  peerAuthenticated(env, s.peer, s.R_HPB);
   const plain = E.eq65_message(C, s.SEK, f.c_HPB);
   requireEq(plain !== null, 65, 'decrypt-failed', 'message = D_SEK_AB(c_HPB) (65)', 'c_HPB does not decrypt under SEK_AB');
   const req = decodeRequest(plain!);

@@ -173,6 +173,7 @@ export interface HospitalBRecord extends SessionBase {
 /** Hospital A answering hospital B (Steps 6–8). */
 export interface HospitalARecord extends SessionBase {
   readonly kind: 'ha-record';
+  readonly R_HPB: Point;
   readonly T_HPB2: Point;
   readonly T_HPA2: Point;
   readonly SEK: Uint8Array;
