@@ -17,8 +17,8 @@
  *     a hit returns exactly the value the equation would compute. The cached key gets a table in
  *     two steps, each taken when the extra cost already paid for not having it equals the cost of
  *     building it (the ski-rental rule, at most twice the cost of the best choice made in hindsight):
- *     - on the `peerTableAtUse`-th use (default 3), window `peerWindow` (default 4: ≈ 3.3 T to build,
- *       then x·PK_X ≈ 0.23 T instead of 1 T);
+ *     - on the `peerTableAtUse`-th use (a use is an authenticated session, 7.; default 3), window
+ *       `peerWindow` (default 4: ≈ 3.3 T to build, then x·PK_X ≈ 0.24 T instead of 1 T);
  *     - on the `hotPeerAtUse`-th use (default 200), window `hotPeerWindow` (default 8: ≈ 22 T, then
  *       ≈ 0.13 T: the 0.1 T saved per use repays the table after ≈ 200 uses). Only long-lived peers
  *       get there: hospital pairs in the inter-hospital phase, not a patient seen a few times.
