@@ -199,6 +199,21 @@ describe('unknown identities', () => {
     unchanged(sys, f);
   });
 
+  test('hellos that repeat a forged R for a registered ID cost one derivation each and never a peer-key table', () => {
+    const sys = registered('forged-r');
+    const cs = sys.suite;
+    const forgedR = cs.mulG(cs.randomScalar(sys.root));
+    for (let i = 0; i < 5; i++) {
+      const hello = encodeMessage(cs, { step: 'initial.1', fields: { ID_PAT: 'PAT-1', R_PAT: forgedR, T_PAT: cs.mulG(cs.randomScalar(sys.root)) } }).bytes;
+      sys.net.adversary.inject({ step: 'initial.1', session: `forged#${i}`, from: 'PAT-1', to: 'HPA', bytes: hello });
+      expect(deliver(sys, sys.net.next()!).kind).toBe('ok'); // hospital A answers any hello (§3.6 Step 2)
+      sys.net.adversary.drop(sys.net.pending()[0]!.id);
+    }
+    const cache = sys.parties.get('HPA')!.peerKeys!;
+    expect(cache.stats).toMatchObject({ misses: 1, hits: 4, tables: 0 });
+    expect([...cache.entries.values()].map((e) => [e.uses, e.window])).toEqual([[0, 0]]); // no session authenticated
+  });
+
   test('strictIds: a hardened hospital rejects a hello from an unregistered ID before computing anything', () => {
     const sys = createSystem({ seed: 'strict', strictIds: true });
     addParty(sys, 'PAT-1', 'patient');
