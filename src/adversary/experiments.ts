@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { decodeMessage } from '../net/codec.js';
 import type { Point } from '../crypto/suite.js';
 import { runScenario, sessionKeyOf, startInitial, startInter, aadFor } from '../model/index.js';
-import { decodeEmr, decodeEmrCert, hex, sigInputEmr, sigInputEmrCert } from '../model/records.js';
+import { bytesEq, decodeEmr, decodeEmrCert, hex, sigInputEmr, sigInputEmrCert } from '../model/records.js';
 import { createWorld, HOSPITAL_A, HOSPITAL_B, observe } from './world.js';
 import { replayCommand, type SuiteResult } from './runner.js';
 
@@ -152,7 +152,7 @@ export const table1: ExperimentDef = {
           holder.role === 'patient'
             ? holder.store.reports.find((r) => r.emr.diagnosisId === emr.diagnosisId)?.signature
             : holder.store.records.get(emr.diagnosisId)?.received?.signature;
-        const keptOk = kept !== undefined && Buffer.from(kept).equals(Buffer.from(f[row.sig]!));
+        const keptOk = kept !== undefined && bytesEq(kept, f[row.sig]!);
         trace.push(`${++n}. ${row.holder} keeps ${row.sig} with record ${emr.diagnosisId}: ${keptOk ? 'yes' : 'no'}`);
         if (!keptOk) throw new Refuted('non-repudiation', `${row.holder} does not keep ${row.sig} with record ${emr.diagnosisId}, so it cannot show it later`, trace);
         for (const h of hospitals) {
