@@ -111,8 +111,8 @@ interface PeerEntry {
 /**
  * One party's cache of peer keys: (ID_X, R_X) → PK_X (with a table once used often enough).
  * `entries` is kept in least-recently-used order (oldest first). The cache is bounded (6.): an
- * attacker can present any R_X with a registered ID_X, so without bounds it could make a hospital
- * keep an entry per forged R and, by repeating each three times, a ≈ 0.2 MiB table per forged R.
+ * attacker can present any R_X with a registered ID_X, so without bounds a hospital would keep an
+ * entry per forged R. Tables go only to peers whose sessions authenticated (7.).
  */
 export interface PeerCache {
   readonly entries: Map<string, PeerEntry>;
@@ -265,24 +265,28 @@ function enforceBounds(cache: PeerCache, o: FastOptions, tabledNow: boolean): vo
  * table (built for blinded scalars; `mulEphemeral` would build a second one).
  */
 export function keyPartsFast(suite: CryptoSuite, st: FastState, S: bigint, Tpeer: Point, x: bigint, PKpeer: Point): { K1: Point; K2: Point } {
-  const T = st.options.sharedBaseWindow > 0 ? suite.precompute(Tpeer, st.options.sharedBaseWindow) : Tpeer;
+  const shared = st.options.sharedBaseWindow > 0;
+  const T = shared ? suite.precompute(Tpeer, st.options.sharedBaseWindow) : Tpeer;
   const K1 = suite.add(suite.mul(T, S), mulByEphemeral(suite, st, PKpeer, x));
-  const K2 = mulByEphemeral(suite, st, T, x);
+  const K2 = mulByEphemeral(suite, st, T, x, shared);
   return { K1, K2 };
 }
 
 /**
  * x·X for a single-use ephemeral x (see 5.): `mulEphemeral` unless the options keep blinding or X
- * carries a table (a cached peer key, or a shared T_peer table), which `mul` uses.
+ * carries a table, which `mul` uses: a cached peer key with its table (by default, looked up in the
+ * cache), or a table the caller built (`onTable`, e.g. the shared T_peer table of 3.).
  */
-export function mulByEphemeral(suite: CryptoSuite, st: FastState, X: Point, x: bigint): Point {
-  const onTable = st.cache.tabled.has(X) || st.options.sharedBaseWindow > 0;
+export function mulByEphemeral(suite: CryptoSuite, st: FastState, X: Point, x: bigint, onTable = st.cache.tabled.has(X)): Point {
   return st.options.ephemeralBlinding || onTable ? suite.mul(X, x) : suite.mulEphemeral(X, x);
 }
 
-/** x·P on the device's generator table: constant-time (x is secret), the same point as `mulG`. */
+/**
+ * x·P on the device's generator: constant-time (x is secret), the same point as `mulG`. `Gt` is
+ * the generator with the device's table, or the suite's own P (noble's table) when `gWindow` is 0.
+ */
 export function mulGFast(suite: CryptoSuite, st: FastState, x: bigint): Point {
-  return st.options.gWindow > 0 ? suite.mul(st.Gt, x) : suite.mulG(x);
+  return suite.mul(st.Gt, x);
 }
 
 /** S_X·P (fixed base, constant-time: S_X is secret) ?= R_X + H1(ID_X, R_X)·PK (PK's table). */
