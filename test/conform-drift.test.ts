@@ -173,6 +173,10 @@ describe('conform: checks before guarded uses', () => {
     expect(codes(partial)).toEqual(['guard.swallowed']);
     const rethrow = check(mutant({ file: 'src/model/protocol.ts', find: /(requireEq\(E\.eq25_\w+\([^)]*\), 25,[^\n]*\);)/, replace: 'try { $1 } catch (e) { throw e; }' }));
     expect(rethrow.findings).toEqual([]);
+    // an unnumbered check of the spec (named by its text) swallowed the same way
+    const named = check(mutant({ file: 'src/model/protocol.ts', find: /(requireCheck\(env, 'ID_X is valid \(enrolled\)'[^\n]*\);)/, replace: 'try { $1 } catch { /* ignore */ }' }));
+    expect(new Set(codes(named))).toEqual(new Set(['guard.swallowed']));
+    expect(only(named, 'guard.swallowed').map((f) => /^check '(\w+) is valid'/.exec(f.message)?.[1])).toEqual(['ID_PAT', 'ID_HPA', 'ID_HPB']);
   });
 
   test('a missing smart-contract look-up (hachk) is reported at the handler that should call it', () => {

@@ -26,17 +26,18 @@ export function checkGuards(ex: Expectations, cm: CodeModel, located: readonly S
       checks++;
       let enf: Node | undefined;
       const what = a.eq !== undefined ? `check (${a.eq}) ${a.text}` : lookup ? `contract look-up ${a.contract}` : `check '${a.text}'`;
+      const swallowed = (t: Node) =>
+        push({
+          code: 'guard.swallowed', ...(a.eq !== undefined ? { eq: a.eq } : {}), step: a.step, file: unit.file, line: t.getStartLineNumber(),
+          message: `${what} is enforced in ${unit.name} inside a try (line ${t.getStartLineNumber()}) whose catch does not rethrow: the abort is swallowed and ${segName(seg)} goes on when it fails`,
+        });
       if (a.eq !== undefined || lookup) {
         const evs = allEvents(events, a).filter((e) => !e.via && !e.named && e.call !== undefined);
         if (evs.length === 0) return; // reported by the flow pass (guard.missing) when absent altogether
         const swallowedBy: Node[] = [];
         enf = enforcementOf(cm, unit, evs.map((e) => e.call!), swallowedBy);
         if (!enf && swallowedBy.length > 0) {
-          const t = swallowedBy[0]!;
-          push({
-            code: 'guard.swallowed', ...(a.eq !== undefined ? { eq: a.eq } : {}), step: a.step, file: unit.file, line: t.getStartLineNumber(),
-            message: `${what} is enforced in ${unit.name} inside a try (line ${t.getStartLineNumber()}) whose catch does not rethrow: the abort is swallowed and ${segName(seg)} goes on when it fails`,
-          });
+          swallowed(swallowedBy[0]!);
           return;
         }
         if (!enf) {
@@ -47,7 +48,12 @@ export function checkGuards(ex: Expectations, cm: CodeModel, located: readonly S
           return;
         }
       } else {
-        const g = namedGuards(cm, unit).find((x) => matchesUnnumbered(a.text, x.name));
+        const named = namedGuards(cm, unit).filter((x) => matchesUnnumbered(a.text, x.name));
+        const g = named.find((x) => !x.swallowedBy);
+        if (!g && named.length > 0) {
+          swallowed(named[0]!.swallowedBy!);
+          return;
+        }
         if (!g) {
           push({ code: 'guard.missing', step: a.step, file: unit.file, line: unit.line, message: `${what} [spec ${a.pos.file}:${a.pos.line}]: no abort guard in ${unit.name} is named for it` });
           return;

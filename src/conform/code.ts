@@ -531,9 +531,12 @@ export function swallowingTry(g: Node, body: Node): Node | undefined {
   return undefined;
 }
 
-/** Guard calls in `u` that name a check by a string literal (for the spec's unnumbered checks). */
-export function namedGuards(cm: CodeModel, u: Unit): { stmt: Node; name: string }[] {
-  const out: { stmt: Node; name: string }[] = [];
+/**
+ * Guard calls in `u` that name a check by a string literal (for the spec's unnumbered checks), with
+ * the `try` that swallows the guard's abort when there is one (see `swallowingTry`).
+ */
+export function namedGuards(cm: CodeModel, u: Unit): { stmt: Node; name: string; swallowedBy?: Node }[] {
+  const out: { stmt: Node; name: string; swallowedBy?: Node }[] = [];
   for (const c of u.body.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const cn = calleeName(c);
     const d = cn ? declOf(cn) : undefined;
@@ -541,7 +544,9 @@ export function namedGuards(cm: CodeModel, u: Unit): { stmt: Node; name: string 
     if (!g || !cm.guardParam.has(g)) continue;
     for (const a of c.getArguments()) {
       const ua = unwrapExpr(a);
-      if ((Node.isStringLiteral(ua) || Node.isNoSubstitutionTemplateLiteral(ua)) && !swallowingTry(c, u.body)) out.push({ stmt: enclosingStatement(c), name: ua.getLiteralValue() });
+      if (!Node.isStringLiteral(ua) && !Node.isNoSubstitutionTemplateLiteral(ua)) continue;
+      const t = swallowingTry(c, u.body);
+      out.push({ stmt: enclosingStatement(c), name: ua.getLiteralValue(), ...(t ? { swallowedBy: t } : {}) });
     }
   }
   return out;
