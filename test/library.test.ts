@@ -32,6 +32,8 @@ describe('bantam as a library (src/index.ts)', () => {
     expect(a.ok && b.ok).toBe(true);
     expect(Buffer.from(b.SEK.patient).toString('hex')).toBe(Buffer.from(a.SEK.patient).toString('hex'));
     const report = bantam.buildCostsReport({ suite: 'secp256k1', runs: 1 });
+    expect(report.runOk).toBe(true);
+    expect(report.table2Summary).toEqual({ match: 5, explained: 6, unexplained: 0 }); // as docs/costs.md reports
     expect(bantam.costsToText(report)).toMatch(/Table 2/);
   });
 
