@@ -55,7 +55,7 @@ export interface CurveAdapter {
   mulUnblinded?(X: NoblePoint, k: bigint): NoblePoint;
 }
 
-export type GroupPart = Omit<CryptoSuite, 'description' | 'sizes' | 'sign' | 'verify'> & {
+export type GroupPart = Omit<CryptoSuite, 'backend' | 'description' | 'sizes' | 'sign' | 'verify'> & {
   /** The noble point behind X (decoding it strictly if X was not made here). */
   unwrap(X: Point): NoblePoint;
   wrap(p: NoblePoint): Point;
@@ -65,8 +65,6 @@ export type GroupPart = Omit<CryptoSuite, 'description' | 'sizes' | 'sign' | 've
 
 export function buildGroup(c: CurveAdapter): GroupPart {
   const q = c.order;
-  const scalarLen = 32;
-  const T = tags(c.name);
 
   const wrap = (p: NoblePoint): Point => {
     const h: Handle = {
@@ -81,17 +79,8 @@ export function buildGroup(c: CurveAdapter): GroupPart {
     const n = (X as Partial<Handle>)[NOBLE];
     return n ?? c.decodeStrict(X.bytes, 'point');
   };
-  /** Secret scalars must be in [1, q-1]: noble's constant-time multiply rejects 0 itself. */
-  const secretScalar = (k: bigint, what: string): bigint => {
-    if (typeof k !== 'bigint' || k <= 0n || k >= q) throw new RangeError(`${c.name}.${what}: scalar must be in [1, q-1]`);
-    return k;
-  };
-  const publicScalar = (k: bigint, what: string): bigint => {
-    if (typeof k !== 'bigint' || k < 0n || k >= q) throw new RangeError(`${c.name}.${what}: scalar must be in [0, q-1]`);
-    return k;
-  };
-  const scalarBytes = (k: bigint): Uint8Array =>
-    (c.scalarLE ? numberToBytesLE(k, scalarLen) : numberToBytesBE(k, scalarLen)) as Uint8Array;
+  const { secretScalar, publicScalar } = scalarGuards(c.name, q);
+  const scalarBytes = scalarEncoder(c.scalarLE);
 
   const G = wrap(c.base);
 
@@ -102,14 +91,6 @@ export function buildGroup(c: CurveAdapter): GroupPart {
     wrap,
     unwrap,
     scalarBytes,
-
-    /** Uniform in [1, q-1]: 48 random bytes reduced mod (q-1), plus 1 (FIPS 186-5 A.2.1 via noble's mapHashToField; bias ≤ 2^-128). */
-    randomScalar(rng: Rng): bigint {
-      const b = mapHashToField(rng.bytes(48), q, false);
-      return bytesToNumberBE(b);
-    },
-    addMod: (a, b) => mod(a + b, q),
-    mulMod: (a, b) => mod(a * b, q),
 
     /** Constant-time fixed-base multiplication (noble's precomputed BASE table, `multiply`). */
     mulG: (k) => wrap(c.base.multiply(secretScalar(k, 'mulG'))),
@@ -147,6 +128,61 @@ export function buildGroup(c: CurveAdapter): GroupPart {
       const h: Handle = { suite: c.name, bytes: bytes.slice(), [NOBLE]: p };
       return h;
     },
+    ...scalarsHashesAead({ name: c.name, order: q, scalarLE: c.scalarLE, checkPoint: unwrap }),
+  };
+}
+
+/** Range checks for scalars: secret ones in [1, q-1] (noble's constant-time multiply rejects 0 itself), public ones in [0, q-1]. */
+export function scalarGuards(name: SuiteName, q: bigint): {
+  secretScalar(k: bigint, what: string): bigint;
+  publicScalar(k: bigint, what: string): bigint;
+} {
+  return {
+    secretScalar(k, what) {
+      if (typeof k !== 'bigint' || k <= 0n || k >= q) throw new RangeError(`${name}.${what}: scalar must be in [1, q-1]`);
+      return k;
+    },
+    publicScalar(k, what) {
+      if (typeof k !== 'bigint' || k < 0n || k >= q) throw new RangeError(`${name}.${what}: scalar must be in [0, q-1]`);
+      return k;
+    },
+  };
+}
+
+const SCALAR_LEN = 32;
+
+/** Scalar → 32 bytes in the suite's native order (BE for SEC1 curves, LE for ristretto255). */
+export function scalarEncoder(scalarLE: boolean): (k: bigint) => Uint8Array {
+  return (k) => (scalarLE ? numberToBytesLE(k, SCALAR_LEN) : numberToBytesBE(k, SCALAR_LEN)) as Uint8Array;
+}
+
+/** The part of a suite every backend shares: scalars mod q, their encodings, H1/H2/H3, digest and AES-256-GCM. */
+export type SharedPart = Pick<
+  CryptoSuite,
+  'randomScalar' | 'addMod' | 'mulMod' | 'encodeScalar' | 'decodeScalar' | 'H1' | 'H2' | 'H3' | 'digest' | 'encrypt' | 'decrypt'
+>;
+
+/**
+ * Scalars, hashes and AEAD of a suite. `checkPoint` is the backend's type/suite check of a point
+ * argument (it throws on a point of another suite); hash inputs are the point's canonical `bytes`,
+ * so every backend of one suite hashes identical bytes.
+ */
+export function scalarsHashesAead(c: { name: SuiteName; order: bigint; scalarLE: boolean; checkPoint: (X: Point) => unknown }): SharedPart {
+  const q = c.order;
+  const T = tags(c.name);
+  const scalarLen = SCALAR_LEN;
+  const { publicScalar } = scalarGuards(c.name, q);
+  const scalarBytes = scalarEncoder(c.scalarLE);
+  const unwrap = c.checkPoint;
+  return {
+    /** Uniform in [1, q-1]: 48 random bytes reduced mod (q-1), plus 1 (FIPS 186-5 A.2.1 via noble's mapHashToField; bias ≤ 2^-128). */
+    randomScalar(rng: Rng): bigint {
+      const b = mapHashToField(rng.bytes(48), q, false);
+      return bytesToNumberBE(b);
+    },
+    addMod: (a, b) => mod(a + b, q),
+    mulMod: (a, b) => mod(a * b, q),
+
     encodeScalar(k: bigint): Uint8Array {
       return scalarBytes(publicScalar(k, 'encodeScalar'));
     },

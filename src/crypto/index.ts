@@ -11,7 +11,8 @@ import { UserError } from '../spec/diagnostics.js';
 import { p256Suite } from './p256.js';
 import { ristretto255Suite } from './ristretto255.js';
 import { secp256k1Suite } from './secp256k1.js';
-import type { CryptoSuite, SuiteName } from './suite.js';
+import { secp256k1NativeSuite } from './secp256k1-native.js';
+import type { BackendName, CryptoSuite, SuiteName } from './suite.js';
 
 export * from './suite.js';
 export { seededRng, systemRng, forkRng } from './rng.js';
@@ -26,14 +27,44 @@ const MAKERS: Record<SuiteName, () => CryptoSuite> = {
   p256: p256Suite,
 };
 
+export const BACKEND_NAMES: readonly BackendName[] = ['noble', 'native'];
+/** noble is the reference and the default everywhere; campaigns may choose `native` (docs/crypto.md "Backends"). */
+export const DEFAULT_BACKEND: BackendName = 'noble';
+
+/** The backends each suite has (noble: all; native: secp256k1, through libsecp256k1). */
+const NATIVE_MAKERS: Partial<Record<SuiteName, () => CryptoSuite>> = {
+  secp256k1: secp256k1NativeSuite,
+};
+
+export function isBackendName(name: string): name is BackendName {
+  return (BACKEND_NAMES as readonly string[]).includes(name);
+}
+
+/** Whether `suite` has a `native` backend. */
+export function hasNativeBackend(suite: SuiteName): boolean {
+  return NATIVE_MAKERS[suite] !== undefined;
+}
+
 export function isSuiteName(name: string): name is SuiteName {
   return (SUITE_NAMES as readonly string[]).includes(name);
 }
 
-/** A fresh suite value (suites hold no mutable state; building one is cheap). Unknown name → UserError. */
-export function getSuite(name: string): CryptoSuite {
+/**
+ * A fresh suite value (suites hold no mutable state; building one is cheap) on the given backend
+ * (default noble). Unknown suite or backend, or a backend the suite does not have → UserError.
+ */
+export function getSuite(name: string, backend: string = DEFAULT_BACKEND): CryptoSuite {
   if (!isSuiteName(name)) {
     throw new UserError(`unknown crypto suite '${name}'; known suites: ${SUITE_NAMES.join(', ')}`);
   }
-  return MAKERS[name]();
+  if (!isBackendName(backend)) {
+    throw new UserError(`unknown crypto backend '${backend}'; known backends: ${BACKEND_NAMES.join(', ')}`);
+  }
+  if (backend === 'noble') return MAKERS[name]();
+  const native = NATIVE_MAKERS[name];
+  if (!native) {
+    const have = SUITE_NAMES.filter(hasNativeBackend).join(', ');
+    throw new UserError(`crypto suite '${name}' has no native backend (native backends: ${have}); use --backend noble`);
+  }
+  return native();
 }

@@ -57,6 +57,7 @@ export function ristretto255Suite(): CryptoSuite {
   const { unwrap, wrap: _wrap, scalarBytes, ...group } = g;
   return {
     ...group,
+    backend: 'noble',
     description:
       'ristretto255 (RFC 9496) · H1 RFC 9380 hash_to_field/SHA-256, H2/H3 tagged SHA-256 · AES-256-GCM · RFC 9591 Schnorr (FROST(ristretto255, SHA-512) single-key; nonce from system CSPRNG)',
     sizes: { point: 32, scalar: 32, h3: 32, sessionKey: 32, signature: 64, aeadOverhead: 28 },

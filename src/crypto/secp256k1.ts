@@ -24,6 +24,7 @@ export function secp256k1Suite(): CryptoSuite {
   const { unwrap: _unwrap, wrap: _wrap, scalarBytes: _scalarBytes, ...group } = g;
   return {
     ...group,
+    backend: 'noble',
     description:
       'secp256k1 (SEC 2, compressed SEC1 points) · H1 RFC 9380 hash_to_field/SHA-256, H2/H3 tagged SHA-256 · AES-256-GCM · ECDSA-SHA256 (low-S, RFC 6979 hedged)',
     sizes: { point: SEC1_POINT, scalar: 32, h3: 32, sessionKey: 32, signature: 64, aeadOverhead: 28 },

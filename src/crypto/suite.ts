@@ -21,6 +21,15 @@ export interface Point {
 
 export type SuiteName = 'ristretto255' | 'secp256k1' | 'p256';
 
+/**
+ * Which library computes the group operations and signatures of a suite (docs/crypto.md "Backends"):
+ *  - `noble`: @noble/curves, pure TypeScript; the reference, and the default for every suite;
+ *  - `native`: a compiled library from the npm registry (secp256k1: libsecp256k1 as WebAssembly,
+ *    through tiny-secp256k1). Same bytes as noble for every operation (test/crypto-backends.test.ts).
+ * Hashes (H1, H2, H3, digest), scalar arithmetic and AES-256-GCM are the same code on both.
+ */
+export type BackendName = 'noble' | 'native';
+
 /** Randomness is always injected: a run is replayable from its seed. */
 export interface Rng {
   /** n uniformly random bytes. */
@@ -48,6 +57,8 @@ export class DecodeError extends Error {
 
 export interface CryptoSuite {
   readonly name: SuiteName;
+  /** The library behind the group operations and signatures; every output that names the suite names it too. */
+  readonly backend: BackendName;
   /** One line for transcripts: curve, hash, AEAD, signature scheme. */
   readonly description: string;
   /** Group order q (scalars live in Z_q). */
