@@ -11,6 +11,7 @@ import {
   DecodeError,
   DEFAULT_SUITE,
   getSuite,
+  hasNativeBackend,
   seededRng,
   SUITE_NAMES,
   type CryptoSuite,
@@ -47,8 +48,11 @@ test('getSuite knows exactly the three suites; unknown names are a UserError lis
   expect(() => getSuite('ed448')).toThrow(/ristretto255, secp256k1, p256/);
 });
 
-describe.each(SUITE_NAMES)('suite %s', (name) => {
-  const s: CryptoSuite = getSuite(name);
+/** Every suite on every backend it has: the contract holds for each (noble is the reference). */
+const SUITE_BACKENDS = SUITE_NAMES.flatMap((n) => [[n, 'noble'] as const, ...(hasNativeBackend(n) ? [[n, 'native'] as const] : [])]);
+
+describe.each(SUITE_BACKENDS)('suite %s (%s backend)', (name, backend) => {
+  const s: CryptoSuite = getSuite(name, backend);
   const isSec1 = name !== 'ristretto255';
 
   test('name, sizes and generator encoding agree', () => {
@@ -322,17 +326,19 @@ describe.each(SUITE_NAMES)('suite %s', (name) => {
   });
 });
 
+const SEC1_BACKENDS = [['secp256k1', 'noble'], ['secp256k1', 'native'], ['p256', 'noble']] as const;
+
 describe('signature replay and key conventions', () => {
-  test.each(['secp256k1', 'p256'] as const)('%s signatures replay from the seed', (name) => {
-    const s = getSuite(name);
+  test.each(SEC1_BACKENDS)('%s (%s) signatures replay from the seed', (name, backend) => {
+    const s = getSuite(name, backend);
     const sk = s.randomScalar(seededRng(7));
     const m = te.encode('Sig_HPA');
     expect(s.sign(sk, m, seededRng('sig'))).toEqual(s.sign(sk, m, seededRng('sig')));
     expect(s.sign(sk, m, seededRng('sig'))).not.toEqual(s.sign(sk, m, seededRng('other')));
   });
 
-  test.each(['secp256k1', 'p256'] as const)('%s (ECDSA, full-point keys): keys whose PK_X has odd or even y both verify', (name) => {
-    const s = getSuite(name);
+  test.each(SEC1_BACKENDS)('%s (%s) (ECDSA, full-point keys): keys whose PK_X has odd or even y both verify', (name, backend) => {
+    const s = getSuite(name, backend);
     const rng = seededRng('parity');
     const seen = new Set<number>();
     for (let i = 0; i < 8; i++) {
@@ -345,8 +351,8 @@ describe('signature replay and key conventions', () => {
     expect([...seen].sort()).toEqual([0x02, 0x03]);
   });
 
-  test.each(['secp256k1', 'p256'] as const)('%s verification rejects the high-S twin of a valid signature (low-S policy)', (name) => {
-    const s = getSuite(name);
+  test.each(SEC1_BACKENDS)('%s (%s) verification rejects the high-S twin of a valid signature (low-S policy)', (name, backend) => {
+    const s = getSuite(name, backend);
     const sk = s.randomScalar(seededRng(3));
     const m = te.encode('m');
     const sig = s.sign(sk, m, seededRng(4));
