@@ -5,6 +5,7 @@
  * verifies. properties/correctness.test.ts holds the finer equation-level properties.
  */
 import fc from 'fast-check';
+import { getSuite } from '../crypto/index.js';
 import { runScenario } from '../model/index.js';
 import { replayCommand, type SuiteResult } from './runner.js';
 import type { ExperimentDef } from './experiments.js';
@@ -20,7 +21,7 @@ export const honestRuns: ExperimentDef = {
     let detail = '';
     const prop = fc.property(fc.uniqueArray(idArb, { minLength: 3, maxLength: 3 }), fc.nat({ max: 1_000_000 }), ([p, a, b], seed) => {
       opts.onRun?.();
-      const r = runScenario({ suite: opts.suite ?? 'ristretto255', seed, patientId: p!, hospitalA: a!, hospitalB: b! });
+      const r = runScenario({ suite: getSuite(opts.suite ?? 'ristretto255', opts.backend ?? 'noble'), seed, patientId: p!, hospitalA: a!, hospitalB: b! });
       acceptances += r.trace.events.filter((e) => e.kind === 'accept').length;
       if (!r.ok) {
         detail = `ids ${p}, ${a}, ${b}, seed ${seed}: ${[...r.failures, ...r.agreements.filter((x) => !x.agreed).map((x) => `${x.key} not agreed`)].join('; ') || 'not ok'}`;
@@ -30,10 +31,10 @@ export const honestRuns: ExperimentDef = {
     });
     const d = fc.check(prop, { numRuns: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}) });
     const base = {
-      name: 'honest-runs', runs: d.numRuns, seed: opts.seed, cryptoSuite: opts.suite ?? 'ristretto255',
+      name: 'honest-runs', runs: d.numRuns, seed: opts.seed, cryptoSuite: opts.suite ?? 'ristretto255', cryptoBackend: opts.backend ?? 'noble',
       properties: [] as never[], coverage: { commands: 0, acceptances, attackerSessions: 0, reveals: 0 }, ms: performance.now() - t0,
     };
     if (!d.failed) return { ...base, ok: true };
-    return { ...base, ok: false, failure: { replay: replayCommand('honest-runs', base.cryptoSuite, opts.seed, opts.runs, d.counterexamplePath ?? ''), path: d.counterexamplePath ?? '', property: 'correctness', detail, trace: [], actions: [], worldSeed: 0 } };
+    return { ...base, ok: false, failure: { replay: replayCommand('honest-runs', base.cryptoSuite, opts.seed, opts.runs, d.counterexamplePath ?? '', undefined, base.cryptoBackend), path: d.counterexamplePath ?? '', property: 'correctness', detail, trace: [], actions: [], worldSeed: 0 } };
   },
 };

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { decodeMessage } from '../net/codec.js';
+import { getSuite } from '../crypto/index.js';
 import type { Point } from '../crypto/suite.js';
 import { runScenario, sessionKeyOf, startInitial, startInter, aadFor } from '../model/index.js';
 import { bytesEq, decodeEmr, decodeEmrCert, hex, sigInputEmr, sigInputEmrCert } from '../model/records.js';
@@ -14,7 +15,7 @@ import { replayCommand, type SuiteResult } from './runner.js';
 export interface ExperimentDef {
   readonly name: string;
   readonly summary: string;
-  run(opts: { runs: number; seed: number; suite?: string; path?: string; onRun?: () => void }): SuiteResult;
+  run(opts: { runs: number; seed: number; suite?: string; backend?: string; path?: string; onRun?: () => void }): SuiteResult;
 }
 
 class Refuted extends Error {
@@ -27,12 +28,13 @@ class Refuted extends Error {
   }
 }
 
-function result(name: string, properties: string[], opts: { runs: number; seed: number; suite?: string }, details: fc.RunDetails<[number, ...unknown[]]>, t0: number, acceptances: number): SuiteResult {
+function result(name: string, properties: string[], opts: { runs: number; seed: number; suite?: string; backend?: string }, details: fc.RunDetails<[number, ...unknown[]]>, t0: number, acceptances: number): SuiteResult {
   const base = {
     name,
     runs: details.numRuns,
     seed: opts.seed,
     cryptoSuite: opts.suite ?? 'ristretto255',
+    cryptoBackend: opts.backend ?? 'noble',
     properties: properties as never,
     coverage: { commands: 0, acceptances, attackerSessions: 0, reveals: 0 },
   };
@@ -44,7 +46,7 @@ function result(name: string, properties: string[], opts: { runs: number; seed: 
     ok: false,
     ms: performance.now() - t0,
     failure: {
-      replay: replayCommand(name, base.cryptoSuite, opts.seed, opts.runs, details.counterexamplePath ?? ''),
+      replay: replayCommand(name, base.cryptoSuite, opts.seed, opts.runs, details.counterexamplePath ?? '', undefined, base.cryptoBackend),
       path: details.counterexamplePath ?? '',
       property: r?.property ?? 'error',
       detail: r?.detail ?? (e instanceof Error ? e.message : String(e)),
@@ -76,7 +78,7 @@ export const untraceability: ExperimentDef = {
     let acceptances = 0;
     const prop = fc.property(fc.nat({ max: 1_000_000 }), fc.boolean(), (seed, secondIsInter) => {
       opts.onRun?.();
-      const w = createWorld({ suite: opts.suite ?? 'ristretto255', seed });
+      const w = createWorld({ suite: opts.suite ?? 'ristretto255', backend: opts.backend ?? 'noble', seed });
       const trace = [`0. setup (seed ${seed}): PAT-1 and PAT-2 registered; PAT-1 completed initial treatment at ${HOSPITAL_A}`];
       const s1 = startInitial(w.sys, 'PAT-1', HOSPITAL_A);
       const s2 = secondIsInter ? startInter(w.sys, 'PAT-1', HOSPITAL_B) : startInitial(w.sys, 'PAT-1', HOSPITAL_A);
@@ -122,7 +124,7 @@ export const table1: ExperimentDef = {
     let acceptances = 0;
     const prop = fc.property(fc.nat({ max: 1_000_000 }), (seed) => {
       opts.onRun?.();
-      const r = runScenario({ suite: opts.suite ?? 'ristretto255', seed });
+      const r = runScenario({ suite: getSuite(opts.suite ?? 'ristretto255', opts.backend ?? 'noble'), seed });
       const sys = r.system;
       acceptances += r.trace.events.filter((e) => e.kind === 'accept').length;
       const trace = [`0. honest scenario (seed ${seed}) on ${sys.suite.name}`];

@@ -13,7 +13,7 @@ import type { SuiteResult } from './runner.js';
 export interface Job {
   readonly id: number;
   readonly experiment: string;
-  readonly opts: { runs: number; seed: number; suite: string; path?: string; replayPath?: string };
+  readonly opts: { runs: number; seed: number; suite: string; backend: string; path?: string; replayPath?: string };
 }
 
 export function defaultWorkers(): number {
@@ -21,18 +21,19 @@ export function defaultWorkers(): number {
 }
 
 /** Splits `runs` of each experiment into up to `chunks` jobs with consecutive seeds. */
-export function planJobs(experiments: readonly string[], o: { runs: number; seed: number; suite: string; chunks: number; path?: string; replayPath?: string }): Job[] {
+export function planJobs(experiments: readonly string[], o: { runs: number; seed: number; suite: string; backend?: string; chunks: number; path?: string; replayPath?: string }): Job[] {
+  const backend = o.backend ?? 'noble';
   const jobs: Job[] = [];
   for (const experiment of experiments) {
     if (o.path !== undefined) {
-      jobs.push({ id: jobs.length, experiment, opts: { runs: o.runs, seed: o.seed, suite: o.suite, path: o.path, ...(o.replayPath ? { replayPath: o.replayPath } : {}) } });
+      jobs.push({ id: jobs.length, experiment, opts: { runs: o.runs, seed: o.seed, suite: o.suite, backend, path: o.path, ...(o.replayPath ? { replayPath: o.replayPath } : {}) } });
       continue;
     }
     const k = Math.max(1, Math.min(o.chunks, Math.floor(o.runs / 4) || 1));
     const base = Math.floor(o.runs / k);
     for (let i = 0; i < k; i++) {
       const runs = base + (i < o.runs % k ? 1 : 0);
-      jobs.push({ id: jobs.length, experiment, opts: { runs, seed: o.seed + i, suite: o.suite } });
+      jobs.push({ id: jobs.length, experiment, opts: { runs, seed: o.seed + i, suite: o.suite, backend } });
     }
   }
   return jobs;

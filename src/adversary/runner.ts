@@ -37,6 +37,8 @@ export interface RunOptions {
   path?: string;
   replayPath?: string;
   suite?: string;
+  /** Crypto backend (noble or native, src/crypto/index.ts); default noble. */
+  backend?: string;
   wrapSuite?: (cs: CryptoSuite) => CryptoSuite;
   /** Skip shrinking (faster failure, longer trace). */
   noShrink?: boolean;
@@ -51,6 +53,8 @@ export interface SuiteResult {
   /** Seeds of every chunk a campaign split this experiment into (absent: just `seed`). */
   readonly seeds?: readonly number[];
   readonly cryptoSuite: string;
+  /** The crypto backend the runs used (noble, native). */
+  readonly cryptoBackend: string;
   readonly properties: readonly PropertyName[];
   /** Coverage: totals over all runs (shows the tests were not vacuous); acceptances exclude setup's. */
   readonly coverage: { commands: number; acceptances: number; attackerSessions: number; reveals: number };
@@ -113,8 +117,8 @@ export function actionArbitrary(def: SuiteDef): fc.Arbitrary<Action> {
 }
 
 /** Executes one run (also used to replay a counterexample). */
-export function runActions(def: SuiteDef, actions: readonly Action[], worldSeed: number, opts: Pick<RunOptions, 'suite' | 'wrapSuite'>): World {
-  const w = createWorld({ suite: opts.suite ?? 'ristretto255', seed: worldSeed, ...(opts.wrapSuite ? { wrapSuite: opts.wrapSuite } : {}) });
+export function runActions(def: SuiteDef, actions: readonly Action[], worldSeed: number, opts: Pick<RunOptions, 'suite' | 'backend' | 'wrapSuite'>): World {
+  const w = createWorld({ suite: opts.suite ?? 'ristretto255', backend: opts.backend ?? 'noble', seed: worldSeed, ...(opts.wrapSuite ? { wrapSuite: opts.wrapSuite } : {}) });
   say(w, `0. setup: ${w.sys.suite.name}, seed ${worldSeed}; PAT-1, PAT-2, HPA, HPB registered; insider HPM registered (attacker holds its key); PAT-X unregistered; PAT-1 completed initial treatment at HPA`);
   const m: Model = { n: 0 };
   for (const a of actions) command(a, def).run(m, w);
@@ -134,7 +138,7 @@ export function runSuite(def: SuiteDef, opts: RunOptions): SuiteResult {
   const arb = fc.tuple(cmds, fc.nat({ max: 1_000_000 }));
   const prop = fc.property(arb, ([commands, worldSeed]) => {
     opts.onRun?.();
-    const w = createWorld({ suite: opts.suite ?? 'ristretto255', seed: worldSeed, ...(opts.wrapSuite ? { wrapSuite: opts.wrapSuite } : {}) });
+    const w = createWorld({ suite: opts.suite ?? 'ristretto255', backend: opts.backend ?? 'noble', seed: worldSeed, ...(opts.wrapSuite ? { wrapSuite: opts.wrapSuite } : {}) });
     const m: Model = { n: 0 };
     try {
       fc.modelRun(() => ({ model: m, real: w }), commands);
@@ -158,6 +162,7 @@ export function runSuite(def: SuiteDef, opts: RunOptions): SuiteResult {
     runs: details.numRuns,
     seed: opts.seed,
     cryptoSuite: opts.suite ?? 'ristretto255',
+    cryptoBackend: opts.backend ?? 'noble',
     properties: def.properties,
     coverage: cov,
   };
@@ -189,7 +194,7 @@ export function runSuite(def: SuiteDef, opts: RunOptions): SuiteResult {
     ok: false,
     ms: performance.now() - t0,
     failure: {
-      replay: replayCommand(def.name, base.cryptoSuite, opts.seed, opts.runs, details.counterexamplePath ?? '', meta?.[1]),
+      replay: replayCommand(def.name, base.cryptoSuite, opts.seed, opts.runs, details.counterexamplePath ?? '', meta?.[1], base.cryptoBackend),
       path: details.counterexamplePath ?? '',
       ...(meta ? { replayPath: meta[1]! } : {}),
       property,
@@ -202,6 +207,6 @@ export function runSuite(def: SuiteDef, opts: RunOptions): SuiteResult {
 }
 
 /** `bantam props` command line that replays one failure. */
-export function replayCommand(name: string, suite: string, seed: number, runs: number, path: string, replayPath?: string): string {
-  return `bantam props --only ${name} --suite ${suite} --seed ${seed} --runs ${runs}${path ? ` --path ${path}` : ''}${replayPath ? ` --replay-path '${replayPath}'` : ''}`;
+export function replayCommand(name: string, suite: string, seed: number, runs: number, path: string, replayPath?: string, backend = 'noble'): string {
+  return `bantam props --only ${name} --suite ${suite} --seed ${seed} --runs ${runs}${path ? ` --path ${path}` : ''}${replayPath ? ` --replay-path '${replayPath}'` : ''} --backend ${backend}`;
 }

@@ -128,6 +128,8 @@ export interface World {
 
 export interface WorldOptions {
   suite?: string;
+  /** Crypto backend (src/crypto "Backends"); default noble. */
+  backend?: string;
   seed: string | number;
   /** Mutants: a wrapper applied to the suite before instrumentation (./mutants.ts). */
   wrapSuite?: (cs: CryptoSuite) => CryptoSuite;
@@ -136,7 +138,7 @@ export interface WorldOptions {
 }
 
 export function createWorld(opts: WorldOptions): World {
-  const base = getSuite(opts.suite ?? 'ristretto255');
+  const base = getSuite(opts.suite ?? 'ristretto255', opts.backend ?? 'noble');
   const { suite: cs, oracle } = instrumentSuite(opts.wrapSuite ? opts.wrapSuite(base) : base);
   const sys = createSystem({ suite: cs, seed: String(opts.seed) });
   oracle.record(sys.center.PK, sys.center.s);

@@ -45,6 +45,15 @@ export function hasNativeBackend(suite: SuiteName): boolean {
   return NATIVE_MAKERS[suite] !== undefined;
 }
 
+/**
+ * The backend a property campaign (bantam props, src/adversary) uses when the user names none: the
+ * native one where the suite has it (campaigns run the same bytes faster), noble otherwise.
+ * Honest runs (bantam run, costs, ledger) keep DEFAULT_BACKEND unless the user asks.
+ */
+export function campaignBackend(suite: SuiteName): BackendName {
+  return hasNativeBackend(suite) ? 'native' : 'noble';
+}
+
 export function isSuiteName(name: string): name is SuiteName {
   return (SUITE_NAMES as readonly string[]).includes(name);
 }

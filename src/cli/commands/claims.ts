@@ -7,7 +7,7 @@
  * Exit codes: 0 every tested claim holds; 1 at least one claim is refuted; 2 bad input; 3 the
  * worker processes could not run.
  */
-import { isSuiteName, SUITE_NAMES } from '../../crypto/index.js';
+import { BACKEND_NAMES, campaignBackend, getSuite, isSuiteName, SUITE_NAMES } from '../../crypto/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { claimExperiments, judge, type ClaimVerdict } from '../../adversary/claims.js';
 import { defaultWorkers } from '../../adversary/pool.js';
@@ -18,20 +18,21 @@ import { DEFAULT_PROPS_SUITE, EnvironmentError, progressTo, runProps } from './p
 const DEFAULT_RUNS = 30;
 
 const USAGE = [
-  'bantam claims [--runs N] [--seed S] [--suite NAME] [--workers N] [--json]',
+  'bantam claims [--runs N] [--seed S] [--suite NAME] [--backend noble|native] [--workers N] [--json]',
   '',
   `  --runs N       fast-check runs per experiment (default ${DEFAULT_RUNS})`,
   '  --seed S       base seed (default 1; printed)',
   `  --suite NAME   crypto suite: ${SUITE_NAMES.join(', ')} (default ${DEFAULT_PROPS_SUITE})`,
+  `  --backend B    crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one, else noble)`,
   '  --workers N    child processes (default: all cores)',
   '  --json         machine-readable verdicts',
   '  exit: 0 every tested claim holds, 1 a claim is refuted, 2 bad input, 3 environment',
 ].join('\n');
 
-export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: string; seed: number; runs: number }): string {
+export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: string; backend: string; seed: number; runs: number }): string {
   const out: string[] = [];
   out.push('bantam claims — Chen et al. 2020, "A Blockchain-Based Secure Inter-Hospital EMR Sharing System"');
-  out.push(`${PROPS_ASSURANCE}; crypto suite ${meta.suite}, base seed ${meta.seed}, ${meta.runs} runs per experiment`);
+  out.push(`${PROPS_ASSURANCE}; crypto suite ${meta.suite} (backend ${meta.backend}), base seed ${meta.seed}, ${meta.runs} runs per experiment`);
   out.push('');
   let attack = 0;
   const attacks: string[] = [];
@@ -65,10 +66,12 @@ export const command: Command = {
   summary: "verdict for every security claim of the paper, computed from property runs (Verifpal-style attack traces)",
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'workers'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'backend', 'workers'], booleans: ['json'] });
     if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE.split('\n')[0]}`);
     const suite = args.values.get('suite') ?? DEFAULT_PROPS_SUITE;
     if (!isSuiteName(suite)) throw new UserError(`unknown crypto suite '${suite}'; known suites: ${SUITE_NAMES.join(', ')}`);
+    const backend = args.values.get('backend') ?? campaignBackend(suite);
+    getSuite(suite, backend); // unknown backend, or one the suite lacks → UserError (exit 2)
     const rawSeed = args.values.get('seed') ?? '1';
     if (!/^-?\d+$/.test(rawSeed)) throw new UserError(`--seed takes an integer, got '${rawSeed}'`);
     const seed = numericSeed(rawSeed);
@@ -77,7 +80,7 @@ export const command: Command = {
     const json = args.booleans.has('json');
     let report;
     try {
-      report = await runProps({ runs, seed, suite, only: claimExperiments(), workers, ...(json ? {} : { progress: progressTo(io) }) });
+      report = await runProps({ runs, seed, suite, backend, only: claimExperiments(), workers, ...(json ? {} : { progress: progressTo(io) }) });
     } catch (e) {
       if (e instanceof EnvironmentError) {
         io.err(`bantam claims: cannot run the worker processes: ${e.message}`);
@@ -92,6 +95,7 @@ export const command: Command = {
           {
             assurance: PROPS_ASSURANCE,
             suite,
+            backend,
             seed,
             runsPerExperiment: runs,
             claims: verdicts.map((v) => ({
@@ -108,7 +112,7 @@ export const command: Command = {
           2,
         ),
       );
-    } else io.out(claimsText(verdicts, { suite, seed, runs }));
+    } else io.out(claimsText(verdicts, { suite, backend, seed, runs }));
     return verdicts.some((v) => v.verdict === 'refuted') ? 1 : 0;
   },
 };

@@ -6,7 +6,7 @@
  * Exit codes: 0 every property held in every run; 1 some property was refuted (a counterexample
  * is printed with the exact command that replays it); 2 bad input; 3 a worker could not start.
  */
-import { isSuiteName, SUITE_NAMES } from '../../crypto/index.js';
+import { BACKEND_NAMES, campaignBackend, getSuite, isSuiteName, SUITE_NAMES } from '../../crypto/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { experimentNames } from '../../adversary/claims.js';
 import { defaultWorkers, mergeChunks, planJobs, runJobs } from '../../adversary/pool.js';
@@ -18,11 +18,12 @@ const DEFAULT_RUNS = 50;
 export const DEFAULT_PROPS_SUITE = 'ristretto255';
 
 const USAGE = [
-  'bantam props [--runs N] [--seed S] [--suite NAME] [--only EXPERIMENT[,EXPERIMENT]] [--workers N] [--path P [--replay-path R]] [--json]',
+  'bantam props [--runs N] [--seed S] [--suite NAME] [--backend noble|native] [--only EXPERIMENT[,EXPERIMENT]] [--workers N] [--path P [--replay-path R]] [--json]',
   '',
   `  --runs N       fast-check runs per experiment (default ${DEFAULT_RUNS}), split over the workers by seed`,
   '  --seed S       base seed (default: a fresh one, printed); chunk k of an experiment uses seed S+k',
   `  --suite NAME   crypto suite: ${SUITE_NAMES.join(', ')} (default ${DEFAULT_PROPS_SUITE}: the fastest; the protocol is suite-generic)`,
+  `  --backend B    crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one — secp256k1 — else noble; same bytes, docs/crypto.md)`,
   `  --only NAMES   experiments to run (default all): ${experimentNames().join(', ')}`,
   '  --workers N    child processes (default: all cores)',
   '  --path P       replay one failure (with its --seed and --runs; from the printed replay command)',
@@ -33,6 +34,7 @@ const USAGE = [
 export interface PropsReport {
   assurance: string;
   suite: string;
+  backend: string;
   seed: number;
   runsPerExperiment: number;
   workers: number;
@@ -46,8 +48,9 @@ function bar(done: number, total: number): string {
   return `[${'#'.repeat(k)}${'.'.repeat(w - k)}] ${done}/${total} runs`;
 }
 
-export async function runProps(o: { runs: number; seed: number; suite: string; only: string[]; workers: number; path?: string; replayPath?: string; progress?: (line: string, done: number, total: number) => void }): Promise<PropsReport> {
-  const jobs = planJobs(o.only, { runs: o.runs, seed: o.seed, suite: o.suite, chunks: o.workers, ...(o.path !== undefined ? { path: o.path } : {}), ...(o.replayPath ? { replayPath: o.replayPath } : {}) });
+export async function runProps(o: { runs: number; seed: number; suite: string; backend?: string; only: string[]; workers: number; path?: string; replayPath?: string; progress?: (line: string, done: number, total: number) => void }): Promise<PropsReport> {
+  const backend = o.backend ?? 'noble';
+  const jobs = planJobs(o.only, { runs: o.runs, seed: o.seed, suite: o.suite, backend, chunks: o.workers, ...(o.path !== undefined ? { path: o.path } : {}), ...(o.replayPath ? { replayPath: o.replayPath } : {}) });
   const total = jobs.reduce((n, j) => n + j.opts.runs, 0);
   let done = 0;
   o.progress?.(bar(0, total), 0, total);
@@ -63,7 +66,7 @@ export async function runProps(o: { runs: number; seed: number; suite: string; o
     throw new EnvironmentError(e instanceof Error ? e.message : String(e));
   }
   const results = o.only.map((name) => mergeChunks(jobs.filter((j) => j.experiment === name).map((j) => byJob.get(j.id)!)));
-  return { assurance: PROPS_ASSURANCE, suite: o.suite, seed: o.seed, runsPerExperiment: o.runs, workers: o.workers, results, ok: results.every((r) => r.ok) };
+  return { assurance: PROPS_ASSURANCE, suite: o.suite, backend, seed: o.seed, runsPerExperiment: o.runs, workers: o.workers, results, ok: results.every((r) => r.ok) };
 }
 
 export class EnvironmentError extends Error {}
@@ -88,7 +91,7 @@ export function progressTo(io: CliIo): (line: string, done: number, total: numbe
 export function propsText(r: PropsReport): string {
   const out: string[] = [];
   out.push(`bantam props — ${r.assurance}`);
-  out.push(`crypto suite ${r.suite}, base seed ${r.seed}, ${r.runsPerExperiment} runs per experiment, ${r.workers} worker process(es)`);
+  out.push(`crypto suite ${r.suite} (backend ${r.backend}), base seed ${r.seed}, ${r.runsPerExperiment} runs per experiment, ${r.workers} worker process(es)`);
   out.push('');
   out.push(`${'experiment'.padEnd(18)} ${'verdict'.padEnd(8)} ${'runs'.padStart(5)} ${'accepted'.padStart(8)} ${'attacker'.padStart(8)} ${'reveals'.padStart(7)}  property`);
   for (const x of r.results) {
@@ -114,10 +117,12 @@ export const command: Command = {
   summary: 'property campaigns: correctness, Dolev–Yao attacker suites and experiments on all cores (bounded testing)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'only', 'workers', 'path', 'replay-path'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'backend', 'only', 'workers', 'path', 'replay-path'], booleans: ['json'] });
     if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE.split('\n')[0]}`);
     const suite = args.values.get('suite') ?? DEFAULT_PROPS_SUITE;
     if (!isSuiteName(suite)) throw new UserError(`unknown crypto suite '${suite}'; known suites: ${SUITE_NAMES.join(', ')}`);
+    const backend = args.values.get('backend') ?? campaignBackend(suite);
+    getSuite(suite, backend); // unknown backend, or one the suite lacks → UserError (exit 2)
     const known = experimentNames();
     const only = args.values.has('only') ? args.values.get('only')!.split(',').map((s) => s.trim()).filter(Boolean) : known;
     for (const n of only) if (!known.includes(n)) throw new UserError(`unknown experiment '${n}'; known: ${known.join(', ')}`);
@@ -130,11 +135,11 @@ export const command: Command = {
     if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) throw new UserError(`--path takes fast-check's path (digits separated by ':'), got '${path}'`);
     if (path !== undefined && only.length !== 1) throw new UserError('--path replays one experiment: give --only NAME too');
     const json = args.booleans.has('json');
-    if (!json) io.err(`bantam props: seed ${seed}, ${runs} runs per experiment, ${workers} worker(s), suite ${suite} — bounded testing, not proof`);
+    if (!json) io.err(`bantam props: seed ${seed}, ${runs} runs per experiment, ${workers} worker(s), suite ${suite}, backend ${backend} — bounded testing, not proof`);
     let report: PropsReport;
     try {
       report = await runProps({
-        runs, seed, suite, only, workers,
+        runs, seed, suite, backend, only, workers,
         ...(path !== undefined ? { path } : {}),
         ...(args.values.get('replay-path') ? { replayPath: args.values.get('replay-path')! } : {}),
         ...(json ? {} : { progress: progressTo(io) }),
