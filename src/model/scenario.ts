@@ -32,6 +32,8 @@ export interface PartyCosts {
 
 export interface ScenarioResult {
   readonly suite: string;
+  /** The crypto backend that computed the run (noble, native). */
+  readonly backend: string;
   readonly seed: string;
   readonly ok: boolean;
   readonly trace: Trace;
@@ -117,6 +119,7 @@ export function runScenario(opts: ScenarioOptions = {}): ScenarioResult {
   const ok = failures.length === 0 && agreements.length === 3 && agreements.every((a) => a.agreed) && v.ok;
   return {
     suite: sys.suite.name,
+    backend: sys.suite.backend,
     seed: sys.seed,
     ok,
     trace: sys.tracer.trace,

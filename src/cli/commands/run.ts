@@ -1,5 +1,5 @@
 /**
- * `bantam run [--suite NAME] [--seed S] [--json] [--save-ledger FILE]`
+ * `bantam run [--suite NAME] [--backend noble|native] [--seed S] [--json] [--save-ledger FILE]`
  *
  * Runs the paper's whole scenario on the executable model (Chen et al. 2020, §3.2–3.7): setup,
  * registration of a patient and two hospitals, initial treatment at hospital A, a visit to
@@ -11,7 +11,7 @@
  * 2 bad flags (unknown suite, ...).
  */
 import { writeFileSync } from 'node:fs';
-import { getSuite } from '../../crypto/index.js';
+import { BACKEND_NAMES, DEFAULT_BACKEND, getSuite } from '../../crypto/index.js';
 import { saveLedger } from '../../ledger/index.js';
 import { runScenario, type PartyCosts, type ScenarioResult } from '../../model/index.js';
 import type { TraceEvent } from '../../net/trace.js';
@@ -19,9 +19,10 @@ import { UserError } from '../../spec/diagnostics.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
-  'bantam run [--suite NAME] [--seed S] [--json] [--save-ledger FILE] [--trace-out FILE] [--diagram DIR [--render svg|png|none] [--browser PATH]]',
+  'bantam run [--suite NAME] [--backend noble|native] [--seed S] [--json] [--save-ledger FILE] [--trace-out FILE] [--diagram DIR [--render svg|png|none] [--browser PATH]]',
   '',
   '  --suite NAME        ristretto255 | secp256k1 | p256 (default secp256k1)',
+  `  --backend B         crypto backend: ${BACKEND_NAMES.join(', ')} (default ${DEFAULT_BACKEND}, the reference; native: secp256k1 only, same bytes)`,
   '  --seed S            seed of all randomness (default 0); the same seed replays the same transcript',
   '  --json              the full trace and results as JSON',
   '  --save-ledger FILE  write the resulting ledger (bantam ledger verify FILE checks it)',
@@ -59,7 +60,7 @@ export function transcript(r: ScenarioResult): string {
   const out: string[] = [];
   const roles = r.trace.roles ?? {};
   out.push(`bantam run — Chen et al. 2020 EMR protocol (§3.2–3.7), executable model`);
-  out.push(`suite ${r.suite}: ${getSuite(r.suite).description}`);
+  out.push(`suite ${r.suite} (backend ${r.backend}): ${getSuite(r.suite, r.backend).description}`);
   out.push(`seed ${r.seed}`);
   out.push(`assurance: ${ASSURANCE}`);
   out.push(`parties: ${Object.entries(roles).map(([id, role]) => `${id} (${role})`).join(', ')}`);
@@ -141,6 +142,7 @@ function jsonOf(r: ScenarioResult) {
     command: 'run',
     assurance: ASSURANCE,
     suite: r.suite,
+    backend: r.backend,
     seed: r.seed,
     ok: r.ok,
     agreements: r.agreements,
@@ -156,12 +158,12 @@ export const command: Command = {
   summary: 'run the EMR protocol end to end on real crypto (transcript, key agreement, op counts)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['suite', 'seed', 'save-ledger', 'trace-out', 'diagram', 'render', 'browser'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['suite', 'backend', 'seed', 'save-ledger', 'trace-out', 'diagram', 'render', 'browser'], booleans: ['json'] });
     const render = args.values.get('render') ?? 'svg';
     if (!['svg', 'png', 'none'].includes(render)) throw new UserError(`--render takes svg, png or none, got '${render}'`);
     if (!args.values.has('diagram') && (args.values.has('render') || args.values.has('browser'))) throw new UserError('--render and --browser go with --diagram DIR');
     if (args.positional.length) throw new UserError(`run takes no positional arguments (got '${args.positional[0]}')\nusage: ${USAGE.split('\n')[0]}`);
-    const suite = getSuite(args.values.get('suite') ?? 'secp256k1');
+    const suite = getSuite(args.values.get('suite') ?? 'secp256k1', args.values.get('backend') ?? DEFAULT_BACKEND);
     const seed = args.values.get('seed') ?? '0';
     if (seed === '') throw new UserError('--seed needs a non-empty value');
     const r = runScenario({ suite, seed });
