@@ -54,6 +54,12 @@ export interface BenchReport {
   /** What `units` (and the rows' absolute column) measure; default 'ns'. A 'bytes' report has no time column. */
   unitKind?: 'ns' | 'bytes';
   rows: BenchRow[];
+  /**
+   * Markdown sections generated from this run, by key: `bench/run.ts --markdown` prints them and
+   * `--write-docs` replaces the block between `<!-- bench:<report>/<key>:begin -->` and
+   * `<!-- bench:<report>/<key>:end -->` in every docs/*.md file that has one.
+   */
+  markdown?: Record<string, string>;
 }
 
 export interface Harness {
