@@ -46,7 +46,15 @@ const requireCjs = createRequire(import.meta.url);
 /** The library module, loaded on first use; a module-level cache of an immutable library, not state of a run. */
 let loaded: Tiny | undefined;
 function tiny(): Tiny {
-  loaded ??= requireCjs('tiny-secp256k1') as Tiny;
+  if (!loaded) {
+    const t = requireCjs('tiny-secp256k1') as Tiny;
+    // Build libsecp256k1's context now, randomised (secp256k1_context_randomize) with 32 bytes from
+    // node:crypto (tiny-secp256k1's rand.js import). Left to itself the library builds the context
+    // lazily with a seed from an xorshift generator seeded by a stack address: predictable, which
+    // would make ecmult_gen's blinding (the defence of mulG and of signing's nonce point) known.
+    t.__initializeContext();
+    loaded = t;
+  }
   return loaded;
 }
 
