@@ -38,6 +38,20 @@ describe('bantam props', () => {
     expect(JSON.parse(again.out).results[0].failure.detail).toBe(f.detail);
   });
 
+  test('--backend: campaigns on secp256k1 default to native; text, JSON and replay commands name the backend', async () => {
+    const r = await cli('props', '--only', 'untraceability', '--suite', 'secp256k1', '--runs', '2', '--seed', '4', '--workers', '1', '--json');
+    const j = JSON.parse(r.out);
+    expect(j.backend).toBe('native');
+    expect(j.results[0].cryptoBackend).toBe('native');
+    expect(j.results[0].failure.replay).toMatch(/ --backend native$/);
+    const n = await cli('props', '--only', 'untraceability', '--suite', 'secp256k1', '--runs', '2', '--seed', '4', '--workers', '1', '--backend', 'noble');
+    expect(n.out).toMatch(/crypto suite secp256k1 \(backend noble\)/);
+    expect(n.out).toMatch(/--backend noble/);
+    expect(JSON.parse((await cli('props', '--only', 'honest-runs', '--runs', '1', '--workers', '1', '--json')).out).backend).toBe('noble'); // ristretto255: no native backend
+    expect((await cli('props', '--suite', 'p256', '--backend', 'native')).code).toBe(2);
+    expect((await cli('claims', '--backend', 'openssl')).code).toBe(2);
+  });
+
   test('bad input is exit 2 with a one-line reason', async () => {
     expect((await cli('props', '--suite', 'curve25519')).code).toBe(2);
     expect((await cli('props', '--seed', 'abc')).code).toBe(2);

@@ -60,6 +60,22 @@ describe('bantam run', () => {
     expect(verifyLedger(l, getSuite('ristretto255')).ok).toBe(true);
   });
 
+  test('--backend native: the output names the backend; everything else is byte-identical to noble', async () => {
+    const n = await cli('--json', '--seed', '5');
+    const f = await cli('--json', '--seed', '5', '--backend', 'native');
+    expect(JSON.parse(n.out).backend).toBe('noble');
+    expect(JSON.parse(f.out).backend).toBe('native');
+    const strip = (t: string) => ({ ...JSON.parse(t), backend: undefined });
+    expect(strip(f.out)).toEqual(strip(n.out));
+    const text = await cli('--backend', 'native');
+    expect(text.out).toMatch(/^suite secp256k1 \(backend native\): .*libsecp256k1/m);
+    expect((await cli()).out).toMatch(/^suite secp256k1 \(backend noble\): /m);
+    const bad = await cli('--suite', 'p256', '--backend', 'native');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no native backend/);
+    expect((await cli('--backend', 'openssl')).err).toMatch(/unknown crypto backend 'openssl'/);
+  });
+
   test('bad input exits 2 with a one-line message', async () => {
     expect(await cli('--suite', 'nope')).toMatchObject({ code: 2 });
     expect((await cli('--suite', 'nope')).err).toMatch(/unknown crypto suite 'nope'/);
