@@ -15,6 +15,8 @@
  * is the sign of contention, and the report prints it.
  */
 
+import { readFileSync } from 'node:fs';
+
 /** What one trial of a configuration produced. */
 export interface Trial {
   /** Wall-clock time of the trial, ns. */
@@ -86,6 +88,19 @@ export function spread(xs: readonly number[]): Spread {
 export function cpuNowNs(): number {
   const c = process.cpuUsage();
   return (c.user + c.system) * 1000;
+}
+
+/**
+ * CPU time (user + system) of this process's children that have exited and been waited for, ns
+ * (Linux: fields cutime and cstime of /proc/self/stat, in clock ticks of 10 ms). Node reaps a child
+ * before emitting its 'exit' event, so after awaiting 'exit' the child's CPU time is included.
+ * Throws where /proc is missing: the caller then cannot report child CPU time and says so.
+ */
+export function childrenCpuNs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
+  const TICK_NS = 1e7; // sysconf(_SC_CLK_TCK) = 100 on Linux
+  return (Number(fields[13]) + Number(fields[14])) * TICK_NS; // cutime, cstime (stat fields 16, 17)
 }
 
 /** Times `fn` in this process: wall and CPU; `fn` returns the work it did (default 1). */

@@ -57,8 +57,10 @@ export async function runJobs(jobs: readonly Job[], workers: number, onTick: () 
           const next = () => {
             const job = queue.shift();
             if (!job) {
+              // Done when the child has exited (and been reaped), so a caller timing the campaign
+              // sees every child's CPU time (bench/campaign.bench.ts reads it from /proc).
+              child.once('exit', () => resolve());
               child.disconnect();
-              resolve();
               return;
             }
             child.send(job);
