@@ -40,7 +40,7 @@ export {
 } from './ban/index.js';
 
 // crypto suites
-export { getSuite, SUITE_NAMES, DEFAULT_SUITE, seededRng, systemRng, forkRng, countingSuite, type CryptoSuite, type Rng, type OpCounts } from './crypto/index.js';
+export { getSuite, SUITE_NAMES, DEFAULT_SUITE, BACKEND_NAMES, DEFAULT_BACKEND, hasNativeBackend, campaignBackend, seededRng, systemRng, forkRng, countingSuite, type CryptoSuite, type BackendName, type Rng, type OpCounts } from './crypto/index.js';
 
 // executable model, network, ledger
 export * as model from './model/index.js';
