@@ -169,7 +169,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     switch (e.kind) {
       case 'name': {
         const s = sorts.get(e.name);
-        if (!defined.has(e.name) || !s) {
+        if (defined.has(e.name) && !s) return undefined; // its binding already failed (reported there)
+        if (!defined.has(e.name)) {
           const hint = closest(e.name, defined);
           err('flow.unknown-name', `unknown name '${e.name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, posIn(a, e.at), {
             expected: 'a name declared by a field, generates, share, a participant id, or computed by some party',
@@ -184,7 +185,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
           });
           return undefined;
         }
-        return { kind: 'name', name: e.name, sort: s };
+        return s && { kind: 'name', name: e.name, sort: s };
       }
       case 'string':
         return { kind: 'lit', value: e.value, sort: expected && expected.kind === 'base' && expected.name === 'id' ? base('id') : base('bytes') };
@@ -347,7 +348,12 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   /** Checks one action of `party` (who knows `known`); adds what it binds. */
   const checkAction = (a: FlowAction, known: Set<string>, ctx: { receivedIn: Map<string, string>; sendsLater: (name: string) => string | undefined; setup: boolean }): TAction | TAction[] | undefined => {
     const r = parsed.get(a);
-    if (!r) return undefined;
+    if (!r) {
+      // An unparsed computation still binds the names left of '=' (no cascade of flow.unbound errors).
+      const lhs = a.kind === 'compute' ? a.text.split('=')[0] : undefined;
+      if (lhs !== undefined && a.text.includes('=')) for (const m of lhs.matchAll(/[A-Za-z][A-Za-z0-9_']*/g)) known.add(m[0]);
+      return undefined;
+    }
     const v = r.value;
     const common = { party: a.party, text: a.text, pos: a.pos, source: a, ...(a.eq !== undefined ? { eq: a.eq } : {}) };
     switch (v.kind) {
