@@ -141,6 +141,19 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     }
   }
 
+  /** Scalars generated fresh in a phase (single-use per session): their `·` uses mulEphemeral. */
+  const sessionFresh = new Set<string>();
+  for (const ph of flow.phases) {
+    for (const a of [...(ph.local ?? []), ...ph.steps.flatMap((s) => [...s.before, ...s.after])]) {
+      const r = parsed.get(a);
+      if (r?.value.kind === 'generate') for (const d of r.value.decls) sessionFresh.add(d.name);
+    }
+  }
+  for (const a of flow.setup ?? []) {
+    const r = parsed.get(a);
+    if (r?.value.kind === 'generate') for (const d of r.value.decls) sessionFresh.delete(d.name);
+  }
+
   // Names anyone could know: for did-you-mean and unknown-name.
   const definedSomewhere = (): Set<string> => {
     const out = new Set<string>(sorts.keys());
@@ -219,7 +232,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
         }
         const [a0] = p.args as Sort[];
         const args = a0!.kind === 'base' && a0!.name === l.sort.name ? [l, r] : [r, l];
-        return { kind: 'prim', prim: p.name, args, sort: p.result as Sort };
+        const single = p.name === 'mul' && args[0]!.kind === 'name' && sessionFresh.has(args[0]!.name);
+        return { kind: 'prim', prim: p.name, args, sort: p.result as Sort, ...(single ? { ephemeral: true } : {}) };
       }
       case 'call':
         return inferCall(a, e, known, expected);

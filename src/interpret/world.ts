@@ -145,11 +145,12 @@ class Abort {
   constructor(readonly abort: AbortInfo) {}
 }
 
-function evalCtx(w: World, a: Actor, ad?: string): EvalCtx {
+function evalCtx(w: World, a: Actor, ad?: string, ephemeral?: boolean): EvalCtx {
   return {
     suite: w.costs.suiteFor(a.principal.id, a.role, a.phase),
     rng: a.principal.rng,
     ...(ad !== undefined ? { ad: utf8(`${AAD_PREFIX}${ad}`) } : {}),
+    ...(ephemeral ? { ephemeral } : {}),
     count: (u) => w.costs.count(a.principal.id, a.role, a.phase, u),
   };
 }
@@ -168,7 +169,7 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
     case 'prim': {
       const prim = PRIMITIVE_BY_NAME.get(e.prim)!;
       const args = e.args.map((x) => evalExpr(w, a, x, act, step));
-      const ctx = evalCtx(w, a, e.ad);
+      const ctx = evalCtx(w, a, e.ad, e.ephemeral);
       for (const u of prim.cost) ctx.count(u);
       let r: EvalResult;
       try {
