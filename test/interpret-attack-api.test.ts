@@ -9,7 +9,8 @@
 import { describe, expect, test } from 'vitest';
 import { getSuite } from '../src/crypto/index.js';
 import { PRIMITIVE_BY_NAME, tuple, type Sort, type TypedProtocol, type Value } from '../src/flow-lang/index.js';
-import { loadExecutable } from '../src/interpret/load.js';
+import { executableOf, loadExecutable } from '../src/interpret/load.js';
+import { parseSpec } from '../src/spec/parse.js';
 import { encodeMessage } from '../src/interpret/wire.js';
 import { addPrincipal, createWorld, deliver, revealPrincipal, sessionValues, startSession, type World } from '../src/interpret/world.js';
 
@@ -80,5 +81,39 @@ describe("Lowe's attack through the interpreter's adversary API", () => {
     expect(a.status).toBe('aborted');
     expect(a.abort).toMatchObject({ kind: 'mismatch', step: 'nsl.2', role: 'A', check: '(Na, Nb, B) = pdec(skA, c2)', detail: 'B differs from the value already known' });
     expect(b.status).toBe('waiting');
+  });
+});
+
+describe('the declared wire option decides whether a message can pose as another step', () => {
+  test.each([
+    ['tagged', 'rejected'],
+    ['untagged', 'aborted'],
+  ] as const)('NSPK %s: message 3 replayed as message 1 to a fresh B session is %s', (wire, outcome) => {
+    const text = loadExecutable('spec/protocols/nspk.ban').spec.sources!['spec/protocols/nspk.ban']!;
+    const p = executableOf(parseSpec('nspk.ban', text.replace('options wire tagged', `options wire ${wire}`))).protocol;
+    expect(p.options.wire).toBe(wire);
+    const w = createWorld(p, { suite: getSuite('p256'), seed: 'confusion' });
+    const binding = { A: 'A', B: 'B' };
+    addPrincipal(w, 'A', ['A']);
+    addPrincipal(w, 'B', ['B']);
+    startSession(w, 'ns', 'A', binding, 's1');
+    const b = startSession(w, 'ns', 'B', binding, 's1');
+    for (let e = w.network.next(); e; e = w.network.next()) deliver(w, e);
+    expect(b.status).toBe('accepted');
+    const m3 = w.tracer.trace.events.find((e) => e.kind === 'send' && e.step === 'ns.3')!;
+    const b2 = startSession(w, 'ns', 'B', binding, 's2');
+    const copy = w.network.adversary.replay(m3.seq, { session: 's2' });
+    const out = deliver(w, w.network.take(copy.id));
+    // the copy still names step ns.3: route it to the session waiting for ns.1 as the attacker would
+    const posed = out.kind === 'rejected' ? deliver(w, { ...copy, step: 'ns.1' }) : out;
+    if (outcome === 'rejected') {
+      expect(posed).toMatchObject({ kind: 'rejected', rejection: { reason: 'wrong-step', detail: 'tag names ns.3' } });
+      expect(b2.status).toBe('waiting');
+    } else {
+      // untagged: the bytes decode as ns.1's field; only the decryption's plaintext shape catches it
+      expect(posed.kind).toBe('aborted');
+      expect(b2.abort).toMatchObject({ kind: 'primitive-failed', step: 'ns.1', check: '(Na, A) = pdec(skB, c1)' });
+      expect(b2.abort!.detail).toMatch(/plaintext is not a \(nonce, id\)/);
+    }
   });
 });
