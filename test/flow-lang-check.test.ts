@@ -221,3 +221,25 @@ describe('the new flow lines: parser errors are positioned too', () => {
     ]);
   });
 });
+
+describe('setup runs per principal, before any session: what it cannot use', () => {
+  test("'knows' in setup, a shared key used in setup, and a setup party in no phase are errors", () => {
+    const ds = errors([
+      'protocol T', 'flow',
+      '  setup',
+      '    A, B share K: key',
+      '    A knows pkB',
+      '    A computes t = mac(K, A)',
+      '    C generates z: scalar',
+      '  phase p',
+      '    p.1: A -> B : (N: nonce)',
+      '      A generates N: nonce',
+    ]);
+    expect(ds.map((d) => [d.code, d.pos.line])).toEqual([
+      ['flow.unbound', 5],
+      ['flow.unbound', 6],
+      ['flow.not-executable', 7],
+    ]);
+    expect(ds[1]!.message).toBe('A uses K before it computes or receives it');
+  });
+});

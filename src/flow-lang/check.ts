@@ -175,6 +175,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     if (r?.value.kind === 'names' && a.kind === 'publish') for (const n of r.value.names) if (!published.has(n.name)) published.set(n.name, a.party);
   }
   const setupKnown = new Map<string, Set<string>>(roles.map((r) => [r.id, new Set<string>()]));
+  /** Values shared by a set of roles (`A, B share K: key`), known from a session's start. */
+  const sharedKnown = new Map<string, Set<string>>();
   const stored = new Map<string, Set<string>>(roles.map((r) => [r.id, new Set<string>()]));
 
   /** Type-checks one expression for `party` knowing `known`; `expected` decides 'any' results. */
@@ -521,18 +523,30 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   {
     const knownBy = (role: string) => setupKnown.get(role) ?? setupKnown.set(role, new Set()).get(role)!;
     for (const a of flow.setup ?? []) {
+      for (const p of a.parties ?? [a.party]) {
+        if (!roleIds.has(p)) err('flow.not-executable', `${p} acts in setup but plays no role in any phase`, a.pos, { expected: `a phase with ${p} among its participants`, length: p.length });
+      }
       if (a.kind === 'share') {
-        const t = checkAction(a, knownBy(a.party), { receivedIn: new Map(), sendsLater: () => undefined, setup: true });
+        // a shared value belongs to a set of principals: it exists once a session binds them
+        const t = checkAction(a, new Set(), { receivedIn: new Map(), sendsLater: () => undefined, setup: true });
         for (const p of a.parties ?? [a.party]) {
           const r = parsed.get(a);
-          if (r?.value.kind === 'share') knownBy(p).add(r.value.decl.name);
+          if (r?.value.kind === 'share') (sharedKnown.get(p) ?? sharedKnown.set(p, new Set()).get(p)!).add(r.value.decl.name);
         }
         setup.push(...expand(t));
         continue;
       }
+      if (a.kind === 'know') {
+        err('flow.unbound', `'${a.party} knows' in setup: setup runs once per principal, before any session binds the other roles`, a.pos, {
+          expected: `'${a.party} knows ...' at the start of a phase`,
+          length: a.party.length,
+        });
+        continue;
+      }
       const known = knownBy(a.party);
       known.add(generator);
-      for (const r of roles) known.add(r.identity);
+      const self = roles.find((r) => r.id === a.party);
+      if (self) known.add(self.identity);
       setup.push(...expand(checkAction(a, known, { receivedIn: new Map(), sendsLater: () => undefined, setup: true })));
     }
   }
@@ -544,7 +558,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     const known = new Map<string, Set<string>>();
     const receivedIn = new Map<string, Map<string, string>>();
     for (const role of ph.participants) {
-      const k = new Set<string>([generator, ...(setupKnown.get(role) ?? []), ...(stored.get(role) ?? [])]);
+      const k = new Set<string>([generator, ...(setupKnown.get(role) ?? []), ...(sharedKnown.get(role) ?? []), ...(stored.get(role) ?? [])]);
       for (const r of roles) if (ph.participants.includes(r.id)) k.add(r.identity);
       known.set(role, k);
       receivedIn.set(role, new Map());
