@@ -27,7 +27,7 @@ import { EncodeError, valuesEqual, type Value } from '../flow-lang/values.js';
 import type { SourcePos } from '../spec/diagnostics.js';
 import { createTracer, type Tracer } from '../net/trace.js';
 import { createCostBook, type CostBook } from './costs.js';
-import type { EnvironmentModule } from './environments/types.js';
+import type { EnvCallContext, EnvironmentModule } from './environments/types.js';
 import { createFlowNetwork, type FlowEnvelope, type FlowNetwork } from './network.js';
 import { decodeMessage, encodeMessage, type WireRejection } from './wire.js';
 
@@ -198,11 +198,24 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
     case 'env': {
       const fn = w.env?.module.functions?.[e.fn];
       if (!fn) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `no environment function ${e.fn}`, pos: act.pos });
-      const r = fn.eval(w.env!.state, e.args.map((x) => evalExpr(w, a, x, act, step)));
+      const r = fn.eval(w.env!.state, e.args.map((x) => evalExpr(w, a, x, act, step)), envCtx(w, a, step));
       if (!r.ok) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.fn}: ${r.reason}`, pos: act.pos });
       return r.value;
     }
   }
+}
+
+function envCtx(w: World, a: Actor, step?: TStep): EnvCallContext {
+  return {
+    caller: a.principal.id,
+    role: a.role,
+    phase: a.phase,
+    ...(step ? { step: step.id } : {}),
+    session: a.session?.id ?? 'setup',
+    rng: a.principal.rng,
+    values: a.values,
+    suite: (phase = a.phase) => w.costs.suiteFor(a.principal.id, a.role, phase),
+  };
 }
 
 const eqOf = (act: TAction) => (act.eq !== undefined ? { eq: act.eq } : {});
@@ -281,7 +294,7 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
     case 'call': {
       const call = w.env?.module.calls[act.fn];
       const args = act.args.map((x) => evalExpr(w, a, x, act, step));
-      const r = call ? call.run(w.env!.state, { caller: a.principal.id, role: a.role, phase: a.phase, ...(step ? { step: step.id } : {}), session: a.session?.id ?? 'setup' }, args) : { ok: false, detail: 'no environment' };
+      const r = call ? call.run(w.env!.state, envCtx(w, a, step), args) : { ok: false, detail: 'no environment' };
       w.tracer.emit({ kind: 'contract', party: a.principal.id, phase: a.phase, step: step?.id ?? a.phase, contract: act.fn, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) });
       if (!r.ok) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${act.fn}: ${r.detail ?? 'failed'}`, pos: act.pos, traced: true });
       return;
