@@ -243,3 +243,16 @@ describe('setup runs per principal, before any session: what it cannot use', () 
     expect(ds[1]!.message).toBe('A uses K before it computes or receives it');
   });
 });
+
+describe('positions inside an action continued over several lines', () => {
+  test('the caret lands on the line and column of the offending name', () => {
+    const ds = errors([
+      'protocol T', 'flow', '  setup', '    A generates k: key',
+      '  phase p',
+      '    p.1: A -> B : (t: mac)',
+      '      A computes t = mac(k,',
+      '                         (k, nope))',
+    ]);
+    expect(ds[0]).toMatchObject({ code: 'flow.unknown-name', pos: { line: 8, col: 30 }, length: 4 });
+  });
+});

@@ -33,10 +33,16 @@ export type CheckResult = { ok: true; protocol: TypedProtocol; diagnostics: Diag
 
 const SORT_LIST = 'scalar, point, bytes, id, key, nonce, hash (check), mac, signature, ciphertext, pke, bool';
 
-/** Source position of an offset in an action's text (continuation lines: counted on the first line). */
+/** Source position of an offset in an action's text (on whichever line of a continued action it falls). */
 function posIn(a: FlowAction, at: number): SourcePos {
-  const p = a.textPos ?? a.pos;
-  return { file: p.file, line: p.line, col: p.col + at };
+  let p = a.textPos ?? a.pos;
+  let from = 0;
+  for (const b of a.textBreaks ?? []) {
+    if (b.at > at) break;
+    p = b.pos;
+    from = b.at;
+  }
+  return { file: p.file, line: p.line, col: p.col + at - from };
 }
 
 export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
