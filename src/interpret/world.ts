@@ -93,6 +93,8 @@ export interface World {
   readonly root: Rng;
   /** The fork label of a principal's RNG (default `party:ID`). */
   readonly rngLabel: (principal: string) => string;
+  /** Wire tag → step id (for rejections that name the step a tag belongs to). */
+  readonly tagNames: ReadonlyMap<number, string>;
 }
 
 const AAD_PREFIX = 'bantam/v1/aad/';
@@ -139,6 +141,7 @@ export function createWorld(protocol: TypedProtocol, opts: WorldOptions): World 
     shared: new Map(),
     root,
     rngLabel: opts.rngLabel ?? ((id) => `party:${id}`),
+    tagNames: new Map(protocol.phases.flatMap((p) => p.steps.map((x) => [x.tag, x.id] as const))),
   };
 }
 
@@ -451,8 +454,7 @@ export function deliver(w: World, e: FlowEnvelope): DeliverOutcome {
     return { kind: 'rejected', envelope: e, rejection: { kind: 'no-session', step: e.step, detail } };
   }
   const step = s.waitingFor!;
-  const tags = new Map(w.protocol.phases.flatMap((p) => p.steps.map((x) => [x.tag, x.id] as const)));
-  const got = decodeMessage(w.suite, step, w.protocol.options.wire === 'tagged', e.bytes, (t) => tags.get(t));
+  const got = decodeMessage(w.suite, step, w.protocol.options.wire === 'tagged', e.bytes, (t) => w.tagNames.get(t));
   if (!got.ok) {
     w.tracer.emit({ kind: 'reject', party: e.to, phase: s.phase.id, step: step.id, reason: `${got.rejection.field ? `${got.rejection.field}: ` : ''}${got.rejection.reason} (${got.rejection.detail})` });
     return { kind: 'rejected', envelope: e, rejection: got.rejection };
