@@ -24,7 +24,7 @@ describe('bantam run SPEC', () => {
     expect(a.code).toBe(0);
     expect(a.out).toBe(b.out);
     expect(a.out).toMatch(/^bantam run — STS-flow \(spec\/protocols\/sts\.ban\), executable flow/);
-    expect(a.out).toMatch(/declared options: wire tagged .*aead-ad field-step/);
+    expect(a.out).toMatch(/wire options: wire tagged \(a one-byte step tag starts every message\), aead-ad field-step \(AEAD associated data = the step carrying the ciphertext\)$/m);
     expect(a.out).toMatch(/sts\.2 +B → A +Y\[33\] cB\[94\] += 128 B/);
     expect(a.out).toMatch(/sts +K +A [0-9a-f]{16} +B [0-9a-f]{16} +→ AGREED/);
     expect(a.out).toMatch(/verdict: every session accepted/);

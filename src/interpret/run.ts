@@ -48,7 +48,7 @@ export interface FlowRunResult {
   readonly agreements: readonly FlowAgreement[];
   readonly costs: readonly FlowPartyCosts[];
   readonly failures: readonly string[];
-  /** The declared options every output names (wire tag, AEAD associated data). */
+  /** The wire options every output names (tag, AEAD associated data; which ones are defaults). */
   readonly options: TypedProtocol['options'];
   readonly world: World;
 }
