@@ -71,6 +71,22 @@ describe('bantam run SPEC', () => {
     }
   });
 
+  test('a protocol whose check fails honestly: exit 1, the FAIL line names the equation, the verdict the step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bantam-flow-fail-'));
+    const file = join(dir, 'bad.ban');
+    writeFileSync(file, [
+      'protocol Bad', 'flow', '  options wire tagged', '  options aead-ad none',
+      '  setup', '    A, B share K: key', '    A generates K2: key',
+      '  phase p', '    p.1: A -> B : (t: mac)', '      A computes t = mac(K2, A)', '      B checks t =? mac(K, A)     (7)', '',
+    ].join('\n'));
+    const r = await cli('run', file);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/B +FAIL \(7\) t =\? mac\(K, A\)/);
+    expect(r.out).toMatch(/B +ABORTS session p#1 at \(7\): p\.1: t =\? mac\(K, A\)/);
+    expect(r.out).toMatch(/shared keys: none/);
+    expect(r.out).toMatch(/verdict: FAILED — B \(B\) aborted p#1 at p\.1: t =\? mac\(K, A\) \(7\) — the two sides differ/);
+  });
+
   test("today's EMR flow (prose actions) is reported as not executable, exit 2", async () => {
     const r = await cli('run', 'spec/emr-flow.ban');
     expect(r.code).toBe(2);

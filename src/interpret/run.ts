@@ -68,8 +68,9 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 function agreementsOf(w: World, phase: string, sessions: Session[]): FlowAgreement[] {
   const out: FlowAgreement[] = [];
   const names = new Map<string, Session[]>();
+  const shared = new Set(w.protocol.setup.flatMap((a) => (a.kind === 'share' ? [a.name] : [])));
   for (const s of sessions) {
-    const initial = new Set([...(w.principals.get(s.principal)?.setup.get(s.role)?.keys() ?? []), ...(w.principals.get(s.principal)?.store.keys() ?? [])]);
+    const initial = new Set([...shared, ...(w.principals.get(s.principal)?.setup.get(s.role)?.keys() ?? []), ...(w.principals.get(s.principal)?.store.keys() ?? [])]);
     for (const [k, v] of s.values) {
       if (initial.has(k) || v.sort.kind !== 'base' || v.sort.name !== 'key') continue;
       (names.get(k) ?? names.set(k, []).get(k)!).push(s);
