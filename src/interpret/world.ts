@@ -193,7 +193,10 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
         r = prim.eval(ctx, args, e.sort);
       } catch (err) {
         if (err instanceof EncodeError) throw new Abort({ kind: 'encode-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: err.message, pos: act.pos });
-        throw err;
+        // A primitive refusing its input (a zero scalar, an identity point) is the session's failure;
+        // a TypeError or ReferenceError is a bug in bantam and stays one.
+        if (err instanceof TypeError || err instanceof ReferenceError || !(err instanceof Error)) throw err;
+        throw new Abort({ kind: 'primitive-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.prim}: ${err.message}`, pos: act.pos });
       }
       if (!r.ok) throw new Abort({ kind: 'primitive-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.prim}: ${r.reason}`, pos: act.pos });
       return r.value;
