@@ -15,7 +15,7 @@ import type { Trace } from '../net/trace.js';
 import type { FlowPartyCosts } from './costs.js';
 import { ENVIRONMENTS } from './environments/index.js';
 import type { EnvironmentModule } from './environments/types.js';
-import { addPrincipal, createWorld, runUntilQuiet, startSession, type FlowAbort, type Session, type World } from './world.js';
+import { addPrincipal, createWorld, FlowSetupError, runUntilQuiet, startSession, type FlowAbort, type Session, type World } from './world.js';
 
 /** Two or more sessions of one phase run holding the same key-sort name, compared byte for byte. */
 export interface FlowAgreement {
@@ -104,7 +104,8 @@ export function runFlow(protocol: TypedProtocol, opts: FlowRunOptions = {}): Flo
     try {
       addPrincipal(w, principalOf(r.id), [r.id]);
     } catch (e) {
-      failures.push(e instanceof Error ? e.message : String(e));
+      if (!(e instanceof FlowSetupError)) throw e;
+      failures.push(e.message);
     }
   }
   const binding = Object.fromEntries(protocol.roles.map((r) => [r.id, principalOf(r.id)]));

@@ -316,6 +316,19 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
   }
 }
 
+/** A principal's setup failed (typed): which principal, role and action, and why. */
+export class FlowSetupError extends Error {
+  constructor(
+    readonly principal: string,
+    readonly role: string,
+    readonly action: string,
+    readonly detail: string,
+  ) {
+    super(`setup of ${principal} as ${role} failed at '${action}': ${detail}`);
+    this.name = 'FlowSetupError';
+  }
+}
+
 /** Adds a principal playing the given roles; runs each role's setup actions once. */
 export function addPrincipal(w: World, id: string, roles: readonly string[]): Principal {
   let p = w.principals.get(id);
@@ -337,7 +350,7 @@ export function addPrincipal(w: World, id: string, roles: readonly string[]): Pr
       try {
         runAction(w, actor, act);
       } catch (e) {
-        if (e instanceof Abort) throw new Error(`setup of ${id} as ${role} failed at '${act.text}': ${e.abort.detail}`);
+        if (e instanceof Abort) throw new FlowSetupError(id, role, act.text, e.abort.detail);
         throw e;
       }
     }
