@@ -141,6 +141,19 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     }
   }
 
+  /** Scalars generated fresh in a phase (single-use per session): their `·` uses mulEphemeral. */
+  const sessionFresh = new Set<string>();
+  for (const ph of flow.phases) {
+    for (const a of [...(ph.local ?? []), ...ph.steps.flatMap((s) => [...s.before, ...s.after])]) {
+      const r = parsed.get(a);
+      if (r?.value.kind === 'generate') for (const d of r.value.decls) sessionFresh.add(d.name);
+    }
+  }
+  for (const a of flow.setup ?? []) {
+    const r = parsed.get(a);
+    if (r?.value.kind === 'generate') for (const d of r.value.decls) sessionFresh.delete(d.name);
+  }
+
   // Names anyone could know: for did-you-mean and unknown-name.
   const definedSomewhere = (): Set<string> => {
     const out = new Set<string>(sorts.keys());
@@ -169,7 +182,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     switch (e.kind) {
       case 'name': {
         const s = sorts.get(e.name);
-        if (!defined.has(e.name) || !s) {
+        if (defined.has(e.name) && !s) return undefined; // its binding already failed (reported there)
+        if (!defined.has(e.name)) {
           const hint = closest(e.name, defined);
           err('flow.unknown-name', `unknown name '${e.name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, posIn(a, e.at), {
             expected: 'a name declared by a field, generates, share, a participant id, or computed by some party',
@@ -184,7 +198,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
           });
           return undefined;
         }
-        return { kind: 'name', name: e.name, sort: s };
+        return s && { kind: 'name', name: e.name, sort: s };
       }
       case 'string':
         return { kind: 'lit', value: e.value, sort: expected && expected.kind === 'base' && expected.name === 'id' ? base('id') : base('bytes') };
@@ -218,7 +232,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
         }
         const [a0] = p.args as Sort[];
         const args = a0!.kind === 'base' && a0!.name === l.sort.name ? [l, r] : [r, l];
-        return { kind: 'prim', prim: p.name, args, sort: p.result as Sort };
+        const single = p.name === 'mul' && args[0]!.kind === 'name' && sessionFresh.has(args[0]!.name);
+        return { kind: 'prim', prim: p.name, args, sort: p.result as Sort, ...(single ? { ephemeral: true } : {}) };
       }
       case 'call':
         return inferCall(a, e, known, expected);
@@ -347,7 +362,12 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   /** Checks one action of `party` (who knows `known`); adds what it binds. */
   const checkAction = (a: FlowAction, known: Set<string>, ctx: { receivedIn: Map<string, string>; sendsLater: (name: string) => string | undefined; setup: boolean }): TAction | TAction[] | undefined => {
     const r = parsed.get(a);
-    if (!r) return undefined;
+    if (!r) {
+      // An unparsed computation still binds the names left of '=' (no cascade of flow.unbound errors).
+      const lhs = a.kind === 'compute' ? a.text.split('=')[0] : undefined;
+      if (lhs !== undefined && a.text.includes('=')) for (const m of lhs.matchAll(/[A-Za-z][A-Za-z0-9_']*/g)) known.add(m[0]);
+      return undefined;
+    }
     const v = r.value;
     const common = { party: a.party, text: a.text, pos: a.pos, source: a, ...(a.eq !== undefined ? { eq: a.eq } : {}) };
     switch (v.kind) {
