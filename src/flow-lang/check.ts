@@ -360,7 +360,11 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     return items.every((x) => x) ? tuple(items as Sort[]) : undefined;
   };
 
-  /** AEAD associated data (option aead-ad field-step): the step carrying the ciphertext. */
+  /**
+   * AEAD associated data (option aead-ad field-step): the step carrying the ciphertext — the FIRST
+   * step of the phase whose fields include it, so a ciphertext forwarded unopened (Otway–Rees'
+   * {Na, M, A, B}Kas, Needham–Schroeder's ticket) keeps the AD it was made with.
+   */
   const adFields = (expr: TExpr, step: string | undefined): void => {
     if (expr.kind === 'prim' && ['enc', 'dec', 'penc', 'pdec'].includes(expr.prim) && step) expr.ad = step;
   };
@@ -368,7 +372,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   const aeadAd = flow.options?.aeadAd ?? 'none';
 
   /** Checks one action of `party` (who knows `known`); adds what it binds. */
-  const checkAction = (a: FlowAction, known: Set<string>, ctx: { receivedIn: Map<string, string>; sendsLater: (name: string) => string | undefined; setup: boolean }): TAction | TAction[] | undefined => {
+  const checkAction = (a: FlowAction, known: Set<string>, ctx: { receivedIn: Map<string, string>; sendsLater: (name: string) => string | undefined; firstCarrier?: (name: string) => string | undefined; setup: boolean }): TAction | TAction[] | undefined => {
     const r = parsed.get(a);
     if (!r) {
       // An unparsed computation still binds the names left of '=' (no cascade of flow.unbound errors).
@@ -411,8 +415,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
         const target = bindPattern(a, v.target, expr.sort, known);
         if (!target) return undefined;
         if (aeadAd === 'field-step') {
-          if (expr.kind === 'prim' && (expr.prim === 'enc' || expr.prim === 'penc') && target.kind === 'bind') adFields(expr, ctx.sendsLater(target.name));
-          if (expr.kind === 'prim' && (expr.prim === 'dec' || expr.prim === 'pdec') && expr.args[1]?.kind === 'name') adFields(expr, ctx.receivedIn.get(expr.args[1].name));
+          if (expr.kind === 'prim' && (expr.prim === 'enc' || expr.prim === 'penc') && target.kind === 'bind') adFields(expr, ctx.firstCarrier?.(target.name) ?? ctx.sendsLater(target.name));
+          if (expr.kind === 'prim' && (expr.prim === 'dec' || expr.prim === 'pdec') && expr.args[1]?.kind === 'name') adFields(expr, ctx.firstCarrier?.(expr.args[1].name) ?? ctx.receivedIn.get(expr.args[1].name));
         }
         return { ...common, kind: 'compute', target, expr };
       }
@@ -455,7 +459,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
           return undefined;
         }
         if (aeadAd === 'field-step') {
-          for (const side of [l, rr]) if (side.kind === 'prim' && (side.prim === 'dec' || side.prim === 'pdec') && side.args[1]?.kind === 'name') adFields(side, ctx.receivedIn.get(side.args[1].name));
+          for (const side of [l, rr]) if (side.kind === 'prim' && (side.prim === 'dec' || side.prim === 'pdec') && side.args[1]?.kind === 'name') adFields(side, ctx.firstCarrier?.(side.args[1].name) ?? ctx.receivedIn.get(side.args[1].name));
         }
         return { ...common, kind: 'check', left: l, right: rr };
       }
@@ -573,13 +577,14 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     const recvOf = (p: string) => receivedIn.get(p) ?? receivedIn.set(p, new Map()).get(p)!;
     const sendsLaterFrom = (idx: number, party: string) => (name: string): string | undefined =>
       ph.steps.slice(idx).find((s) => s.from === party && s.fields.some((f) => f.name === name))?.id;
+    const firstCarrier = (name: string): string | undefined => ph.steps.find((s) => s.fields.some((f) => f.name === name))?.id;
     const local: TAction[] = [];
-    for (const a of ph.local ?? []) local.push(...expand(checkAction(a, knownOf(a.party), { receivedIn: recvOf(a.party), sendsLater: sendsLaterFrom(0, a.party), setup: false })));
+    for (const a of ph.local ?? []) local.push(...expand(checkAction(a, knownOf(a.party), { receivedIn: recvOf(a.party), sendsLater: sendsLaterFrom(0, a.party), firstCarrier, setup: false })));
     const steps: TStep[] = [];
     ph.steps.forEach((s: FlowStep, idx) => {
       if (!distinctSteps.includes(s.id)) distinctSteps.push(s.id);
       const before: TAction[] = [];
-      for (const a of s.before) before.push(...expand(checkAction(a, knownOf(a.party), { receivedIn: recvOf(a.party), sendsLater: sendsLaterFrom(idx, a.party), setup: false })));
+      for (const a of s.before) before.push(...expand(checkAction(a, knownOf(a.party), { receivedIn: recvOf(a.party), sendsLater: sendsLaterFrom(idx, a.party), firstCarrier, setup: false })));
       const sk = knownOf(s.from);
       for (const f of s.fields) {
         if (!sk.has(f.name)) {
@@ -594,7 +599,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
         return { name: f.name, sort: sorts.get(f.name) ?? base('bytes'), compare };
       });
       const after: TAction[] = [];
-      for (const a of s.after) after.push(...expand(checkAction(a, knownOf(a.party), { receivedIn: recvOf(a.party), sendsLater: sendsLaterFrom(idx + 1, a.party), setup: false })));
+      for (const a of s.after) after.push(...expand(checkAction(a, knownOf(a.party), { receivedIn: recvOf(a.party), sendsLater: sendsLaterFrom(idx + 1, a.party), firstCarrier, setup: false })));
       steps.push({ id: s.id, tag: distinctSteps.indexOf(s.id) + 1, from: s.from, to: s.to, fields, channel: s.channel ?? 'public', before, after, pos: s.pos });
     });
     // what each role stored persists into later phases
