@@ -13,7 +13,7 @@ import { buildUniverse, fire, insertFact, known, newState, type Fact, type Schem
 import { alternatives, showHoles } from './why.js';
 import { unify } from './match.js';
 import { show } from './pretty.js';
-import { sees, variablesOf, type Term } from './terms.js';
+import { conjuncts, sees, variablesOf, type Term } from './terms.js';
 import { adoptBuilders, fillBuilders, hasBuilderless, isCleartext, keyOf, rawKey } from './util.js';
 import type { Spec } from '../spec/ast.js';
 
@@ -198,7 +198,10 @@ function showPattern(t: Term): string {
 /** Can the rule's conclusion have the claim's shape at all? (n-ary tuples fit the binary pattern.) */
 function shapeFits(id: RuleId, claim: Term): boolean {
   const c = RULE_BY_ID.get(id)!.conclusion;
-  const widen = (t: Term): Term => (t.kind === 'tuple' && t.items.length > 2 ? { kind: 'tuple', items: [t.items[0]!, { kind: 'tuple', items: t.items.slice(1) }] } : t);
+  const widen = (t: Term): Term => {
+    const cs = conjuncts(t);
+    return t.kind === 'tuple' && cs.length > 2 ? { kind: 'tuple', items: [cs[0]!, { kind: 'tuple', items: cs.slice(1) }] } : t;
+  };
   const claimW = claim.kind === 'believes' && claim.what.kind === 'fresh' ? { ...claim, what: { ...claim.what, what: widen(claim.what.what) } } : claim.kind === 'believes' ? { ...claim, what: widen(claim.what) } : claim;
   if (id === 'KA' || id === 'KA-FRESH' || id === 'FRESH-F') return claim.kind === 'believes';
   return unify(c, claimW as Term).length > 0 || unify(c, claim).length > 0;

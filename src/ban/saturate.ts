@@ -26,6 +26,7 @@ import type { RuleId } from './rules.js';
 import {
   app,
   believes,
+  conjuncts,
   controls,
   fresh,
   said,
@@ -94,7 +95,7 @@ export function buildUniverse(roots: readonly Term[]): Universe {
     u.keys.add(k);
     if (t.kind === 'tuple') {
       const seen = new Set<string>();
-      for (const it of t.items) {
+      for (const it of conjuncts(t)) {
         const ik = keyOf(it);
         if (seen.has(ik)) continue;
         seen.add(ik);
@@ -113,6 +114,49 @@ export function buildUniverse(roots: readonly Term[]): Universe {
     }
   }
   return u;
+}
+
+/**
+ * Tuples of U whose conjuncts are a proper part (two or more) of T's: conjunction is a set, so
+ * BEL-E, BELBEL-E, SAID-E and SEE-TUPLE also conclude these sub-conjunctions (only those in U, so
+ * the elimination rules stay shrinking).
+ */
+export function subConjunctions(u: Universe, T: Term): Term[] {
+  const cs = conjuncts(T);
+  if (cs.length < 3) return [];
+  const mine = new Set(cs.map(keyOf));
+  const out: Term[] = [];
+  const seen = new Set<string>([keyOf(T)]);
+  for (const c of cs) {
+    for (const U of u.tuplesByComp.get(keyOf(c)) ?? []) {
+      const k = keyOf(U);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const us = conjuncts(U);
+      if (us.length >= 2 && us.length < cs.length && us.every((x) => mine.has(keyOf(x)))) out.push(U);
+    }
+  }
+  return out;
+}
+
+/** Tuples of U having every conjunct of X (X itself a tuple) among theirs, X excluded: FRESH's (X, Y). */
+export function superConjunctions(u: Universe, X: Term): Term[] {
+  const cs = conjuncts(X);
+  const out: Term[] = [];
+  const seen = new Set<string>([keyOf(X)]);
+  for (const U of u.tuplesByComp.get(keyOf(cs[0]!)) ?? []) {
+    const k = keyOf(U);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const theirs = new Set(conjuncts(U).map(keyOf));
+    if (cs.every((c) => theirs.has(keyOf(c)))) out.push(U);
+  }
+  return out;
+}
+
+/** The conjuncts of a tuple and its sub-conjunctions in U: what an elimination rule concludes from it. */
+function parts(u: Universe, T: Term): Term[] {
+  return [...conjuncts(T), ...subConjunctions(u, T)];
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -230,7 +274,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
   if (t.kind === 'sees') {
     const P = t.who;
     const m = t.what;
-    if (m.kind === 'tuple') for (const it of m.items) emit(sees(P, it), 'SEE-TUPLE', [f.key]);
+    if (m.kind === 'tuple') for (const it of parts(st.universe, m)) emit(sees(P, it), 'SEE-TUPLE', [f.key]);
     if (m.kind === 'comb') {
       emit(sees(P, m.body), 'SEE-COMB', [f.key]);
       if (builtByOther(m, P)) {
@@ -271,10 +315,10 @@ export function fire(st: State, f: Fact, emit: Emit): void {
   const b = t.what;
   switch (b.kind) {
     case 'tuple':
-      for (const it of b.items) emit(believes(P, it), 'BEL-E', [f.key]);
+      for (const it of parts(st.universe, b)) emit(believes(P, it), 'BEL-E', [f.key]);
       break;
     case 'believes': {
-      if (b.what.kind === 'tuple') for (const it of b.what.items) emit(believes(P, believes(b.who, it)), 'BELBEL-E', [f.key]);
+      if (b.what.kind === 'tuple') for (const it of parts(st.universe, b.what)) emit(believes(P, believes(b.who, it)), 'BELBEL-E', [f.key]);
       const c = exact(st, believes(P, controls(b.who, b.what)));
       if (c) emit(believes(P, b.what), 'JUR', [c.key, f.key]);
       break;
@@ -287,7 +331,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     case 'said': {
       const X = b.what;
       if (X.kind === 'tuple') {
-        for (const it of X.items) emit(believes(P, said(b.who, it)), 'SAID-E', [f.key]);
+        for (const it of parts(st.universe, X)) emit(believes(P, said(b.who, it)), 'SAID-E', [f.key]);
         const proj = cleartextProjection(X);
         if (proj && proj.kind === 'tuple') emit(believes(P, said(b.who, proj)), 'SAID-E', [f.key]);
       }
@@ -305,7 +349,8 @@ export function fire(st: State, f: Fact, emit: Emit): void {
           if (s.term.kind === 'believes' && s.term.what.kind === 'said') emit(believes(P, believes(s.term.what.who, X)), 'NV', [f.key, s.key]);
         }
       }
-      for (const T of st.universe.tuplesByComp.get(xk) ?? []) emit(believes(P, fresh(T)), 'FRESH', [f.key]);
+      const supers = X.kind === 'tuple' ? superConjunctions(st.universe, X) : (st.universe.tuplesByComp.get(xk) ?? []);
+      for (const T of supers) emit(believes(P, fresh(T)), 'FRESH', [f.key]);
       if (ka) {
         for (const A of st.universe.appsByArg.get(xk) ?? []) {
           if (A.kind !== 'app') continue;
@@ -399,7 +444,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     if (T.kind !== 'tuple') continue;
     const prem: string[] = [];
     let ok = true;
-    for (const it of T.items) {
+    for (const it of conjuncts(T)) {
       const g = exact(st, believes(P, it));
       if (!g) {
         ok = false;

@@ -129,8 +129,13 @@ export function termKey(t: Term): string {
       return t.name;
     case 'var':
       return `?${t.name}`;
-    case 'tuple':
-      return `(${t.items.map(termKey).join(',')})`;
+    case 'tuple': {
+      // Conjunction is a set ([BAN89] §2: the comma is conjunction): the key of a tuple is the
+      // sorted, duplicate-free list of its conjuncts, nested tuples flattened. So (X, Y), (Y, X),
+      // (X, (Y, X)) have one key, and a tuple of one distinct conjunct is that conjunct.
+      const ks = [...new Set(conjuncts(t).map(termKey))].sort();
+      return ks.length === 1 ? ks[0]! : `(${ks.join(',')})`;
+    }
     case 'enc':
       return `{${termKey(t.body)}}_${termKey(t.key)}${t.from ? `@${termKey(t.from)}` : ''}`;
     case 'comb':
@@ -162,6 +167,35 @@ export function termKey(t: Term): string {
     case 'kaKey':
       return `PK_delta(${termKey(t.owner)},${termKey(t.key)})`;
   }
+}
+
+/**
+ * The conjuncts of a tuple: nested tuples flattened, in order of first occurrence, duplicates
+ * (by termKey) dropped. A term that is not a tuple is its own single conjunct.
+ */
+export function conjuncts(t: Term): Term[] {
+  if (t.kind !== 'tuple') return [t];
+  const out: Term[] = [];
+  const seen = new Set<string>();
+  const walk = (x: Term): void => {
+    if (x.kind === 'tuple') {
+      for (const i of x.items) walk(i);
+      return;
+    }
+    const k = termKey(x);
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(x);
+  };
+  walk(t);
+  return out;
+}
+
+/** The normal form of conjunction: nested tuples flattened, duplicates dropped, order kept. */
+export function flatTuple(t: Term): Term {
+  if (t.kind !== 'tuple') return t;
+  const cs = conjuncts(t);
+  return cs.length === 1 ? cs[0]! : { kind: 'tuple', items: cs };
 }
 
 export function termEquals(a: Term, b: Term): boolean {

@@ -3,7 +3,7 @@
  * (to show when symmetry was used), ground checks, substitution, subterm walks, the
  * "cleartext" test of nonce verification, and filling the builder (`from R`) of ciphertexts.
  */
-import { children, termKey, type Term } from './terms.js';
+import { children, conjuncts, termKey, type Term } from './terms.js';
 
 /** Like termKey but orientation-sensitive: `A <-K-> B` and `B <-K-> A` differ. */
 export function rawKey(t: Term): string {
@@ -15,6 +15,11 @@ export function rawKey(t: Term): string {
     case 'atom':
     case 'var':
       return termKey(t);
+    case 'tuple': {
+      // Order-insensitive like termKey (conjunction is a set), orientation-sensitive inside.
+      const ks = [...new Set(conjuncts(t).map(rawKey))].sort();
+      return ks.length === 1 ? ks[0]! : `tuple(${ks.join(',')})`;
+    }
     default: {
       // Same shape as termKey, with children rendered by rawKey.
       const cs = children(t).map(rawKey);
@@ -89,8 +94,10 @@ export function isCleartext(t: Term): boolean {
 /** The tuple with its non-cleartext components removed (undefined if nothing changes or nothing is left). */
 export function cleartextProjection(t: Term): Term | undefined {
   if (t.kind !== 'tuple') return undefined;
-  const keep = t.items.filter(isCleartext);
-  if (keep.length === t.items.length || keep.length === 0) return undefined;
+  // Conjuncts, nested tuples flattened: the cleartext parts of a nested tuple are kept.
+  const items = conjuncts(t);
+  const keep = items.filter(isCleartext);
+  if (keep.length === items.length || keep.length === 0) return undefined;
   return keep.length === 1 ? keep[0]! : { kind: 'tuple', items: keep };
 }
 
@@ -166,6 +173,17 @@ export function hasBuilderless(t: Term): boolean {
  * with the engine's fact by identity. Explicit builders in the claim are kept (and must match).
  */
 export function adoptBuilders(claim: Term, model: Term): Term {
+  if (claim.kind === 'tuple' && model.kind === 'tuple') {
+    // Conjunction is a set: pair each conjunct of the claim with a conjunct of the model it fits.
+    const ms = conjuncts(model);
+    return { kind: 'tuple', items: conjuncts(claim).map((c) => {
+      for (const m of ms) {
+        const a = adoptBuilders(c, m);
+        if (termKey(a) === termKey(m)) return a;
+      }
+      return c;
+    }) };
+  }
   if (claim.kind !== model.kind) return claim;
   const cc = children(claim);
   if ((claim.kind === 'enc' || claim.kind === 'comb') && (model.kind === 'enc' || model.kind === 'comb')) {

@@ -5,9 +5,10 @@
  * suggestions are what would suffice in the logic, not claims that the protocol justifies them.
  */
 import { HOLE } from './match.js';
-import { extendState, known, type State } from './saturate.js';
+import { extendState, known, subConjunctions, type State } from './saturate.js';
 import {
   believes,
+  conjuncts,
   controls,
   fresh,
   kaKey,
@@ -48,7 +49,7 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
   const X = goal.what;
   const pk = keyOf(P);
   // Tuple rules. (BEL-E backward is left out: a bigger belief containing X is never a useful hint.)
-  if (X.kind === 'tuple' && want('BEL-I')) out.push({ rule: 'BEL-I', premises: X.items.map((i) => believes(P, i)) });
+  if (X.kind === 'tuple' && want('BEL-I')) out.push({ rule: 'BEL-I', premises: conjuncts(X).map((i) => believes(P, i)) });
   // Jurisdiction: only for principals with something to do with X for P (a jurisdiction
   // assumption, a belief, or anything said to P) — enumerating every principal is noise. Beliefs
   // about beliefs come from nonce verification, not jurisdiction, so JUR is not searched for them.
@@ -102,7 +103,7 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
   }
   if (X.kind === 'fresh') {
     const Y = X.what;
-    if (Y.kind === 'tuple' && want('FRESH')) for (const i of Y.items) out.push({ rule: 'FRESH', premises: [believes(P, fresh(i))] });
+    if (Y.kind === 'tuple' && want('FRESH')) for (const i of conjuncts(Y)) out.push({ rule: 'FRESH', premises: [believes(P, fresh(i))] });
     if (Y.kind === 'app' && Y.fn === 'F0' && want('KA-FRESH')) for (const a of Y.args) out.push({ rule: 'KA-FRESH', premises: [believes(P, fresh(a))] });
     if (Y.kind === 'app' && Y.fn !== 'F0' && want('FRESH-F')) for (const a of Y.args) out.push({ rule: 'FRESH-F', premises: [believes(P, fresh(a))] });
   }
@@ -146,7 +147,7 @@ function heardBodies(st: State, P: Term): Set<string> {
     if (t.kind === 'tuple') {
       const p = cleartextProjection(t);
       if (p) addT(p);
-      for (const i of t.items) if (i.kind === 'tuple') addT(i);
+      for (const i of subConjunctions(st.universe, t)) addT(i);
     }
   };
   for (const f of st.facts.values()) {
