@@ -37,6 +37,11 @@ export function unify(schema: Term, query: Term, theta: Binding = new Map()): Bi
       if (q.fn !== schema.fn || q.args.length !== schema.args.length) return [];
       return unifyAll(schema.args, q.args, theta);
     }
+    case 'pred': {
+      const q = query as typeof schema;
+      if (q.name !== schema.name || q.args.length !== schema.args.length) return [];
+      return unifyAll(schema.args, q.args, theta);
+    }
     case 'tuple': {
       // Conjunction is a set: match the conjuncts (nested tuples flattened) in any order.
       const ss = conjuncts(schema);

@@ -289,9 +289,8 @@ export const RULES: readonly Rule[] = [
     aliases: ['freshness rule', 'fresh'],
     premises: [believes(P, fresh(X))],
     conclusion: believes(P, fresh(app('f', X, Y))),
-    side: ['growing: f(…) must occur in the spec; f is a declared function other than F0 (hash, MAC, KDF)'],
+    side: ['growing: f(…) must occur in the spec; f is a declared function other than F0 (hash, MAC, KDF)', 'part of the core rule set (no option needed)'],
     growing: true,
-    extension: 'key-agreement',
     source: '[SVO94] freshness axioms (a function of a fresh value is fresh)',
   },
   {

@@ -351,11 +351,12 @@ export function fire(st: State, f: Fact, emit: Emit): void {
       }
       const supers = X.kind === 'tuple' ? superConjunctions(st.universe, X) : (st.universe.tuplesByComp.get(xk) ?? []);
       for (const T of supers) emit(believes(P, fresh(T)), 'FRESH', [f.key]);
+      // FRESH-F (core) for hashes, MACs, KDFs; KA-FRESH (key-agreement extension) for F0.
+      for (const A of st.universe.appsByArg.get(xk) ?? []) {
+        if (A.kind !== 'app' || (A.fn === 'F0' && !ka)) continue;
+        emit(believes(P, fresh(A)), A.fn === 'F0' ? 'KA-FRESH' : 'FRESH-F', [f.key]);
+      }
       if (ka) {
-        for (const A of st.universe.appsByArg.get(xk) ?? []) {
-          if (A.kind !== 'app') continue;
-          emit(believes(P, fresh(A)), A.fn === 'F0' ? 'KA-FRESH' : 'FRESH-F', [f.key]);
-        }
         // KA-CONF with the freshness premise as trigger.
         for (const s of st.idx.get(`seeBody|${keyOf(P)}|${xk}`) ?? []) {
           const m = s.term.kind === 'sees' ? s.term.what : undefined;

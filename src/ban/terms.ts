@@ -43,7 +43,9 @@ export type Term =
   /** P <=X=> Q */
   | { readonly kind: 'secret'; readonly a: Term; readonly secret: Term; readonly b: Term }
   /** PK_delta(P, K): K is P's public key-agreement key (van Oorschot 1993). */
-  | { readonly kind: 'kaKey'; readonly owner: Term; readonly key: Term };
+  | { readonly kind: 'kaKey'; readonly owner: Term; readonly key: Term }
+  /** A user predicate (`predicate IdOf` under atoms): IdOf(P, ID_PAT) is a statement, not a bare term. */
+  | { readonly kind: 'pred'; readonly name: string; readonly args: readonly Term[] };
 
 export type TermKind = Term['kind'];
 
@@ -58,6 +60,7 @@ export const FORMULA_KINDS: ReadonlySet<TermKind> = new Set([
   'pubKey',
   'secret',
   'kaKey',
+  'pred',
 ]);
 
 export function isFormula(t: Term): boolean {
@@ -83,6 +86,7 @@ export const sharedKey = (a: Term, key: Term, b: Term): Term => ({ kind: 'shared
 export const pubKey = (key: Term, owner: Term): Term => ({ kind: 'pubKey', key, owner });
 export const secret = (a: Term, s: Term, b: Term): Term => ({ kind: 'secret', a, secret: s, b });
 export const kaKey = (owner: Term, key: Term): Term => ({ kind: 'kaKey', owner, key });
+export const pred = (name: string, ...args: Term[]): Term => ({ kind: 'pred', name, args });
 
 /** Direct subterms, in a fixed order. */
 export function children(t: Term): readonly Term[] {
@@ -99,6 +103,7 @@ export function children(t: Term): readonly Term[] {
     case 'inv':
       return [t.key];
     case 'app':
+    case 'pred':
       return t.args;
     case 'believes':
     case 'sees':
@@ -166,6 +171,8 @@ export function termKey(t: Term): string {
     }
     case 'kaKey':
       return `PK_delta(${termKey(t.owner)},${termKey(t.key)})`;
+    case 'pred':
+      return `!${t.name}(${t.args.map(termKey).join(',')})`;
   }
 }
 

@@ -23,7 +23,7 @@ export function rawKey(t: Term): string {
     default: {
       // Same shape as termKey, with children rendered by rawKey.
       const cs = children(t).map(rawKey);
-      return `${t.kind}(${cs.join(',')})${t.kind === 'app' ? t.fn : ''}`;
+      return `${t.kind}(${cs.join(',')})${t.kind === 'app' ? t.fn : t.kind === 'pred' ? t.name : ''}`;
     }
   }
 }
@@ -50,6 +50,8 @@ export function withChildren(t: Term, cs: readonly Term[]): Term {
       return { kind: 'inv', key: c(0) };
     case 'app':
       return { kind: 'app', fn: t.fn, args: [...cs] };
+    case 'pred':
+      return { kind: 'pred', name: t.name, args: [...cs] };
     case 'believes':
     case 'sees':
     case 'said':
@@ -131,6 +133,7 @@ function isStatementLike(t: Term): boolean {
     case 'pubKey':
     case 'secret':
     case 'kaKey':
+    case 'pred':
     case 'var':
       return true;
     case 'tuple':

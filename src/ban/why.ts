@@ -38,7 +38,7 @@ export interface Alternative {
  */
 export function alternatives(st: State, goal: Term, principals: readonly Term[], only?: ReadonlySet<string>): Alternative[] {
   const out: Alternative[] = [];
-  const want = (r: RuleId): boolean => (!only || only.has(r)) && (!r.startsWith('KA') && r !== 'FRESH-F' ? true : st.keyAgreement);
+  const want = (r: RuleId): boolean => (!only || only.has(r)) && (!r.startsWith('KA') ? true : st.keyAgreement);
   if (goal.kind !== 'believes') {
     if (goal.kind === 'sees' && want('SEE-TUPLE')) {
       for (const T of st.universe.tuplesByComp.get(keyOf(goal.what)) ?? []) out.push({ rule: 'SEE-TUPLE', premises: [{ kind: 'sees', who: goal.who, what: T }] });
