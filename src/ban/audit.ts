@@ -144,3 +144,21 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
   }
   return findings;
 }
+
+/**
+ * The audit as text for `bantam derive`: the findings when any message links to concrete steps
+ * (or the spec has a flow section), otherwise one line saying that nothing ties the idealisation
+ * to a concrete protocol.
+ */
+export function auditSection(spec: Spec): string {
+  if (!spec.flow && !spec.messages.some((m) => m.concrete.length)) {
+    return 'idealisation audit: not run (no message has a [concrete: …] link and the spec has no flow section)';
+  }
+  const fs = auditIdealisation(spec);
+  if (!fs.length) return 'idealisation audit: no findings';
+  const warn = fs.filter((f) => f.severity === 'warning').length;
+  return [
+    `idealisation audit (idealisation is outside the logic): ${warn} warning(s), ${fs.length - warn} note(s)`,
+    ...fs.map((f) => `  [${f.severity}] ${f.message} ${f.kind}: ${f.detail}`),
+  ].join('\n');
+}
