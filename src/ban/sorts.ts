@@ -29,6 +29,7 @@ export function sortViolation(t: Term, sorts: Sorts): string | undefined {
       break;
     }
     case 'pubKey': {
+      if (t.key.kind === 'app' && t.key.fn === 'F0') return `${t.key.fn}(…) is an agreed (shared) key, not a public key`;
       const so = sortOf(sorts, t.key);
       if (so !== undefined && so !== 'pubkey') return `${(t.key as { name: string }).name} is a ${so}, not a public key`;
       break;
