@@ -138,7 +138,7 @@ export function termKey(t: Term): string {
       // Conjunction is a set ([BAN89] §2: the comma is conjunction): the key of a tuple is the
       // sorted, duplicate-free list of its conjuncts, nested tuples flattened. So (X, Y), (Y, X),
       // (X, (Y, X)) have one key, and a tuple of one distinct conjunct is that conjunct.
-      const ks = [...new Set(conjuncts(t).map(termKey))].sort();
+      const ks = [...new Set(conjunctKeys(t))].sort();
       return ks.length === 1 ? ks[0]! : `(${ks.join(',')})`;
     }
     case 'enc':
@@ -195,6 +195,15 @@ export function conjuncts(t: Term): Term[] {
     out.push(x);
   };
   walk(t);
+  return out;
+}
+
+/** termKey of every conjunct (with repeats), each computed once: linear in the term's size. */
+function conjunctKeys(t: Term, out: string[] = []): string[] {
+  for (const i of (t as { items: readonly Term[] }).items) {
+    if (i.kind === 'tuple') conjunctKeys(i, out);
+    else out.push(termKey(i));
+  }
   return out;
 }
 

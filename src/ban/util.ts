@@ -17,7 +17,14 @@ export function rawKey(t: Term): string {
       return termKey(t);
     case 'tuple': {
       // Order-insensitive like termKey (conjunction is a set), orientation-sensitive inside.
-      const ks = [...new Set(conjuncts(t).map(rawKey))].sort();
+      const ks: string[] = [];
+      const walk = (x: Term): void => {
+        if (x.kind === 'tuple') for (const i of x.items) walk(i);
+        else ks.push(rawKey(x));
+      };
+      walk(t);
+      ks.splice(0, ks.length, ...new Set(ks));
+      ks.sort();
       return ks.length === 1 ? ks[0]! : `tuple(${ks.join(',')})`;
     }
     default: {
