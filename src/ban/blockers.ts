@@ -83,8 +83,16 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
   const carriers = seen.filter((m) => (m.kind === 'enc' || m.kind === 'comb') && contains(m.body, Y));
   const sawIt = seen.some((m) => contains(m, Y));
 
-  // Unreadable: a ciphertext holding Y whose body P never sees (and P sees Y nowhere in the clear).
-  const readable = seen.some((m) => inClear(m, Y));
+  // Unreadable: a ciphertext holding Y whose body P never sees (and P sees Y nowhere in the clear;
+  // for a goal about Q, nowhere that P already attributes to Q).
+  const attributed = (q: Term): boolean => {
+    for (const f of st.facts.values()) {
+      const t = f.term;
+      if (t.kind === 'believes' && keyOf(t.who) === pk && t.what.kind === 'said' && keyOf(t.what.who) === keyOf(q) && inClear(t.what.what, Y)) return true;
+    }
+    return false;
+  };
+  const readable = Q ? attributed(Q) : seen.some((m) => inClear(m, Y));
   const believesKey = (K: Term): boolean => {
     for (const f of st.facts.values()) {
       const t = f.term;
@@ -97,6 +105,7 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
   };
   for (const m of readable ? [] : carriers) {
     if (m.kind !== 'enc' || seenKeys.has(keyOf(m.body))) continue;
+    if (Q && m.from && keyOf(m.from) !== keyOf(Q)) continue;
     // Built by P itself (a reflection, below) or under a key P does believe: not a key problem.
     if (m.from && keyOf(m.from) === pk) continue;
     const K = m.key;
@@ -165,6 +174,16 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
       text: `${show(P)} |= ${show(t.what.who)} |~ ${paren(T)}, but nothing in it is fresh to ${show(P)}: nonce verification needs ${show(P)} |= #(…) of a component (it may be a replay)`,
     });
     break;
+  }
+  // Seen, but never in anything Q built: nothing can attribute it to Q.
+  if (Q && sawIt) {
+    const builders = [...new Set(carriers.flatMap((m) => ((m.kind === 'enc' || m.kind === 'comb') && m.from ? [show(m.from)] : [])))];
+    if (!builders.includes(show(Q)) && !attributed(Q)) {
+      out.push({
+        kind: 'never-received',
+        text: `${show(P)} receives ${show(Y)} only in ${builders.length ? `messages built by ${builders.join(', ')}` : 'the clear'}: nothing ${show(Q)} built and ${show(P)} receives contains it, so no rule attributes it to ${show(Q)} (that needs a message from ${show(Q)} under a key, secret or signature ${show(P)} trusts, e.g. key confirmation)`,
+      });
+    }
   }
   if (!sawIt) {
     out.push({
