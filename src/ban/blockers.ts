@@ -178,7 +178,8 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
   // Seen, but never in anything Q built: nothing can attribute it to Q.
   if (Q && sawIt) {
     const builders = [...new Set(carriers.flatMap((m) => ((m.kind === 'enc' || m.kind === 'comb') && m.from ? [show(m.from)] : [])))];
-    if (!builders.includes(show(Q)) && !attributed(Q)) {
+    const onlyOwn = builders.length > 0 && builders.every((b) => b === show(P)); // reported as a reflection
+    if (!builders.includes(show(Q)) && !attributed(Q) && !onlyOwn) {
       out.push({
         kind: 'never-received',
         text: `${show(P)} receives ${show(Y)} only in ${builders.length ? `messages built by ${builders.join(', ')}` : 'the clear'}: nothing ${show(Q)} built and ${show(P)} receives contains it, so no rule attributes it to ${show(Q)} (that needs a message from ${show(Q)} under a key, secret or signature ${show(P)} trusts, e.g. key confirmation)`,
