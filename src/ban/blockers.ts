@@ -18,7 +18,7 @@
  *  - never-received: no message P receives contains it at all.
  */
 import { show } from './pretty.js';
-import type { State } from './saturate.js';
+import { factsOf, type State } from './saturate.js';
 import type { Sorts } from './sorts.js';
 import { conjuncts, type Term } from './terms.js';
 import { isCleartext, keyOf, subterms } from './util.js';
@@ -74,7 +74,7 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
   const pk = keyOf(P);
   const seen: Term[] = [];
   const seenKeys = new Set<string>();
-  for (const f of st.facts.values()) {
+  for (const f of factsOf(st, pk)) {
     if (f.term.kind === 'sees' && keyOf(f.term.who) === pk) {
       seen.push(f.term.what);
       seenKeys.add(keyOf(f.term.what));
@@ -86,7 +86,7 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
   // Unreadable: a ciphertext holding Y whose body P never sees (and P sees Y nowhere in the clear;
   // for a goal about Q, nowhere that P already attributes to Q).
   const attributed = (q: Term): boolean => {
-    for (const f of st.facts.values()) {
+    for (const f of factsOf(st, pk)) {
       const t = f.term;
       if (t.kind === 'believes' && keyOf(t.who) === pk && t.what.kind === 'said' && keyOf(t.what.who) === keyOf(q) && inClear(t.what.what, Y)) return true;
     }
@@ -94,7 +94,7 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
   };
   const readable = Q ? attributed(Q) : seen.some((m) => inClear(m, Y));
   const believesKey = (K: Term): boolean => {
-    for (const f of st.facts.values()) {
+    for (const f of factsOf(st, pk)) {
       const t = f.term;
       if (t.kind !== 'believes' || keyOf(t.who) !== pk) continue;
       const w = t.what;
@@ -134,7 +134,7 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
   // Said only inside a ciphertext.
   if (Q) {
     const qk = keyOf(Q);
-    for (const f of st.facts.values()) {
+    for (const f of factsOf(st, pk)) {
       const t = f.term;
       if (t.kind !== 'believes' || keyOf(t.who) !== pk || t.what.kind !== 'said' || keyOf(t.what.who) !== qk) continue;
       const T = t.what.what;
@@ -162,7 +162,7 @@ export function blockersOf(st: State, goal: Term, opts: { sorts?: Sorts; keyAgre
     }
   }
   // Not fresh: P holds Q's saying of a cleartext message with Y, but nothing in it is fresh to P.
-  for (const f of st.facts.values()) {
+  for (const f of factsOf(st, pk)) {
     const t = f.term;
     if (t.kind !== 'believes' || keyOf(t.who) !== pk || t.what.kind !== 'said') continue;
     if (Q && keyOf(t.what.who) !== keyOf(Q)) continue;

@@ -78,6 +78,14 @@ export interface State {
   rounds: number;
   /** Instances created by lookups in the current round: triggers of the next one. */
   newInstances: Fact[];
+  /** While a trial extension runs (`tryExtension`): what was added, so it can be undone. */
+  trail?: Trail;
+}
+
+/** Facts added during a trial, and the length each touched index list had before it. */
+export interface Trail {
+  keys: string[];
+  idx: Map<string, number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,7 +209,12 @@ export function insertFact(st: State, term: Term, deriv: Derivation): Fact {
   const key = keyOf(term);
   const f: Fact = { key, term, round: st.rounds, seq: st.facts.size, deriv };
   st.facts.set(key, f);
-  for (const ik of indexKeys(term)) push(st.idx, ik, f);
+  const tr = st.trail;
+  if (tr) tr.keys.push(key);
+  for (const ik of indexKeys(term)) {
+    if (tr && !tr.idx.has(ik)) tr.idx.set(ik, st.idx.get(ik)?.length ?? 0);
+    push(st.idx, ik, f);
+  }
   return f;
 }
 
@@ -474,10 +487,11 @@ export interface Seed {
   deriv: Derivation;
 }
 
-/** Run rounds until nothing new appears, starting from the given new facts. */
-export function run(st: State, delta: Fact[]): void {
+/** Run rounds until nothing new appears (or, given `stopKey`, until that fact is found). */
+export function run(st: State, delta: Fact[], stopKey?: string): void {
   let current = delta;
   while (current.length || st.newInstances.length) {
+    if (stopKey !== undefined && st.facts.has(stopKey)) return;
     current = [...current, ...st.newInstances];
     st.newInstances = [];
     st.rounds++;
@@ -569,6 +583,60 @@ export function extendState(st: State, extra: readonly { term: Term; source: str
   }
   run(next, delta);
   return next;
+}
+
+/**
+ * Would these extra assumptions derive the fact with key `goalKey`? Incremental: the facts are
+ * added to st itself and saturation runs semi-naively from them only, stopping as soon as the
+ * goal appears; then everything added is undone (facts and index entries), so st is as before.
+ * No copy of the state is made (issue 17: why-not re-saturated a full copy per candidate).
+ */
+export function tryExtension(st: State, extra: readonly { term: Term; source: string }[], goalKey: string): boolean {
+  if (st.trail) throw new Error('internal: nested trial extension');
+  const saved = { rounds: st.rounds, newInstances: st.newInstances };
+  const trail: Trail = { keys: [], idx: new Map() };
+  st.trail = trail;
+  st.newInstances = [];
+  try {
+    const delta: Fact[] = [];
+    for (const e of extra) {
+      if (st.facts.has(keyOf(e.term))) continue;
+      delta.push(insertFact(st, e.term, { rule: 'assumption', premises: [], source: e.source }));
+    }
+    run(st, delta, goalKey);
+    return st.facts.has(goalKey);
+  } finally {
+    for (const k of trail.keys) st.facts.delete(k);
+    for (const [ik, len] of trail.idx) {
+      const l = st.idx.get(ik);
+      if (!l) continue;
+      if (len === 0) st.idx.delete(ik);
+      else l.length = len;
+    }
+    st.trail = undefined;
+    st.rounds = saved.rounds;
+    st.newInstances = saved.newInstances;
+  }
+}
+
+const byWhoCache = new WeakMap<State, { size: number; byWho: Map<string, Fact[]> }>();
+
+/**
+ * The facts `P <| X` and `P |= X` of one principal P (by its key), in fact order. Built once per
+ * state and size, so explanations do not scan every fact for every question.
+ */
+export function factsOf(st: State, whoKey: string): readonly Fact[] {
+  let c = byWhoCache.get(st);
+  if (!c || c.size !== st.facts.size) {
+    const byWho = new Map<string, Fact[]>();
+    for (const f of st.facts.values()) {
+      const t = f.term;
+      if (t.kind === 'sees' || t.kind === 'believes') push(byWho, keyOf(t.who), f);
+    }
+    c = { size: st.facts.size, byWho };
+    byWhoCache.set(st, c);
+  }
+  return c.byWho.get(whoKey) ?? [];
 }
 
 /** Is t a fact, or an instance of a schematic assumption? (Does not add anything to st.) */

@@ -5,7 +5,7 @@
  * suggestions are what would suffice in the logic, not claims that the protocol justifies them.
  */
 import { HOLE } from './match.js';
-import { extendState, known, subConjunctions, type State } from './saturate.js';
+import { factsOf, known, subConjunctions, tryExtension, type State } from './saturate.js';
 import {
   believes,
   conjuncts,
@@ -58,8 +58,9 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
   // assumption, a belief, or anything said to P) — enumerating every principal is noise. Beliefs
   // about beliefs come from nonce verification, not jurisdiction, so JUR is not searched for them.
   if (want('JUR') && X.kind !== 'controls' && X.kind !== 'believes' && X.kind !== 'said') {
+    const maybe = candidatesForJurisdiction(st, P);
     for (const Q of principals) {
-      if (keyOf(Q) === pk) continue;
+      if (keyOf(Q) === pk || (maybe && !maybe.has(keyOf(Q)))) continue;
       const ctl = believes(P, controls(Q, X));
       const bel = believes(P, believes(Q, X));
       const relevant = has(st, ctl) || has(st, bel) || spoke(st, P, Q);
@@ -70,8 +71,8 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
     const Q = X.who;
     const Y = X.what;
     let sawCipher = false;
-    for (const f of st.facts.values()) {
-      if (f.term.kind !== 'sees' || keyOf(f.term.who) !== pk) continue;
+    for (const f of factsOf(st, pk)) {
+      if (f.term.kind !== 'sees') continue;
       const m = f.term.what;
       if ((m.kind !== 'enc' && m.kind !== 'comb') || keyOf(m.body) !== keyOf(Y)) continue;
       sawCipher = true;
@@ -81,8 +82,8 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
       if (m.kind === 'enc' && m.key.kind !== 'inv' && want('MM-SK')) out.push({ rule: 'MM-SK', premises: [believes(P, { kind: 'sharedKey', a: Q, key: m.key, b: P }), f.term] });
     }
     // A ciphertext P sees but cannot open, with Y somewhere inside: the key belief that opens it.
-    for (const f of st.facts.values()) {
-      if (f.term.kind !== 'sees' || keyOf(f.term.who) !== pk) continue;
+    for (const f of factsOf(st, pk)) {
+      if (f.term.kind !== 'sees') continue;
       const m = f.term.what;
       if (m.kind !== 'enc' || !m.from || keyOf(m.from) === pk || !containsDeep(m.body, Y)) continue;
       if (st.facts.has(keyOf({ kind: 'sees', who: P, what: m.body }))) continue;
@@ -146,18 +147,53 @@ function has(st: State, t: Term): boolean {
   return known(st, t);
 }
 
+const jurCache = new WeakMap<State, { size: number; byP: Map<string, Set<string> | undefined> }>();
+
+/**
+ * The principals Q for which JUR could be relevant to P at all: those P has a fact about (a
+ * jurisdiction, a belief about Q's beliefs, something Q said, a ciphertext Q built), and those a
+ * schematic jurisdiction assumption names. Undefined (no filter) when a schema's controller is a
+ * variable. A superset of what the per-Q test below accepts; it only saves testing every principal.
+ */
+function candidatesForJurisdiction(st: State, P: Term): Set<string> | undefined {
+  let c = jurCache.get(st);
+  if (!c || c.size !== st.facts.size) {
+    c = { size: st.facts.size, byP: new Map() };
+    jurCache.set(st, c);
+  }
+  const pk = keyOf(P);
+  if (c.byP.has(pk)) return c.byP.get(pk);
+  let out: Set<string> | undefined = new Set<string>();
+  for (const f of factsOf(st, pk)) {
+    const t = f.term;
+    if (t.kind === 'believes' && (t.what.kind === 'controls' || t.what.kind === 'believes' || t.what.kind === 'said')) out.add(keyOf(t.what.who));
+    if (t.kind === 'sees' && (t.what.kind === 'enc' || t.what.kind === 'comb') && t.what.from) out.add(keyOf(t.what.from));
+  }
+  for (const sch of st.schemata) {
+    const inner = sch.formula.kind === 'believes' ? sch.formula.what : sch.formula;
+    for (const x of subterms(inner)) {
+      if (x.kind !== 'controls' && x.kind !== 'believes' && x.kind !== 'said') continue;
+      if (x.who.kind === 'var') out = undefined;
+      else out?.add(keyOf(x.who));
+    }
+    if (!out) break;
+  }
+  c.byP.set(pk, out);
+  return out;
+}
+
 /** Did Q say anything to P (a fact P |= Q |~ _)? */
 function spoke(st: State, P: Term, Q: Term): boolean {
-  const pk = keyOf(P);
   const qk = keyOf(Q);
-  for (const f of st.facts.values()) {
+  const mine = factsOf(st, keyOf(P));
+  for (const f of mine) {
     const t = f.term;
-    if (t.kind === 'believes' && keyOf(t.who) === pk && t.what.kind === 'said' && keyOf(t.what.who) === qk) return true;
+    if (t.kind === 'believes' && t.what.kind === 'said' && keyOf(t.what.who) === qk) return true;
   }
   // Or Q built a ciphertext or combined message that P sees.
-  for (const f of st.facts.values()) {
+  for (const f of mine) {
     const t = f.term;
-    if (t.kind === 'sees' && keyOf(t.who) === pk && (t.what.kind === 'enc' || t.what.kind === 'comb') && t.what.from && keyOf(t.what.from) === qk) return true;
+    if (t.kind === 'sees' && (t.what.kind === 'enc' || t.what.kind === 'comb') && t.what.from && keyOf(t.what.from) === qk) return true;
   }
   return false;
 }
@@ -174,9 +210,9 @@ function heardBodies(st: State, P: Term): Set<string> {
       for (const i of subConjunctions(st.universe, t)) addT(i);
     }
   };
-  for (const f of st.facts.values()) {
+  for (const f of factsOf(st, pk)) {
     const t = f.term;
-    if (t.kind === 'sees' && keyOf(t.who) === pk && (t.what.kind === 'enc' || t.what.kind === 'comb')) addT(t.what.body);
+    if (t.kind === 'sees' && (t.what.kind === 'enc' || t.what.kind === 'comb')) addT(t.what.body);
   }
   return out;
 }
@@ -202,7 +238,17 @@ interface Options {
  * Which pairs each key or secret belongs to, and who owns each public key, by the assumptions (at
  * any depth) and the facts: a key that is the A–S key is not also offered as the A–B key.
  */
+const ownershipCache = new WeakMap<State, { size: number; owners: Map<string, Set<string>> }>();
+
 function ownership(st: State): Map<string, Set<string>> {
+  const c = ownershipCache.get(st);
+  if (c && c.size === st.facts.size) return c.owners;
+  const owners = computeOwnership(st);
+  ownershipCache.set(st, { size: st.facts.size, owners });
+  return owners;
+}
+
+function computeOwnership(st: State): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const note = (t: Term): void => {
     for (const s of subterms(t)) {
@@ -263,8 +309,7 @@ function rank(t: Term, st: State, sorts: Sorts | undefined): number | undefined 
         const so = sorts?.get(Y.name);
         if (so === 'principal' || so === 'function' || so === 'pubkey') return undefined;
         // A nonce or timestamp the believer sees: the classic missing freshness assumption.
-        const pk = keyOf(t.who);
-        const sees = [...st.facts.values()].some((f) => f.term.kind === 'sees' && keyOf(f.term.who) === pk && keyOf(f.term.what) === keyOf(Y));
+        const sees = st.facts.has(keyOf({ kind: 'sees', who: t.who, what: Y }));
         return so === 'nonce' || so === 'timestamp' ? (sees ? 0 : 1) : 3;
       }
       return 4;
@@ -333,8 +378,8 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
   // Verified suggestions: singletons, then pairs, then triples over the most plausible candidates.
   candidates.sort((a, b) => a.rank - b.rank || a.depth - b.depth || a.order - b.order);
   const rankOf = new Map(candidates.map((c) => [keyOf(c.term), c.rank]));
-  const derives = (extra: Term[]): boolean =>
-    extendState(st, extra.map((term, i) => ({ term, source: `suggestion ${i + 1}` }))).facts.has(keyOf(goal));
+  const goalKey = keyOf(goal);
+  const derives = (extra: Term[]): boolean => tryExtension(st, extra.map((term, i) => ({ term, source: `suggestion ${i + 1}` })), goalKey);
   const pool = candidates.slice(0, maxCandidates).map((c) => c.term);
   let suggestions: Term[][] = [];
   for (const c of pool) if (derives([c])) suggestions.push([c]);
