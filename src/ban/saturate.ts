@@ -218,9 +218,86 @@ export function insertFact(st: State, term: Term, deriv: Derivation): Fact {
   return f;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Schema index (issue 17): a look-up tries only the schemata whose shape can match the query.
+//
+// The shape of a term is its chain of operators along the "main" child (the object of |=, <|, |~,
+// |=>, #), each with the principal it is about: `A |= S |=> A <-?K-> B` is
+// believes@A / controls@S / sharedKey. A variable (or a hole of the query) ends the chain with
+// `*`, which fits anything. A schema can match a query only if their chains agree up to the first
+// `*` on either side; the chains are short (at most 4 levels), and the schemata fitting each query
+// chain are computed once per state.
+
+const CHAIN_DEPTH = 4;
+
+function shapeChain(t: Term): string[] {
+  const out: string[] = [];
+  let x: Term | undefined = t;
+  while (x && out.length < CHAIN_DEPTH) {
+    if (x.kind === 'var') {
+      out.push('*');
+      break;
+    }
+    if (x.kind === 'believes' || x.kind === 'sees' || x.kind === 'said' || x.kind === 'controls') {
+      out.push(`${x.kind}@${x.who.kind === 'var' ? '*' : keyOf(x.who)}`);
+      x = x.what;
+    } else if (x.kind === 'fresh') {
+      out.push('fresh');
+      x = x.what;
+    } else {
+      out.push(x.kind);
+      x = undefined;
+    }
+  }
+  return out;
+}
+
+function chainsFit(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === '*' || y === '*') return true;
+    if (x === y) continue;
+    const [xk, xw] = x.split('@');
+    const [yk, yw] = y.split('@');
+    if (xk !== yk || xw === undefined || yw === undefined) return false;
+    if (xw !== '*' && yw !== '*') return false;
+  }
+  return true;
+}
+
+const schemaIndexCache = new WeakMap<readonly Schema[], { chains: { chain: string[]; schemata: Schema[] }[]; byQuery: Map<string, Schema[]> }>();
+
+/** The schemata that can match a query, in the spec's order. */
+export function schemataFor(schemata: readonly Schema[], query: Term): readonly Schema[] {
+  let ix = schemaIndexCache.get(schemata);
+  if (!ix) {
+    const groups = new Map<string, { chain: string[]; schemata: Schema[] }>();
+    for (const s of schemata) {
+      const c = shapeChain(s.formula);
+      const k = c.join('/');
+      const g = groups.get(k);
+      if (g) g.schemata.push(s);
+      else groups.set(k, { chain: c, schemata: [s] });
+    }
+    ix = { chains: [...groups.values()], byQuery: new Map() };
+    schemaIndexCache.set(schemata, ix);
+  }
+  const qc = shapeChain(query);
+  const qk = qc.join('/');
+  let hit = ix.byQuery.get(qk);
+  if (!hit) {
+    const fit = new Set<Schema>();
+    for (const g of ix.chains) if (chainsFit(g.chain, qc)) for (const s of g.schemata) fit.add(s);
+    hit = schemata.filter((s) => fit.has(s));
+    ix.byQuery.set(qk, hit);
+  }
+  return hit;
+}
+
 function instantiate(st: State, query: Term): Fact[] {
   const out: Fact[] = [];
-  for (const s of st.schemata) {
+  for (const s of schemataFor(st.schemata, query)) {
     for (const inst of instances(s.formula, query)) {
       const k = keyOf(inst.term);
       const have = st.facts.get(k);
@@ -591,7 +668,33 @@ export function extendState(st: State, extra: readonly { term: Term; source: str
  * goal appears; then everything added is undone (facts and index entries), so st is as before.
  * No copy of the state is made (issue 17: why-not re-saturated a full copy per candidate).
  */
-export function tryExtension(st: State, extra: readonly { term: Term; source: string }[], goalKey: string): boolean {
+export function tryExtension(st: State, extra: readonly { term: Term; source: string }[], goalKey?: string): boolean {
+  return trialFacts(st, extra, goalKey).has(goalKey ?? '');
+}
+
+const trialCache = new WeakMap<State, { size: number; byExtra: Map<string, Set<string>> }>();
+
+/**
+ * The facts a trial extension adds (to the fixpoint when no stop key is given). Fixpoint results
+ * are cached per state and set of extra facts, so the why-not searches of several goals share
+ * their trials (the EMR printed analysis tries the same candidates for symmetric goals).
+ */
+export function trialFacts(st: State, extra: readonly { term: Term; source: string }[], stopKey?: string): Set<string> {
+  const ek = extra.map((e) => keyOf(e.term)).sort().join('\u0001');
+  let c = trialCache.get(st);
+  if (!c || c.size !== st.facts.size) {
+    c = { size: st.facts.size, byExtra: new Map() };
+    trialCache.set(st, c);
+  }
+  const hit = c.byExtra.get(ek);
+  if (hit) return hit;
+  const added = runTrial(st, extra, stopKey);
+  // Only a run to the fixpoint is complete enough to reuse.
+  if (stopKey === undefined) c.byExtra.set(ek, added);
+  return added;
+}
+
+function runTrial(st: State, extra: readonly { term: Term; source: string }[], stopKey?: string): Set<string> {
   if (st.trail) throw new Error('internal: nested trial extension');
   const saved = { rounds: st.rounds, newInstances: st.newInstances };
   const trail: Trail = { keys: [], idx: new Map() };
@@ -603,8 +706,8 @@ export function tryExtension(st: State, extra: readonly { term: Term; source: st
       if (st.facts.has(keyOf(e.term))) continue;
       delta.push(insertFact(st, e.term, { rule: 'assumption', premises: [], source: e.source }));
     }
-    run(st, delta, goalKey);
-    return st.facts.has(goalKey);
+    run(st, delta, stopKey);
+    return new Set(trail.keys);
   } finally {
     for (const k of trail.keys) st.facts.delete(k);
     for (const [ik, len] of trail.idx) {
@@ -642,5 +745,5 @@ export function factsOf(st: State, whoKey: string): readonly Fact[] {
 /** Is t a fact, or an instance of a schematic assumption? (Does not add anything to st.) */
 export function known(st: State, t: Term): boolean {
   if (st.facts.has(keyOf(t))) return true;
-  return st.schemata.some((s) => instances(s.formula, t).length > 0);
+  return schemataFor(st.schemata, t).some((s) => instances(s.formula, t).length > 0);
 }

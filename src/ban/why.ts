@@ -5,7 +5,7 @@
  * suggestions are what would suffice in the logic, not claims that the protocol justifies them.
  */
 import { HOLE } from './match.js';
-import { factsOf, known, subConjunctions, tryExtension, type State } from './saturate.js';
+import { factsOf, known, subConjunctions, trialFacts, type State } from './saturate.js';
 import {
   believes,
   conjuncts,
@@ -199,7 +199,24 @@ function spoke(st: State, P: Term, Q: Term): boolean {
 }
 
 /** Bodies of the ciphertexts and combined messages P sees, with their cleartext projections and sub-tuples. */
+const heardCache = new WeakMap<State, { size: number; byP: Map<string, Set<string>> }>();
+
 function heardBodies(st: State, P: Term): Set<string> {
+  let c = heardCache.get(st);
+  if (!c || c.size !== st.facts.size) {
+    c = { size: st.facts.size, byP: new Map() };
+    heardCache.set(st, c);
+  }
+  const pk = keyOf(P);
+  let h = c.byP.get(pk);
+  if (!h) {
+    h = computeHeard(st, P);
+    c.byP.set(pk, h);
+  }
+  return h;
+}
+
+function computeHeard(st: State, P: Term): Set<string> {
   const pk = keyOf(P);
   const out = new Set<string>();
   const addT = (t: Term): void => {
@@ -379,7 +396,7 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
   candidates.sort((a, b) => a.rank - b.rank || a.depth - b.depth || a.order - b.order);
   const rankOf = new Map(candidates.map((c) => [keyOf(c.term), c.rank]));
   const goalKey = keyOf(goal);
-  const derives = (extra: Term[]): boolean => tryExtension(st, extra.map((term, i) => ({ term, source: `suggestion ${i + 1}` })), goalKey);
+  const derives = (extra: Term[]): boolean => trialFacts(st, extra.map((term, i) => ({ term, source: `suggestion ${i + 1}` }))).has(goalKey);
   const pool = candidates.slice(0, maxCandidates).map((c) => c.term);
   let suggestions: Term[][] = [];
   for (const c of pool) if (derives([c])) suggestions.push([c]);
