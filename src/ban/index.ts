@@ -68,6 +68,8 @@ export interface AnalyseOptions {
   whyNot?: boolean;
   /** Analyse only these goal labels. */
   goals?: readonly string[];
+  /** Why-not candidates verified on full copies of the state (benchmark comparison only). */
+  copyingWhyNot?: boolean;
 }
 
 /** The public-key term whose key is k (the spec's `->K Q`), for printing. */
@@ -104,7 +106,7 @@ export function analyseState(spec: Spec, opts: AnalyseOptions = {}): { analysis:
     const notes = bareNotes(g.formula);
     const r: GoalResult = { label: g.label, formula: g.formula, derived: !!proof };
     if (proof) r.proof = proof;
-    else if (opts.whyNot !== false) r.whyNot = whyNot(state, g.formula, g.label, principals, {}, whyCtx(g.formula));
+    else if (opts.whyNot !== false) r.whyNot = whyNot(state, g.formula, g.label, principals, opts.copyingWhyNot ? { copying: true } : {}, whyCtx(g.formula));
     if (notes.length) r.notes = notes;
     return r;
   });

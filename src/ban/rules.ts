@@ -334,6 +334,18 @@ export const NON_RULES: readonly { id: string; text: string; why: string }[] = [
 
 /** Engine rules that a rule name as written in a paper's proof may refer to. */
 export function rulesForName(written: string, keyAgreement: boolean): Rule[] {
+  const k = `${keyAgreement ? 1 : 0}|${written}`;
+  let hit = ruleNameMemo.get(k);
+  if (!hit) {
+    hit = computeRulesForName(written, keyAgreement);
+    if (ruleNameMemo.size < 1000) ruleNameMemo.set(k, hit);
+  }
+  return [...hit];
+}
+
+const ruleNameMemo = new Map<string, Rule[]>();
+
+function computeRulesForName(written: string, keyAgreement: boolean): Rule[] {
   const norm = (s: string): string => s.toLowerCase().replace(/[_\s-]+/g, ' ').replace(/\brule\b/g, '').trim();
   const w = norm(written);
   const active = activeRules(keyAgreement);

@@ -129,6 +129,19 @@ export function children(t: Term): readonly Term[] {
  * The builder `from` of a ciphertext is part of its identity.
  */
 export function termKey(t: Term): string {
+  // Terms are immutable, so a term object's key never changes: memoised per object, which also
+  // makes the key of a new term built from existing parts cost only its top layer.
+  let k = keyMemo.get(t);
+  if (k === undefined) {
+    k = computeKey(t);
+    keyMemo.set(t, k);
+  }
+  return k;
+}
+
+const keyMemo = new WeakMap<Term, string>();
+
+function computeKey(t: Term): string {
   switch (t.kind) {
     case 'atom':
       return t.name;

@@ -155,20 +155,11 @@ export function sorted<T>(xs: Iterable<T>, key: (x: T) => string): T[] {
   return [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-const keyCache = new WeakMap<Term, string>();
-
 /**
- * termKey, memoised per term object (terms are immutable, so the key of an object never
+ * termKey, which is memoised per term object (terms are immutable, so the key of an object never
  * changes). The engine keys the same terms over and over; this keeps that linear.
  */
-export function keyOf(t: Term): string {
-  let k = keyCache.get(t);
-  if (k === undefined) {
-    k = termKey(t);
-    keyCache.set(t, k);
-  }
-  return k;
-}
+export const keyOf: (t: Term) => string = termKey;
 
 /** Does t contain a ciphertext or combined message written without its builder? */
 export function hasBuilderless(t: Term): boolean {

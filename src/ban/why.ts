@@ -5,7 +5,7 @@
  * suggestions are what would suffice in the logic, not claims that the protocol justifies them.
  */
 import { HOLE } from './match.js';
-import { factsOf, known, subConjunctions, trialFacts, type State } from './saturate.js';
+import { extendState, factsOf, known, subConjunctions, trialFacts, type State } from './saturate.js';
 import {
   believes,
   conjuncts,
@@ -137,6 +137,24 @@ export function alternatives(st: State, goal: Term, principals: readonly Term[],
   return out;
 }
 
+const altCache = new WeakMap<State, { size: number; principals: readonly Term[]; byGoal: Map<string, Alternative[]> }>();
+
+/** alternatives(), memoised per state: the searches of several goals share their subgoals. */
+function alternativesCached(st: State, goal: Term, principals: readonly Term[]): Alternative[] {
+  let c = altCache.get(st);
+  if (!c || c.size !== st.facts.size || c.principals !== principals) {
+    c = { size: st.facts.size, principals, byGoal: new Map() };
+    altCache.set(st, c);
+  }
+  const k = keyOf(goal);
+  let hit = c.byGoal.get(k);
+  if (!hit) {
+    hit = alternatives(st, goal, principals);
+    c.byGoal.set(k, hit);
+  }
+  return hit;
+}
+
 /** Does t contain every conjunct of Y as a subterm (at any depth)? */
 function containsDeep(t: Term, Y: Term): boolean {
   const keys = new Set(subterms(t).map(keyOf));
@@ -249,6 +267,11 @@ interface Options {
   maxCandidates?: number;
   /** Most goals visited by the backward search. */
   maxVisited?: number;
+  /**
+   * Verify candidates on the state itself (default), or on a full copy re-saturated to its
+   * fixpoint (the pre-issue-17 method, kept for the benchmark's side-by-side comparison).
+   */
+  copying?: boolean;
 }
 
 /**
@@ -369,7 +392,7 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
       const k = keyOf(t);
       if (visited.has(k) || visited.size >= maxVisited) continue;
       visited.add(k);
-      for (const alt of alternatives(st, t, principals)) {
+      for (const alt of alternativesCached(st, t, principals)) {
         // An alternative needing a premise that cannot be true (a public key as a secret) is no way.
         if (!alt.premises.every(possible)) continue;
         const step = `${at} ⇐ ${alt.rule}`;
@@ -396,7 +419,9 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
   candidates.sort((a, b) => a.rank - b.rank || a.depth - b.depth || a.order - b.order);
   const rankOf = new Map(candidates.map((c) => [keyOf(c.term), c.rank]));
   const goalKey = keyOf(goal);
-  const derives = (extra: Term[]): boolean => trialFacts(st, extra.map((term, i) => ({ term, source: `suggestion ${i + 1}` }))).has(goalKey);
+  const asFacts = (extra: Term[]) => extra.map((term, i) => ({ term, source: `suggestion ${i + 1}` }));
+  const derives = (extra: Term[]): boolean =>
+    opts.copying ? extendState(st, asFacts(extra)).facts.has(goalKey) : trialFacts(st, asFacts(extra)).has(goalKey);
   const pool = candidates.slice(0, maxCandidates).map((c) => c.term);
   let suggestions: Term[][] = [];
   for (const c of pool) if (derives([c])) suggestions.push([c]);
