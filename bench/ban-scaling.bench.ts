@@ -81,13 +81,14 @@ export default async function banScalingBench(h: Harness): Promise<BenchReport> 
   const p = loadSpec('spec/emr-printed.ban');
   const whole = h.relative('whole EMR analysis', () => [analyse(c), analyse(p), checkProof(c), checkProof(p)], satUnit);
   const ms = whole.medianNs / 1e6;
+  const fastMs = (whole.ratio * whole.unitNs) / 1e6;
   rows.push({
     group: 'EMR',
     op: 'whole EMR analysis (both specs with why-not, both proofs checked)',
     ratio: whole.ratio,
     medianRatio: whole.medianRatio,
     medianNs: whole.medianNs,
-    note: `${ms.toFixed(1)} ms CPU warm, ${met(ms <= 20)} (≤ 20 ms)`,
+    note: `${ms.toFixed(1)} ms CPU warm (median; fastest sample ${fastMs.toFixed(1)} ms), ${met(ms <= 20)} (≤ 20 ms, judged on the median)`,
   });
   return { name: 'BAN engine scaling (issue 17)', unit: 'the n = 10 member of the same row group (EMR row: saturate n=10)', units, rows };
 }
