@@ -219,9 +219,14 @@ export function toLatex(a: Analysis): string {
     out.push('', `\\paragraph{${texEscape(g.label)}} $${show(g.formula, 'latex')}$ --- ${g.derived ? 'derived' : 'not derived'}.`);
     if (g.proof) out.push(proofToBussproofs(g.proof));
     else if (g.whyNot) {
-      out.push('Missing premises:', '\\begin{itemize}');
+      if (g.whyNot.blockers.length) {
+        out.push('Blocked:', '\\begin{itemize}');
+        for (const b of g.whyNot.blockers) out.push(`\\item \\texttt{${texEscape(b).replace(/~/g, '\\textasciitilde{}').replace(/≠/g, '$\\neq$').replace(/…/g, '\\ldots{}').replace(/⇐/g, '$\\Leftarrow$')}}`);
+        out.push('\\end{itemize}');
+      }
+      if (g.whyNot.missing.length) out.push('Missing premises:', '\\begin{itemize}');
       for (const m of g.whyNot.missing) out.push(`\\item $${show(m.formula, 'latex')}$ at ${texEscape(m.at).replace(/⇐/g, '$\\Leftarrow$')}`);
-      out.push('\\end{itemize}');
+      if (g.whyNot.missing.length) out.push('\\end{itemize}');
     }
   }
   return out.join('\n') + '\n';
