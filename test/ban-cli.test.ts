@@ -97,7 +97,7 @@ describe('bantam why', () => {
   it('takes a goal label or a formula', async () => {
     const a = await run('why', file, 'G2');
     expect(a.code).toBe(1);
-    expect(a.out).toContain('Missing premises');
+    expect(a.out).toContain('missing premises');
     const b = await run('why', file, 'B |= S |~ A <-Kab-> B');
     expect(b.code).toBe(0);
     expect(b.out).toContain('by message meaning (MM-SK) from A2, M3');

@@ -297,12 +297,17 @@ describe('idealisation audit', () => {
     });
     const f = auditIdealisation(spec);
     const byMsg = (m: string) => f.filter((x) => x.message === m).map((x) => [x.kind, x.subject]);
-    expect(byMsg('M1')).toEqual([['formula-supported', 'P <-SEK-> Q']]);
-    expect(f.find((x) => x.message === 'M1')!.supportedBy).toEqual(['initial.2 compute by Q eq (20): CHK = H3(SEK, T_P)']);
+    // P is named neither by name nor by an atom the spec ties to P (issue 16: principal-unnamed).
+    expect(byMsg('M1')).toEqual([
+      ['principal-unnamed', 'P <-SEK-> Q'],
+      ['formula-supported', 'P <-SEK-> Q'],
+    ]);
+    expect(f.find((x) => x.message === 'M1' && x.kind === 'formula-supported')!.supportedBy).toEqual(['initial.2 compute by Q eq (20): CHK = H3(SEK, T_P)']);
     expect(byMsg('M2')).toEqual([
       ['unknown-step', 'initial.9'],
       ['unsupported-atom', 'Nx'],
       ['unsupported-atom', 'K9'],
+      ['principal-unnamed', 'P <-K9-> Q'],
       ['formula-unsupported', 'P <-K9-> Q'],
     ]);
     expect(byMsg('M3')).toEqual([['no-concrete-link', undefined]]);

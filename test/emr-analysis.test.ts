@@ -148,8 +148,10 @@ describe('the analysis as printed (spec/emr-printed.ban)', () => {
   test('the key goals miss exactly what the paper never establishes: a belief about the peer\'s key belief', () => {
     const g1 = a.goals.find((g) => g.label === 'G1')!;
     expect(g1.whyNot!.missing.map((m) => showTerm(m.formula))).toContain('P |= HA |= P <-SEK_AP-> HA');
-    // ...which would suffice with A5 (jurisdiction), but nothing in the printed messages gives it.
-    expect(g1.whyNot!.suggestions.map((s) => s.map((t) => showTerm(t)).join(' & '))).toContain('P |= HA |= P <-SEK_AP-> HA');
+    // ...which would suffice with A5 (jurisdiction), but nothing in the printed messages gives it:
+    // the why-not says so first, and offers no belief about the peer's belief as an assumption.
+    expect(g1.whyNot!.blockers[0]).toMatch(/^no message P receives contains P <-SEK_AP-> HA/);
+    expect(g1.whyNot!.suggestions).toEqual([]);
   });
 
   test('switching on key agreement does not rescue the printed idealisation (it has no key-agreement keys)', () => {
@@ -189,11 +191,13 @@ describe('checkProof on the printed hand proof S1–S48', () => {
     for (const l of ['S3', 'S11', 'S19', 'S27', 'S35', 'S43']) {
       expect(local.get(l)!.valid, l).toBe(false);
       expect(cat(l), l).toBe('message-meaning-without-key');
-      // The engine names the missing key belief of the receiver about the claimed sender.
-      expect(local.get(l)!.reason, l).toMatch(/missing premise for MM-SK: \w+ \|= \w+ <-/);
+      // The engine rejects the step for its form: message meaning takes no freshness premise
+      // (issue 16), and does not name a public key as the missing secret.
+      expect(local.get(l)!.reason, l).toMatch(/^message meaning takes no freshness premise: A\d+ \(\w+ \|= #\(\w+\)\) is a freshness belief/);
+      expect(local.get(l)!.reason, l).not.toMatch(/<=PK_/);
     }
     // S3 and S11 cite valid statements only, so they fail in the chain for their own reason.
-    for (const l of ['S3', 'S11']) expect(chain.get(l)!.reason, l).toMatch(/missing premise for MM-/);
+    for (const l of ['S3', 'S11']) expect(chain.get(l)!.reason, l).toMatch(/message meaning takes no freshness premise/);
   });
 
   test('nonce-verification steps are invalid on their own: what was said contains <…>_Y, not cleartext', () => {

@@ -15,7 +15,14 @@ import type { FlowStep } from '../spec/flow-ast.js';
 import { show } from './pretty.js';
 import { children, isFormula, type Term } from './terms.js';
 
-export type AuditKind = 'no-concrete-link' | 'no-flow' | 'unknown-step' | 'unsupported-atom' | 'formula-supported' | 'formula-unsupported';
+export type AuditKind =
+  | 'no-concrete-link'
+  | 'no-flow'
+  | 'unknown-step'
+  | 'unsupported-atom'
+  | 'formula-supported'
+  | 'formula-unsupported'
+  | 'principal-unnamed';
 
 export interface AuditFinding {
   message: string;
@@ -32,6 +39,14 @@ const norm = (n: string): string => n.replace(/_\{([^}]*)\}/g, '_$1').replace(/[
 
 function identifiers(text: string): string[] {
   return (norm(text).match(/[A-Za-z][A-Za-z0-9_']*/g) ?? []).map(norm);
+}
+
+/**
+ * Keys used through the paper's operator names: `E_K(…)`, `D_K(…)`, `S_SK(…)`, `V_PK(…)` use the
+ * key K (docs/flow.md), so `V_PK_HPA(Sig)` supports PK_HPA.
+ */
+function keysUsed(text: string): string[] {
+  return [...norm(text).matchAll(/(?<![A-Za-z0-9_'])[EDSV]_([A-Za-z0-9_']+)\s*\(/g)].map((m) => m[1]!);
 }
 
 function atomsOf(t: Term, out: string[] = []): string[] {
@@ -56,14 +71,53 @@ function formulasIn(t: Term, out: Term[] = []): Term[] {
 
 interface Support {
   where: string;
+  /** Names the field or action supports: its identifiers, and the keys of E_/D_/S_/V_ calls. */
   names: Set<string>;
+  /** Names it mentions as data (not as the key of an E_/D_/S_/V_ call): what names a principal. */
+  mentions: Set<string>;
 }
 
 function supportsOf(step: FlowStep): Support[] {
-  const out: Support[] = step.fields.map((f) => ({ where: `${step.id} field ${f.name} (${f.type})`, names: new Set([norm(f.name)]) }));
+  const out: Support[] = step.fields.map((f) => ({ where: `${step.id} field ${f.name} (${f.type})`, names: new Set([norm(f.name)]), mentions: new Set([norm(f.name)]) }));
   for (const a of [...step.before, ...step.after]) {
-    out.push({ where: `${step.id} ${a.kind} by ${a.party}${a.eq !== undefined ? ` eq (${a.eq})` : ''}: ${a.text}`, names: new Set(identifiers(a.text)) });
+    const ids = identifiers(a.text);
+    out.push({ where: `${step.id} ${a.kind} by ${a.party}${a.eq !== undefined ? ` eq (${a.eq})` : ''}: ${a.text}`, names: new Set([...ids, ...keysUsed(a.text)]), mentions: new Set(ids) });
   }
+  return out;
+}
+
+/**
+ * The names that denote principal Q in the concrete protocol: Q itself, and the atoms the spec
+ * ties to Q — keys of `->K Q` and `PK_delta(Q, K)`, and the other arguments of a user predicate
+ * about Q (`IdOf(Q, ID_Q)`), in assumptions and goals.
+ */
+function denotations(spec: Spec, principals: ReadonlySet<string>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (q: Term, from: Term): void => {
+    if (q.kind !== 'atom') return;
+    const set = out.get(q.name) ?? new Set([q.name]);
+    for (const a of atomsOf(from)) if (!principals.has(a)) set.add(a);
+    out.set(q.name, set);
+  };
+  const walk = (t: Term): void => {
+    if (t.kind === 'pubKey') add(t.owner, t.key);
+    if (t.kind === 'kaKey') add(t.owner, t.key);
+    if (t.kind === 'pred') for (const q of t.args) if (q.kind === 'atom' && principals.has(q.name)) add(q, { kind: 'tuple', items: t.args.filter((x) => x !== q) });
+    for (const c of children(t)) walk(c);
+  };
+  for (const a of spec.assumptions) walk(a.formula);
+  for (const g of spec.goals) walk(g.formula);
+  return out;
+}
+
+/** Formulas inside a message body, each with the builder of the innermost ciphertext around it. */
+function formulasWithBuilder(t: Term, builder: string | undefined, out: { f: Term; builder?: string }[] = []): { f: Term; builder?: string }[] {
+  if (isFormula(t)) {
+    out.push(builder === undefined ? { f: t } : { f: t, builder });
+    return out;
+  }
+  const b = (t.kind === 'enc' || t.kind === 'comb') && t.from?.kind === 'atom' ? t.from.name : builder;
+  for (const c of children(t)) formulasWithBuilder(c, b, out);
   return out;
 }
 
@@ -74,6 +128,7 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
     principals.add(m.from);
     principals.add(m.to);
   }
+  const denote = denotations(spec, principals);
   const steps = new Map<string, FlowStep>();
   for (const ph of spec.flow?.phases ?? []) for (const s of ph.steps) steps.set(s.id, s);
 
@@ -115,6 +170,25 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
         severity: 'warning',
       });
     }
+    // Principals a formula names: the concrete message must name them too (the builder of the
+    // ciphertext around the formula is named by its key). An idealised `A <-Kab-> B` from a
+    // message that never names B is the Denning–Sacco public-key flaw (Abadi & Needham 1994).
+    for (const { f, builder } of formulasWithBuilder(m.body, m.from)) {
+      for (const q of atomsOf(f)) {
+        if (!principals.has(q) || q === builder) continue;
+        const names = denote.get(q) ?? new Set([q]);
+        if (sup.some((x) => [...names].some((n) => x.mentions.has(norm(n))))) continue;
+        findings.push({
+          message: m.label,
+          kind: 'principal-unnamed',
+          subject: show(f),
+          detail:
+            `${show(f)} in idealised ${m.label} names ${q}, but no field or computation of ${m.concrete.join(', ')} names ${q} (as ${[...names].join(', ')}): ` +
+            `the concrete message does not say it is about ${q}, so its receiver can pass it on to someone else (the Denning–Sacco public-key flaw, Abadi & Needham 1994)`,
+          severity: 'warning',
+        });
+      }
+    }
     // Formulas: always reported — idealisation adds them; say what supports them.
     for (const f of formulasIn(m.body)) {
       const names = atomsOf(f).filter((a) => !principals.has(a));
@@ -143,4 +217,22 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
     }
   }
   return findings;
+}
+
+/**
+ * The audit as text for `bantam derive`: the findings when any message links to concrete steps
+ * (or the spec has a flow section), otherwise one line saying that nothing ties the idealisation
+ * to a concrete protocol.
+ */
+export function auditSection(spec: Spec): string {
+  if (!spec.flow && !spec.messages.some((m) => m.concrete.length)) {
+    return 'idealisation audit: not run (no message has a [concrete: …] link and the spec has no flow section)';
+  }
+  const fs = auditIdealisation(spec);
+  if (!fs.length) return 'idealisation audit: no findings';
+  const warn = fs.filter((f) => f.severity === 'warning').length;
+  return [
+    `idealisation audit (idealisation is outside the logic): ${warn} warning(s), ${fs.length - warn} note(s)`,
+    ...fs.map((f) => `  [${f.severity}] ${f.message} ${f.kind}: ${f.detail}`),
+  ].join('\n');
 }

@@ -11,9 +11,10 @@
 import { activeRules, RULE_BY_ID, rulesForName, type RuleId } from './rules.js';
 import { buildUniverse, fire, insertFact, known, newState, type Fact, type Schema, type State } from './saturate.js';
 import { alternatives, showHoles } from './why.js';
+import { sortsOfSpec, sortViolation, type Sorts } from './sorts.js';
 import { unify } from './match.js';
 import { show } from './pretty.js';
-import { sees, variablesOf, type Term } from './terms.js';
+import { conjuncts, sees, variablesOf, type Term } from './terms.js';
 import { adoptBuilders, fillBuilders, hasBuilderless, isCleartext, keyOf, rawKey } from './util.js';
 import type { Spec } from '../spec/ast.js';
 
@@ -106,6 +107,7 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
   const stepIndex = new Map(spec.proof.map((s, i) => [s.label, i]));
   const verdicts = new Map<string, StepVerdict>();
   const principals = principalsOf(spec);
+  const sorts = sortsOfSpec(spec);
   const steps: StepVerdict[] = [];
   /** A valid statement's formula as the engine derived it (builders filled in), for later steps. */
   const engineForm = new Map<string, Term>();
@@ -184,7 +186,7 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
     }
 
     // 4. Invalid: say why.
-    const reason = explainFailure(st, claim, candidates.map((r) => r.id), closed, principals);
+    const reason = explainFailure(st, claim, candidates.map((r) => r.id), closed, principals, premises, sorts);
     verdict({ valid: false, rule: step.rule, reason });
   });
   return { spec: spec.name, steps, valid: steps.every((s) => s.valid), ruleSet: activeRules(keyAgreement).map((r) => r.id) };
@@ -198,14 +200,40 @@ function showPattern(t: Term): string {
 /** Can the rule's conclusion have the claim's shape at all? (n-ary tuples fit the binary pattern.) */
 function shapeFits(id: RuleId, claim: Term): boolean {
   const c = RULE_BY_ID.get(id)!.conclusion;
-  const widen = (t: Term): Term => (t.kind === 'tuple' && t.items.length > 2 ? { kind: 'tuple', items: [t.items[0]!, { kind: 'tuple', items: t.items.slice(1) }] } : t);
+  const widen = (t: Term): Term => {
+    const cs = conjuncts(t);
+    return t.kind === 'tuple' && cs.length > 2 ? { kind: 'tuple', items: [cs[0]!, { kind: 'tuple', items: cs.slice(1) }] } : t;
+  };
   const claimW = claim.kind === 'believes' && claim.what.kind === 'fresh' ? { ...claim, what: { ...claim.what, what: widen(claim.what.what) } } : claim.kind === 'believes' ? { ...claim, what: widen(claim.what) } : claim;
   if (id === 'KA' || id === 'KA-FRESH' || id === 'FRESH-F') return claim.kind === 'believes';
   return unify(c, claimW as Term).length > 0 || unify(c, claim).length > 0;
 }
 
-function explainFailure(st: State, claim: Term, tried: RuleId[], produced: Map<string, { term: Term; rule: string }>, principals: Term[]): string {
+function explainFailure(
+  st: State,
+  claim: Term,
+  tried: RuleId[],
+  produced: Map<string, { term: Term; rule: string }>,
+  principals: Term[],
+  cited: readonly Premise[],
+  sorts: Sorts,
+): string {
   const triedText = `tried ${tried.join(', ')}`;
+  // Message meaning cited with a freshness belief and no key, public-key or secret belief: the
+  // reason is the rule's form, not a missing key (NON_RULES no-mm-freshness).
+  if (tried.some((id) => id.startsWith('MM-')) && claim.kind === 'believes' && claim.what.kind === 'said') {
+    const isBelief = (p: Premise, kinds: string[]): boolean => p.term.kind === 'believes' && kinds.includes(p.term.what.kind);
+    const freshCited = cited.filter((p) => isBelief(p, ['fresh']));
+    const keyCited = cited.some((p) => isBelief(p, ['sharedKey', 'pubKey', 'secret']));
+    if (freshCited.length && !keyCited) {
+      const which = freshCited.map((p) => `${p.label} (${show(p.term)})`).join(', ');
+      return (
+        `message meaning takes no freshness premise: ${which} ${freshCited.length > 1 ? 'are freshness beliefs' : 'is a freshness belief'}, ` +
+        `and message meaning needs a belief in a shared key (P |= Q <-K-> P, for {X}_K), a public key (P |= ->K Q, for a signature {X}_inv(K)) or a shared secret (P |= Q <=Y=> P, for <X>_Y), none of which is cited ` +
+        `(freshness is what nonce verification adds afterwards; GNY's I1/I3 have a freshness premise but also need possession and recognisability); ${triedText}`
+      );
+    }
+  }
   const would = [...produced.values()].slice(0, 4).map((p) => `${show(p.term)} (${p.rule})`);
   const wouldText = would.length ? `from these premises the rule would conclude ${would.join('; ')}` : 'the cited premises give this rule nothing to apply to';
   const hints: string[] = [];
@@ -223,7 +251,8 @@ function explainFailure(st: State, claim: Term, tried: RuleId[], produced: Map<s
     return `the cited rule cannot produce this conclusion (${shapes}); ${wouldText}; ${triedText}`;
   }
   // Which premises would the fitting rules need for exactly this conclusion?
-  const alts = alternatives(st, claim, principals, new Set(fitting));
+  // Only alternatives whose premises could be true for the declared sorts (never a public key as a secret).
+  const alts = alternatives(st, claim, principals, new Set(fitting)).filter((a) => a.premises.every((p) => !sortViolation(p, sorts)));
   if (!alts.length) return `conclusion does not follow: ${wouldText}${hint}; ${triedText}`;
   const missingPer = alts.map((a) => ({ rule: a.rule, missing: a.premises.filter((p) => !known(st, p)) }));
   const best = missingPer.sort((a, b) => a.missing.length - b.missing.length)[0]!;

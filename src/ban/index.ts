@@ -26,8 +26,10 @@ import {
 import { activeRules } from './rules.js';
 import { saturateSpec, type State } from './saturate.js';
 import type { Term } from './terms.js';
-import { bareTermStatements } from './util.js';
-import { whyNot, type WhyNot } from './why.js';
+import { bareTermStatements, keyOf, subterms } from './util.js';
+import { whyNot, type WhyContext, type WhyNot } from './why.js';
+import { sortsOfSpec } from './sorts.js';
+import { engineWarnings, publicKeyOwners } from './lint.js';
 
 export type { ProofNode } from './proof.js';
 export type { WhyNot } from './why.js';
@@ -66,6 +68,14 @@ export interface AnalyseOptions {
   whyNot?: boolean;
   /** Analyse only these goal labels. */
   goals?: readonly string[];
+  /** Why-not candidates verified on full copies of the state (benchmark comparison only). */
+  copyingWhyNot?: boolean;
+}
+
+/** The public-key term whose key is k (the spec's `->K Q`), for printing. */
+function atomOfKey(spec: Spec, k: string): Term | undefined {
+  for (const a of spec.assumptions) for (const s of subterms(a.formula)) if (s.kind === 'pubKey' && keyOf(s.key) === k) return s.key;
+  return undefined;
 }
 
 function bareNotes(t: Term): string[] {
@@ -78,13 +88,25 @@ export function analyseState(spec: Spec, opts: AnalyseOptions = {}): { analysis:
   const keyAgreement = opts.keyAgreement ?? spec.options.keyAgreement;
   const state = saturateSpec(spec, { keyAgreement });
   const principals = principalsOf(spec);
+  const sorts = sortsOfSpec(spec);
+  const owners = publicKeyOwners(spec);
+  const pubKeyOf = new Map<string, Term>();
+  for (const [k, os] of owners) if (os.length === 1 && !pubKeyOf.has(keyOf(os[0]!))) pubKeyOf.set(keyOf(os[0]!), atomOfKey(spec, k) ?? os[0]!);
+  // With the extension off, whether switching it on derives the goal (only for specs that use it).
+  let kaState: State | undefined;
+  const usesKa = !keyAgreement && engineWarnings(spec, { keyAgreement: false }).some((d) => d.code === 'type.ka-without-option');
+  const whyCtx = (goal: Term): WhyContext => ({
+    sorts,
+    pubKeyOf: (q) => pubKeyOf.get(keyOf(q)),
+    ...(usesKa ? { keyAgreementDerives: () => !!proofOfGoal((kaState ??= saturateSpec(spec, { keyAgreement: true })), goal) } : {}),
+  });
   const selected = opts.goals ? spec.goals.filter((g) => opts.goals!.includes(g.label)) : spec.goals;
   const goals: GoalResult[] = selected.map((g) => {
     const proof = proofOfGoal(state, g.formula);
     const notes = bareNotes(g.formula);
     const r: GoalResult = { label: g.label, formula: g.formula, derived: !!proof };
     if (proof) r.proof = proof;
-    else if (opts.whyNot !== false) r.whyNot = whyNot(state, g.formula, g.label, principals);
+    else if (opts.whyNot !== false) r.whyNot = whyNot(state, g.formula, g.label, principals, opts.copyingWhyNot ? { copying: true } : {}, whyCtx(g.formula));
     if (notes.length) r.notes = notes;
     return r;
   });
@@ -138,12 +160,14 @@ export function toText(a: Analysis): string {
       for (const s of list) out.push(`  ${statementText(s)}`);
       out.push(`  ${g.label} holds: ${roots[0]}`);
     } else if (g.whyNot) {
-      out.push('  not derivable from the assumptions and messages. Missing premises (backward search):');
-      for (const m of g.whyNot.missing) out.push(`    - ${show(m.formula)}   at ${m.at}`);
+      out.push('  not derivable from the assumptions and messages.');
+      for (const b of g.whyNot.blockers) out.push(`  blocked: ${b}`);
       if (g.whyNot.suggestions.length) {
-        out.push('  suggestions (extra assumptions that would make it derivable; verified by re-saturation, not justified by the protocol):');
+        out.push('  suggestions (extra assumptions that would make it derivable, most plausible first; verified by re-saturation, not justified by the protocol):');
         for (const s of g.whyNot.suggestions) out.push(`    + ${s.map((t) => show(t)).join('  and  ')}`);
       } else out.push('  no suggestion of up to three extra assumptions from the search frontier suffices');
+      if (g.whyNot.missing.length) out.push('  missing premises (backward search):');
+      for (const m of g.whyNot.missing) out.push(`    - ${show(m.formula)}   at ${m.at}`);
     }
   }
   if (a.notes.length) {
@@ -167,13 +191,18 @@ export function toMarkdown(a: Analysis): string {
       for (const s of list) out.push(`${s.n}. \`${show(s.formula)}\` — by ${ruleLabel(s.rule)} from ${s.from.join(', ')}`);
       out.push('', `${g.label} holds: ${roots[0]}.`);
     } else if (g.whyNot) {
-      out.push('Not derivable. Missing premises (backward search from the goal):', '');
-      for (const m of g.whyNot.missing) out.push(`- \`${show(m.formula)}\` at ${m.at}`);
-      out.push('');
+      out.push('Not derivable.', '');
+      if (g.whyNot.blockers.length) {
+        out.push('Blocked:', '');
+        for (const b of g.whyNot.blockers) out.push(`- ${b}`);
+        out.push('');
+      }
       if (g.whyNot.suggestions.length) {
-        out.push('Suggestions (extra assumptions that would suffice; each verified by re-saturation; they are not justified by the protocol):', '');
+        out.push('Suggestions (extra assumptions that would suffice, most plausible first; each verified by re-saturation; they are not justified by the protocol):', '');
         for (const s of g.whyNot.suggestions) out.push(`- ${s.map((t) => `\`${show(t)}\``).join(' and ')}`);
       } else out.push('No set of up to three extra assumptions from the search frontier suffices.');
+      if (g.whyNot.missing.length) out.push('', 'Missing premises (backward search from the goal):', '');
+      for (const m of g.whyNot.missing) out.push(`- \`${show(m.formula)}\` at ${m.at}`);
     }
   }
   if (a.notes.length) out.push('', '## Notes', '', ...a.notes.map((n) => `- ${n}`));
@@ -190,9 +219,14 @@ export function toLatex(a: Analysis): string {
     out.push('', `\\paragraph{${texEscape(g.label)}} $${show(g.formula, 'latex')}$ --- ${g.derived ? 'derived' : 'not derived'}.`);
     if (g.proof) out.push(proofToBussproofs(g.proof));
     else if (g.whyNot) {
-      out.push('Missing premises:', '\\begin{itemize}');
+      if (g.whyNot.blockers.length) {
+        out.push('Blocked:', '\\begin{itemize}');
+        for (const b of g.whyNot.blockers) out.push(`\\item \\texttt{${texEscape(b).replace(/~/g, '\\textasciitilde{}').replace(/≠/g, '$\\neq$').replace(/…/g, '\\ldots{}').replace(/⇐/g, '$\\Leftarrow$')}}`);
+        out.push('\\end{itemize}');
+      }
+      if (g.whyNot.missing.length) out.push('Missing premises:', '\\begin{itemize}');
       for (const m of g.whyNot.missing) out.push(`\\item $${show(m.formula, 'latex')}$ at ${texEscape(m.at).replace(/⇐/g, '$\\Leftarrow$')}`);
-      out.push('\\end{itemize}');
+      if (g.whyNot.missing.length) out.push('\\end{itemize}');
     }
   }
   return out.join('\n') + '\n';
@@ -216,6 +250,7 @@ export function analysisToJsonValue(a: Analysis): unknown {
       ...(g.whyNot
         ? {
             whyNot: {
+              blockers: g.whyNot.blockers,
               missing: g.whyNot.missing.map((m) => ({ formula: show(m.formula), at: m.at })),
               suggestions: g.whyNot.suggestions.map((s) => s.map((t) => show(t))),
               note: g.whyNot.note,

@@ -10,7 +10,7 @@
  * Holes are `var` terms in the query; schema variables are `var` terms in the schema. The two
  * never mix because the query is built by the engine, never by the user.
  */
-import { children, termKey, type Term } from './terms.js';
+import { children, conjuncts, termKey, type Term } from './terms.js';
 import { isGround, subst } from './util.js';
 
 export type Binding = ReadonlyMap<string, Term>;
@@ -37,10 +37,17 @@ export function unify(schema: Term, query: Term, theta: Binding = new Map()): Bi
       if (q.fn !== schema.fn || q.args.length !== schema.args.length) return [];
       return unifyAll(schema.args, q.args, theta);
     }
-    case 'tuple': {
+    case 'pred': {
       const q = query as typeof schema;
-      if (q.items.length !== schema.items.length) return [];
-      return unifyAll(schema.items, q.items, theta);
+      if (q.name !== schema.name || q.args.length !== schema.args.length) return [];
+      return unifyAll(schema.args, q.args, theta);
+    }
+    case 'tuple': {
+      // Conjunction is a set: match the conjuncts (nested tuples flattened) in any order.
+      const ss = conjuncts(schema);
+      const qs = conjuncts(query);
+      if (ss.length !== qs.length) return [];
+      return unifyPermuted(ss, qs, theta);
     }
     case 'enc':
     case 'comb': {
@@ -70,6 +77,32 @@ export function unify(schema: Term, query: Term, theta: Binding = new Map()): Bi
     default:
       return unifyAll(children(schema), children(query), theta);
   }
+}
+
+/** Conjuncts matched in every pairing (bounded: past 7 conjuncts only in the written order). */
+function unifyPermuted(ss: readonly Term[], qs: readonly Term[], theta: Binding): Binding[] {
+  if (ss.length > 7) return unifyAll(ss, qs, theta);
+  const out: Binding[] = [];
+  const seen = new Set<string>();
+  const used = new Array<boolean>(qs.length).fill(false);
+  const go = (i: number, th: Binding): void => {
+    if (i === ss.length) {
+      const k = bindingKey(th);
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(th);
+      }
+      return;
+    }
+    for (let j = 0; j < qs.length; j++) {
+      if (used[j]) continue;
+      used[j] = true;
+      for (const b of unify(ss[i]!, qs[j]!, th)) go(i + 1, b);
+      used[j] = false;
+    }
+  };
+  go(0, theta);
+  return out;
 }
 
 function unifyAll(ss: readonly Term[], qs: readonly Term[], theta: Binding): Binding[] {

@@ -153,6 +153,8 @@ function showBare(t: Term, g: Glyphs): string {
       return g.secret(show(t.a, g, 3), show(t.secret, g, PRIMARY), show(t.b, g, 3));
     case 'pubKey':
       return g.pub(show(t.key, g, PRIMARY), show(t.owner, g, PRIMARY));
+    case 'pred':
+      return `${g === LATEX ? `\\mathit{${latexName(t.name)}}` : g.name(t.name)}${g.lp}${t.args.map((x) => show(x, g, 1)).join(', ')}${g.rp}`;
     case 'kaKey':
       return `${g === LATEX ? '\\mathit{PK}_{\\delta}' : 'PK_delta'}${g.lp}${show(t.owner, g, 1)}, ${show(t.key, g, 1)}${g.rp}`;
   }

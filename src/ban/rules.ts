@@ -289,9 +289,8 @@ export const RULES: readonly Rule[] = [
     aliases: ['freshness rule', 'fresh'],
     premises: [believes(P, fresh(X))],
     conclusion: believes(P, fresh(app('f', X, Y))),
-    side: ['growing: f(…) must occur in the spec; f is a declared function other than F0 (hash, MAC, KDF)'],
+    side: ['growing: f(…) must occur in the spec; f is a declared function other than F0 (hash, MAC, KDF)', 'part of the core rule set (no option needed)'],
     growing: true,
-    extension: 'key-agreement',
     source: '[SVO94] freshness axioms (a function of a fresh value is fresh)',
   },
   {
@@ -335,6 +334,18 @@ export const NON_RULES: readonly { id: string; text: string; why: string }[] = [
 
 /** Engine rules that a rule name as written in a paper's proof may refer to. */
 export function rulesForName(written: string, keyAgreement: boolean): Rule[] {
+  const k = `${keyAgreement ? 1 : 0}|${written}`;
+  let hit = ruleNameMemo.get(k);
+  if (!hit) {
+    hit = computeRulesForName(written, keyAgreement);
+    if (ruleNameMemo.size < 1000) ruleNameMemo.set(k, hit);
+  }
+  return [...hit];
+}
+
+const ruleNameMemo = new Map<string, Rule[]>();
+
+function computeRulesForName(written: string, keyAgreement: boolean): Rule[] {
   const norm = (s: string): string => s.toLowerCase().replace(/[_\s-]+/g, ' ').replace(/\brule\b/g, '').trim();
   const w = norm(written);
   const active = activeRules(keyAgreement);

@@ -26,6 +26,7 @@ import type { RuleId } from './rules.js';
 import {
   app,
   believes,
+  conjuncts,
   controls,
   fresh,
   said,
@@ -77,6 +78,14 @@ export interface State {
   rounds: number;
   /** Instances created by lookups in the current round: triggers of the next one. */
   newInstances: Fact[];
+  /** While a trial extension runs (`tryExtension`): what was added, so it can be undone. */
+  trail?: Trail;
+}
+
+/** Facts added during a trial, and the length each touched index list had before it. */
+export interface Trail {
+  keys: string[];
+  idx: Map<string, number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -94,7 +103,7 @@ export function buildUniverse(roots: readonly Term[]): Universe {
     u.keys.add(k);
     if (t.kind === 'tuple') {
       const seen = new Set<string>();
-      for (const it of t.items) {
+      for (const it of conjuncts(t)) {
         const ik = keyOf(it);
         if (seen.has(ik)) continue;
         seen.add(ik);
@@ -113,6 +122,49 @@ export function buildUniverse(roots: readonly Term[]): Universe {
     }
   }
   return u;
+}
+
+/**
+ * Tuples of U whose conjuncts are a proper part (two or more) of T's: conjunction is a set, so
+ * BEL-E, BELBEL-E, SAID-E and SEE-TUPLE also conclude these sub-conjunctions (only those in U, so
+ * the elimination rules stay shrinking).
+ */
+export function subConjunctions(u: Universe, T: Term): Term[] {
+  const cs = conjuncts(T);
+  if (cs.length < 3) return [];
+  const mine = new Set(cs.map(keyOf));
+  const out: Term[] = [];
+  const seen = new Set<string>([keyOf(T)]);
+  for (const c of cs) {
+    for (const U of u.tuplesByComp.get(keyOf(c)) ?? []) {
+      const k = keyOf(U);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const us = conjuncts(U);
+      if (us.length >= 2 && us.length < cs.length && us.every((x) => mine.has(keyOf(x)))) out.push(U);
+    }
+  }
+  return out;
+}
+
+/** Tuples of U having every conjunct of X (X itself a tuple) among theirs, X excluded: FRESH's (X, Y). */
+export function superConjunctions(u: Universe, X: Term): Term[] {
+  const cs = conjuncts(X);
+  const out: Term[] = [];
+  const seen = new Set<string>([keyOf(X)]);
+  for (const U of u.tuplesByComp.get(keyOf(cs[0]!)) ?? []) {
+    const k = keyOf(U);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const theirs = new Set(conjuncts(U).map(keyOf));
+    if (cs.every((c) => theirs.has(keyOf(c)))) out.push(U);
+  }
+  return out;
+}
+
+/** The conjuncts of a tuple and its sub-conjunctions in U: what an elimination rule concludes from it. */
+function parts(u: Universe, T: Term): Term[] {
+  return [...conjuncts(T), ...subConjunctions(u, T)];
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -157,13 +209,95 @@ export function insertFact(st: State, term: Term, deriv: Derivation): Fact {
   const key = keyOf(term);
   const f: Fact = { key, term, round: st.rounds, seq: st.facts.size, deriv };
   st.facts.set(key, f);
-  for (const ik of indexKeys(term)) push(st.idx, ik, f);
+  const tr = st.trail;
+  if (tr) tr.keys.push(key);
+  for (const ik of indexKeys(term)) {
+    if (tr && !tr.idx.has(ik)) tr.idx.set(ik, st.idx.get(ik)?.length ?? 0);
+    push(st.idx, ik, f);
+  }
   return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema index (issue 17): a look-up tries only the schemata whose shape can match the query.
+//
+// The shape of a term is its chain of operators along the "main" child (the object of |=, <|, |~,
+// |=>, #), each with the principal it is about: `A |= S |=> A <-?K-> B` is
+// believes@A / controls@S / sharedKey. A variable (or a hole of the query) ends the chain with
+// `*`, which fits anything. A schema can match a query only if their chains agree up to the first
+// `*` on either side; the chains are short (at most 4 levels), and the schemata fitting each query
+// chain are computed once per state.
+
+const CHAIN_DEPTH = 4;
+
+function shapeChain(t: Term): string[] {
+  const out: string[] = [];
+  let x: Term | undefined = t;
+  while (x && out.length < CHAIN_DEPTH) {
+    if (x.kind === 'var') {
+      out.push('*');
+      break;
+    }
+    if (x.kind === 'believes' || x.kind === 'sees' || x.kind === 'said' || x.kind === 'controls') {
+      out.push(`${x.kind}@${x.who.kind === 'var' ? '*' : keyOf(x.who)}`);
+      x = x.what;
+    } else if (x.kind === 'fresh') {
+      out.push('fresh');
+      x = x.what;
+    } else {
+      out.push(x.kind);
+      x = undefined;
+    }
+  }
+  return out;
+}
+
+function chainsFit(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === '*' || y === '*') return true;
+    if (x === y) continue;
+    const [xk, xw] = x.split('@');
+    const [yk, yw] = y.split('@');
+    if (xk !== yk || xw === undefined || yw === undefined) return false;
+    if (xw !== '*' && yw !== '*') return false;
+  }
+  return true;
+}
+
+const schemaIndexCache = new WeakMap<readonly Schema[], { chains: { chain: string[]; schemata: Schema[] }[]; byQuery: Map<string, Schema[]> }>();
+
+/** The schemata that can match a query, in the spec's order. */
+export function schemataFor(schemata: readonly Schema[], query: Term): readonly Schema[] {
+  let ix = schemaIndexCache.get(schemata);
+  if (!ix) {
+    const groups = new Map<string, { chain: string[]; schemata: Schema[] }>();
+    for (const s of schemata) {
+      const c = shapeChain(s.formula);
+      const k = c.join('/');
+      const g = groups.get(k);
+      if (g) g.schemata.push(s);
+      else groups.set(k, { chain: c, schemata: [s] });
+    }
+    ix = { chains: [...groups.values()], byQuery: new Map() };
+    schemaIndexCache.set(schemata, ix);
+  }
+  const qc = shapeChain(query);
+  const qk = qc.join('/');
+  let hit = ix.byQuery.get(qk);
+  if (!hit) {
+    const fit = new Set<Schema>();
+    for (const g of ix.chains) if (chainsFit(g.chain, qc)) for (const s of g.schemata) fit.add(s);
+    hit = schemata.filter((s) => fit.has(s));
+    ix.byQuery.set(qk, hit);
+  }
+  return hit;
 }
 
 function instantiate(st: State, query: Term): Fact[] {
   const out: Fact[] = [];
-  for (const s of st.schemata) {
+  for (const s of schemataFor(st.schemata, query)) {
     for (const inst of instances(s.formula, query)) {
       const k = keyOf(inst.term);
       const have = st.facts.get(k);
@@ -230,7 +364,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
   if (t.kind === 'sees') {
     const P = t.who;
     const m = t.what;
-    if (m.kind === 'tuple') for (const it of m.items) emit(sees(P, it), 'SEE-TUPLE', [f.key]);
+    if (m.kind === 'tuple') for (const it of parts(st.universe, m)) emit(sees(P, it), 'SEE-TUPLE', [f.key]);
     if (m.kind === 'comb') {
       emit(sees(P, m.body), 'SEE-COMB', [f.key]);
       if (builtByOther(m, P)) {
@@ -271,10 +405,10 @@ export function fire(st: State, f: Fact, emit: Emit): void {
   const b = t.what;
   switch (b.kind) {
     case 'tuple':
-      for (const it of b.items) emit(believes(P, it), 'BEL-E', [f.key]);
+      for (const it of parts(st.universe, b)) emit(believes(P, it), 'BEL-E', [f.key]);
       break;
     case 'believes': {
-      if (b.what.kind === 'tuple') for (const it of b.what.items) emit(believes(P, believes(b.who, it)), 'BELBEL-E', [f.key]);
+      if (b.what.kind === 'tuple') for (const it of parts(st.universe, b.what)) emit(believes(P, believes(b.who, it)), 'BELBEL-E', [f.key]);
       const c = exact(st, believes(P, controls(b.who, b.what)));
       if (c) emit(believes(P, b.what), 'JUR', [c.key, f.key]);
       break;
@@ -287,7 +421,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     case 'said': {
       const X = b.what;
       if (X.kind === 'tuple') {
-        for (const it of X.items) emit(believes(P, said(b.who, it)), 'SAID-E', [f.key]);
+        for (const it of parts(st.universe, X)) emit(believes(P, said(b.who, it)), 'SAID-E', [f.key]);
         const proj = cleartextProjection(X);
         if (proj && proj.kind === 'tuple') emit(believes(P, said(b.who, proj)), 'SAID-E', [f.key]);
       }
@@ -305,12 +439,14 @@ export function fire(st: State, f: Fact, emit: Emit): void {
           if (s.term.kind === 'believes' && s.term.what.kind === 'said') emit(believes(P, believes(s.term.what.who, X)), 'NV', [f.key, s.key]);
         }
       }
-      for (const T of st.universe.tuplesByComp.get(xk) ?? []) emit(believes(P, fresh(T)), 'FRESH', [f.key]);
+      const supers = X.kind === 'tuple' ? superConjunctions(st.universe, X) : (st.universe.tuplesByComp.get(xk) ?? []);
+      for (const T of supers) emit(believes(P, fresh(T)), 'FRESH', [f.key]);
+      // FRESH-F (core) for hashes, MACs, KDFs; KA-FRESH (key-agreement extension) for F0.
+      for (const A of st.universe.appsByArg.get(xk) ?? []) {
+        if (A.kind !== 'app' || (A.fn === 'F0' && !ka)) continue;
+        emit(believes(P, fresh(A)), A.fn === 'F0' ? 'KA-FRESH' : 'FRESH-F', [f.key]);
+      }
       if (ka) {
-        for (const A of st.universe.appsByArg.get(xk) ?? []) {
-          if (A.kind !== 'app') continue;
-          emit(believes(P, fresh(A)), A.fn === 'F0' ? 'KA-FRESH' : 'FRESH-F', [f.key]);
-        }
         // KA-CONF with the freshness premise as trigger.
         for (const s of st.idx.get(`seeBody|${keyOf(P)}|${xk}`) ?? []) {
           const m = s.term.kind === 'sees' ? s.term.what : undefined;
@@ -399,7 +535,7 @@ export function fire(st: State, f: Fact, emit: Emit): void {
     if (T.kind !== 'tuple') continue;
     const prem: string[] = [];
     let ok = true;
-    for (const it of T.items) {
+    for (const it of conjuncts(T)) {
       const g = exact(st, believes(P, it));
       if (!g) {
         ok = false;
@@ -428,10 +564,11 @@ export interface Seed {
   deriv: Derivation;
 }
 
-/** Run rounds until nothing new appears, starting from the given new facts. */
-export function run(st: State, delta: Fact[]): void {
+/** Run rounds until nothing new appears (or, given `stopKey`, until that fact is found). */
+export function run(st: State, delta: Fact[], stopKey?: string): void {
   let current = delta;
   while (current.length || st.newInstances.length) {
+    if (stopKey !== undefined && st.facts.has(stopKey)) return;
     current = [...current, ...st.newInstances];
     st.newInstances = [];
     st.rounds++;
@@ -525,8 +662,88 @@ export function extendState(st: State, extra: readonly { term: Term; source: str
   return next;
 }
 
+/**
+ * Would these extra assumptions derive the fact with key `goalKey`? Incremental: the facts are
+ * added to st itself and saturation runs semi-naively from them only, stopping as soon as the
+ * goal appears; then everything added is undone (facts and index entries), so st is as before.
+ * No copy of the state is made (issue 17: why-not re-saturated a full copy per candidate).
+ */
+export function tryExtension(st: State, extra: readonly { term: Term; source: string }[], goalKey?: string): boolean {
+  return trialFacts(st, extra, goalKey).has(goalKey ?? '');
+}
+
+const trialCache = new WeakMap<State, { size: number; byExtra: Map<string, Set<string>> }>();
+
+/**
+ * The facts a trial extension adds (to the fixpoint when no stop key is given). Fixpoint results
+ * are cached per state and set of extra facts, so the why-not searches of several goals share
+ * their trials (the EMR printed analysis tries the same candidates for symmetric goals).
+ */
+export function trialFacts(st: State, extra: readonly { term: Term; source: string }[], stopKey?: string): Set<string> {
+  const ek = extra.map((e) => keyOf(e.term)).sort().join('\u0001');
+  let c = trialCache.get(st);
+  if (!c || c.size !== st.facts.size) {
+    c = { size: st.facts.size, byExtra: new Map() };
+    trialCache.set(st, c);
+  }
+  const hit = c.byExtra.get(ek);
+  if (hit) return hit;
+  const added = runTrial(st, extra, stopKey);
+  // Only a run to the fixpoint is complete enough to reuse.
+  if (stopKey === undefined) c.byExtra.set(ek, added);
+  return added;
+}
+
+function runTrial(st: State, extra: readonly { term: Term; source: string }[], stopKey?: string): Set<string> {
+  if (st.trail) throw new Error('internal: nested trial extension');
+  const saved = { rounds: st.rounds, newInstances: st.newInstances };
+  const trail: Trail = { keys: [], idx: new Map() };
+  st.trail = trail;
+  st.newInstances = [];
+  try {
+    const delta: Fact[] = [];
+    for (const e of extra) {
+      if (st.facts.has(keyOf(e.term))) continue;
+      delta.push(insertFact(st, e.term, { rule: 'assumption', premises: [], source: e.source }));
+    }
+    run(st, delta, stopKey);
+    return new Set(trail.keys);
+  } finally {
+    for (const k of trail.keys) st.facts.delete(k);
+    for (const [ik, len] of trail.idx) {
+      const l = st.idx.get(ik);
+      if (!l) continue;
+      if (len === 0) st.idx.delete(ik);
+      else l.length = len;
+    }
+    st.trail = undefined;
+    st.rounds = saved.rounds;
+    st.newInstances = saved.newInstances;
+  }
+}
+
+const byWhoCache = new WeakMap<State, { size: number; byWho: Map<string, Fact[]> }>();
+
+/**
+ * The facts `P <| X` and `P |= X` of one principal P (by its key), in fact order. Built once per
+ * state and size, so explanations do not scan every fact for every question.
+ */
+export function factsOf(st: State, whoKey: string): readonly Fact[] {
+  let c = byWhoCache.get(st);
+  if (!c || c.size !== st.facts.size) {
+    const byWho = new Map<string, Fact[]>();
+    for (const f of st.facts.values()) {
+      const t = f.term;
+      if (t.kind === 'sees' || t.kind === 'believes') push(byWho, keyOf(t.who), f);
+    }
+    c = { size: st.facts.size, byWho };
+    byWhoCache.set(st, c);
+  }
+  return c.byWho.get(whoKey) ?? [];
+}
+
 /** Is t a fact, or an instance of a schematic assumption? (Does not add anything to st.) */
 export function known(st: State, t: Term): boolean {
   if (st.facts.has(keyOf(t))) return true;
-  return st.schemata.some((s) => instances(s.formula, t).length > 0);
+  return schemataFor(st.schemata, t).some((s) => instances(s.formula, t).length > 0);
 }

@@ -9,13 +9,14 @@
  * with one schematic jurisdiction assumption for everyone (?W |= S |=> ?W <-?K-> ?U), timestamp
  * freshness for the two parties of each session, and four goals per session. Sizes: 3n messages,
  * 2n+2n+1 assumptions, 4n goals. The dense variant adds every principal's belief in the freshness of
- * every timestamp (about n² more assumptions).
+ * every timestamp (about n² more assumptions). `dropReceiverFreshness` leaves out each receiver's
+ * `Ai+1 |= #(Ti)`, so half the goals are underivable and the why-not search has work (issue 17).
  */
 import { specOf } from './build.js';
 import { atom, believes, controls, enc, fresh, sharedKey, tuple, v } from './terms.js';
 import type { Spec } from '../spec/ast.js';
 
-export function syntheticSpec(n: number, opts: { dense?: boolean } = {}): Spec {
+export function syntheticSpec(n: number, opts: { dense?: boolean; dropReceiverFreshness?: boolean } = {}): Spec {
   if (!Number.isInteger(n) || n < 2) throw new Error('syntheticSpec: n must be an integer >= 2');
   const S = atom('S');
   const A = (i: number) => atom(`A${(i % n) + 1}`);
@@ -35,7 +36,8 @@ export function syntheticSpec(n: number, opts: { dense?: boolean } = {}): Spec {
     messages.push({ label: `M${i + 1}b`, from: (a as { name: string }).name, to: (b as { name: string }).name, body: tuple(ticket, enc(tuple(Ti, key), Ki)) });
     messages.push({ label: `M${i + 1}c`, from: (b as { name: string }).name, to: (a as { name: string }).name, body: enc(tuple(Ti, believes(b, key), key), Ki) });
     assumptions.push({ label: `F${i + 1}a`, formula: believes(a, fresh(Ti)) });
-    assumptions.push({ label: `F${i + 1}b`, formula: believes(b, fresh(Ti)) });
+    // Without it (the why-not benchmark), B's goals are underivable: Kerberos without B |= #(Ts).
+    if (!opts.dropReceiverFreshness) assumptions.push({ label: `F${i + 1}b`, formula: believes(b, fresh(Ti)) });
     goals.push({ label: `G${i + 1}a`, formula: believes(a, key) });
     goals.push({ label: `G${i + 1}b`, formula: believes(b, key) });
     goals.push({ label: `G${i + 1}c`, formula: believes(b, believes(a, key)) });
@@ -50,7 +52,7 @@ export function syntheticSpec(n: number, opts: { dense?: boolean } = {}): Spec {
     assumptions.push({ label: `K${i + 1}a`, formula: believes(A(i), sharedKey(A(i), atom(`K${i + 1}s`), S)) });
   }
   return specOf({
-    name: `synthetic-${n}${opts.dense ? '-dense' : ''}`,
+    name: `synthetic-${n}${opts.dense ? '-dense' : ''}${opts.dropReceiverFreshness ? '-nofresh' : ''}`,
     principals: [...Array.from({ length: n }, (_, i) => `A${i + 1}`), 'S'],
     messages,
     assumptions,

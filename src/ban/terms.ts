@@ -43,7 +43,9 @@ export type Term =
   /** P <=X=> Q */
   | { readonly kind: 'secret'; readonly a: Term; readonly secret: Term; readonly b: Term }
   /** PK_delta(P, K): K is P's public key-agreement key (van Oorschot 1993). */
-  | { readonly kind: 'kaKey'; readonly owner: Term; readonly key: Term };
+  | { readonly kind: 'kaKey'; readonly owner: Term; readonly key: Term }
+  /** A user predicate (`predicate IdOf` under atoms): IdOf(P, ID_PAT) is a statement, not a bare term. */
+  | { readonly kind: 'pred'; readonly name: string; readonly args: readonly Term[] };
 
 export type TermKind = Term['kind'];
 
@@ -58,6 +60,7 @@ export const FORMULA_KINDS: ReadonlySet<TermKind> = new Set([
   'pubKey',
   'secret',
   'kaKey',
+  'pred',
 ]);
 
 export function isFormula(t: Term): boolean {
@@ -83,6 +86,7 @@ export const sharedKey = (a: Term, key: Term, b: Term): Term => ({ kind: 'shared
 export const pubKey = (key: Term, owner: Term): Term => ({ kind: 'pubKey', key, owner });
 export const secret = (a: Term, s: Term, b: Term): Term => ({ kind: 'secret', a, secret: s, b });
 export const kaKey = (owner: Term, key: Term): Term => ({ kind: 'kaKey', owner, key });
+export const pred = (name: string, ...args: Term[]): Term => ({ kind: 'pred', name, args });
 
 /** Direct subterms, in a fixed order. */
 export function children(t: Term): readonly Term[] {
@@ -99,6 +103,7 @@ export function children(t: Term): readonly Term[] {
     case 'inv':
       return [t.key];
     case 'app':
+    case 'pred':
       return t.args;
     case 'believes':
     case 'sees':
@@ -124,13 +129,31 @@ export function children(t: Term): readonly Term[] {
  * The builder `from` of a ciphertext is part of its identity.
  */
 export function termKey(t: Term): string {
+  // Terms are immutable, so a term object's key never changes: memoised per object, which also
+  // makes the key of a new term built from existing parts cost only its top layer.
+  let k = keyMemo.get(t);
+  if (k === undefined) {
+    k = computeKey(t);
+    keyMemo.set(t, k);
+  }
+  return k;
+}
+
+const keyMemo = new WeakMap<Term, string>();
+
+function computeKey(t: Term): string {
   switch (t.kind) {
     case 'atom':
       return t.name;
     case 'var':
       return `?${t.name}`;
-    case 'tuple':
-      return `(${t.items.map(termKey).join(',')})`;
+    case 'tuple': {
+      // Conjunction is a set ([BAN89] §2: the comma is conjunction): the key of a tuple is the
+      // sorted, duplicate-free list of its conjuncts, nested tuples flattened. So (X, Y), (Y, X),
+      // (X, (Y, X)) have one key, and a tuple of one distinct conjunct is that conjunct.
+      const ks = [...new Set(conjunctKeys(t))].sort();
+      return ks.length === 1 ? ks[0]! : `(${ks.join(',')})`;
+    }
     case 'enc':
       return `{${termKey(t.body)}}_${termKey(t.key)}${t.from ? `@${termKey(t.from)}` : ''}`;
     case 'comb':
@@ -161,7 +184,47 @@ export function termKey(t: Term): string {
     }
     case 'kaKey':
       return `PK_delta(${termKey(t.owner)},${termKey(t.key)})`;
+    case 'pred':
+      return `!${t.name}(${t.args.map(termKey).join(',')})`;
   }
+}
+
+/**
+ * The conjuncts of a tuple: nested tuples flattened, in order of first occurrence, duplicates
+ * (by termKey) dropped. A term that is not a tuple is its own single conjunct.
+ */
+export function conjuncts(t: Term): Term[] {
+  if (t.kind !== 'tuple') return [t];
+  const out: Term[] = [];
+  const seen = new Set<string>();
+  const walk = (x: Term): void => {
+    if (x.kind === 'tuple') {
+      for (const i of x.items) walk(i);
+      return;
+    }
+    const k = termKey(x);
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(x);
+  };
+  walk(t);
+  return out;
+}
+
+/** termKey of every conjunct (with repeats), each computed once: linear in the term's size. */
+function conjunctKeys(t: Term, out: string[] = []): string[] {
+  for (const i of (t as { items: readonly Term[] }).items) {
+    if (i.kind === 'tuple') conjunctKeys(i, out);
+    else out.push(termKey(i));
+  }
+  return out;
+}
+
+/** The normal form of conjunction: nested tuples flattened, duplicates dropped, order kept. */
+export function flatTuple(t: Term): Term {
+  if (t.kind !== 'tuple') return t;
+  const cs = conjuncts(t);
+  return cs.length === 1 ? cs[0]! : { kind: 'tuple', items: cs };
 }
 
 export function termEquals(a: Term, b: Term): boolean {

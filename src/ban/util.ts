@@ -3,7 +3,7 @@
  * (to show when symmetry was used), ground checks, substitution, subterm walks, the
  * "cleartext" test of nonce verification, and filling the builder (`from R`) of ciphertexts.
  */
-import { children, termKey, type Term } from './terms.js';
+import { children, conjuncts, termKey, type Term } from './terms.js';
 
 /** Like termKey but orientation-sensitive: `A <-K-> B` and `B <-K-> A` differ. */
 export function rawKey(t: Term): string {
@@ -15,10 +15,22 @@ export function rawKey(t: Term): string {
     case 'atom':
     case 'var':
       return termKey(t);
+    case 'tuple': {
+      // Order-insensitive like termKey (conjunction is a set), orientation-sensitive inside.
+      const ks: string[] = [];
+      const walk = (x: Term): void => {
+        if (x.kind === 'tuple') for (const i of x.items) walk(i);
+        else ks.push(rawKey(x));
+      };
+      walk(t);
+      ks.splice(0, ks.length, ...new Set(ks));
+      ks.sort();
+      return ks.length === 1 ? ks[0]! : `tuple(${ks.join(',')})`;
+    }
     default: {
       // Same shape as termKey, with children rendered by rawKey.
       const cs = children(t).map(rawKey);
-      return `${t.kind}(${cs.join(',')})${t.kind === 'app' ? t.fn : ''}`;
+      return `${t.kind}(${cs.join(',')})${t.kind === 'app' ? t.fn : t.kind === 'pred' ? t.name : ''}`;
     }
   }
 }
@@ -45,6 +57,8 @@ export function withChildren(t: Term, cs: readonly Term[]): Term {
       return { kind: 'inv', key: c(0) };
     case 'app':
       return { kind: 'app', fn: t.fn, args: [...cs] };
+    case 'pred':
+      return { kind: 'pred', name: t.name, args: [...cs] };
     case 'believes':
     case 'sees':
     case 'said':
@@ -89,8 +103,10 @@ export function isCleartext(t: Term): boolean {
 /** The tuple with its non-cleartext components removed (undefined if nothing changes or nothing is left). */
 export function cleartextProjection(t: Term): Term | undefined {
   if (t.kind !== 'tuple') return undefined;
-  const keep = t.items.filter(isCleartext);
-  if (keep.length === t.items.length || keep.length === 0) return undefined;
+  // Conjuncts, nested tuples flattened: the cleartext parts of a nested tuple are kept.
+  const items = conjuncts(t);
+  const keep = items.filter(isCleartext);
+  if (keep.length === items.length || keep.length === 0) return undefined;
   return keep.length === 1 ? keep[0]! : { kind: 'tuple', items: keep };
 }
 
@@ -124,6 +140,7 @@ function isStatementLike(t: Term): boolean {
     case 'pubKey':
     case 'secret':
     case 'kaKey':
+    case 'pred':
     case 'var':
       return true;
     case 'tuple':
@@ -138,20 +155,11 @@ export function sorted<T>(xs: Iterable<T>, key: (x: T) => string): T[] {
   return [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-const keyCache = new WeakMap<Term, string>();
-
 /**
- * termKey, memoised per term object (terms are immutable, so the key of an object never
+ * termKey, which is memoised per term object (terms are immutable, so the key of an object never
  * changes). The engine keys the same terms over and over; this keeps that linear.
  */
-export function keyOf(t: Term): string {
-  let k = keyCache.get(t);
-  if (k === undefined) {
-    k = termKey(t);
-    keyCache.set(t, k);
-  }
-  return k;
-}
+export const keyOf: (t: Term) => string = termKey;
 
 /** Does t contain a ciphertext or combined message written without its builder? */
 export function hasBuilderless(t: Term): boolean {
@@ -166,6 +174,17 @@ export function hasBuilderless(t: Term): boolean {
  * with the engine's fact by identity. Explicit builders in the claim are kept (and must match).
  */
 export function adoptBuilders(claim: Term, model: Term): Term {
+  if (claim.kind === 'tuple' && model.kind === 'tuple') {
+    // Conjunction is a set: pair each conjunct of the claim with a conjunct of the model it fits.
+    const ms = conjuncts(model);
+    return { kind: 'tuple', items: conjuncts(claim).map((c) => {
+      for (const m of ms) {
+        const a = adoptBuilders(c, m);
+        if (termKey(a) === termKey(m)) return a;
+      }
+      return c;
+    }) };
+  }
   if (claim.kind !== model.kind) return claim;
   const cc = children(claim);
   if ((claim.kind === 'enc' || claim.kind === 'comb') && (model.kind === 'enc' || model.kind === 'comb')) {

@@ -75,7 +75,7 @@ export function categorise(written: string, v: { valid: boolean; reason?: string
   if (/^depends on invalid/.test(r)) return 'depends-on-invalid';
   if (w.startsWith('seeing') && /cannot produce|does not follow/.test(r)) return 'not-in-message';
   if (w.startsWith('freshness') && /FRESH/.test(r)) return 'freshness-does-not-lift';
-  if (w.startsWith('message meaning') && /missing premise for MM-/.test(r)) return 'message-meaning-without-key';
+  if (w.startsWith('message meaning') && /missing premise for MM-|message meaning takes no freshness premise/.test(r)) return 'message-meaning-without-key';
   if (w.startsWith('nonce verification') && /NV/.test(r) && formula?.kind === 'believes' && formula.what.kind === 'believes' && hasCrypto(formula.what.what)) {
     return 'nonce-verification-not-cleartext';
   }
@@ -89,7 +89,7 @@ const CATEGORY_TEXT: Record<StepCategory, string> = {
   'depends-on-invalid': 'rests on an invalid statement',
   'not-in-message': 'the statement is not what the cited message contains (a typo changes the term)',
   'freshness-does-not-lift': 'freshness of a value inside <…>_Y does not make the message fresh (FRESH lifts through tuple components only)',
-  'message-meaning-without-key': 'message meaning needs a key or secret belief; a freshness assumption is cited instead and none exists (<…>_PK with a public PK authenticates nothing)',
+  'message-meaning-without-key': 'message meaning takes no freshness premise: it needs a key or secret belief; a freshness assumption is cited instead and none exists (<…>_PK with a public PK authenticates nothing)',
   'nonce-verification-not-cleartext': 'nonce verification applies to cleartext only; the said term contains <…>_Y',
   'no-such-belief-rule': 'no belief rule concludes this: the conclusion is not a component of the cited belief (the "belief rule" step of §4.1 does not exist)',
   'jurisdiction-premise-missing': 'the cited jurisdiction assumption is about a different term than the statement',

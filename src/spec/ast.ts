@@ -19,7 +19,8 @@ export type AtomSort =
   | 'secret'
   | 'id'
   | 'data'
-  | 'function'; // hash or key-derivation function names: H, H3, F0
+  | 'function' // hash or key-derivation function names: H, H3, F0
+  | 'predicate'; // user predicates: IdOf(P, ID_PAT) is a statement (a formula), not a bare term
 
 export interface Declaration {
   name: string;

@@ -32,6 +32,7 @@ export type TokKind =
   | 'colon'
   | 'under' // _ (subscript of {X}_K and <X>_Y)
   | 'invpost' // ^-1  ^{-1}  ⁻¹
+  | 'arith' // + or - before a number (Na + 1), dropped by idealisation
   | 'eof';
 
 export interface Token {
@@ -200,6 +201,7 @@ export function lexLine(file: string, line: number, text: string, startCol = 1):
       push('name', value, j - i);
       continue;
     }
+    if (c === '+' || (c === '-' && /^-\s*[0-9]/.test(rest))) { push('arith', c, 1); continue; }
     if (c === '-') fail("unexpected '-'", "'->' (as in P <-K-> Q or ->K P)");
     if (c === '=') fail("unexpected '='", "'=>' (as in P <=X=> Q) or '|='");
     if (c === '^') fail("unexpected '^'", "'^-1' (as in K^-1)");

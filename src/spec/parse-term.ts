@@ -283,6 +283,16 @@ function parsePostfix(s: State): Term {
     checkKey(s, p, start, 'inv', 'the key of K^-1');
     p = inv(p);
   }
+  // `Na + 1`, `Nb - 1`: BAN's idealisation drops arithmetic on a value (the reply only shows it
+  // answers Na), so the term is Na, with a warning that says so (docs/notation.md).
+  while (peek(s).kind === 'arith') {
+    const op = next(s);
+    const n = peek(s);
+    if (n.kind !== 'name' || !/^[0-9]+$/.test(n.value))
+      failAt(s.ctx, n, `arithmetic '${op.value}' on two terms has no BAN reading; idealise it (BAN write Na + 1 as Na; a combination of values as a tuple or a function)`, 'a number, as in Na + 1');
+    next(s);
+    warn(s, op, 'notation.arithmetic', `'${op.value} ${n.value}' is dropped: BAN idealisation writes a reply such as Na ${op.value} ${n.value} as Na (it only shows the reply answers Na)`);
+  }
   return p;
 }
 
@@ -348,6 +358,7 @@ function parsePrimary(s: State): Term {
           checkKey(s, args[1]!, t, 'ka', 'the key of PK_delta');
           return kaKey(args[0]!, args[1]!);
         }
+        if (s.ctx.sorts?.get(t.value) === 'predicate') return { kind: 'pred', name: t.value, args };
         if (s.ctx.sorts) {
           const so = s.ctx.sorts.get(t.value);
           if (so === undefined)
@@ -359,10 +370,17 @@ function parsePrimary(s: State): Term {
       }
       if (s.ctx.sorts) {
         const so = s.ctx.sorts.get(t.value);
-        if (so === undefined)
-          softError(s, t, 'name.undeclared', `undeclared name '${t.value}'${(s.ctx.suggest ?? didYouMean)(t.value, s.ctx.sorts.keys())}`, "a name declared under 'principals' or 'atoms'");
-        else if (so === 'function')
-          softError(s, t, 'name.sort', `'${t.value}' is a function; apply it, as in ${t.value}(X)`, `${t.value}(...)`);
+        if (so === undefined) {
+          // A short capitalised name in an assumption is usually a schematic variable without its '?'.
+          const schematic = /^[A-Z][A-Za-z]?'?$/.test(t.value);
+          const hint = schematic
+            ? s.ctx.allowVars
+              ? `; a schematic variable (any value) is written '?${t.value}'`
+              : `; schematic variables ('?${t.value}') are allowed in assumptions only`
+            : (s.ctx.suggest ?? didYouMean)(t.value, s.ctx.sorts.keys());
+          softError(s, t, 'name.undeclared', `undeclared name '${t.value}'${hint}`, schematic && s.ctx.allowVars ? `?${t.value}, or a name declared under 'principals' or 'atoms'` : "a name declared under 'principals' or 'atoms'");
+        } else if (so === 'function' || so === 'predicate')
+          softError(s, t, 'name.sort', `'${t.value}' is a ${so}; apply it, as in ${t.value}(X)`, `${t.value}(...)`);
       }
       return atom(t.value);
     }

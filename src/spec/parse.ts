@@ -50,6 +50,7 @@ export const ATOM_SORTS: readonly AtomSort[] = [
   'id',
   'data',
   'function',
+  'predicate',
 ];
 
 const ITEM_SECTIONS = new Set(['messages', 'assumptions', 'goals', 'proof']);
@@ -224,6 +225,8 @@ function fillBuilders(t: Term, builder: Term): Term {
       return { kind: 'secret', a: t.a, secret: fillBuilders(t.secret, builder), b: t.b };
     case 'kaKey':
       return { kind: 'kaKey', owner: t.owner, key: fillBuilders(t.key, builder) };
+    case 'pred':
+      return { kind: 'pred', name: t.name, args: t.args.map((x) => fillBuilders(x, builder)) };
   }
 }
 

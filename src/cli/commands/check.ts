@@ -7,6 +7,7 @@
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
 import { checkProof, checkToJson, checkToMarkdown, checkToText, flushStdout } from '../../ban/index.js';
+import { allWarnings, warningsText } from '../../ban/lint.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
@@ -31,6 +32,8 @@ export const command: Command = {
     const c = checkProof(spec, { keyAgreement });
     if (args.booleans.has('json')) io.out(checkToJson(c));
     else io.out(format === 'md' ? checkToMarkdown(c) : checkToText(c));
+    const ws = args.booleans.has('json') || format === 'md' ? '' : warningsText(allWarnings(spec, { keyAgreement }));
+    if (ws) io.out(`\n${ws}`);
     await flushStdout();
     return c.valid ? 0 : 1;
   },

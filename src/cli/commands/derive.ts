@@ -10,6 +10,8 @@
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
 import { analyse, analysisToJsonValue, auditIdealisation, toLatex, toMarkdown, toText, flushStdout } from '../../ban/index.js';
+import { allWarnings, warningsText } from '../../ban/lint.js';
+import { auditSection } from '../../ban/audit.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
@@ -46,7 +48,8 @@ export const command: Command = {
     const a = analyse(spec, { keyAgreement, whyNot: !args.booleans.has('no-why'), ...(goals ? { goals } : {}) });
     const ok = a.goals.every((g) => g.derived);
     if (args.booleans.has('json')) {
-      io.out(JSON.stringify({ ...(analysisToJsonValue(a) as object), audit: auditIdealisation(spec), warnings: spec.diagnostics.length }, null, 2));
+      const ws = allWarnings(spec, { keyAgreement });
+      io.out(JSON.stringify({ ...(analysisToJsonValue(a) as object), audit: auditIdealisation(spec), warnings: ws.length, warningList: ws.map((d) => ({ code: d.code, message: d.message, at: `${d.pos.file}:${d.pos.line}:${d.pos.col}` })) }, null, 2));
       await flushStdout();
       return ok ? 0 : 1;
     }
@@ -55,6 +58,9 @@ export const command: Command = {
     else {
       // Verdict lines first (one per goal), then the proofs.
       io.out(toText(a));
+      const ws = warningsText(allWarnings(spec, { keyAgreement }));
+      if (ws) io.out(`\n${ws}`);
+      io.out(`\n${auditSection(spec)}`);
       const derived = a.goals.filter((g) => g.derived).length;
       io.out(`\n${derived} of ${a.goals.length} goals derived`);
     }

@@ -9,6 +9,7 @@ import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
 import { parseFormula } from '../../spec/parse-term.js';
 import { analyse, analysisToJsonValue, toText, flushStdout } from '../../ban/index.js';
+import { allWarnings, warningsText } from '../../ban/lint.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
@@ -42,7 +43,11 @@ export const command: Command = {
     const a = analyse({ ...spec, goals: [goal] }, { keyAgreement });
     const g = a.goals[0]!;
     if (args.booleans.has('json')) io.out(JSON.stringify(analysisToJsonValue(a), null, 2));
-    else io.out(toText(a));
+    else {
+      io.out(toText(a));
+      const ws = warningsText(allWarnings(spec, { keyAgreement }));
+      if (ws) io.out(`\n${ws}`);
+    }
     await flushStdout();
     return g.derived ? 0 : 1;
   },
