@@ -16,21 +16,21 @@ import { saveLedger } from '../../ledger/index.js';
 import { runScenario, type PartyCosts, type ScenarioResult } from '../../model/index.js';
 import type { TraceEvent } from '../../net/trace.js';
 import { UserError } from '../../spec/diagnostics.js';
-import { parseArgs, type CliIo, type Command } from '../args.js';
+import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { SEED_OPTION, SUITE_OPTION, seedOf, suiteOf } from '../defaults.js';
+import { jsonOutput } from '../json-output.js';
 
-const USAGE = [
-  'bantam run [--suite NAME] [--seed S] [--json] [--save-ledger FILE] [--trace-out FILE] [--diagram DIR [--render svg|png|none] [--browser PATH]]',
-  '',
-  '  --suite NAME        ristretto255 | secp256k1 | p256 (default secp256k1)',
-  '  --seed S            seed of all randomness (default 0); the same seed replays the same transcript',
-  '  --json              the full trace and results as JSON',
-  '  --save-ledger FILE  write the resulting ledger (bantam ledger verify FILE checks it)',
-  '  --trace-out FILE    write the run trace as JSON (bantam diagram --trace FILE draws it)',
-  '  --diagram DIR       draw the run: one Mermaid sequence diagram per phase, with real sizes and check marks',
-  '  --render FMT        with --diagram: svg (default), png, or none (Mermaid text only, no browser)',
-  '  --browser PATH      with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)',
-  '  exit: 0 all sessions accepted and keys agreed, 1 a check failed, 2 bad input',
-].join('\n');
+export const OPTIONS = {
+  suite: SUITE_OPTION,
+  seed: SEED_OPTION,
+  'save-ledger': { type: 'string', value: 'FILE', help: 'write the resulting ledger (bantam ledger verify FILE checks it)' },
+  'trace-out': { type: 'string', value: 'FILE', help: 'write the run trace as JSON (bantam diagram --trace FILE draws it)' },
+  diagram: { type: 'string', value: 'DIR', help: 'draw the run: one Mermaid sequence diagram per phase, with real sizes and check marks' },
+  render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
+  browser: { type: 'string', value: 'PATH', help: 'with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)' },
+} as const satisfies OptionTable;
+
+const USAGE = 'bantam run [options]';
 
 const ASSURANCE =
   'one honest execution of the executable model on real elliptic-curve crypto over the model network ' +
@@ -140,8 +140,6 @@ function jsonOf(r: ScenarioResult) {
   return {
     command: 'run',
     assurance: ASSURANCE,
-    suite: r.suite,
-    seed: r.seed,
     ok: r.ok,
     agreements: r.agreements,
     costs: r.costs,
@@ -155,16 +153,17 @@ export const command: Command = {
   name: 'run',
   summary: 'run the EMR protocol end to end on real crypto (transcript, key agreement, op counts)',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 all sessions accepted and keys agreed, 1 a check failed or a key differed, 2 bad input, 3 environment (no browser for --diagram)',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['suite', 'seed', 'save-ledger', 'trace-out', 'diagram', 'render', 'browser'], booleans: ['json'] });
+    const args = parseArgs(argv, OPTIONS);
     const render = args.values.get('render') ?? 'svg';
     if (!['svg', 'png', 'none'].includes(render)) throw new UserError(`--render takes svg, png or none, got '${render}'`);
     if (!args.values.has('diagram') && (args.values.has('render') || args.values.has('browser'))) throw new UserError('--render and --browser go with --diagram DIR');
-    if (args.positional.length) throw new UserError(`run takes no positional arguments (got '${args.positional[0]}')\nusage: ${USAGE.split('\n')[0]}`);
-    const suite = getSuite(args.values.get('suite') ?? 'secp256k1');
-    const seed = args.values.get('seed') ?? '0';
-    if (seed === '') throw new UserError('--seed needs a non-empty value');
-    const r = runScenario({ suite, seed });
+    if (args.positional.length) throw new UserError(`run takes no positional arguments (got '${args.positional[0]}')\nusage: ${USAGE}`);
+    const suite = getSuite(suiteOf(args));
+    const seed = seedOf(args);
+    const r = runScenario({ suite, seed: String(seed) });
     const file = args.values.get('save-ledger');
     if (file) {
       try {
@@ -196,7 +195,14 @@ export const command: Command = {
       });
       drawn = { files: res.diagrams.flatMap((d) => (d.image ? [d.mmd, d.image] : [d.mmd])), failures: res.failures };
     }
-    if (args.booleans.has('json')) io.out(JSON.stringify({ ...(jsonOf(r) as object), ...(drawn ? { diagrams: drawn } : {}) }, null, 2));
+    if (args.booleans.has('json')) {
+      const verdicts = [
+        ...r.agreements.map((a) => ({ name: `${a.key} (${a.parties.join('↔')})`, verdict: a.agreed ? 'agreed' : 'differ', ok: a.agreed })),
+        { name: 'ledger', verdict: r.ledger.verified ? 'verifies' : 'does not verify', ok: r.ledger.verified },
+      ];
+      const ok = r.ok && !drawn?.failures.length;
+      io.out(jsonOutput({ command: 'run', ok, assurance: ASSURANCE, seed, suite: r.suite, runs: 1, verdicts }, { ...(jsonOf(r) as object), ...(drawn ? { diagrams: drawn } : {}) }));
+    }
     else {
       const notes = [file ? `ledger written to ${file}` : '', traceFile ? `trace written to ${traceFile}` : '', drawn ? `diagrams written: ${drawn.files.join(', ')}` : ''].filter(Boolean);
       io.out(transcript(r) + (notes.length ? `\n${notes.join('\n')}` : ''));
