@@ -3,7 +3,11 @@
  * stream is a TTY; colour also honours NO_COLOR (https://no-color.org) and TERM=dumb, and
  * FORCE_COLOR=1 switches it on for a pipe. Output into a pipe or file is plain text.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
+
+/** cli-progress is loaded only when a bar is drawn (start-up of `bantam --version`, `derive`). */
+const loadCliProgress = (): typeof CliProgress => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 export interface StreamLike {
   isTTY?: boolean;
@@ -49,6 +53,7 @@ const SILENT: Progress = { update: () => undefined, stop: () => undefined };
  */
 export function progressBar(title: string, enabled = process.stderr.isTTY === true): Progress {
   if (!enabled) return SILENT;
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
