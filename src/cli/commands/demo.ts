@@ -101,7 +101,7 @@ export async function runDemo(opts: { spec: string; printed: string; suite: stri
   };
 }
 
-export function demoText(d: DemoResult, files: { spec: string; printed: string }): string {
+export function demoText(d: DemoResult, files: { spec: string; printed: string }, acceptFindings = false): string {
   const mark = (b: boolean) => (b ? 'ok  ' : 'FAIL');
   const out: string[] = [];
   out.push('bantam demo — Chen et al. 2020, "A Blockchain-Based Secure Inter-Hospital EMR Sharing System"');
@@ -133,7 +133,8 @@ export function demoText(d: DemoResult, files: { spec: string; printed: string }
     !d.ok
       ? 'result: FAILED — see the FAIL lines above'
       : d.findings.length
-        ? `result: every expectation of the tool held; ${d.findings.length} security propert${d.findings.length === 1 ? 'y' : 'ies'} of the paper REFUTED (${d.findings.join(', ')}): exit 1 (a verdict failed), or 0 with --accept-findings`
+        ? `result: every expectation of the tool held; ${d.findings.length} security propert${d.findings.length === 1 ? 'y' : 'ies'} of the paper REFUTED (${d.findings.map((f) => f.split(' (')[0]).join(', ')}): ` +
+          (acceptFindings ? 'findings, accepted by --accept-findings (exit 0)' : 'a verdict failed (exit 1; --accept-findings accepts findings)')
         : 'result: every expectation of the tool held, and no property of the paper was refuted',
   );
   return out.join('\n');
@@ -185,7 +186,7 @@ export const command: Command = {
     });
     bar.stop();
     const acceptFindings = args.booleans.has('accept-findings');
-    io.out(json ? demoJson(d, { seed, runs, acceptFindings }) : demoText(d, shown));
+    io.out(json ? demoJson(d, { seed, runs, acceptFindings }) : demoText(d, shown, acceptFindings));
     return demoExit(d, acceptFindings);
   },
 };
