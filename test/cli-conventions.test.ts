@@ -109,6 +109,8 @@ describe('flags', () => {
       ['proofs', '--write', '--check'],
       ['costs', '--json', '--markdown'],
       ['run', '--seed', '1', '--seed', '2'],
+      ['derive', 'spec/emr-corrected.ban', '--format', 'md', '--json'],
+      ['check', 'spec/emr-printed.ban', '--json', '--format', 'md'],
     ]) {
       const r = await cli(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
@@ -241,8 +243,10 @@ describe('terminal', () => {
       expect(r.stderr, spec).toBe('');
       expect(r.status, spec).toBe(code);
     }
-    const t = spawnSync('bash', ['-c', 'node bin/bantam.js run | head -c 10 >/dev/null; exit ${PIPESTATUS[0]}'], { encoding: 'utf8' });
-    expect(t.stderr).toBe('');
-    expect(t.status).toBe(0);
+    for (const [argv, code] of [['run', 0], ['check spec/emr-printed.ban --json', 1], ['props --only honest-runs --runs 1 --workers 1 --suite ristretto255', 0]] as const) {
+      const t = spawnSync('bash', ['-c', `node bin/bantam.js ${argv} | head -c 10 >/dev/null; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+      expect(t.stderr.replace(/^bantam props: seed.*\n/, ''), argv).toBe('');
+      expect(t.status, argv).toBe(code);
+    }
   });
 });

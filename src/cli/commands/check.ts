@@ -11,7 +11,7 @@ import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.j
 import { jsonOutput } from '../json-output.js';
 
 export const OPTIONS = {
-  format: { type: 'string', value: 'FMT', help: 'text or md', default: 'text' },
+  format: { type: 'string', value: 'FMT', help: 'text or md', default: 'text', conflicts: ['json'] },
   'key-agreement': { type: 'boolean', help: "switch on the van Oorschot/SVO key-agreement rules (default: the spec's options)" },
   'no-key-agreement': { type: 'boolean', help: 'switch them off' },
 } as const satisfies OptionTable;

@@ -15,7 +15,7 @@ import { banJson } from '../ban-json.js';
 
 export const OPTIONS = {
   goal: { type: 'string', value: 'LABEL', help: 'only this goal (comma-separated labels allowed)' },
-  format: { type: 'string', value: 'FMT', help: 'text (numbered statements), md (Markdown) or tex (LaTeX, bussproofs)', default: 'text' },
+  format: { type: 'string', value: 'FMT', help: 'text (numbered statements), md (Markdown) or tex (LaTeX, bussproofs)', default: 'text', conflicts: ['json'] },
   'key-agreement': { type: 'boolean', help: "switch on the van Oorschot/SVO key-agreement rules (default: the spec's options)" },
   'no-key-agreement': { type: 'boolean', help: 'switch them off' },
   'no-why': { type: 'boolean', help: 'skip the why-not search for underivable goals' },
