@@ -21,9 +21,11 @@ const app = join(work, 'app');
 mkdirSync(app);
 // A local npm cache (reused across runs when BANTAM_NPM_CACHE is set); registry only.
 const cache = process.env.BANTAM_NPM_CACHE ?? join(tmpdir(), 'bantam-npm-cache');
-const env = { ...process.env, npm_config_cache: cache, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-for (const k of Object.keys(env)) if (/^(PUPPETEER_|npm_package_|npm_lifecycle_)/i.test(k)) delete env[k]; // nothing helps the install
-env.NO_COLOR = '1';
+// Nothing from the calling npm (`npm run test:pack` sets npm_config_local_prefix=this repo, ...) or
+// from puppeteer's settings may help or redirect the install: the consumer starts clean.
+const env = { ...process.env };
+for (const k of Object.keys(env)) if (/^(PUPPETEER_|npm_)/i.test(k)) delete env[k];
+Object.assign(env, { npm_config_cache: cache, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', NO_COLOR: '1' });
 
 let passed = 0;
 let failed = 0;
