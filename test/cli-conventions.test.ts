@@ -222,6 +222,21 @@ describe('terminal', () => {
     expect(r.stdout + r.stderr).not.toMatch(/\x1b\[/);
   });
 
+  // `script` (util-linux) runs the CLI on a pseudo-terminal: what a user at a terminal sees.
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  test.skipIf(!hasScript)('on a terminal: a progress bar on stderr and coloured verdicts; NO_COLOR switches colour off', () => {
+    const onTty = (cmd: string, env: Record<string, string> = {}) => {
+      const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['NO_COLOR', 'FORCE_COLOR', 'TERM', 'CI'].includes(k)));
+      return spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...base, TERM: 'xterm', ...env } }).stdout;
+    };
+    const props = onTty('node bin/bantam.js props --only honest-runs --runs 3 --workers 1 --suite ristretto255');
+    expect(props).toMatch(/props \[[█░]+\] 3\/3 runs/);
+    expect(props).toMatch(/\x1b\[32mholds\x1b\[39m/);
+    const derive = onTty('node bin/bantam.js derive spec/emr-printed.ban --no-why');
+    expect(derive).toMatch(/\x1b\[31mNOT derived\x1b\[39m/);
+    expect(onTty('node bin/bantam.js derive spec/emr-printed.ban --no-why', { NO_COLOR: '1' })).not.toMatch(/\x1b\[3\dm/);
+  });
+
   test('a disabled progress bar writes nothing', () => {
     const write = process.stderr.write;
     let wrote = '';

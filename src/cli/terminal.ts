@@ -28,7 +28,7 @@ const YELLOW = ['\x1b[33m', '\x1b[39m'] as const;
 /** Verdict words as the commands print them (one line per verdict): failures red, successes green. */
 const VERDICT_WORDS: readonly [RegExp, readonly [string, string]][] = [
   [/\b(REFUTED|FAIL|FAILS|FAILED|DIFFER|DIFFERS|REJECT|ABORTS|STALE|NOT derived|DOES NOT VERIFY|REFUSED)\b/g, RED],
-  [/(?<=^\s*|: )(ok|holds|derived|AGREED|VALID|valid)\b/gm, GREEN],
+  [/(?<=^\s*|: |^[\w-]+ +)(ok|holds|derived|AGREED|VALID|valid)\b/gm, GREEN],
   [/(?<=^\s*)(find|info|n\/a)\b/gm, YELLOW],
 ];
 

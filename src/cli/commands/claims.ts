@@ -73,7 +73,7 @@ export const command: Command = {
     const json = args.booleans.has('json');
     let report;
     try {
-      report = await runProps({ runs, seed, suite, only: claimExperiments(), workers, ...(json ? {} : { progress: progressTo(io, 'claims') }) });
+      report = await runProps({ runs, seed, suite, only: claimExperiments(), workers, progress: progressTo(io, 'claims') });
     } catch (e) {
       if (e instanceof EnvironmentError) throw new UserError(`cannot run the worker processes: ${e.message}`, [], 3);
       throw e;

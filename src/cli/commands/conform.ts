@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { conform } from '../../conform/index.js';
 import { formatReport, traceabilityMatrix } from '../../conform/report.js';
 import { UserError } from '../../spec/diagnostics.js';
-import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { parseArgs, processIo, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput, type Verdict } from '../json-output.js';
 import { packageFile } from '../package-files.js';
 import { progressBar } from '../terminal.js';
@@ -44,7 +44,7 @@ export const command: Command = {
     // default: the folders vitest runs (test/, and properties/ when present) in the package
     const shippedTests = [packageFile('test'), packageFile('properties')].filter((d) => existsSync(d));
     const json = args.booleans.has('json');
-    const bar = progressBar('conform', !json && process.stderr.isTTY === true);
+    const bar = progressBar('conform', process.stderr.isTTY === true && io.err === processIo.err);
     bar.update(0, 1, 'reading the model with ts-morph');
     const report = conform({
       spec: args.values.get('spec') ?? packageFile('spec/emr-flow.ban'),

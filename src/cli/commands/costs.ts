@@ -12,7 +12,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { buildReport, toMarkdown, toText } from '../../costs/report.js';
-import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { parseArgs, processIo, type CliIo, type Command, type OptionTable } from '../args.js';
 import { SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
 import { jsonOutput } from '../json-output.js';
 import { progressBar } from '../terminal.js';
@@ -42,7 +42,7 @@ export const command: Command = {
     const seed = seedOf(args);
     const suite = suiteOf(args);
     const json = args.booleans.has('json');
-    const bar = json ? progressBar('costs', false) : progressBar('costs');
+    const bar = progressBar('costs', process.stderr.isTTY === true && io.err === processIo.err);
     bar.update(0, 1, `${runs} instrumented run(s) on ${suite}`);
     const report = buildReport({ suite, seed: String(seed), runs });
     bar.stop();

@@ -16,7 +16,7 @@ import { isAbsolute, relative } from 'node:path';
 import { runScenario, type ScenarioResult } from '../../model/index.js';
 import { loadSpec } from '../../spec/load.js';
 import { UserError } from '../../spec/diagnostics.js';
-import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { parseArgs, processIo, type CliIo, type Command, type OptionTable } from '../args.js';
 import { RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
 import { jsonOutput } from '../json-output.js';
 import { packageFile } from '../package-files.js';
@@ -171,7 +171,7 @@ export const command: Command = {
     const json = args.booleans.has('json');
     const seed = seedOf(args);
     const runs = runsOf(args);
-    const bar = progressBar('demo', !json && process.stderr.isTTY === true);
+    const bar = progressBar('demo', process.stderr.isTTY === true && io.err === processIo.err);
     let stage = 0;
     const d = await runDemo({
       ...files,

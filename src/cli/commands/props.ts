@@ -134,7 +134,7 @@ export const command: Command = {
         runs, seed, suite, only, workers,
         ...(path !== undefined ? { path } : {}),
         ...(args.values.get('replay-path') ? { replayPath: args.values.get('replay-path')! } : {}),
-        ...(json ? {} : { progress: progressTo(io) }),
+        progress: progressTo(io),
       });
     } catch (e) {
       if (e instanceof EnvironmentError) throw new UserError(`cannot run the worker processes: ${e.message}`, [], 3);
