@@ -150,6 +150,16 @@ describe('JSON output: one shape, a published schema per command, checked agains
     expect(j.verdicts.length).toBeGreaterThan(0);
   });
 
+  test('the schemas reject what breaks the common shape (a string seed, a missing verdict list, ok beside an error)', async () => {
+    const j = JSON.parse((await cli('run', '--suite', 'ristretto255', '--json')).out) as Record<string, unknown>;
+    expectValid('run', j);
+    expect(schema('run')({ ...j, seed: String(j.seed) })).toBe(false);
+    expect(schema('common')({ ...j, verdicts: undefined })).toBe(false);
+    expect(schema('common')({ ...j, suite: 'curve25519' })).toBe(false);
+    expect(schema('derive')(j)).toBe(false);
+    expect(schema('error')({ command: 'run', bantam: '0', ok: true, error: { code: 'bad-input', exitCode: 2, message: 'x', diagnostics: [] } })).toBe(false);
+  });
+
   test('diagram and ledger', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bantam-schema-'));
     const d = await cli('diagram', 'spec/emr-flow.ban', '--render', 'none', '--out', dir, '--json');

@@ -154,7 +154,7 @@ export function demoJson(d: DemoResult, meta: { seed: number; runs: number; acce
     ...d.properties.results.map((p) => ({ name: p.name, verdict: p.status, ok: p.status === 'holds' })),
   ];
   const assurance = `BAN: ${BAN_ASSURANCE}; run: one honest execution (testing, not proof); properties: ${d.properties.assurance}`;
-  return jsonOutput({ command: 'demo', ok: demoExit(d, meta.acceptFindings) === 0, assurance, seed: meta.seed, suite: d.run.suite, runs: meta.runs, verdicts }, { ...d, toolExpectationsHeld: d.ok });
+  return jsonOutput({ command: 'demo', ok: demoExit(d, meta.acceptFindings) === 0, assurance, seed: meta.seed, suite: d.run.suite, runs: meta.runs, verdicts }, { ...d, run: { ...d.run, seed: meta.seed }, toolExpectationsHeld: d.ok });
 }
 
 export const command: Command = {
