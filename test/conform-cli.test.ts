@@ -83,7 +83,7 @@ describe('bantam conform: drift and bad input', () => {
     [['--spec', 'spec/classic/kerberos.ban'], /has no flow section/],
     [['--src', 'src/nope'], /--src 'src\/nope': no such directory/],
     [['--messages', 'src/model/types.ts', '--no-tests'], /no 'MESSAGE_SCHEMAS' declaration/],
-    [['--tests', 'test', '--no-tests'], /give --tests DIR or --no-tests, not both/],
+    [['--tests', 'test', '--no-tests'], /--tests and --no-tests contradict each other/],
     [['--frobnicate'], /unknown option --frobnicate/],
   ])('bad input %j exits 2 with a one-line reason', async (argv, msg) => {
     const r = await run(...argv);

@@ -5,6 +5,7 @@
  * and messages; the cache is keyed by (ID, R); secret scalars never reach the variable-time path.
  * Bounded property testing (fast-check, seeds printed on failure).
  */
+import { bytesToHex } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { countingSuite, forkRng, getSuite, seededRng, SUITE_NAMES, type CryptoSuite, type Point } from '../src/crypto/index.js';
@@ -13,7 +14,7 @@ import { naiveKeyAgreement } from '../src/keyagreement/naive.js';
 import { buildWorld, initialPhase, interPhase, type World } from '../src/costs/phases.js';
 import * as E from '../src/model/equations.js';
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = bytesToHex;
 
 /** Options of the fast path: every table window and table policy, including "no table" and the shared-base table. */
 const fastOptionsArb: fc.Arbitrary<Partial<FastOptions>> = fc.record({

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { demoText, runDemo } from '../src/cli/commands/demo.js';
+import { demoExit, demoText, runDemo } from '../src/cli/commands/demo.js';
 
 describe('bantam demo (the README main job)', () => {
   test('derives G1–G24 on the corrected spec, none on the printed one, runs the protocol, summarises properties', async () => {
@@ -24,5 +24,13 @@ describe('bantam demo (the README main job)', () => {
     expect(text).toMatch(/24\/24 of the paper's goals derived/);
     expect(text).toMatch(/bounded testing/);
     expect(text).toMatch(/not a computational proof/);
+    // A refuted claim is a failed verdict: exit 1, as `bantam claims` (docs/cli.md); --accept-findings
+    // makes it 0 only because the tool's own expectations held, and the finding is still printed.
+    expect(d.findings.some((f) => f.startsWith('user-untraceability'))).toBe(true);
+    expect(demoExit(d, false)).toBe(1);
+    expect(demoExit(d, true)).toBe(0);
+    expect(text).toMatch(/^result: .* REFUTED \(.*user-untraceability.*\): a verdict failed \(exit 1/m);
+    expect(demoText(d, files, true)).toMatch(/accepted by --accept-findings \(exit 0\)/);
+    expect(demoExit({ ...d, ok: false }, true)).toBe(1);
   });
 });

@@ -48,7 +48,9 @@ describe('bantam diagram (no browser needed)', () => {
     expect(readdirSync(o)).toEqual(['initial.mmd']);
     const j = await run('spec/emr-flow.ban', '--out', dir(), '--browser', join(root, 'nope'), '--json');
     expect(j.code).toBe(3);
-    expect((JSON.parse(j.out) as { error: { code: string } }).error.code).toBe('browser-missing');
+    const e = (JSON.parse(j.out) as { ok: boolean; error: { code: string; exitCode: number; message: string } });
+    expect(e).toMatchObject({ ok: false, error: { code: 'environment', exitCode: 3 } });
+    expect(e.error.message).toContain('no usable browser');
   });
 
   test('bad input exits 2 with a message: flags, phase, spec without flow, spec errors', async () => {

@@ -40,7 +40,7 @@ describe('bantam run', () => {
     const b = await cli('--json', '--suite', 'p256', '--seed', '3');
     expect(a.out).toBe(b.out);
     const j = JSON.parse(a.out);
-    expect(j).toMatchObject({ command: 'run', suite: 'p256', seed: '3', ok: true, ledger: { txs: 7, verified: true } });
+    expect(j).toMatchObject({ command: 'run', suite: 'p256', seed: 3, ok: true, ledger: { txs: 7, verified: true } });
     expect(j.agreements.map((x: { agreed: boolean }) => x.agreed)).toEqual([true, true, true]);
     const kinds = new Set(j.trace.events.map((e: { kind: string }) => e.kind));
     for (const k of ['send', 'deliver', 'compute', 'check', 'contract', 'accept']) expect(kinds.has(k), k).toBe(true);

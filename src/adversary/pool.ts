@@ -39,20 +39,22 @@ export function planJobs(experiments: readonly string[], o: { runs: number; seed
   return jobs;
 }
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** From source (tsx, tests) the worker is worker.ts and needs tsx's loader; from dist it is plain worker.js. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url));
 
 /** Runs jobs on `workers` child processes; `onTick` is called once per completed fast-check run. */
 export async function runJobs(jobs: readonly Job[], workers: number, onTick: () => void): Promise<Map<number, SuiteResult>> {
   const results = new Map<number, SuiteResult>();
   const queue = [...jobs];
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const execArgv = FROM_SOURCE ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   const n = Math.max(1, Math.min(workers, jobs.length));
   const children: ChildProcess[] = [];
   try {
     await Promise.all(
       Array.from({ length: n }, () =>
         new Promise<void>((resolve, reject) => {
-          const child = fork(WORKER, [], { execArgv: ['--import', tsx], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+          const child = fork(WORKER, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
           children.push(child);
           const next = () => {
             const job = queue.shift();

@@ -306,5 +306,12 @@ export function auditToText(fs: readonly AuditFinding[]): string {
  */
 export async function flushStdout(): Promise<void> {
   const s = process.stdout;
-  if (s.writableLength > 0) await new Promise<void>((resolve) => s.once('drain', () => resolve()));
+  // A closed pipe (EPIPE: `| head`) never drains: stop waiting when the stream errors or closes.
+  if (s.writableLength > 0 && !s.destroyed) {
+    await new Promise<void>((resolve) => {
+      s.once('drain', resolve);
+      s.once('error', () => resolve());
+      s.once('close', resolve);
+    });
+  }
 }

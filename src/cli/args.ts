@@ -1,58 +1,135 @@
 /**
- * Tiny, strict flag parser shared by every command: unknown flags and missing values are a
- * UserError (exit 2 with a one-line message), never a stack trace.
+ * One flag convention for every command, on node:util `parseArgs`. Each command declares its
+ * options as data (an `OptionTable`: one line per flag); the same table drives parsing, conflict
+ * checks and `bantam CMD --help`. Bad flags are a UserError (exit 2, a one-line message, JSON
+ * under --json), never a stack trace.
+ *
+ * Adding a flag = one line in the command's OPTIONS table, e.g.
+ *   force: { type: 'boolean', help: 'overwrite a target that is not a regular file' },
  */
+import { parseArgs as nodeParseArgs } from 'node:util';
 import { UserError } from '../spec/diagnostics.js';
 
+export interface OptionDef {
+  /** 'string' takes a value (--seed 7, --seed=7); 'boolean' is a switch (--json). */
+  type: 'string' | 'boolean';
+  /** One line for --help. */
+  help: string;
+  /** Placeholder of the value in --help (default VALUE). */
+  value?: string;
+  /** Default as shown in --help (the command applies it). */
+  default?: string;
+  /** One-letter alias (-h). */
+  short?: string;
+  /** Options this one cannot be given with (checked both ways). --x and --no-x conflict without saying so. */
+  conflicts?: readonly string[];
+  /** May be repeated (values collected); otherwise giving it twice is an error. */
+  multiple?: boolean;
+}
+
+export type OptionTable = Readonly<Record<string, OptionDef>>;
+
+/** The options every command takes. */
+export const COMMON_OPTIONS = {
+  json: { type: 'boolean', help: 'machine-readable output on stdout (errors too, as {"error": ...})' },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies OptionTable;
+
+/** The old list form (values / booleans); still accepted so a one-word addition keeps working. */
 export interface FlagSpec {
-  /** Flags that take a value: --seed 7, --suite p256. */
   values?: readonly string[];
-  /** Boolean flags: --json. */
   booleans?: readonly string[];
 }
 
 export interface ParsedArgs {
   positional: string[];
+  /** Last value of each string option given (every value of a `multiple` one is in `lists`). */
   values: Map<string, string>;
+  lists: Map<string, string[]>;
   booleans: Set<string>;
 }
 
-export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
+function tableOf(spec: FlagSpec | OptionTable): OptionTable {
+  if (!Array.isArray((spec as FlagSpec).values) && !Array.isArray((spec as FlagSpec).booleans)) return spec as OptionTable;
+  const legacy = spec as FlagSpec;
+  const t: Record<string, OptionDef> = {};
+  for (const v of legacy.values ?? []) t[v] = { type: 'string', help: '' };
+  for (const b of legacy.booleans ?? []) t[b] = { type: 'boolean', help: '' };
+  return t;
+}
+
+/** The command's table plus --json / --help (the command's own entries win). */
+export function withCommon(table: OptionTable): OptionTable {
+  return { ...table, ...Object.fromEntries(Object.entries(COMMON_OPTIONS).filter(([k]) => !(k in table))) };
+}
+
+export function parseArgs(argv: readonly string[], spec: FlagSpec | OptionTable): ParsedArgs {
+  const table = withCommon(tableOf(spec));
+  const known = Object.keys(table);
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple: true }> = {};
+  for (const [name, d] of Object.entries(table)) options[name] = { type: d.type, multiple: true, ...(d.short ? { short: d.short } : {}) };
+  let parsed;
+  try {
+    parsed = nodeParseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
+  } catch (e) {
+    throw new UserError(flagError(e as Error & { code?: string }, argv, table, known));
+  }
   const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const booleans = new Set<string>();
-  const positional: string[] = [];
-  const known = new Set([...(spec.values ?? []), ...(spec.booleans ?? [])]);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
+  for (const [name, v] of Object.entries(parsed.values)) {
+    const all = v as (string | boolean)[];
+    const d = table[name]!;
+    if (d.type === 'boolean') {
+      booleans.add(name);
+      continue;
     }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (!known.has(name)) {
-        throw new UserError(`unknown option --${name}; known: ${[...known].map((k) => `--${k}`).join(', ') || '(none)'}`);
-      }
-      if (spec.values?.includes(name)) {
-        const val = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-        if (val === undefined || (eq < 0 && val.startsWith('--'))) throw new UserError(`option --${name} needs a value`);
-        values.set(name, val);
-      } else {
-        if (eq >= 0) throw new UserError(`option --${name} takes no value`);
-        booleans.add(name);
-      }
-    } else {
-      positional.push(a);
+    const strs = all as string[];
+    if (!d.multiple && new Set(strs).size > 1) throw new UserError(`--${name} given twice with different values (${strs.map((s) => `'${s}'`).join(', ')}); give it once`);
+    values.set(name, strs[strs.length - 1]!);
+    lists.set(name, strs);
+  }
+  for (const name of booleans) {
+    // --x with --no-x, on every command the same way
+    if (name.startsWith('no-') && (booleans.has(name.slice(3)) || values.has(name.slice(3)))) {
+      throw new UserError(`--${name.slice(3)} and --${name} contradict each other; give one`);
     }
   }
-  return { positional, values, booleans };
+  const given = new Set([...booleans, ...values.keys()]);
+  for (const name of given) {
+    for (const other of table[name]!.conflicts ?? []) {
+      if (given.has(other)) throw new UserError(`--${name} and --${other} exclude each other; give one`);
+    }
+  }
+  return { positional: parsed.positionals, values, lists, booleans };
+}
+
+function flagError(e: Error & { code?: string }, argv: readonly string[], table: OptionTable, known: string[]): string {
+  const quoted = /'(-[^' ]+)/.exec(e.message)?.[1] ?? '';
+  const name = quoted.replace(/^-+/, '').split('=')[0]!;
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted.startsWith('--') ? `--${name}` : quoted}; known: ${known.map((k) => `--${k}`).join(', ')}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const def = table[name] ?? Object.values(table).find((d) => d.short === name);
+      if (def?.type === 'boolean') return `option --${name} takes no value`;
+      const i = argv.findIndex((a) => a === `--${name}`);
+      const next = i >= 0 ? argv[i + 1] : undefined;
+      return next !== undefined && next.startsWith('-')
+        ? `option --${name} needs a value (got the flag '${next}'; write --${name}=${next} if that is the value)`
+        : `option --${name} needs a value`;
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument: ${e.message}`;
+    default:
+      return e.message;
+  }
 }
 
 export function intFlag(args: ParsedArgs, name: string, fallback: number, min = 0): number {
   const raw = args.values.get(name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UserError(`--${name} takes a whole number >= ${min}, got '${raw}'`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) throw new UserError(`--${name} takes a whole number >= ${min}, got '${raw}'`);
   return Number(raw);
 }
 
@@ -71,7 +148,25 @@ export const processIo: CliIo = {
 export interface Command {
   name: string;
   summary: string;
+  /** Synopsis line(s) and what the positional arguments mean; the option lines come from `options`. */
   usage: string;
-  /** Returns the process exit code: 0 success, 1 a verdict failed (goal underivable, property refuted, drift), 2 bad input. */
+  /** The command's flags, as data (--json and --help are added to every command). */
+  options?: OptionTable;
+  /** What each exit code means for this command (the meanings are common: docs/cli.md). */
+  exit?: string;
+  /** Returns the process exit code: 0 success, 1 a verdict failed, 2 bad input, 3 environment. */
   run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** `bantam CMD --help`: summary, synopsis, one line per option (from the table), exit codes. */
+export function commandHelp(c: Command): string {
+  const table = withCommon(c.options ?? {});
+  const lines = [`bantam ${c.name} — ${c.summary}`, '', `usage: ${c.usage}`, '', 'options:'];
+  const label = (n: string, d: OptionDef) => `${d.short ? `-${d.short}, ` : ''}--${n}${d.type === 'string' ? ` ${d.value ?? 'VALUE'}` : ''}`;
+  const w = Math.max(...Object.entries(table).map(([n, d]) => label(n, d).length));
+  for (const [n, d] of Object.entries(table)) {
+    lines.push(`  ${label(n, d).padEnd(w)}  ${d.help}${d.default !== undefined ? ` (default ${d.default})` : ''}`);
+  }
+  lines.push('', `exit: ${c.exit ?? '0 success, 1 a verdict failed, 2 bad input, 3 environment'}`);
+  return lines.join('\n');
 }

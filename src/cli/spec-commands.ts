@@ -12,12 +12,8 @@ import { runFlow, type FlowRunResult } from '../interpret/run.js';
 import { sumCounts } from '../interpret/costs.js';
 import { UserError } from '../spec/diagnostics.js';
 import type { CliIo, ParsedArgs } from './args.js';
+import { seedOf, suiteOf } from './defaults.js';
 
-function seedOf(args: ParsedArgs, fallback: string): string {
-  const seed = args.values.get('seed') ?? fallback;
-  if (seed === '') throw new UserError('--seed needs a non-empty value');
-  return seed;
-}
 
 function onlyOneSpec(args: ParsedArgs, usage: string): string {
   if (args.positional.length > 1) throw new UserError(`expected one SPEC, got ${args.positional.length}: ${args.positional.join(' ')}\nusage: ${usage}`);
@@ -29,7 +25,7 @@ export async function runSpec(args: ParsedArgs, io: CliIo, usage: string): Promi
   const path = onlyOneSpec(args, usage);
   if (args.values.has('save-ledger')) throw new UserError('--save-ledger is for the EMR model run (bantam run without SPEC)');
   const ex = loadExecutable(path);
-  const r = runFlow(ex.protocol, { suite: getSuite(args.values.get('suite') ?? 'secp256k1', args.values.get('backend') ?? 'noble'), seed: seedOf(args, '0') });
+  const r = runFlow(ex.protocol, { suite: getSuite(suiteOf(args), args.values.get('backend') ?? 'noble'), seed: seedOf(args) });
   const traceFile = args.values.get('trace-out');
   if (traceFile) {
     try {
@@ -66,8 +62,8 @@ export function costsSpec(args: ParsedArgs, io: CliIo, usage: string): number {
   if (args.booleans.has('markdown')) throw new UserError('--markdown prints the paper\'s Tables 2 and 3 (bantam costs without SPEC)');
   if (args.values.has('runs')) throw new UserError('--runs times the EMR model (bantam costs without SPEC); with SPEC the counts and sizes come from one run per suite');
   const ex = loadExecutable(path);
-  const seed = seedOf(args, '0');
-  const suite = getSuite(args.values.get('suite') ?? 'secp256k1');
+  const seed = seedOf(args);
+  const suite = getSuite(suiteOf(args));
   const main = runFlow(ex.protocol, { suite, seed });
   const perSuite = SUITE_NAMES.map((s) => (s === suite.name ? main : runFlow(ex.protocol, { suite: s, seed })));
   const report = flowCostReport(path, main, perSuite);
@@ -150,7 +146,7 @@ export function specDemoText(d: SpecDemoResult, ex: ExecutableSpec, seed: string
 
 export function demoSpec(path: string, args: ParsedArgs, io: CliIo): number {
   const ex = loadExecutable(path);
-  const seed = seedOf(args, '1');
+  const seed = String(seedOf(args));
   const d = specDemo(ex, seed);
   io.out(args.booleans.has('json') ? JSON.stringify(d, null, 2) : specDemoText(d, ex, seed));
   return d.ok ? 0 : 1;

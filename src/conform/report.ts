@@ -20,7 +20,7 @@ export function formatReport(r: ConformReport): string {
     guards: `${r.counts.checks} checks and look-ups enforced before their guarded uses`,
     tests: r.tests
       ? `each equation's site reachable from the imports of some of ${r.counts.testFiles} test files (${r.counts.namedEquations} of ${r.counts.equations} also named by one)`
-      : 'skipped (--no-tests)',
+      : 'skipped (--no-tests, or no test folders: an installed package ships none)',
   };
   for (const c of r.checks) {
     const verdict = c.skipped ? 'skip ' : c.ok ? 'ok   ' : 'DRIFT';

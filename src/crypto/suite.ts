@@ -11,6 +11,7 @@
  *  - `mulAddPublic` is variable-time and takes public scalars only;
  *  - H1, H2, H3 are domain-separated (distinct tags), so their inputs never collide.
  */
+import { equalBytes } from '@noble/curves/utils.js';
 
 /** An opaque group element. Only the suite that made it may look inside. */
 export interface Point {
@@ -137,8 +138,5 @@ export interface CryptoSuite {
 
 /** Constant-time comparison of check values (T_Cmp in Table 2). */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
+  return equalBytes(a, b);
 }

@@ -81,6 +81,37 @@ export function browserMissing(path: string, from: string, cause?: string): User
   );
 }
 
+/**
+ * The browser stack is an optional peer dependency of bantam (package.json): an install that never
+ * renders does not download it. Missing, it is an environment problem (exit 3) that names the
+ * exact packages to add; the .mmd files are written before this point.
+ */
+export const RENDER_PACKAGES = ['puppeteer@24.43.1', '@mermaid-js/mermaid-cli@11.17.0'] as const;
+
+async function loadRenderer() {
+  try {
+    return await Promise.all([import('puppeteer'), import('@mermaid-js/mermaid-cli')]);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw e;
+    throw rendererMissing((e as Error).message.split('\n')[0] ?? '');
+  }
+}
+
+export function rendererMissing(cause: string): UserError {
+  return new UserError(
+    [
+      `rendering needs the optional packages puppeteer and @mermaid-js/mermaid-cli, which are not installed (${cause})`,
+      'The .mmd files were written. To render SVG/PNG, install them next to bantam (no browser download; the system Chromium is used):',
+      `  PUPPETEER_SKIP_DOWNLOAD=1 npm install ${RENDER_PACKAGES.join(' ')}`,
+      'and a Chromium: apt-get install -y chromium (or --browser PATH / env BANTAM_CHROMIUM=PATH).',
+      'Or write Mermaid text only: --render none.',
+    ].join('\n'),
+    [],
+    3,
+  );
+}
+
 /** First lines of a Mermaid error, without the puppeteer stack. */
 export function mermaidMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
@@ -125,7 +156,7 @@ export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptio
   const { path, from } = resolveBrowser(opts.browser);
   if (!existsSync(path)) throw browserMissing(path, from, 'not found');
   result.browser = path;
-  const [{ default: puppeteer }, { renderMermaid }] = await Promise.all([import('puppeteer'), import('@mermaid-js/mermaid-cli')]);
+  const [{ default: puppeteer }, { renderMermaid }] = await loadRenderer();
   let browser;
   try {
     browser = await puppeteer.launch({ executablePath: path, headless: true, args: [...CHROMIUM_ARGS] });

@@ -56,6 +56,7 @@
  * State: the peer cache is a value owned by one party (like its session map), created by
  * `createPeerCache` and passed in; nothing is global.
  */
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { utf8 } from '../crypto/encoding.js';
 import type { CryptoSuite, Point, Rng } from '../crypto/suite.js';
 import type { KeyAgreement } from './ka.js';
@@ -134,11 +135,7 @@ function peerKey(suite: CryptoSuite, id: string, R: Point): string {
   return `${id}\u0000${hex(suite.encodePoint(R))}`;
 }
 
-function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
-}
+const hex = bytesToHex;
 
 /**
  * The one-time fixed-base tables of a device: the center's PK and the generator P, each with its

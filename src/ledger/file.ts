@@ -14,6 +14,7 @@
  * `loadLedger` then verifies the chain; a ledger that fails verification is a UserError too
  * (exit code 1: the file is readable but tampered). Nothing is ever partially loaded.
  */
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { SUITE_NAMES } from '../crypto/index.js';
 import type { CryptoSuite, SuiteName } from '../crypto/suite.js';
@@ -26,7 +27,7 @@ import { verifyLedger, type VerifyOptions } from './verify.js';
 export const LEDGER_FORMAT = 'bantam-ledger';
 export const LEDGER_VERSION = 1;
 
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const toHex = bytesToHex;
 
 /** The file text of a ledger (pure; saveLedger writes it). */
 export function serializeLedger(l: Ledger): string {
@@ -116,7 +117,7 @@ export function parseLedger(text: string | Uint8Array, file: string, suites: Sui
   const hexField = (line: number, where: string, v: unknown, name: string, len?: number): Uint8Array => {
     const s = str(line, where, v, name);
     if (!/^(?:[0-9a-f]{2})*$/.test(s)) fail(line, `${where}: field "${name}" is not lowercase hex of whole bytes`);
-    const b = Uint8Array.from(Buffer.from(s, 'hex'));
+    const b = hexToBytes(s);
     if (len !== undefined && b.length !== len) fail(line, `${where}: field "${name}" must be ${len} bytes, got ${b.length}`);
     return b;
   };

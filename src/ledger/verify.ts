@@ -10,6 +10,7 @@
  * This is a single-writer hash chain: verification proves the txs are the ones their signers
  * signed, in the order they were chained. It is not a consensus protocol; see docs/ledger.md.
  */
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { CryptoSuite, Point } from '../crypto/suite.js';
 import { DecodeError } from '../crypto/suite.js';
 import { derivePublicKey } from './contracts.js';
@@ -50,7 +51,7 @@ export interface VerifyOptions {
   anchor?: { length: number; head: Uint8Array };
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const hex = bytesToHex;
 
 function eqBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -15,6 +15,8 @@
  * so the bytes that are encrypted, signed and digested are unambiguous. Decoding is strict and
  * total: it returns null on any malformed input, never throws.
  */
+import { equalBytes } from '@noble/curves/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { frame, utf8 } from '../crypto/encoding.js';
 
 export interface MedicalIndex {
@@ -222,12 +224,6 @@ export function decodeRequest(b: Uint8Array): RecordRequest | null {
   return s ? { kind: 'record-request', requesterId: s[0]!, patientId: s[1]!, diagnosisId: s[2]! } : null;
 }
 
-export function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-export function hex(b: Uint8Array): string {
-  return Buffer.from(b).toString('hex');
-}
+/** Byte equality and hex from noble (constant-time compare), under the names the model uses. */
+export const bytesEq: (a: Uint8Array, b: Uint8Array) => boolean = equalBytes;
+export const hex: (b: Uint8Array) => string = bytesToHex;

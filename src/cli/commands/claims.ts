@@ -7,27 +7,25 @@
  * Exit codes: 0 every tested claim holds; 1 at least one claim is refuted; 2 bad input; 3 the
  * worker processes could not run.
  */
-import { BACKEND_NAMES, campaignBackend, getSuite, isSuiteName, SUITE_NAMES } from '../../crypto/index.js';
+import { BACKEND_NAMES, campaignBackend, getSuite } from '../../crypto/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { claimExperiments, judge, type ClaimVerdict } from '../../adversary/claims.js';
 import { defaultWorkers } from '../../adversary/pool.js';
-import { PROPS_ASSURANCE, numericSeed } from '../../adversary/summary.js';
-import { intFlag, parseArgs, type CliIo, type Command } from '../args.js';
-import { DEFAULT_PROPS_SUITE, EnvironmentError, progressTo, runProps } from './props.js';
+import { PROPS_ASSURANCE } from '../../adversary/summary.js';
+import { intFlag, parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
+import { jsonOutput } from '../json-output.js';
+import { EnvironmentError, progressTo, runProps } from './props.js';
 
-const DEFAULT_RUNS = 30;
+export const OPTIONS = {
+  runs: { ...RUNS_OPTION, help: 'fast-check runs per experiment' },
+  seed: { ...SEED_OPTION, help: 'base seed' },
+  suite: SUITE_OPTION,
+  backend: { type: 'string', value: 'B', help: `crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one, else noble)` },
+  workers: { type: 'string', value: 'N', help: 'child processes (default: all cores)' },
+} as const satisfies OptionTable;
 
-const USAGE = [
-  'bantam claims [--runs N] [--seed S] [--suite NAME] [--backend noble|native] [--workers N] [--json]',
-  '',
-  `  --runs N       fast-check runs per experiment (default ${DEFAULT_RUNS})`,
-  '  --seed S       base seed (default 1; printed)',
-  `  --suite NAME   crypto suite: ${SUITE_NAMES.join(', ')} (default ${DEFAULT_PROPS_SUITE})`,
-  `  --backend B    crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one, else noble)`,
-  '  --workers N    child processes (default: all cores)',
-  '  --json         machine-readable verdicts',
-  '  exit: 0 every tested claim holds, 1 a claim is refuted, 2 bad input, 3 environment',
-].join('\n');
+const USAGE = 'bantam claims [options]';
 
 export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: string; backend: string; seed: number; runs: number }): string {
   const out: string[] = [];
@@ -65,38 +63,40 @@ export const command: Command = {
   name: 'claims',
   summary: "verdict for every security claim of the paper, computed from property runs (Verifpal-style attack traces)",
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 every tested claim holds, 1 a claim is refuted, 2 bad input, 3 environment (worker processes)',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'backend', 'workers'], booleans: ['json'] });
-    if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE.split('\n')[0]}`);
-    const suite = args.values.get('suite') ?? DEFAULT_PROPS_SUITE;
-    if (!isSuiteName(suite)) throw new UserError(`unknown crypto suite '${suite}'; known suites: ${SUITE_NAMES.join(', ')}`);
+    const args = parseArgs(argv, OPTIONS);
+    if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE}`);
+    const suite = suiteOf(args);
+    const seed = seedOf(args);
+    const runs = runsOf(args);
     const backend = args.values.get('backend') ?? campaignBackend(suite);
     getSuite(suite, backend); // unknown backend, or one the suite lacks → UserError (exit 2)
-    const rawSeed = args.values.get('seed') ?? '1';
-    if (!/^-?\d+$/.test(rawSeed)) throw new UserError(`--seed takes an integer, got '${rawSeed}'`);
-    const seed = numericSeed(rawSeed);
-    const runs = intFlag(args, 'runs', DEFAULT_RUNS, 1);
     const workers = intFlag(args, 'workers', defaultWorkers(), 1);
     const json = args.booleans.has('json');
     let report;
     try {
-      report = await runProps({ runs, seed, suite, backend, only: claimExperiments(), workers, ...(json ? {} : { progress: progressTo(io) }) });
+      report = await runProps({ runs, seed, suite, backend, only: claimExperiments(), workers, progress: progressTo(io, 'claims') });
     } catch (e) {
-      if (e instanceof EnvironmentError) {
-        io.err(`bantam claims: cannot run the worker processes: ${e.message}`);
-        return 3;
-      }
+      if (e instanceof EnvironmentError) throw new UserError(`cannot run the worker processes: ${e.message}`, [], 3);
       throw e;
     }
     const verdicts = judge(new Map(report.results.map((r) => [r.name, r])));
     if (json) {
       io.out(
-        JSON.stringify(
+        jsonOutput(
           {
+            command: 'claims',
+            ok: !verdicts.some((v) => v.verdict === 'refuted'),
             assurance: PROPS_ASSURANCE,
-            suite,
-            backend,
             seed,
+            suite,
+            runs,
+            verdicts: verdicts.map((v) => ({ name: v.claim.id, verdict: v.verdict, ok: v.verdict !== 'refuted' })),
+          },
+          {
+            backend,
             runsPerExperiment: runs,
             claims: verdicts.map((v) => ({
               id: v.claim.id,
@@ -108,8 +108,6 @@ export const command: Command = {
               ...(v.counterexample ? { counterexample: v.counterexample } : {}),
             })),
           },
-          null,
-          2,
         ),
       );
     } else io.out(claimsText(verdicts, { suite, backend, seed, runs }));

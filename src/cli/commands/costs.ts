@@ -12,42 +12,47 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { buildReport, toMarkdown, toText } from '../../costs/report.js';
-import { intFlag, parseArgs, type CliIo, type Command } from '../args.js';
-import { costsSpec } from '../spec-commands.js';
+import { parseArgs, processIo, type CliIo, type Command, type OptionTable } from '../args.js';
+import { SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
+import { jsonOutput } from '../json-output.js';
+import { progressBar } from '../terminal.js';
 
-const USAGE = [
-  'bantam costs [SPEC] [--suite NAME] [--seed N] [--runs N] [--json] [--markdown]',
-  '',
-  '  SPEC           a spec with an executable flow: its op counts per principal and phase, message sizes on every suite',
-  '                 (without SPEC: the paper\'s Tables 2 and 3 against the EMR model)',
-  '  --suite NAME   ristretto255 | secp256k1 | p256 (default secp256k1): counts and times',
-  '  --seed N       seed of the instrumented run (default 0)',
-  '  --runs N       runs timed (median per party and phase; default 3, 1..50)',
-  '  --json         the report as JSON',
-  '  --markdown     the report as Markdown tables (docs/costs.md)',
-  '  exit: 0 every Table 2 cell matches or differs for a counted reason, 1 otherwise or the run failed, 2 bad input',
-].join('\n');
+/** costs times whole protocol runs: its --runs counts timed runs, with its own (small) default. */
+const COSTS_RUNS = 3;
+
+export const OPTIONS = {
+  suite: SUITE_OPTION,
+  seed: { ...SEED_OPTION, help: 'seed of the instrumented run' },
+  runs: { type: 'string', value: 'N', help: 'runs timed (median per party and phase), 1..50', default: String(COSTS_RUNS) },
+  markdown: { type: 'boolean', help: 'the report as Markdown tables (docs/costs.md)', conflicts: ['json'] },
+} as const satisfies OptionTable;
+
+const USAGE = 'bantam costs [SPEC] [options]\n\n  SPEC  a spec with an executable flow: its op counts per principal and phase, message sizes on every suite\n        (without SPEC: the paper\'s Tables 2 and 3 against the EMR model)';
+import { costsSpec } from '../spec-commands.js';
 
 export const command: Command = {
   name: 'costs',
   summary: 'Tables 2 and 3 of the paper against an instrumented run: op counts, message sizes, times',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 every Table 2 cell matches or differs for a counted reason, 1 otherwise or the run failed, 2 bad input',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['suite', 'seed', 'runs'], booleans: ['json', 'markdown', 'help'] });
-    if (args.booleans.has('help')) {
-      io.out(USAGE);
-      return 0;
-    }
+    const args = parseArgs(argv, OPTIONS);
     if (args.positional.length) return costsSpec(args, io, USAGE.split('\n')[0]!);
-    if (args.booleans.has('json') && args.booleans.has('markdown')) throw new UserError('--json and --markdown exclude each other');
-    const runs = intFlag(args, 'runs', 3, 1);
-    if (runs > 50) throw new UserError(`--runs takes a whole number in 1..50, got ${runs}`);
-    const seed = args.values.get('seed') ?? '0';
-    if (seed.length === 0) throw new UserError('--seed needs a non-empty value');
-    const report = buildReport({ suite: args.values.get('suite') ?? 'secp256k1', seed, runs });
-    if (args.booleans.has('json')) io.out(JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
-    else if (args.booleans.has('markdown')) io.out(toMarkdown(report));
+    const runs = runsOf(args, COSTS_RUNS, 50);
+    const seed = seedOf(args);
+    const suite = suiteOf(args);
+    const json = args.booleans.has('json');
+    const bar = progressBar('costs', process.stderr.isTTY === true && io.err === processIo.err);
+    bar.update(0, 1, `${runs} instrumented run(s) on ${suite}`);
+    const report = buildReport({ suite, seed: String(seed), runs });
+    bar.stop();
+    const ok = report.runOk && report.table2Summary.unexplained === 0;
+    if (json) {
+      const verdicts = report.table2.map((c) => ({ name: `${c.phase} ${c.role}`, verdict: c.verdict, ok: c.verdict !== 'unexplained' }));
+      io.out(jsonOutput({ command: 'costs', ok, assurance: report.assurance, seed, suite, runs, verdicts }, report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    } else if (args.booleans.has('markdown')) io.out(toMarkdown(report));
     else io.out(toText(report));
-    return report.runOk && report.table2Summary.unexplained === 0 ? 0 : 1;
+    return ok ? 0 : 1;
   },
 };

@@ -3,18 +3,38 @@
  * corrected EMR analysis beside the paper's printed one, (2) one run of the whole protocol on real
  * elliptic-curve crypto, (3) the property-suite summary (bounded testing).
  *
- * Exit code: 0 when the tool's own expectations hold (the corrected analysis derives every goal, the
- * honest run completes with agreed keys and a verified ledger, every correctness property holds).
- * Findings against the paper (underivable printed goals, refuted claims) are reported, not failures.
+ * Exit code (docs/cli.md), with the meaning it has on every command (1 = a verdict failed):
+ *   0  the tool's own expectations hold (the corrected analysis derives every goal, the honest run
+ *      completes with agreed keys and a verified ledger, every correctness property holds) AND no
+ *      security property of the paper was refuted;
+ *   1  an expectation failed, or a security property was refuted (a finding against the paper:
+ *      `bantam claims` exits 1 for the same reason). `--accept-findings` turns the second case into
+ *      exit 0 (`npm run main` uses it); the output still lists every refutation as a finding.
  */
 import { analyse, checkProof, ASSURANCE as BAN_ASSURANCE, type Analysis } from '../../ban/index.js';
-import { DEFAULT_SUITE } from '../../crypto/index.js';
+import { isAbsolute, relative } from 'node:path';
 import { runScenario, type ScenarioResult } from '../../model/index.js';
 import { loadSpec } from '../../spec/load.js';
-import { intFlag, parseArgs, type CliIo, type Command } from '../args.js';
+import { UserError } from '../../spec/diagnostics.js';
+import { parseArgs, processIo, type CliIo, type Command, type OptionTable } from '../args.js';
+import { RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
+import { jsonOutput } from '../json-output.js';
+import { packageFile } from '../package-files.js';
+import { progressBar } from '../terminal.js';
+import { summariseProperties, type PropertySummary } from '../../adversary/summary.js';
+
+export const OPTIONS = {
+  spec: { type: 'string', value: 'FILE', help: 'the analysis to derive', default: 'spec/emr-corrected.ban (shipped)' },
+  printed: { type: 'string', value: 'FILE', help: 'the paper as printed, for comparison', default: 'spec/emr-printed.ban (shipped)' },
+  suite: SUITE_OPTION,
+  seed: SEED_OPTION,
+  runs: { ...RUNS_OPTION, help: 'fast-check runs per property in the summary' },
+  'accept-findings': { type: 'boolean', help: 'exit 0 when the only failed verdicts are refuted claims of the paper (findings); still listed' },
+} as const satisfies OptionTable;
+
+const USAGE = 'bantam demo [SPEC] [options]\n\n  SPEC  a spec with an executable flow: its BAN goals (if any), runs on every suite, op counts\n        (without SPEC: the EMR demo)';
 import { demoSpec } from '../spec-commands.js';
 import { executableOf } from '../../interpret/load.js';
-import { UserError } from '../../spec/diagnostics.js';
 
 /**
  * Whether `--spec FILE` is an analysis of the EMR protocol (its flow is EMR's: the phases of
@@ -29,28 +49,16 @@ function emrOrOwn(file: string): 'emr' | 'own' {
   executableOf(spec); // throws the diagnostics (no flow, or a flow that does not type-check)
   return 'own';
 }
-import { summariseProperties, type PropertySummary } from '../../adversary/summary.js';
-
-const USAGE = [
-  'bantam demo [SPEC] [--spec FILE] [--printed FILE] [--suite NAME] [--seed S] [--runs N] [--json]',
-  '',
-  '  SPEC            a spec with an executable flow: its BAN goals (if any), runs on every suite, op counts',
-  '                  (without SPEC: the EMR demo below)',
-  '  --spec FILE     the analysis to derive (default spec/emr-corrected.ban)',
-  '  --printed FILE  the paper as printed, for comparison (default spec/emr-printed.ban)',
-  `  --suite NAME    crypto suite for the run and the properties (default ${DEFAULT_SUITE})`,
-  '  --seed S        seed of all randomness (default 1)',
-  '  --runs N        fast-check runs per property in the summary (default 20)',
-  '  --json          machine-readable result',
-  '  exit: 0 every expectation of the tool held, 1 one did not, 2 bad input',
-].join('\n');
 
 export interface DemoResult {
   ban: { spec: string; derived: number; goals: number; paperGoals: number; paperDerived: number; underived: string[] };
   printed: { spec: string; derived: number; goals: number; proofSteps: number; validSteps: number };
   run: { suite: string; seed: string; ok: boolean; messages: number; checks: number; failedChecks: number; keysAgreed: string[]; keysDisagreed: string[]; ledgerTxs: number; ledgerVerified: boolean };
   properties: PropertySummary;
+  /** The tool's own expectations held (see the file comment). */
   ok: boolean;
+  /** Security properties of the paper refuted in this run: findings, and failed verdicts (exit 1). */
+  findings: string[];
 }
 
 /** The paper's goals are G1..G24; specs may add more (e.g. statement forms G5s...). Both are counted. */
@@ -87,10 +95,12 @@ function runPart(r: ScenarioResult) {
 }
 
 export async function runDemo(opts: { spec: string; printed: string; suite: string; seed: string; runs: number; onProgress?: (line: string) => void }): Promise<DemoResult> {
+  opts.onProgress?.('BAN derivation');
   const corrected = analyse(loadSpec(opts.spec));
   const printedSpec = loadSpec(opts.printed);
   const printedAnalysis = analyse(printedSpec, { whyNot: false });
   const check = checkProof(printedSpec);
+  opts.onProgress?.('protocol run');
   const run = runScenario({ suite: opts.suite, seed: opts.seed });
   const properties = await summariseProperties({ suite: opts.suite, seed: opts.seed, runs: opts.runs, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   const ban = banPart(corrected);
@@ -103,10 +113,11 @@ export async function runDemo(opts: { spec: string; printed: string; suite: stri
     run: runSummary,
     properties,
     ok,
+    findings: properties.results.filter((p) => p.kind === 'security' && p.status === 'refuted').map((p) => p.name),
   };
 }
 
-export function demoText(d: DemoResult, files: { spec: string; printed: string }): string {
+export function demoText(d: DemoResult, files: { spec: string; printed: string }, acceptFindings = false): string {
   const mark = (b: boolean) => (b ? 'ok  ' : 'FAIL');
   const out: string[] = [];
   out.push('bantam demo — Chen et al. 2020, "A Blockchain-Based Secure Inter-Hospital EMR Sharing System"');
@@ -134,32 +145,75 @@ export function demoText(d: DemoResult, files: { spec: string; printed: string }
   }
   out.push(`        replay or go further: bantam props --seed ${d.properties.seed} --runs N; bantam claims`);
   out.push('');
-  out.push(d.ok ? 'result: every expectation of the tool held (findings about the paper are listed above)' : 'result: FAILED — see the FAIL lines above');
+  out.push(
+    !d.ok
+      ? 'result: FAILED — see the FAIL lines above'
+      : d.findings.length
+        ? `result: every expectation of the tool held; ${d.findings.length} security propert${d.findings.length === 1 ? 'y' : 'ies'} of the paper REFUTED (${d.findings.map((f) => f.split(' (')[0]).join(', ')}): ` +
+          (acceptFindings ? 'findings, accepted by --accept-findings (exit 0)' : 'a verdict failed (exit 1; --accept-findings accepts findings)')
+        : 'result: every expectation of the tool held, and no property of the paper was refuted',
+  );
   return out.join('\n');
+}
+
+/** The demo's exit code: 1 when an expectation failed or (without --accept-findings) a claim was refuted. */
+export function demoExit(d: DemoResult, acceptFindings: boolean): number {
+  return d.ok && (acceptFindings || d.findings.length === 0) ? 0 : 1;
+}
+
+export function demoJson(d: DemoResult, meta: { seed: number; runs: number; acceptFindings: boolean }): string {
+  const verdicts = [
+    { name: `ban ${d.ban.spec}`, verdict: `${d.ban.derived}/${d.ban.goals} derived`, ok: d.ban.underived.length === 0 },
+    { name: 'protocol run', verdict: d.run.ok && d.run.failedChecks === 0 ? 'completed' : 'failed', ok: d.run.ok && d.run.failedChecks === 0 },
+    { name: 'session keys', verdict: d.run.keysDisagreed.length ? 'differ' : 'agreed', ok: d.run.keysDisagreed.length === 0 },
+    { name: 'ledger', verdict: d.run.ledgerVerified ? 'verifies' : 'does not verify', ok: d.run.ledgerVerified },
+    ...d.properties.results.map((p) => ({ name: p.name, verdict: p.status, ok: p.status === 'holds' })),
+  ];
+  const assurance = `BAN: ${BAN_ASSURANCE}; run: one honest execution (testing, not proof); properties: ${d.properties.assurance}`;
+  return jsonOutput({ command: 'demo', ok: demoExit(d, meta.acceptFindings) === 0, assurance, seed: meta.seed, suite: d.run.suite, runs: meta.runs, verdicts }, { ...d, run: { ...d.run, seed: meta.seed }, toolExpectationsHeld: d.ok });
 }
 
 export const command: Command = {
   name: 'demo',
   summary: 'the main job: BAN derivation + protocol run + property summary on the default spec',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 every expectation held and no claim of the paper was refuted, 1 an expectation failed or a claim was refuted (0 with --accept-findings), 2 bad input',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['spec', 'printed', 'suite', 'seed', 'runs'], booleans: ['json'] });
-    if (args.positional.length > 1) throw new UserError(`demo takes one SPEC, got: ${args.positional.join(' ')}`);
+    const args = parseArgs(argv, OPTIONS);
+    if (args.positional.length > 1) throw new UserError(`demo takes one SPEC, got: ${args.positional.join(' ')}\nusage: ${USAGE.split('\n')[0]}`);
     if (args.positional.length === 1) return demoSpec(args.positional[0]!, args, io);
     // --spec FILE is the BAN analysis shown beside the EMR model's run: a file with an executable
     // flow of its own is demoed as that protocol, never silently as EMR.
     const own = args.values.has('spec') ? emrOrOwn(args.values.get('spec')!) : 'emr';
     if (own === 'own') return demoSpec(args.values.get('spec')!, args, io);
-    const files = { spec: args.values.get('spec') ?? 'spec/emr-corrected.ban', printed: args.values.get('printed') ?? 'spec/emr-printed.ban' };
+    const files = { spec: args.values.get('spec') ?? packageFile('spec/emr-corrected.ban'), printed: args.values.get('printed') ?? packageFile('spec/emr-printed.ban') };
+    const shown = { spec: displayPath(files.spec), printed: displayPath(files.printed) };
     const json = args.booleans.has('json');
+    const seed = seedOf(args);
+    const runs = runsOf(args);
+    const bar = progressBar('demo', process.stderr.isTTY === true && io.err === processIo.err);
+    let stage = 0;
     const d = await runDemo({
       ...files,
-      suite: args.values.get('suite') ?? DEFAULT_SUITE,
-      seed: args.values.get('seed') ?? '1',
-      runs: intFlag(args, 'runs', 20, 1),
-      ...(json ? {} : { onProgress: (line: string) => io.err(line) }),
+      suite: suiteOf(args),
+      seed: String(seed),
+      runs,
+      onProgress: (line: string) => {
+        const m = /(\d+)\/(\d+)/.exec(line);
+        if (!line.startsWith('properties')) bar.update(++stage, 3, line);
+        else if (m) bar.update(2 + Number(m[1]) / Number(m[2]), 3, line);
+      },
     });
-    io.out(json ? JSON.stringify(d, null, 2) : demoText(d, files));
-    return d.ok ? 0 : 1;
+    bar.stop();
+    const acceptFindings = args.booleans.has('accept-findings');
+    io.out(json ? demoJson(d, { seed, runs, acceptFindings }) : demoText(d, shown, acceptFindings));
+    return demoExit(d, acceptFindings);
   },
 };
+
+/** A path as the user sees it: relative to the working folder when inside it. */
+function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}

@@ -12,29 +12,30 @@ import { loadSpec } from '../../spec/load.js';
 import { analyse, analysisToJsonValue, auditIdealisation, toLatex, toMarkdown, toText, flushStdout } from '../../ban/index.js';
 import { allWarnings, warningsText } from '../../ban/lint.js';
 import { auditSection } from '../../ban/audit.js';
-import { parseArgs, type CliIo, type Command } from '../args.js';
+import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { banJson } from '../ban-json.js';
 
-const USAGE = [
-  'bantam derive SPEC [--goal LABEL] [--format text|md|tex] [--key-agreement|--no-key-agreement] [--no-why] [--json]',
-  '',
-  '  --goal LABEL        only this goal (comma-separated labels allowed)',
-  '  --format FMT        text (default: numbered statements), md (Markdown) or tex (LaTeX, bussproofs)',
-  "  --key-agreement     switch on the van Oorschot/SVO key-agreement rules (default: the spec's options)",
-  '  --no-key-agreement  switch them off',
-  '  --no-why            skip the why-not search for underivable goals',
-  '  exit: 0 all goals derived, 1 some goal not derived, 2 bad input',
-].join('\n');
+export const OPTIONS = {
+  goal: { type: 'string', value: 'LABEL', help: 'only this goal (comma-separated labels allowed)' },
+  format: { type: 'string', value: 'FMT', help: 'text (numbered statements), md (Markdown) or tex (LaTeX, bussproofs)', default: 'text', conflicts: ['json'] },
+  'key-agreement': { type: 'boolean', help: "switch on the van Oorschot/SVO key-agreement rules (default: the spec's options)" },
+  'no-key-agreement': { type: 'boolean', help: 'switch them off' },
+  'no-why': { type: 'boolean', help: 'skip the why-not search for underivable goals' },
+} as const satisfies OptionTable;
+
+const USAGE = 'bantam derive SPEC [options]';
 
 export const command: Command = {
   name: 'derive',
   summary: 'BAN-logic analysis of a spec: which goals are derived, with proofs (belief logic, not a computational proof)',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 all goals derived, 1 some goal not derived, 2 bad input',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['goal', 'format'], booleans: ['json', 'key-agreement', 'no-key-agreement', 'no-why'] });
-    if (args.positional.length !== 1) throw new UserError(`expected one SPEC file\nusage: ${USAGE.split('\n')[0]}`);
+    const args = parseArgs(argv, OPTIONS);
+    if (args.positional.length !== 1) throw new UserError(`expected one SPEC file\nusage: ${USAGE}`);
     const format = args.values.get('format') ?? 'text';
     if (!['text', 'md', 'tex'].includes(format)) throw new UserError(`--format takes text, md or tex, got '${format}'`);
-    if (args.booleans.has('key-agreement') && args.booleans.has('no-key-agreement')) throw new UserError('give --key-agreement or --no-key-agreement, not both');
     const spec = loadSpec(args.positional[0]!);
     const goalsFlag = args.values.get('goal');
     let goals: string[] | undefined;
@@ -49,7 +50,7 @@ export const command: Command = {
     const ok = a.goals.every((g) => g.derived);
     if (args.booleans.has('json')) {
       const ws = allWarnings(spec, { keyAgreement });
-      io.out(JSON.stringify({ ...(analysisToJsonValue(a) as object), audit: auditIdealisation(spec), warnings: ws.length, warningList: ws.map((d) => ({ code: d.code, message: d.message, at: `${d.pos.file}:${d.pos.line}:${d.pos.col}` })) }, null, 2));
+      io.out(banJson('derive', a, { ...(analysisToJsonValue(a) as object), audit: auditIdealisation(spec), warnings: ws.length, warningList: ws.map((d) => ({ code: d.code, message: d.message, at: `${d.pos.file}:${d.pos.line}:${d.pos.col}` })) }));
       await flushStdout();
       return ok ? 0 : 1;
     }

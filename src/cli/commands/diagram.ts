@@ -18,20 +18,24 @@ import { renderDiagrams, type RenderFormat, type RenderResult } from '../../diag
 import { parseTraceJson } from '../../diagrams/trace-json.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
-import { parseArgs, type CliIo, type Command } from '../args.js';
+import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { jsonOutput } from '../json-output.js';
+
+export const OPTIONS = {
+  trace: { type: 'string', value: 'FILE', help: 'a run trace (JSON, contracts.md "Run trace") instead of a spec' },
+  out: { type: 'string', value: 'DIR', help: 'where to write NAME.mmd and NAME.svg|png', default: 'diagrams' },
+  render: { type: 'string', value: 'FMT', help: 'svg, png, or none (Mermaid text only, no browser needed)', default: 'svg' },
+  browser: { type: 'string', value: 'PATH', help: 'Chromium to render with (default: env BANTAM_CHROMIUM, then /usr/bin/chromium)' },
+  phase: { type: 'string', value: 'ID', help: 'only this phase (repeat the command for others)' },
+} as const satisfies OptionTable;
 
 const USAGE = [
-  'bantam diagram SPEC [--out DIR] [--render svg|png|none] [--browser PATH] [--phase ID] [--json]',
-  '       bantam diagram --trace TRACE.json [--out DIR] [--render ...] [--browser PATH] [--phase ID] [--json]',
+  'bantam diagram SPEC [options]',
+  '       bantam diagram --trace TRACE.json [options]',
   '',
-  '  SPEC            a spec with a flow section (docs/flow.md); one diagram per phase, with the',
-  "                  spec's BAN goals on the phases their idealised messages link to",
-  '  --trace FILE    a run trace (JSON, contracts.md "Run trace") instead of a spec',
-  '  --out DIR       where to write NAME.mmd and NAME.svg|png (default: diagrams)',
-  '  --render FMT    svg (default), png, or none (Mermaid text only, no browser needed)',
-  '  --browser PATH  Chromium to render with (default: env BANTAM_CHROMIUM, then /usr/bin/chromium)',
-  '  --phase ID      only this phase (repeat the command for others)',
-  '  exit: 0 written, 1 Mermaid refused a diagram, 2 bad input, 3 no browser (the .mmd files are written)',
+  '  SPEC  a spec with a flow section (docs/flow.md); one diagram per phase, with the',
+  "        spec's BAN goals on the phases their idealised messages link to",
+  '  rendering needs the optional packages puppeteer and @mermaid-js/mermaid-cli and a Chromium',
 ].join('\n');
 
 function formatOf(raw: string | undefined): RenderFormat {
@@ -44,8 +48,10 @@ export const command: Command = {
   name: 'diagram',
   summary: 'Mermaid sequence diagrams (SVG/PNG) for each phase of a spec flow or a run trace',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 written, 1 Mermaid refused a diagram, 2 bad input, 3 no browser or no rendering packages (the .mmd files are written)',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['out', 'render', 'browser', 'phase', 'trace'], booleans: ['json'] });
+    const args = parseArgs(argv, OPTIONS);
     const json = args.booleans.has('json');
     const format = formatOf(args.values.get('render'));
     const out = args.values.get('out') ?? 'diagrams';
@@ -84,27 +90,26 @@ export const command: Command = {
       diagrams = pick;
     }
 
-    let result: RenderResult;
-    try {
-      result = await renderDiagrams(diagrams, {
+    const result: RenderResult = await renderDiagrams(diagrams, {
         out,
         format,
         ...(args.values.has('browser') ? { browser: args.values.get('browser')! } : {}),
         onProgress: (p) =>
           io.err(`[${p.index}/${p.total}] ${p.name}: ${p.status === 'done' ? `${p.file} (${(p.ms / 1000).toFixed(1)} s)` : `Mermaid refused it:\n${indent(p.error ?? '')}`}`),
-      });
-    } catch (e) {
-      if (e instanceof UserError && e.exitCode === 3) {
-        if (json) io.out(JSON.stringify({ source, out, format, diagrams: diagrams.map((d) => d.name), error: { code: 'browser-missing', message: e.message } }, null, 2));
-        else io.err(`bantam diagram: ${e.message}`);
-        return 3;
-      }
-      throw e;
-    }
+    });
 
     if (json) {
       io.out(
-        JSON.stringify(
+        jsonOutput(
+          {
+            command: 'diagram',
+            ok: result.failures.length === 0,
+            assurance: 'generated drawings of the spec flow or a recorded run; Mermaid syntax checked by rendering (when rendered)',
+            seed: null,
+            suite: null,
+            runs: null,
+            verdicts: result.diagrams.map((d) => ({ name: d.name, verdict: d.error ? 'refused' : 'written', ok: !d.error })),
+          },
           {
             source,
             out,
@@ -114,8 +119,6 @@ export const command: Command = {
             ...(goals ? { goals } : {}),
             failures: result.failures,
           },
-          null,
-          2,
         ),
       );
     } else {

@@ -9,28 +9,32 @@ import { getSuite } from '../../crypto/index.js';
 import type { SuiteName } from '../../crypto/suite.js';
 import { ARG_SCHEMA, CONTRACTS, LEDGER_FORMAT, LEDGER_VERSION, lineOfTx, readLedgerFile, verifyLedger, type Ledger, type Tx, type VerifyResult } from '../../ledger/index.js';
 import { UserError } from '../../spec/diagnostics.js';
-import { parseArgs, type CliIo, type Command } from '../args.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { jsonOutput } from '../json-output.js';
+
+export const OPTIONS = {
+  suite: { type: 'string', value: 'NAME', help: 'expect this crypto suite (default: the one named in the file)' },
+  'center-key': { type: 'string', value: 'HEX', help: 'verify: the center PK you trust (encoded point); default: trust the key in the file' },
+  anchor: { type: 'string', value: 'N:HEX', help: 'verify: a head seen earlier (length N, head hash HEX): the ledger must still contain it' },
+  'require-seal': { type: 'boolean', help: 'verify: fail when the ledger has no seal by the center (tail truncation check)' },
+} as const satisfies OptionTable;
 
 const USAGE = [
-  'bantam ledger verify FILE [--suite NAME] [--center-key HEX] [--anchor N:HEX] [--require-seal] [--json]',
+  'bantam ledger verify FILE [options]',
   '       bantam ledger show FILE [--suite NAME] [--json]',
   '',
   '  verify   replay the hash chain from genesis: tx indices, prev links, hashes, signatures',
   '           (center PK for registrations, PK_X = R_X + H1(ID_X, R_X)·PK for hospitals) and the',
-  '           contract rules; then the center\'s seal over the head, if any',
+  "           contract rules; then the center's seal over the head, if any",
   '  show     print every tx, then the same verdict',
-  '  --suite NAME     expect this crypto suite (default: the one named in the file)',
-  '  --center-key HEX the center PK you trust (encoded point); default: trust the key in the file',
-  '  --anchor N:HEX    a head seen earlier (length N, head hash HEX): the ledger must still contain it',
-  '  --require-seal   fail when the ledger has no seal by the center (tail truncation check)',
-  '  exit: 0 valid, 1 fails verification, 2 unreadable file or bad input',
 ].join('\n');
 
 const ASSURANCE =
   'integrity check of a single-writer, signed hash chain (replayed from genesis); not a consensus protocol. ' +
   'Truncation of the tail is detected only below the length the center sealed or a given --anchor.';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const hex = bytesToHex;
 const short = (b: Uint8Array): string => `${hex(b).slice(0, 16)}…`;
 
 function argsJson(tx: Tx): Record<string, string> {
@@ -81,7 +85,7 @@ function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | unde
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['suite', 'center-key', 'anchor'], booleans: ['json', 'require-seal'] });
+  const args = parseArgs(argv, OPTIONS);
   const [sub, file, ...extra] = args.positional;
   if (sub !== 'verify' && sub !== 'show') {
     throw new UserError(sub === undefined ? `missing subcommand\nusage: ${USAGE}` : `unknown subcommand '${sub}'; use verify or show`);
@@ -98,7 +102,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     if (!m || m[2]!.length % 2 !== 0 || !Number.isSafeInteger(Number(m[1]))) {
       throw new UserError(`--anchor takes LENGTH:HEAD_HEX (as printed by 'ledger verify'), got '${anchorRaw}'`);
     }
-    anchor = { length: Number(m[1]), head: Uint8Array.from(Buffer.from(m[2]!.toLowerCase(), 'hex')) };
+    anchor = { length: Number(m[1]), head: hexToBytes(m[2]!.toLowerCase()) };
   }
   const keyHex = args.values.get('center-key');
   if (keyHex !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(keyHex)) throw new UserError(`--center-key takes the hex of an encoded point, got '${keyHex}'`);
@@ -109,14 +113,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const cs = forcedSuite ?? getSuite(l.suite);
   const v = verifyLedger(l, cs, {
     requireSeal: args.booleans.has('require-seal'),
-    ...(keyHex !== undefined ? { centerKey: Uint8Array.from(Buffer.from(keyHex.toLowerCase(), 'hex')) } : {}),
+    ...(keyHex !== undefined ? { centerKey: hexToBytes(keyHex.toLowerCase()) } : {}),
     ...(anchor ? { anchor } : {}),
   });
   const code = v.ok ? 0 : 1;
 
   if (args.booleans.has('json')) {
     const base = {
-      command: `ledger ${sub}`,
       file,
       format: LEDGER_FORMAT,
       version: LEDGER_VERSION,
@@ -127,13 +130,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       seal: l.seal ? { length: l.seal.length, head: hex(l.seal.head) } : null,
       centerKeyTrusted: keyHex !== undefined ? 'given by --center-key' : 'taken from the file',
       verdict: verdictJson(l, v),
-      assurance: ASSURANCE,
     };
     const txs =
       sub === 'show'
         ? l.txs.map((t) => ({ index: t.index, contract: t.contract, signer: t.signer, args: argsJson(t), prev: hex(t.prev), sig: hex(t.signature), hash: hex(t.hash) }))
         : undefined;
-    io.out(JSON.stringify(txs ? { ...base, txs } : base, null, 2));
+    const verdicts = [{ name: file, verdict: v.ok ? 'valid' : `fails at ${where(l, v.index)}`, ok: v.ok }];
+    io.out(jsonOutput({ command: `ledger ${sub}`, ok: v.ok, assurance: ASSURANCE, seed: null, suite: l.suite, runs: null, verdicts }, txs ? { ...base, txs } : base));
     return code;
   }
 
@@ -154,5 +157,7 @@ export const command: Command = {
   name: 'ledger',
   summary: 'verify or show a saved ledger (hash chain, signatures, smart-contract rules)',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 valid, 1 fails verification (tampered, or no seal under --require-seal), 2 unreadable or malformed file, or bad input',
   run,
 };

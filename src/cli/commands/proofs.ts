@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { ASSURANCE } from '../../ban/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { generateProofs } from '../../report/proofs.js';
-import { parseArgs, type CliIo, type Command } from '../args.js';
+import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { jsonOutput } from '../json-output.js';
 
 type Status = 'same' | 'changed' | 'missing' | 'written';
 
@@ -25,16 +26,23 @@ function defaultRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 }
 
+export const OPTIONS = {
+  write: { type: 'boolean', help: 'write every file that differs', conflicts: ['check'] },
+  check: { type: 'boolean', help: 'exit 1 if any committed file differs from a fresh generation (CI gate), or a promised verdict fails' },
+  root: { type: 'string', value: 'DIR', help: 'the bantam repository to regenerate (default: this package)' },
+} as const satisfies OptionTable;
+
 export const command: Command = {
   name: 'proofs',
   summary: 'regenerate or check the proof transcripts (proofs/, docs/errata-table.md)',
-  usage: 'bantam proofs [--write | --check] [--root DIR] [--json]',
+  usage: 'bantam proofs [--write | --check] [options]\n\n  with neither: report which files are up to date, changed or missing; write nothing',
+  options: OPTIONS,
+  exit: '0 ok, 1 stale files (--check) or a failed verdict, 2 bad input',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { booleans: ['write', 'check', 'json'], values: ['root'] });
+    const args = parseArgs(argv, OPTIONS);
     if (args.positional.length) throw new UserError(`bantam proofs takes no positional arguments (got '${args.positional[0]}')`);
     const write = args.booleans.has('write');
     const check = args.booleans.has('check');
-    if (write && check) throw new UserError('choose one of --write and --check');
     const root = resolve(args.values.get('root') ?? defaultRoot());
     if (!existsSync(join(root, 'spec', 'emr-printed.ban'))) {
       throw new UserError(`--root ${root} does not look like the bantam repository (no spec/emr-printed.ban)`);
@@ -58,7 +66,11 @@ export const command: Command = {
     const code = failed.length || (check && stale.length) ? 1 : 0;
 
     if (args.booleans.has('json')) {
-      io.out(JSON.stringify({ assurance: ASSURANCE, mode: write ? 'write' : check ? 'check' : 'status', ok: code === 0, files, specs: summaries }, null, 2));
+      const verdicts = [
+        ...summaries.map((x) => ({ name: x.file, verdict: x.ok ? 'as promised' : 'FAILED', ok: x.ok })),
+        ...files.map((f) => ({ name: f.path, verdict: f.status, ok: !check || (f.status !== 'changed' && f.status !== 'missing') })),
+      ];
+      io.out(jsonOutput({ command: 'proofs', ok: code === 0, assurance: ASSURANCE, seed: null, suite: null, runs: null, verdicts }, { mode: write ? 'write' : check ? 'check' : 'status', files, specs: summaries }));
       return code;
     }
     const lines = [`${ASSURANCE}`, ''];

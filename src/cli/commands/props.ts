@@ -6,30 +6,32 @@
  * Exit codes: 0 every property held in every run; 1 some property was refuted (a counterexample
  * is printed with the exact command that replays it); 2 bad input; 3 a worker could not start.
  */
-import { BACKEND_NAMES, campaignBackend, getSuite, isSuiteName, SUITE_NAMES } from '../../crypto/index.js';
+import { BACKEND_NAMES, campaignBackend, getSuite } from '../../crypto/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { experimentNames } from '../../adversary/claims.js';
 import { defaultWorkers, mergeChunks, planJobs, runJobs } from '../../adversary/pool.js';
 import type { SuiteResult } from '../../adversary/runner.js';
-import { PROPS_ASSURANCE, numericSeed } from '../../adversary/summary.js';
-import { intFlag, parseArgs, processIo, type CliIo, type Command } from '../args.js';
+import { PROPS_ASSURANCE } from '../../adversary/summary.js';
+import { intFlag, parseArgs, processIo, type CliIo, type Command, type OptionTable } from '../args.js';
+import { DEFAULT_CLI_SUITE, RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
+import { jsonOutput } from '../json-output.js';
+import { progressBar } from '../terminal.js';
 
-const DEFAULT_RUNS = 50;
-export const DEFAULT_PROPS_SUITE = 'ristretto255';
+/** Kept for callers of the old name: the suite every command defaults to. */
+export const DEFAULT_PROPS_SUITE = DEFAULT_CLI_SUITE;
 
-const USAGE = [
-  'bantam props [--runs N] [--seed S] [--suite NAME] [--backend noble|native] [--only EXPERIMENT[,EXPERIMENT]] [--workers N] [--path P [--replay-path R]] [--json]',
-  '',
-  `  --runs N       fast-check runs per experiment (default ${DEFAULT_RUNS}), split over the workers by seed`,
-  '  --seed S       base seed (default: a fresh one, printed); chunk k of an experiment uses seed S+k',
-  `  --suite NAME   crypto suite: ${SUITE_NAMES.join(', ')} (default ${DEFAULT_PROPS_SUITE}: the fastest; the protocol is suite-generic)`,
-  `  --backend B    crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one — secp256k1 — else noble; same bytes, docs/crypto.md)`,
-  `  --only NAMES   experiments to run (default all): ${experimentNames().join(', ')}`,
-  '  --workers N    child processes (default: all cores)',
-  '  --path P       replay one failure (with its --seed and --runs; from the printed replay command)',
-  '  --json         machine-readable results',
-  '  exit: 0 every property held, 1 a property was refuted, 2 bad input, 3 environment',
-].join('\n');
+export const OPTIONS = {
+  runs: { ...RUNS_OPTION, help: 'fast-check runs per experiment, split over the workers by seed' },
+  seed: { ...SEED_OPTION, help: 'base seed (chunk k of an experiment uses seed S+k)' },
+  suite: SUITE_OPTION,
+  backend: { type: 'string', value: 'B', help: `crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one — secp256k1 — else noble; same bytes, docs/crypto.md)` },
+  only: { type: 'string', value: 'NAMES', help: `experiments to run, comma-separated (default all): ${experimentNames().join(', ')}` },
+  workers: { type: 'string', value: 'N', help: 'child processes (default: all cores)' },
+  path: { type: 'string', value: 'P', help: 'replay one failure (with its --seed and --runs; from the printed replay command)' },
+  'replay-path': { type: 'string', value: 'R', help: "with --path: fast-check's replay path" },
+} as const satisfies OptionTable;
+
+const USAGE = 'bantam props [options]';
 
 export interface PropsReport {
   assurance: string;
@@ -71,21 +73,18 @@ export async function runProps(o: { runs: number; seed: number; suite: string; b
 
 export class EnvironmentError extends Error {}
 
-/** A bar redrawn in place on a terminal; on a pipe, one line per quarter. */
-export function progressTo(io: CliIo): (line: string, done: number, total: number) => void {
-  const tty = process.stderr.isTTY === true && io.err === processIo.err;
-  let lastQuarter = -1;
+/** A progress bar on stderr when it is a terminal (and output goes to the process); nothing otherwise. */
+export function progressTo(io: CliIo, title = 'props'): (line: string, done: number, total: number) => void {
+  const bar = progressBar(title, process.stderr.isTTY === true && io.err === processIo.err);
   return (line, done, total) => {
-    if (tty) {
-      process.stderr.write(`\r${line}${done === total ? '\n' : ''}`);
-      return;
-    }
-    const q = total ? Math.floor((4 * done) / total) : 4;
-    if (q !== lastQuarter) {
-      lastQuarter = q;
-      io.err(line);
-    }
+    bar.update(done, total, done >= total && line.startsWith('shrinking') ? 'shrinking counterexample(s)' : 'runs');
+    if (done >= total && !line.startsWith('shrinking')) bar.stop();
   };
+}
+
+export function propsJson(r: PropsReport): string {
+  const verdicts = r.results.map((x) => ({ name: x.name, verdict: x.ok ? 'holds' : 'refuted', ok: x.ok }));
+  return jsonOutput({ command: 'props', ok: r.ok, assurance: r.assurance, seed: r.seed, suite: r.suite, runs: r.runsPerExperiment, verdicts }, r);
 }
 
 export function propsText(r: PropsReport): string {
@@ -116,20 +115,19 @@ export const command: Command = {
   name: 'props',
   summary: 'property campaigns: correctness, Dolev–Yao attacker suites and experiments on all cores (bounded testing)',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 every property held, 1 a property was refuted, 2 bad input, 3 environment (worker processes)',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'backend', 'only', 'workers', 'path', 'replay-path'], booleans: ['json'] });
-    if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE.split('\n')[0]}`);
-    const suite = args.values.get('suite') ?? DEFAULT_PROPS_SUITE;
-    if (!isSuiteName(suite)) throw new UserError(`unknown crypto suite '${suite}'; known suites: ${SUITE_NAMES.join(', ')}`);
+    const args = parseArgs(argv, OPTIONS);
+    if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE}`);
+    const suite = suiteOf(args);
     const backend = args.values.get('backend') ?? campaignBackend(suite);
     getSuite(suite, backend); // unknown backend, or one the suite lacks → UserError (exit 2)
     const known = experimentNames();
     const only = args.values.has('only') ? args.values.get('only')!.split(',').map((s) => s.trim()).filter(Boolean) : known;
     for (const n of only) if (!known.includes(n)) throw new UserError(`unknown experiment '${n}'; known: ${known.join(', ')}`);
-    const rawSeed = args.values.get('seed');
-    if (rawSeed !== undefined && !/^-?\d+$/.test(rawSeed)) throw new UserError(`--seed takes an integer, got '${rawSeed}'`);
-    const seed = rawSeed !== undefined ? numericSeed(rawSeed) : (Date.now() % 2_147_483_647) | 0;
-    const runs = intFlag(args, 'runs', DEFAULT_RUNS, 1);
+    const seed = seedOf(args);
+    const runs = runsOf(args);
     const workers = intFlag(args, 'workers', defaultWorkers(), 1);
     const path = args.values.get('path');
     if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) throw new UserError(`--path takes fast-check's path (digits separated by ':'), got '${path}'`);
@@ -142,16 +140,13 @@ export const command: Command = {
         runs, seed, suite, backend, only, workers,
         ...(path !== undefined ? { path } : {}),
         ...(args.values.get('replay-path') ? { replayPath: args.values.get('replay-path')! } : {}),
-        ...(json ? {} : { progress: progressTo(io) }),
+        progress: progressTo(io),
       });
     } catch (e) {
-      if (e instanceof EnvironmentError) {
-        io.err(`bantam props: cannot run the worker processes: ${e.message}`);
-        return 3;
-      }
+      if (e instanceof EnvironmentError) throw new UserError(`cannot run the worker processes: ${e.message}`, [], 3);
       throw e;
     }
-    io.out(json ? JSON.stringify(report, null, 2) : propsText(report));
+    io.out(json ? propsJson(report) : propsText(report));
     return report.ok ? 0 : 1;
   },
 };

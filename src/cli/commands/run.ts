@@ -16,25 +16,23 @@ import { saveLedger } from '../../ledger/index.js';
 import { runScenario, type PartyCosts, type ScenarioResult } from '../../model/index.js';
 import type { TraceEvent } from '../../net/trace.js';
 import { UserError } from '../../spec/diagnostics.js';
-import { parseArgs, type CliIo, type Command } from '../args.js';
+import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { SEED_OPTION, SUITE_OPTION, seedOf, suiteOf } from '../defaults.js';
+import { jsonOutput } from '../json-output.js';
 import { runSpec } from '../spec-commands.js';
 
-const USAGE = [
-  'bantam run [SPEC] [--suite NAME] [--backend noble|native] [--seed S] [--json] [--save-ledger FILE] [--trace-out FILE] [--diagram DIR [--render svg|png|none] [--browser PATH]]',
-  '',
-  '  SPEC                a spec with an executable flow (docs/flow.md): run it instead of the EMR model',
-  '                      (a spec without one, or whose flow does not type-check, is an error: exit 2)',
-  '  --suite NAME        ristretto255 | secp256k1 | p256 (default secp256k1)',
-  `  --backend B         crypto backend: ${BACKEND_NAMES.join(', ')} (default ${DEFAULT_BACKEND}, the reference; native: secp256k1 only, same bytes)`,
-  '  --seed S            seed of all randomness (default 0); the same seed replays the same transcript',
-  '  --json              the full trace and results as JSON',
-  '  --save-ledger FILE  write the resulting ledger (bantam ledger verify FILE checks it)',
-  '  --trace-out FILE    write the run trace as JSON (bantam diagram --trace FILE draws it)',
-  '  --diagram DIR       draw the run: one Mermaid sequence diagram per phase, with real sizes and check marks',
-  '  --render FMT        with --diagram: svg (default), png, or none (Mermaid text only, no browser)',
-  '  --browser PATH      with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)',
-  '  exit: 0 all sessions accepted and keys agreed, 1 a check failed, 2 bad input',
-].join('\n');
+export const OPTIONS = {
+  suite: SUITE_OPTION,
+  seed: SEED_OPTION,
+  backend: { type: 'string', value: 'B', help: `crypto backend: ${BACKEND_NAMES.join(', ')} (${DEFAULT_BACKEND} is the reference; native: secp256k1 only, same bytes)`, default: DEFAULT_BACKEND },
+  'save-ledger': { type: 'string', value: 'FILE', help: 'write the resulting ledger (bantam ledger verify FILE checks it)' },
+  'trace-out': { type: 'string', value: 'FILE', help: 'write the run trace as JSON (bantam diagram --trace FILE draws it)' },
+  diagram: { type: 'string', value: 'DIR', help: 'draw the run: one Mermaid sequence diagram per phase, with real sizes and check marks' },
+  render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
+  browser: { type: 'string', value: 'PATH', help: 'with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)' },
+} as const satisfies OptionTable;
+
+const USAGE = 'bantam run [SPEC] [options]\n\n  SPEC  a spec with an executable flow (docs/flow.md): run it instead of the EMR model\n        (a spec without one, or whose flow does not type-check, is an error: exit 2)';
 
 const ASSURANCE =
   'one honest execution of the executable model on real elliptic-curve crypto over the model network ' +
@@ -144,9 +142,7 @@ function jsonOf(r: ScenarioResult) {
   return {
     command: 'run',
     assurance: ASSURANCE,
-    suite: r.suite,
     backend: r.backend,
-    seed: r.seed,
     ok: r.ok,
     agreements: r.agreements,
     costs: r.costs,
@@ -160,16 +156,17 @@ export const command: Command = {
   name: 'run',
   summary: 'run a spec\'s flow (default: the EMR protocol) end to end on real crypto (transcript, key agreement, op counts)',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 all sessions accepted and keys agreed, 1 a check failed or a key differed, 2 bad input, 3 environment (no browser for --diagram)',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['suite', 'backend', 'seed', 'save-ledger', 'trace-out', 'diagram', 'render', 'browser'], booleans: ['json'] });
+    const args = parseArgs(argv, OPTIONS);
     const render = args.values.get('render') ?? 'svg';
     if (!['svg', 'png', 'none'].includes(render)) throw new UserError(`--render takes svg, png or none, got '${render}'`);
     if (!args.values.has('diagram') && (args.values.has('render') || args.values.has('browser'))) throw new UserError('--render and --browser go with --diagram DIR');
     if (args.positional.length) return runSpec(args, io, USAGE.split('\n')[0]!);
-    const suite = getSuite(args.values.get('suite') ?? 'secp256k1', args.values.get('backend') ?? DEFAULT_BACKEND);
-    const seed = args.values.get('seed') ?? '0';
-    if (seed === '') throw new UserError('--seed needs a non-empty value');
-    const r = runScenario({ suite, seed });
+    const suite = getSuite(suiteOf(args), args.values.get('backend') ?? DEFAULT_BACKEND);
+    const seed = seedOf(args);
+    const r = runScenario({ suite, seed: String(seed) });
     const file = args.values.get('save-ledger');
     if (file) {
       try {
@@ -201,7 +198,14 @@ export const command: Command = {
       });
       drawn = { files: res.diagrams.flatMap((d) => (d.image ? [d.mmd, d.image] : [d.mmd])), failures: res.failures };
     }
-    if (args.booleans.has('json')) io.out(JSON.stringify({ ...(jsonOf(r) as object), ...(drawn ? { diagrams: drawn } : {}) }, null, 2));
+    if (args.booleans.has('json')) {
+      const verdicts = [
+        ...r.agreements.map((a) => ({ name: `${a.key} (${a.parties.join('↔')})`, verdict: a.agreed ? 'agreed' : 'differ', ok: a.agreed })),
+        { name: 'ledger', verdict: r.ledger.verified ? 'verifies' : 'does not verify', ok: r.ledger.verified },
+      ];
+      const ok = r.ok && !drawn?.failures.length;
+      io.out(jsonOutput({ command: 'run', ok, assurance: ASSURANCE, seed, suite: r.suite, runs: 1, verdicts }, { ...(jsonOf(r) as object), ...(drawn ? { diagrams: drawn } : {}) }));
+    }
     else {
       const notes = [file ? `ledger written to ${file}` : '', traceFile ? `trace written to ${traceFile}` : '', drawn ? `diagrams written: ${drawn.files.join(', ')}` : ''].filter(Boolean);
       io.out(transcript(r) + (notes.length ? `\n${notes.join('\n')}` : ''));

@@ -10,21 +10,24 @@ import { loadSpec } from '../../spec/load.js';
 import { parseFormula } from '../../spec/parse-term.js';
 import { analyse, analysisToJsonValue, toText, flushStdout } from '../../ban/index.js';
 import { allWarnings, warningsText } from '../../ban/lint.js';
-import { parseArgs, type CliIo, type Command } from '../args.js';
+import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
+import { banJson } from '../ban-json.js';
 
-const USAGE = [
-  "bantam why SPEC GOAL [--key-agreement|--no-key-agreement] [--json]",
-  '',
-  "  GOAL  a goal label of the spec (G3) or a formula in quotes ('HA |= P |~ T_PAT')",
-  '  exit: 0 the goal is derived, 1 it is not, 2 bad input',
-].join('\n');
+export const OPTIONS = {
+  'key-agreement': { type: 'boolean', help: "switch on the van Oorschot/SVO key-agreement rules (default: the spec's options)" },
+  'no-key-agreement': { type: 'boolean', help: 'switch them off' },
+} as const satisfies OptionTable;
+
+const USAGE = "bantam why SPEC GOAL [options]\n\n  GOAL  a goal label of the spec (G3) or a formula in quotes ('HA |= P |~ T_PAT')";
 
 export const command: Command = {
   name: 'why',
   summary: 'why a BAN goal is or is not derived: proof, or missing premises and verified suggestions',
   usage: USAGE,
+  options: OPTIONS,
+  exit: '0 the goal is derived, 1 it is not, 2 bad input',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { booleans: ['json', 'key-agreement', 'no-key-agreement'] });
+    const args = parseArgs(argv, OPTIONS);
     if (args.positional.length !== 2) throw new UserError(`expected SPEC and GOAL\nusage: ${USAGE.split('\n')[0]}`);
     const spec = loadSpec(args.positional[0]!);
     const raw = args.positional[1]!;
@@ -42,7 +45,7 @@ export const command: Command = {
     const keyAgreement = args.booleans.has('key-agreement') ? true : args.booleans.has('no-key-agreement') ? false : spec.options.keyAgreement;
     const a = analyse({ ...spec, goals: [goal] }, { keyAgreement });
     const g = a.goals[0]!;
-    if (args.booleans.has('json')) io.out(JSON.stringify(analysisToJsonValue(a), null, 2));
+    if (args.booleans.has('json')) io.out(banJson('why', a, analysisToJsonValue(a) as object));
     else {
       io.out(toText(a));
       const ws = warningsText(allWarnings(spec, { keyAgreement }));
