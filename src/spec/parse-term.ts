@@ -87,7 +87,7 @@ export const MAX_DEPTH = DEFAULT_LIMITS.maxDepth;
 const recursionBound = (maxDepth: number): number => 2 * maxDepth + 8;
 
 function depthFail(s: State, t: Token): never {
-  return failAt(s.ctx, t, `term nested more than ${s.maxDepth} deep (raise with --limits depth=N)`, `a term at most ${s.maxDepth} deep`, 'limit.depth');
+  return failAt(s.ctx, t, `term nested more than ${s.maxDepth} deep (raise with --limits depth=N)`, `a term at most ${s.maxDepth} deep`, 'parse.depth');
 }
 
 function enter(s: State): void {
