@@ -9,6 +9,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
+import { parseLimitsFlag } from '../../spec/limits.js';
 import { analyse, analysisToJsonValue, auditIdealisation, toLatex, toMarkdown, toText, flushStdout } from '../../ban/index.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
@@ -28,12 +29,12 @@ export const command: Command = {
   summary: 'BAN-logic analysis of a spec: which goals are derived, with proofs (belief logic, not a computational proof)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['goal', 'format'], booleans: ['json', 'key-agreement', 'no-key-agreement', 'no-why'] });
+    const args = parseArgs(argv, { values: ['goal', 'format', 'limits'], booleans: ['json', 'key-agreement', 'no-key-agreement', 'no-why'] });
     if (args.positional.length !== 1) throw new UserError(`expected one SPEC file\nusage: ${USAGE.split('\n')[0]}`);
     const format = args.values.get('format') ?? 'text';
     if (!['text', 'md', 'tex'].includes(format)) throw new UserError(`--format takes text, md or tex, got '${format}'`);
     if (args.booleans.has('key-agreement') && args.booleans.has('no-key-agreement')) throw new UserError('give --key-agreement or --no-key-agreement, not both');
-    const spec = loadSpec(args.positional[0]!);
+    const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
     const goalsFlag = args.values.get('goal');
     let goals: string[] | undefined;
     if (goalsFlag !== undefined) {

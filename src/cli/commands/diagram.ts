@@ -18,6 +18,7 @@ import { renderDiagrams, type RenderFormat, type RenderResult } from '../../diag
 import { parseTraceJson } from '../../diagrams/trace-json.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
+import { parseLimitsFlag } from '../../spec/limits.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
@@ -45,7 +46,7 @@ export const command: Command = {
   summary: 'Mermaid sequence diagrams (SVG/PNG) for each phase of a spec flow or a run trace',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['out', 'render', 'browser', 'phase', 'trace'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['out', 'render', 'browser', 'phase', 'trace', 'limits'], booleans: ['json'] });
     const json = args.booleans.has('json');
     const format = formatOf(args.values.get('render'));
     const out = args.values.get('out') ?? 'diagrams';
@@ -68,7 +69,7 @@ export const command: Command = {
       source = tracePath;
       diagrams = diagramsForTrace(trace);
     } else {
-      const spec = loadSpec(args.positional[0]!);
+      const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
       source = spec.file;
       diagrams = diagramsForSpec(spec);
       const placement = placeGoals(spec);

@@ -7,6 +7,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
+import { parseLimitsFlag } from '../../spec/limits.js';
 import { parseFormula } from '../../spec/parse-term.js';
 import { analyse, analysisToJsonValue, toText, flushStdout } from '../../ban/index.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
@@ -23,9 +24,9 @@ export const command: Command = {
   summary: 'why a BAN goal is or is not derived: proof, or missing premises and verified suggestions',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { booleans: ['json', 'key-agreement', 'no-key-agreement'] });
+    const args = parseArgs(argv, { values: ['limits'], booleans: ['json', 'key-agreement', 'no-key-agreement'] });
     if (args.positional.length !== 2) throw new UserError(`expected SPEC and GOAL\nusage: ${USAGE.split('\n')[0]}`);
-    const spec = loadSpec(args.positional[0]!);
+    const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
     const raw = args.positional[1]!;
     const byLabel = spec.goals.find((g) => g.label === raw);
     // A bare word that is neither a goal label nor a declared name was meant as a label.
