@@ -14,7 +14,8 @@
  * `loadLedger` then verifies the chain; a ledger that fails verification is a UserError too
  * (exit code 1: the file is readable but tampered). Nothing is ever partially loaded.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { safeWriteFile, type SafeWriteOptions } from '../io/safe-write.js';
+import { readBounded } from '../io/read-bounded.js';
 import { SUITE_NAMES } from '../crypto/index.js';
 import type { CryptoSuite, SuiteName } from '../crypto/suite.js';
 import { UserError } from '../spec/diagnostics.js';
@@ -56,15 +57,12 @@ export function serializeLedger(l: Ledger): string {
   return lines.map((s) => `${s}\n`).join('');
 }
 
-/** Writes the ledger file (to a temporary name first, then renamed, so a crash leaves no half file). */
-export function saveLedger(l: Ledger, path: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, serializeLedger(l));
-    renameSync(tmp, path);
-  } catch (e) {
-    throw new UserError(`cannot write ledger file ${path}: ${(e as Error).message}`, [], 3);
-  }
+/**
+ * Writes the ledger file through src/io/safe-write.ts: a temporary file renamed over the target,
+ * so a crash leaves no half file, and a device, link or directory at the target is never replaced.
+ */
+export function saveLedger(l: Ledger, path: string, opts: SafeWriteOptions = {}): void {
+  safeWriteFile(path, serializeLedger(l), opts);
 }
 
 type SuiteSource = CryptoSuite | ((name: SuiteName) => CryptoSuite);
@@ -209,13 +207,13 @@ export function lineOfTx(index: number): number {
   return index < 0 ? 1 : index + 2;
 }
 
-function readFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ledger file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-  }
+/** Largest ledger file read (64 MiB, about 100,000 txs): /dev/zero or a huge file is refused quickly. */
+export const MAX_LEDGER_BYTES = 64 * 1_048_576;
+
+function readFile(path: string, maxBytes = MAX_LEDGER_BYTES): Uint8Array {
+  const r = readBounded(path, maxBytes);
+  if ('error' in r) throw new UserError(`cannot read ledger file ${path}: ${r.error === 'a directory, not a regular file' ? 'is a directory' : r.error}`);
+  return r.bytes;
 }
 
 /** Reads a ledger file strictly, without verifying it (for `bantam ledger show`). */

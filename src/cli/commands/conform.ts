@@ -12,6 +12,7 @@ import { conform } from '../../conform/index.js';
 import { formatReport, traceabilityMatrix } from '../../conform/report.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
+import { safeWriteFile } from '../../io/safe-write.js';
 
 const USAGE = [
   'bantam conform [--spec FILE] [--src DIR] [--messages FILE] [--tests DIR | --no-tests] [--matrix FILE | --check-matrix FILE] [--json]',
@@ -33,7 +34,7 @@ export const command: Command = {
   summary: 'check the model (TypeScript) against the spec flow: @eq tags, messages, order, checks, tests',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['spec', 'src', 'messages', 'tests', 'matrix', 'check-matrix'], booleans: ['json', 'no-tests'] });
+    const args = parseArgs(argv, { values: ['spec', 'src', 'messages', 'tests', 'matrix', 'check-matrix'], booleans: ['json', 'no-tests', 'force'] });
     if (args.positional.length > 0) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE.split('\n')[0]}`);
     if (args.booleans.has('no-tests') && args.values.has('tests')) throw new UserError('give --tests DIR or --no-tests, not both');
     const report = conform({
@@ -46,11 +47,7 @@ export const command: Command = {
     if (args.values.has('matrix') && args.values.has('check-matrix')) throw new UserError('give --matrix FILE or --check-matrix FILE, not both');
     const matrix = args.values.get('matrix');
     if (matrix !== undefined) {
-      try {
-        writeFileSync(matrix, traceabilityMatrix(report));
-      } catch (e) {
-        throw new UserError(`cannot write --matrix '${matrix}': ${(e as Error).message}`);
-      }
+      safeWriteFile(matrix, traceabilityMatrix(report), { force: args.booleans.has('force') });
     }
     const checkPath = args.values.get('check-matrix');
     let stale: boolean | undefined;

@@ -46,7 +46,7 @@ export const command: Command = {
   summary: 'Mermaid sequence diagrams (SVG/PNG) for each phase of a spec flow or a run trace',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['out', 'render', 'browser', 'phase', 'trace', 'limits'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['out', 'render', 'browser', 'phase', 'trace', 'limits'], booleans: ['json', 'force'] });
     const json = args.booleans.has('json');
     const format = formatOf(args.values.get('render'));
     const out = args.values.get('out') ?? 'diagrams';

@@ -17,6 +17,7 @@ import { ASSURANCE } from '../../ban/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { generateProofs } from '../../report/proofs.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
+import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
 
 type Status = 'same' | 'changed' | 'missing' | 'written';
 
@@ -30,7 +31,7 @@ export const command: Command = {
   summary: 'regenerate or check the proof transcripts (proofs/, docs/errata-table.md)',
   usage: 'bantam proofs [--write | --check] [--root DIR] [--json]',
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { booleans: ['write', 'check', 'json'], values: ['root'] });
+    const args = parseArgs(argv, { booleans: ['write', 'check', 'json', 'force'], values: ['root'] });
     if (args.positional.length) throw new UserError(`bantam proofs takes no positional arguments (got '${args.positional[0]}')`);
     const write = args.booleans.has('write');
     const check = args.booleans.has('check');
@@ -47,8 +48,8 @@ export const command: Command = {
       const old = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
       let status: Status = old === undefined ? 'missing' : old === a.content ? 'same' : 'changed';
       if (write && status !== 'same') {
-        mkdirSync(dirname(abs), { recursive: true });
-        writeFileSync(abs, a.content);
+        ensureOutputDir(dirname(abs));
+        safeWriteFile(abs, a.content, { force: args.booleans.has('force') });
         status = 'written';
       }
       files.push({ path: a.path, status });

@@ -10,7 +10,7 @@
  * Exit codes: 0 every session accepted and every key agreed; 1 a check failed or a key disagreed;
  * 2 bad flags (unknown suite, ...).
  */
-import { writeFileSync } from 'node:fs';
+import { safeWriteFile } from '../../io/safe-write.js';
 import { getSuite } from '../../crypto/index.js';
 import { saveLedger } from '../../ledger/index.js';
 import { runScenario, type PartyCosts, type ScenarioResult } from '../../model/index.js';
@@ -156,7 +156,8 @@ export const command: Command = {
   summary: 'run the EMR protocol end to end on real crypto (transcript, key agreement, op counts)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    const args = parseArgs(argv, { values: ['suite', 'seed', 'save-ledger', 'trace-out', 'diagram', 'render', 'browser'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['suite', 'seed', 'save-ledger', 'trace-out', 'diagram', 'render', 'browser'], booleans: ['json', 'force'] });
+    const force = args.booleans.has('force');
     const render = args.values.get('render') ?? 'svg';
     if (!['svg', 'png', 'none'].includes(render)) throw new UserError(`--render takes svg, png or none, got '${render}'`);
     if (!args.values.has('diagram') && (args.values.has('render') || args.values.has('browser'))) throw new UserError('--render and --browser go with --diagram DIR');
@@ -168,7 +169,7 @@ export const command: Command = {
     const file = args.values.get('save-ledger');
     if (file) {
       try {
-        saveLedger(r.system.ledger, file);
+        saveLedger(r.system.ledger, file, { force });
       } catch (e) {
         if (e instanceof UserError) throw e;
         throw new UserError(`cannot write ledger to ${file}: ${(e as Error).message}`, [], 3);
@@ -177,8 +178,9 @@ export const command: Command = {
     const traceFile = args.values.get('trace-out');
     if (traceFile) {
       try {
-        writeFileSync(traceFile, JSON.stringify(r.trace, null, 2) + '\n');
+        safeWriteFile(traceFile, JSON.stringify(r.trace, null, 2) + '\n', { force });
       } catch (e) {
+        if (e instanceof UserError) throw e;
         throw new UserError(`cannot write trace to ${traceFile}: ${(e as Error).message}`, [], 3);
       }
     }
@@ -190,6 +192,7 @@ export const command: Command = {
       const { renderDiagrams } = await import('../../diagrams/render.js');
       const res = await renderDiagrams(diagramsForTrace(r.trace), {
         out: diagramDir,
+        force,
         format: render as 'svg' | 'png' | 'none',
         ...(args.values.has('browser') ? { browser: args.values.get('browser')! } : {}),
         onProgress: (p) => io.err(`diagram ${p.index}/${p.total} ${p.name}: ${p.status} (${p.ms} ms)`),
@@ -208,5 +211,5 @@ export const command: Command = {
 
 /** For tests: write a transcript to a file. */
 export function writeTranscript(path: string, r: ScenarioResult): void {
-  writeFileSync(path, transcript(r));
+  safeWriteFile(path, transcript(r));
 }
