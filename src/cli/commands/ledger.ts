@@ -1,9 +1,10 @@
 /**
- * `bantam ledger verify FILE [--suite NAME] [--require-seal] [--json]`
- * `bantam ledger show FILE [--suite NAME] [--json]`
+ * `bantam ledger verify FILE [--suite NAME] [--allow-unsealed] [--json]`
+ * `bantam ledger show FILE [--suite NAME] [--allow-unsealed] [--json]`
  *
- * Exit codes: 0 the ledger verifies; 1 it is readable but fails verification (tampered, or no seal
- * under --require-seal); 2 unreadable or malformed file, or bad flags.
+ * Exit codes: 0 the ledger verifies; 1 it is readable but fails verification (tampered, rewritten
+ * in a non-canonical encoding, or not fully sealed without --allow-unsealed); 2 unreadable or
+ * malformed file, or bad flags.
  */
 import { getSuite } from '../../crypto/index.js';
 import type { SuiteName } from '../../crypto/suite.js';
@@ -12,8 +13,8 @@ import { UserError } from '../../spec/diagnostics.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
 
 const USAGE = [
-  'bantam ledger verify FILE [--suite NAME] [--center-key HEX] [--anchor N:HEX] [--require-seal] [--json]',
-  '       bantam ledger show FILE [--suite NAME] [--json]',
+  'bantam ledger verify FILE [--suite NAME] [--center-key HEX] [--anchor N:HEX] [--allow-unsealed] [--json]',
+  '       bantam ledger show FILE [--suite NAME] [--allow-unsealed] [--json]',
   '',
   '  verify   replay the hash chain from genesis: tx indices, prev links, hashes, signatures',
   '           (center PK for registrations, PK_X = R_X + H1(ID_X, R_X)·PK for hospitals) and the',
@@ -22,13 +23,19 @@ const USAGE = [
   '  --suite NAME     expect this crypto suite (default: the one named in the file)',
   '  --center-key HEX the center PK you trust (encoded point); default: trust the key in the file',
   '  --anchor N:HEX    a head seen earlier (length N, head hash HEX): the ledger must still contain it',
-  '  --require-seal   fail when the ledger has no seal by the center (tail truncation check)',
+  '  default          the center\'s seal must cover every tx, so a dropped tail is detected',
+  '  --allow-unsealed accept a ledger without a seal, or with txs after it (a dropped tail then goes',
+  '                   unnoticed, except below the seal or an --anchor)',
+  '  --require-seal   the default (kept for scripts)',
   '  exit: 0 valid, 1 fails verification, 2 unreadable file or bad input',
 ].join('\n');
 
 const ASSURANCE =
   'integrity check of a single-writer, signed hash chain (replayed from genesis); not a consensus protocol. ' +
-  'Truncation of the tail is detected only below the length the center sealed or a given --anchor.';
+  'Every line is the canonical encoding (no duplicate keys or rewrites). The center\'s seal covers every tx, so a dropped tail is detected.';
+const ASSURANCE_UNSEALED =
+  'integrity check of a single-writer, signed hash chain (replayed from genesis); not a consensus protocol. ' +
+  'Every line is the canonical encoding (no duplicate keys or rewrites). --allow-unsealed: truncation of the tail is detected only below the length the center sealed or a given --anchor.';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const short = (b: Uint8Array): string => `${hex(b).slice(0, 16)}…`;
@@ -62,7 +69,7 @@ function where(l: Ledger, index: number): string {
   return index < 0 ? 'header' : index < l.txs.length ? `tx ${index}` : 'end of ledger';
 }
 
-function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | undefined): string[] {
+function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | undefined, assurance: string): string[] {
   const counts = CONTRACTS.map((c) => [c, l.txs.filter((t) => t.contract === c).length] as const).filter(([, n]) => n > 0);
   const lines = [
     `ledger ${file}  (bantam-ledger v1, suite ${l.suite}, center ${l.centerId})`,
@@ -76,12 +83,15 @@ function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | unde
   } else {
     lines.push(`verdict: FAILS at ${where(l, v.index)} (${v.index < 0 ? 'line 1' : `line ${lineOfTx(v.index)}`}): ${v.reason}`);
   }
-  lines.push(`assurance: ${ASSURANCE}`);
+  lines.push(`assurance: ${assurance}`);
   return lines;
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['suite', 'center-key', 'anchor'], booleans: ['json', 'require-seal'] });
+  const args = parseArgs(argv, { values: ['suite', 'center-key', 'anchor'], booleans: ['json', 'require-seal', 'allow-unsealed'] });
+  const unsealed = args.booleans.has('allow-unsealed');
+  if (unsealed && args.booleans.has('require-seal')) throw new UserError('--allow-unsealed and --require-seal contradict each other');
+  const assurance = unsealed ? ASSURANCE_UNSEALED : ASSURANCE;
   const [sub, file, ...extra] = args.positional;
   if (sub !== 'verify' && sub !== 'show') {
     throw new UserError(sub === undefined ? `missing subcommand\nusage: ${USAGE}` : `unknown subcommand '${sub}'; use verify or show`);
@@ -108,7 +118,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const l = readLedgerFile(file, forcedSuite ?? ((name: SuiteName) => getSuite(name)));
   const cs = forcedSuite ?? getSuite(l.suite);
   const v = verifyLedger(l, cs, {
-    requireSeal: args.booleans.has('require-seal'),
+    requireFullSeal: !unsealed,
     ...(keyHex !== undefined ? { centerKey: Uint8Array.from(Buffer.from(keyHex.toLowerCase(), 'hex')) } : {}),
     ...(anchor ? { anchor } : {}),
   });
@@ -127,7 +137,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       seal: l.seal ? { length: l.seal.length, head: hex(l.seal.head) } : null,
       centerKeyTrusted: keyHex !== undefined ? 'given by --center-key' : 'taken from the file',
       verdict: verdictJson(l, v),
-      assurance: ASSURANCE,
+      assurance,
     };
     const txs =
       sub === 'show'
@@ -145,7 +155,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     out.push('');
   }
-  out.push(...summary(l, file, v, keyHex));
+  out.push(...summary(l, file, v, keyHex, assurance));
   io.out(out.join('\n'));
   return code;
 }

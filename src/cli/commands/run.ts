@@ -12,7 +12,8 @@
  */
 import { safeWriteFile } from '../../io/safe-write.js';
 import { getSuite } from '../../crypto/index.js';
-import { saveLedger } from '../../ledger/index.js';
+import { saveLedger, sealLedger } from '../../ledger/index.js';
+import { forkRng } from '../../crypto/rng.js';
 import { runScenario, type PartyCosts, type ScenarioResult } from '../../model/index.js';
 import type { TraceEvent } from '../../net/trace.js';
 import { UserError } from '../../spec/diagnostics.js';
@@ -169,7 +170,10 @@ export const command: Command = {
     const file = args.values.get('save-ledger');
     if (file) {
       try {
-        saveLedger(r.system.ledger, file, { force });
+        // Sealed by the center over every tx, so `ledger verify` detects a dropped tail by default.
+        const sys = r.system;
+        const sealed = sealLedger(sys.ledger, sys.suite, forkRng(sys.root, 'ledger-seal'), { id: sys.center.id, secret: sys.center.s, publicKey: sys.center.PK });
+        saveLedger(sealed, file, { force });
       } catch (e) {
         if (e instanceof UserError) throw e;
         throw new UserError(`cannot write ledger to ${file}: ${(e as Error).message}`, [], 3);
