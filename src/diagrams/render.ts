@@ -100,17 +100,6 @@ export function safeFileName(name: string): string {
 }
 
 /** Write `.mmd` for every diagram, then render all of them in one browser (unless format is 'none'). */
-/** Filesystem errors while writing output are the user's to fix (a bad --out), not crashes. */
-function writing<T>(what: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (typeof err.code === 'string') throw new UserError(`cannot write ${what}: ${err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOTDIR' ? 'a parent is not a directory' : err.message}`);
-    throw e;
-  }
-}
-
 export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptions): Promise<RenderResult> {
   ensureOutputDir(opts.out); // refuses a non-directory and /proc, /sys (writing there can hang)
   const names = new Set<string>();

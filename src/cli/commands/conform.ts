@@ -7,7 +7,7 @@
  * equation. Exit codes: 0 no drift; 1 drift (each finding names the equation, file:line and what
  * differs); 2 bad input (unreadable spec, no flow section, missing folder, unreadable schema table).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { conform } from '../../conform/index.js';
 import { formatReport, traceabilityMatrix } from '../../conform/report.js';
 import { UserError } from '../../spec/diagnostics.js';

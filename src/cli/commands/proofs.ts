@@ -10,7 +10,7 @@
  * Exit codes: 0 ok; 1 stale files or a failed verdict (--check), or a failed verdict (other
  * modes); 2 bad input (a spec error, a bad flag).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASSURANCE } from '../../ban/index.js';
