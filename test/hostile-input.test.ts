@@ -165,6 +165,9 @@ describe('files are read with a size bound', () => {
     expect(userError(() => loadSpec(inc)).diagnostics[0]).toMatchObject({ code: 'include.missing', message: expect.stringMatching(/character device/) });
     writeFileSync(inc, `include ${fifo}\n${HEAD}`);
     expect(userError(() => loadSpec(inc)).diagnostics[0]!.code).toBe('include.missing');
+    const t = await cli('diagram', '--trace', '/dev/zero', '--render', 'none', '--out', join(dir, 'd'));
+    expect(t.code).toBe(2);
+    expect(t.err).toMatch(/cannot read trace '\/dev\/zero': a character device/);
     const l = await cli('ledger', 'verify', '/dev/zero');
     expect(l.code).toBe(2);
     expect(l.err).toMatch(/cannot read ledger file \/dev\/zero: a character device/);

@@ -7,6 +7,7 @@
  * a reason it turns into its own error (a spec diagnostic, a ledger UserError).
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { UserError } from '../spec/diagnostics.js';
 
 export type BoundedRead = { bytes: Uint8Array } | { error: string; code: 'not-found' | 'not-regular' | 'too-large' | 'unreadable' };
 
@@ -76,4 +77,17 @@ export function readBounded(path: string, maxBytes: number): BoundedRead {
 export function readBoundedText(path: string, maxBytes: number): { text: string } | { error: string; code: string } {
   const r = readBounded(path, maxBytes);
   return 'error' in r ? r : { text: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString('utf8') };
+}
+
+/** Default bound for other input files (run traces, matrices): 64 MiB. */
+export const MAX_INPUT_BYTES = 64 * 1_048_576;
+
+/**
+ * readBoundedText for a CLI input, as a UserError (exit 2) on failure:
+ * `cannot read trace 'x.json': a character device, not a regular file`.
+ */
+export function readInputText(path: string, what: string, maxBytes = MAX_INPUT_BYTES): string {
+  const r = readBoundedText(path, maxBytes);
+  if ('error' in r) throw new UserError(`cannot read ${what} '${path}': ${r.error}`);
+  return r.text;
 }

@@ -7,7 +7,8 @@
  * equation. Exit codes: 0 no drift; 1 drift (each finding names the equation, file:line and what
  * differs); 2 bad input (unreadable spec, no flow section, missing folder, unreadable schema table).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInputText } from '../../io/read-bounded.js';
 import { conform } from '../../conform/index.js';
 import { formatReport, traceabilityMatrix } from '../../conform/report.js';
 import { UserError } from '../../spec/diagnostics.js';
@@ -52,12 +53,7 @@ export const command: Command = {
     const checkPath = args.values.get('check-matrix');
     let stale: boolean | undefined;
     if (checkPath !== undefined) {
-      let current: string;
-      try {
-        current = readFileSync(checkPath, 'utf8');
-      } catch (e) {
-        throw new UserError(`cannot read --check-matrix '${checkPath}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
+      const current = readInputText(checkPath, '--check-matrix');
       stale = current !== traceabilityMatrix(report);
     }
     if (args.booleans.has('json')) io.out(JSON.stringify(stale === undefined ? report : { ...report, matrixStale: stale }, null, 2));

@@ -10,7 +10,7 @@
  * (spec error, unknown phase, bad flag, unreadable trace); 3 no browser to render with (the
  * .mmd files are written anyway).
  */
-import { readFileSync } from 'node:fs';
+import { readInputText } from '../../io/read-bounded.js';
 import { diagramsForSpec, placeGoals } from '../../diagrams/from-flow.js';
 import { diagramsForTrace } from '../../diagrams/from-trace.js';
 import type { Diagram } from '../../diagrams/mermaid.js';
@@ -59,12 +59,7 @@ export const command: Command = {
     let diagrams: Diagram[];
     let goals: { placed: Record<string, string[]>; unplaced: { label: string; text: string }[] } | undefined;
     if (tracePath !== undefined) {
-      let textIn: string;
-      try {
-        textIn = readFileSync(tracePath, 'utf8');
-      } catch (e) {
-        throw new UserError(`cannot read trace '${tracePath}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
+      const textIn = readInputText(tracePath, 'trace'); // size-bounded: /dev/zero or a FIFO is refused
       const trace = parseTraceJson(textIn, tracePath);
       source = tracePath;
       diagrams = diagramsForTrace(trace);
