@@ -142,7 +142,7 @@ describe('suggestions and error rendering are linear in the input', () => {
 });
 
 describe('files are read with a size bound', () => {
-  test('a spec file over 1 MiB is limit.size; --limits bytes raises it', async () => {
+  test('a spec file over 256 KiB is limit.size; --limits bytes raises it', async () => {
     const f = join(dir, 'big.ban');
     writeFileSync(f, `${HEAD}${'  # padding\n'.repeat(100_000)}`);
     const e = userError(() => loadSpec(f));

@@ -26,7 +26,7 @@ export interface SpecLimits {
 }
 
 export const DEFAULT_LIMITS: Readonly<SpecLimits> = Object.freeze({
-  maxSpecBytes: 1_048_576,
+  maxSpecBytes: 262_144,
   maxLineLength: 10_000,
   maxNameLength: 256,
   maxDepth: 200,
