@@ -56,7 +56,8 @@ describe('chains that overflowed the stack are bounded at parse time (exit 2, pa
     ['P |= x3000', `${wrapped('P |= '.repeat(3000))}N`],
     ['( x100000', `P |= ${wrapped('( '.repeat(100_000))}N`],
   ])('%s', (_name, goal) => {
-    const e = userError(() => parseSpec('chain.ban', `${HEAD}  G1: ${goal}\n`));
+    // Sizes raised so the 500 KB chains reach the depth check rather than the size limit.
+    const e = userError(() => parseSpec('chain.ban', `${HEAD}  G1: ${goal}\n`, { limits: { maxSpecBytes: 2_097_152 } }));
     expect(e.diagnostics[0]!.code).toBe('parse.depth');
     expect(e.exitCode).toBe(2);
     expect(formatDiagnostics(e.diagnostics, e.sources)).toMatch(/^chain\.ban:\d+:\d+: error: term nested more than 200 deep/);
@@ -65,7 +66,8 @@ describe('chains that overflowed the stack are bounded at parse time (exit 2, pa
   test('the same chains through the CLI: exit 2 with a caret, never 70 "internal error"', async () => {
     const f = join(dir, 'chain.ban');
     writeFileSync(f, `${HEAD}  G1: P |= K${wrapped(' ^-1'.repeat(100_000))}\n`);
-    const r = await cli('derive', f);
+    expect((await cli('derive', f)).err).toMatch(/limit\.size/);
+    const r = await cli('derive', f, '--limits', 'bytes=1M');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/parse\.depth/);
     expect(r.err).toMatch(/\^/);
