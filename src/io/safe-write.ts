@@ -1,6 +1,6 @@
 /**
- * Writing an output file without ever destroying something that is not one (docs/cli.md,
- * "Output files"). Every file the CLI writes goes through safeWriteFile:
+ * Writing an output file without ever destroying something that is not one (docs/architecture.md,
+ * "Conventions"; docs/fuzzing.md). Every file the CLI writes goes through safeWriteFile:
  *
  * - the target must be absent or a regular file; a symbolic link is refused unless `force`
  *   (then the link is kept and the regular file it points to is replaced); a device, FIFO,
