@@ -135,6 +135,16 @@ describe('suggestions and error rendering are linear in the input', () => {
     expect(performance.now() - t0).toBeLessThan(10_000);
   });
 
+  test('a megabyte of argv echoed in an error is clipped (exit 2, a few KB of stderr)', async () => {
+    const r = await cli('why', 'spec/emr-corrected.ban', 'x'.repeat(1_000_000));
+    expect(r.code).toBe(2);
+    expect(r.err.length).toBeLessThan(5_000);
+    expect(r.err).toMatch(/characters clipped/);
+    const d = await cli('why', 'spec/emr-corrected.ban', `P |= ${'#('.repeat(100_000)}X`);
+    expect(d.err).toMatch(/parse\.depth/);
+    expect(d.err.length).toBeLessThan(1_000);
+  });
+
   test('many "[concrete:" annotations without a closing bracket stay linear', () => {
     const text = `principals P\nmessages\n  M1: P -> P : P ${wrapped('[concrete: '.repeat(20_000))}\n`;
     const t0 = performance.now();

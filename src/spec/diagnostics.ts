@@ -24,6 +24,9 @@ export interface Diagnostic {
   length?: number;
 }
 
+/** Longest UserError message kept whole: one that quotes a megabyte of argv is clipped in the middle. */
+export const MAX_USER_MESSAGE = 4000;
+
 /** Thrown for bad user input of any kind (spec files, CLI flags, ledger files). Never a bug. */
 export class UserError extends Error {
   constructor(
@@ -33,7 +36,7 @@ export class UserError extends Error {
     /** File texts by path, so the CLI can print the offending line under each diagnostic. */
     readonly sources: ReadonlyMap<string, string> = new Map(),
   ) {
-    super(message);
+    super(message.length <= MAX_USER_MESSAGE ? message : `${message.slice(0, MAX_USER_MESSAGE / 2)} … (${message.length - MAX_USER_MESSAGE} characters clipped) … ${message.slice(-MAX_USER_MESSAGE / 2)}`);
     this.name = 'UserError';
   }
 }
