@@ -49,24 +49,22 @@ export function readBounded(path: string, maxBytes: number): BoundedRead {
     if (st.size > maxBytes) return { error: `${st.size} bytes, larger than the limit of ${maxBytes}`, code: 'too-large' };
     // Read up to maxBytes + 1: the size in the stat may be stale or 0 (/proc), the read is the truth.
     const buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(st.size + 1, 65_536)));
-    let chunks: Buffer[] = [];
+    const chunks: Buffer[] = [];
     let total = 0;
-    let cur = buf;
     for (;;) {
       if (total > maxBytes) return { error: `larger than the limit of ${maxBytes} bytes`, code: 'too-large' };
       let n: number;
       try {
-        n = readSync(fd, cur, 0, Math.min(cur.length, maxBytes + 1 - total), null);
+        n = readSync(fd, buf, 0, Math.min(buf.length, maxBytes + 1 - total), null);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return { error: 'not ready for reading (a FIFO or device?)', code: 'not-regular' };
         return { error: describeErrno(e), code: 'unreadable' };
       }
       if (n === 0) break;
-      chunks.push(Buffer.from(cur.subarray(0, n)));
+      chunks.push(Buffer.from(buf.subarray(0, n)));
       total += n;
     }
     const out = Buffer.concat(chunks, total);
-    chunks = [];
     return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
   } finally {
     closeSync(fd);
