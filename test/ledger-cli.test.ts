@@ -32,7 +32,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 describe('bantam ledger verify', () => {
   test('a valid ledger: exit 0, says VALID and its assurance', async () => {
-    const r = await cli('verify', good);
+    const r = await cli('verify', good, '--allow-unsealed');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/verdict: VALID/);
     expect(r.out).toMatch(/txs: 7 \(ptins 1, hains 1, hbins 1, mrins 2, ptlink 2\)/);
@@ -66,20 +66,25 @@ describe('bantam ledger verify', () => {
   });
 
   test('--suite: the file suite by default; another suite or an unknown name is exit 2', async () => {
-    expect((await cli('verify', good, '--suite', 'secp256k1')).code).toBe(0);
+    expect((await cli('verify', sealed, '--suite', 'secp256k1')).code).toBe(0);
     const other = await cli('verify', good, '--suite', 'p256');
     expect(other.code).toBe(2);
     expect(other.err).toMatch(/written with suite secp256k1, not p256/);
     expect((await cli('verify', good, '--suite', 'rsa')).code).toBe(2);
   });
 
-  test('--require-seal: an unsealed ledger fails (1), a sealed one passes (0)', async () => {
+  test('default: an unsealed ledger fails (1), a sealed one passes (0); --require-seal is the default', async () => {
+    const r = await cli('verify', good);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/no seal by the center, so a dropped tail would go unnoticed/);
     expect((await cli('verify', good, '--require-seal')).code).toBe(1);
+    expect((await cli('verify', sealed)).code).toBe(0);
     expect((await cli('verify', sealed, '--require-seal')).code).toBe(0);
+    expect((await cli('verify', good, '--allow-unsealed', '--require-seal')).code).toBe(2);
   });
 
   test('--center-key pins the trust anchor', async () => {
-    expect((await cli('verify', good, '--center-key', pkHex)).code).toBe(0);
+    expect((await cli('verify', sealed, '--center-key', pkHex)).code).toBe(0);
     const other = Buffer.from(cs.encodePoint(makeWorld(cs, seededRng('x')).center.publicKey)).toString('hex');
     const r = await cli('verify', good, '--center-key', other);
     expect(r.code).toBe(1);
@@ -99,7 +104,7 @@ describe('bantam ledger verify', () => {
 
 describe('bantam ledger show', () => {
   test('lists every tx and the verdict (exit 0)', async () => {
-    const r = await cli('show', good);
+    const r = await cli('show', sealed);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/#0 +ptins +by CENTER +patientId=PAT-1 detail="patient mobile device" R=/);
     expect(r.out).toMatch(/#3 +mrins +by HPA +diagnosisId=DX-A1 patientId=PAT-1 hospitalId=HPA diagnosis="initial diagnosis" recordDigest=/);
@@ -122,14 +127,15 @@ describe('bantam ledger show', () => {
 
 describe('bantam ledger verify --anchor', () => {
   test('a head printed by one verify is checked by the next', async () => {
-    const first = await cli('verify', good);
+    const first = await cli('verify', good, '--allow-unsealed');
     const m = /--anchor (\d+:[0-9a-f]+)/.exec(first.out);
     expect(m).not.toBeNull();
-    expect((await cli('verify', good, '--anchor', m![1]!)).code).toBe(0);
+    expect((await cli('verify', good, '--allow-unsealed', '--anchor', m![1]!)).code).toBe(0);
     const cut = join(dir, 'cut.jsonl');
     saveLedger({ ...L, txs: L.txs.slice(0, 6) }, cut);
-    expect((await cli('verify', cut)).code).toBe(0); // unsealed: the cut alone is not visible
-    const r = await cli('verify', cut, '--anchor', m![1]!);
+    expect((await cli('verify', cut, '--allow-unsealed')).code).toBe(0); // weaker mode: the cut alone is not visible
+    expect((await cli('verify', cut)).code).toBe(1); // default: no seal, refused
+    const r = await cli('verify', cut, '--allow-unsealed', '--anchor', m![1]!);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/truncated: the anchor expects at least 7 txs, the ledger has 6/);
     expect((await cli('verify', good, '--anchor', '7:xyz')).code).toBe(2);

@@ -58,7 +58,7 @@ describe('save → load round trip', () => {
   ])('%s ledger: same bytes, same contract state, verifies', (_n, l) => {
     const p = join(dir, `rt-${_n}.jsonl`);
     saveLedger(l, p);
-    const back = loadLedger(p, cs);
+    const back = loadLedger(p, cs, { requireFullSeal: l.seal !== undefined });
     expect(serializeLedger(back)).toBe(readFileSync(p, 'utf8'));
     expect(serializeLedger(back)).toBe(serializeLedger(l));
     expect(ptchk(back, 'PAT-1')).toEqual(ptchk(l, 'PAT-1'));
@@ -87,14 +87,15 @@ describe('save → load round trip', () => {
     expect(ls.join('')).not.toMatch(/"[0-9a-f]*[A-F][0-9a-fA-F]*"/);
   });
 
-  test('JSON key order in the file does not matter (signatures are over the canonical encoding)', () => {
+  test('another JSON key order is a rewrite, rejected as tampering naming the line (exit 1)', () => {
     const ls = lines();
     const o = JSON.parse(ls[4]!);
     const reversed = Object.fromEntries(Object.entries(o).reverse());
     reversed.args = Object.fromEntries(Object.entries(o.args).reverse());
     ls[4] = JSON.stringify(reversed);
-    const back = loadLedger(write(join1(ls)), cs);
-    expect(serializeLedger(back)).toBe(serializeLedger(L));
+    const e = userError(() => loadLedger(write(join1(ls)), cs, { requireFullSeal: false }));
+    expect(e.message).toMatch(/:5: tampered: not the canonical encoding/);
+    expect(e.exitCode).toBe(1);
   });
 });
 

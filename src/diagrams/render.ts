@@ -7,7 +7,8 @@
  * executable given by `browser` / env BANTAM_CHROMIUM. Without one, the `.mmd` files are still
  * written and a `BrowserMissing` UserError (exit code 3) says how to install one.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { ensureOutputDir, safeWriteFile } from '../io/safe-write.js';
 import { join } from 'node:path';
 import { UserError } from '../spec/diagnostics.js';
 import type { Diagram } from './mermaid.js';
@@ -43,6 +44,8 @@ export interface RenderOptions {
   /** Chromium executable; default env BANTAM_CHROMIUM, then /usr/bin/chromium. */
   browser?: string;
   onProgress?: (p: RenderProgress) => void;
+  /** Write through symbolic links to regular files (src/io/safe-write.ts). */
+  force?: boolean;
 }
 
 export interface RenderedDiagram {
@@ -128,26 +131,15 @@ export function safeFileName(name: string): string {
 }
 
 /** Write `.mmd` for every diagram, then render all of them in one browser (unless format is 'none'). */
-/** Filesystem errors while writing output are the user's to fix (a bad --out), not crashes. */
-function writing<T>(what: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (typeof err.code === 'string') throw new UserError(`cannot write ${what}: ${err.code === 'EACCES' ? 'permission denied' : err.code === 'ENOTDIR' ? 'a parent is not a directory' : err.message}`);
-    throw e;
-  }
-}
-
 export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptions): Promise<RenderResult> {
-  writing(`output directory '${opts.out}'`, () => mkdirSync(opts.out, { recursive: true }));
+  ensureOutputDir(opts.out); // refuses a non-directory and /proc, /sys (writing there can hang)
   const names = new Set<string>();
   const diagrams: RenderedDiagram[] = list.map((d) => {
     const name = safeFileName(d.name);
     if (names.has(name)) throw new UserError(`two diagrams are named '${name}'`);
     names.add(name);
     const mmd = join(opts.out, `${name}.mmd`);
-    writing(mmd, () => writeFileSync(mmd, d.mermaid));
+    safeWriteFile(mmd, d.mermaid, { force: opts.force ?? false });
     return { name, mmd };
   });
   const result: RenderResult = { format: opts.format, diagrams, failures: [] };
@@ -175,7 +167,7 @@ export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptio
           viewport: opts.format === 'png' ? { width: 1200, height: 800, deviceScaleFactor: 2 } : undefined,
         });
         const image = join(opts.out, `${out.name}.${opts.format}`);
-        writing(image, () => writeFileSync(image, data));
+        safeWriteFile(image, data, { force: opts.force ?? false });
         out.image = image;
         opts.onProgress?.({ index: i + 1, total: list.length, name: out.name, status: 'done', file: out.image, ms: performance.now() - t0 });
       } catch (e) {

@@ -11,11 +11,16 @@
  *
  * Reading is strict: any deviation (bad UTF-8 or JSON, a missing, extra or mistyped field, bad
  * hex, another version or suite, a wrong count) is a UserError naming the file, line and tx.
+ * Every line must moreover be byte for byte the canonical encoding serializeLedger writes: a
+ * duplicate key (whose last copy JSON.parse would silently keep), other whitespace, another key
+ * order, a `\u` escape, `1.0`/`1e0`/`-0` — rewrites that keep the values — are rejected as
+ * tampering (exit 1) naming the line, so no two readers can see different values in one file.
  * `loadLedger` then verifies the chain; a ledger that fails verification is a UserError too
  * (exit code 1: the file is readable but tampered). Nothing is ever partially loaded.
  */
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { safeWriteFile, type SafeWriteOptions } from '../io/safe-write.js';
+import { readBounded } from '../io/read-bounded.js';
 import { SUITE_NAMES } from '../crypto/index.js';
 import type { CryptoSuite, SuiteName } from '../crypto/suite.js';
 import { UserError } from '../spec/diagnostics.js';
@@ -57,15 +62,12 @@ export function serializeLedger(l: Ledger): string {
   return lines.map((s) => `${s}\n`).join('');
 }
 
-/** Writes the ledger file (to a temporary name first, then renamed, so a crash leaves no half file). */
-export function saveLedger(l: Ledger, path: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, serializeLedger(l));
-    renameSync(tmp, path);
-  } catch (e) {
-    throw new UserError(`cannot write ledger file ${path}: ${(e as Error).message}`, [], 3);
-  }
+/**
+ * Writes the ledger file through src/io/safe-write.ts: a temporary file renamed over the target,
+ * so a crash leaves no half file, and a device, link or directory at the target is never replaced.
+ */
+export function saveLedger(l: Ledger, path: string, opts: SafeWriteOptions = {}): void {
+  safeWriteFile(path, serializeLedger(l), opts);
 }
 
 type SuiteSource = CryptoSuite | ((name: SuiteName) => CryptoSuite);
@@ -88,6 +90,9 @@ export function parseLedger(text: string | Uint8Array, file: string, suites: Sui
   const fail = (line: number, msg: string): never => {
     throw new UserError(`${file}:${line}: ${msg}`);
   };
+  const tampered = (line: number, msg: string): never => {
+    throw new UserError(`${file}:${line}: tampered: ${msg}`, [], 1);
+  };
   const parseLine = (i: number): Record<string, unknown> => {
     const raw = lines[i]!;
     if (raw.includes('\r')) fail(i + 1, 'carriage return in line (file must use \\n line ends)');
@@ -99,6 +104,8 @@ export function parseLedger(text: string | Uint8Array, file: string, suites: Sui
       fail(i + 1, `not valid JSON (${(e as Error).message})`);
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(i + 1, 'expected a JSON object');
+    const dup = duplicateKey(raw);
+    if (dup !== undefined) tampered(i + 1, `duplicate key "${dup.slice(0, 40)}" (JSON readers disagree on which copy counts)`);
     return v as Record<string, unknown>;
   };
   const exactKeys = (line: number, where: string, o: Record<string, unknown>, keys: readonly string[]): void => {
@@ -202,7 +209,48 @@ export function parseLedger(text: string | Uint8Array, file: string, suites: Sui
     });
   }
   const l: Ledger = { suite: suiteName, centerId, centerKey, txs: Object.freeze(txs) };
-  return Object.freeze(seal ? { ...l, seal } : l);
+  const out = Object.freeze(seal ? { ...l, seal } : l);
+  // Canonical encoding: re-serialise what was read and compare bytes, line by line.
+  const canonical = serializeLedger(out).slice(0, -1).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (canonical[i] === lines[i]) continue;
+    const a = canonical[i] ?? '';
+    const b = lines[i]!;
+    let col = 0;
+    while (col < a.length && col < b.length && a[col] === b[col]) col++;
+    tampered(i + 1, `not the canonical encoding (differs at column ${col + 1}: whitespace, key order, escapes or number form rewritten)`);
+  }
+  return out;
+}
+
+/**
+ * The first key that appears twice in one JSON object of a (valid JSON) text, if any. A linear
+ * scan of the tokens; string keys are compared after unescaping, so `"a"` and `"\u0061"` clash.
+ */
+export function duplicateKey(json: string): string | undefined {
+  const stack: { keys: Set<string> | undefined; expectKey: boolean }[] = [];
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    if (c === '{') stack.push({ keys: new Set(), expectKey: true });
+    else if (c === '[') stack.push({ keys: undefined, expectKey: false });
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top?.keys) top.expectKey = true;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < json.length && json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(json.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) return key;
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      i = j;
+    }
+  }
+  return undefined;
 }
 
 /** The 1-based file line of tx `index` (or of the seal / end of file when index = txs.length). */
@@ -210,13 +258,13 @@ export function lineOfTx(index: number): number {
   return index < 0 ? 1 : index + 2;
 }
 
-function readFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ledger file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
-  }
+/** Largest ledger file read (64 MiB, about 100,000 txs): /dev/zero or a huge file is refused quickly. */
+export const MAX_LEDGER_BYTES = 64 * 1_048_576;
+
+function readFile(path: string, maxBytes = MAX_LEDGER_BYTES): Uint8Array {
+  const r = readBounded(path, maxBytes);
+  if ('error' in r) throw new UserError(`cannot read ledger file ${path}: ${r.error === 'a directory, not a regular file' ? 'is a directory' : r.error}`);
+  return r.bytes;
 }
 
 /** Reads a ledger file strictly, without verifying it (for `bantam ledger show`). */
@@ -226,12 +274,14 @@ export function readLedgerFile(path: string, suites: SuiteSource): Ledger {
 
 /**
  * Reads and fully verifies a ledger file. Structural damage: UserError (exit 2). A readable
- * ledger that fails verification: UserError with exit code 1 naming the line and tx.
+ * ledger that fails verification: UserError with exit code 1 naming the line and tx. By default
+ * the center's seal must cover every tx (requireFullSeal), so a dropped tail is detected; pass
+ * `{ requireFullSeal: false }` for the weaker check (docs/ledger.md, "Verification modes").
  */
 export function loadLedger(path: string, suites: SuiteSource, opts: VerifyOptions = {}): Ledger {
   const l = readLedgerFile(path, suites);
   const cs = typeof suites === 'function' ? suites(l.suite as SuiteName) : suites;
-  const v = verifyLedger(l, cs, opts);
+  const v = verifyLedger(l, cs, { requireFullSeal: true, ...opts });
   if (!v.ok) {
     const at = v.index < 0 ? 'header' : v.index < l.txs.length ? `tx ${v.index}` : 'end of ledger';
     throw new UserError(`${path}:${lineOfTx(v.index)}: ledger fails verification at ${at}: ${v.reason}`, [], 1);

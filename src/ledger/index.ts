@@ -28,4 +28,4 @@ export {
 } from './contracts.js';
 export type { VerifyOptions, VerifyResult } from './verify.js';
 export { verifyLedger } from './verify.js';
-export { LEDGER_FORMAT, LEDGER_VERSION, lineOfTx, loadLedger, parseLedger, readLedgerFile, saveLedger, serializeLedger } from './file.js';
+export { duplicateKey, LEDGER_FORMAT, LEDGER_VERSION, lineOfTx, loadLedger, parseLedger, readLedgerFile, saveLedger, serializeLedger } from './file.js';

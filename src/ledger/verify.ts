@@ -38,6 +38,12 @@ export interface VerifyOptions {
   /** Fail when the ledger carries no seal by the center (so truncation is always detectable). */
   requireSeal?: boolean;
   /**
+   * Fail unless the center's seal covers every tx (seal length = number of txs): then dropping any
+   * tail — txs, the seal line, or both with the header edited to match — is detected. The CLI's
+   * default (`ledger verify`); `--allow-unsealed` turns it off (docs/ledger.md, "Verification modes").
+   */
+  requireFullSeal?: boolean;
+  /**
    * The center's public key PK as the verifier knows it from the system parameters (§3.2). Without
    * it, the key in the ledger itself is trusted, and a ledger rebuilt end to end by someone holding
    * another key would verify: the file cannot vouch for its own trust anchor.
@@ -133,6 +139,11 @@ export function verifyLedger(l: Ledger, cs: CryptoSuite, opts: VerifyOptions = {
     if (!eqBytes(atSeal, s.head)) {
       return { ok: false, index: Math.max(0, s.length - 1), reason: `the chain does not match the center's sealed head at length ${s.length}` };
     }
+    if (opts.requireFullSeal && s.length < n) {
+      return { ok: false, index: s.length, reason: `txs ${s.length}..${n - 1} are not covered by the center's seal (it commits to ${s.length} of ${n}); a dropped tail after it would go unnoticed (--allow-unsealed accepts this)` };
+    }
+  } else if (opts.requireFullSeal) {
+    return { ok: false, index: n, reason: 'the ledger carries no seal by the center, so a dropped tail would go unnoticed (--allow-unsealed accepts this)' };
   } else if (opts.requireSeal) {
     return { ok: false, index: n, reason: 'the ledger carries no seal by the center (truncation of the tail would go unnoticed)' };
   }

@@ -7,6 +7,7 @@
  * the difference: `|≡`, `| ≡`, `≡`, `⊨` and `|=` are all `believes`.
  */
 import { diag, type Diagnostic } from './diagnostics.js';
+import { DEFAULT_LIMITS } from './limits.js';
 
 export type TokKind =
   | 'name' // a declared-name candidate; `value` is normalised (SEK_{AP} -> SEK_AP)
@@ -48,6 +49,9 @@ export const RESERVED = new Set(['by', 'from', 'inv']);
 
 const NAME_CHAR = /[A-Za-z0-9_']/;
 const NAME_START = /[A-Za-z0-9]/;
+/** Sticky patterns, matched in place (never on a copy of the rest of the line: that was quadratic). */
+const BAR_GLYPH = /\|\s*([≡∼⇒~])/y;
+const BRACED_SUB = /\{([A-Za-z0-9_']+)\}/y;
 
 export class LexError extends Error {
   constructor(readonly diagnostic: Diagnostic) {
@@ -65,33 +69,38 @@ export function describe(t: Token): string {
 
 /**
  * Tokenises one line. `startCol` is the 1-based column of text[0] in the source line (the caller
- * may pass a suffix of the line, e.g. after an item label).
+ * may pass a suffix of the line, e.g. after an item label). Linear in the text; a name or
+ * variable longer than `maxName` characters is a `limit.name` error.
  */
-export function lexLine(file: string, line: number, text: string, startCol = 1): Token[] {
+export function lexLine(file: string, line: number, text: string, startCol = 1, maxName: number = DEFAULT_LIMITS.maxNameLength): Token[] {
   const out: Token[] = [];
   let i = 0;
   const push = (kind: TokKind, value: string, len: number): void => {
     out.push({ kind, value, line, col: startCol + i, len });
     i += len;
   };
-  const fail = (message: string, expected?: string): never => {
+  const fail = (message: string, expected?: string, code = 'parse.token'): never => {
     throw new LexError(
-      diag('error', 'parse.token', message, { file, line, col: startCol + i }, expected ? { expected } : {}),
+      diag('error', code, message, { file, line, col: startCol + i }, expected ? { expected } : {}),
     );
+  };
+  const at = (s: string): boolean => text.startsWith(s, i);
+  const checkName = (len: number): void => {
+    if (len > maxName) fail(`name longer than ${maxName} characters (raise with --limits name=N)`, `a name of at most ${maxName} characters`, 'limit.name');
   };
   while (i < text.length) {
     const c = text[i]!;
-    const rest = text.slice(i);
     if (c === ' ' || c === '\t' || c === '\r') {
       i++;
       continue;
     }
     // `|` followed (possibly after spaces, as PDF extraction prints `P| ≡ X`) by an operator glyph.
     if (c === '|') {
-      if (rest.startsWith('|=>')) { push('controls', '|=>', 3); continue; }
-      if (rest.startsWith('|=')) { push('believes', '|=', 2); continue; }
-      if (rest.startsWith('|~')) { push('said', '|~', 2); continue; }
-      const m = /^\|\s*([≡∼⇒~])/.exec(rest);
+      if (at('|=>')) { push('controls', '|=>', 3); continue; }
+      if (at('|=')) { push('believes', '|=', 2); continue; }
+      if (at('|~')) { push('said', '|~', 2); continue; }
+      BAR_GLYPH.lastIndex = i;
+      const m = BAR_GLYPH.exec(text);
       if (m) {
         const g = m[1]!;
         push(g === '≡' ? 'believes' : g === '⇒' ? 'controls' : 'said', m[0], m[0].length);
@@ -100,18 +109,18 @@ export function lexLine(file: string, line: number, text: string, startCol = 1):
       fail("unexpected '|'", "'|=', '|~', '|=>' (or their Unicode forms)");
     }
     if (c === '<') {
-      if (rest.startsWith('<|')) { push('sees', '<|', 2); continue; }
-      if (rest.startsWith('<-')) { push('lkey', '<-', 2); continue; }
-      if (rest.startsWith('<=')) { push('lsec', '<=', 2); continue; }
+      if (at('<|')) { push('sees', '<|', 2); continue; }
+      if (at('<-')) { push('lkey', '<-', 2); continue; }
+      if (at('<=')) { push('lsec', '<=', 2); continue; }
       push('langle', '<', 1);
       continue;
     }
-    if (rest.startsWith('->')) { push('arrow', '->', 2); continue; }
-    if (rest.startsWith('=>')) { push('rsec', '=>', 2); continue; }
-    if (rest.startsWith('^-1')) { push('invpost', '^-1', 3); continue; }
-    if (rest.startsWith('^{-1}')) { push('invpost', '^{-1}', 5); continue; }
-    if (rest.startsWith('^−1')) { push('invpost', '^−1', 3); continue; }
-    if (rest.startsWith('⁻¹')) { push('invpost', '⁻¹', 2); continue; }
+    if (at('->')) { push('arrow', '->', 2); continue; }
+    if (at('=>')) { push('rsec', '=>', 2); continue; }
+    if (at('^-1')) { push('invpost', '^-1', 3); continue; }
+    if (at('^{-1}')) { push('invpost', '^{-1}', 5); continue; }
+    if (at('^−1')) { push('invpost', '^−1', 3); continue; }
+    if (at('⁻¹')) { push('invpost', '⁻¹', 2); continue; }
     switch (c) {
       case '≡':
       case '⊨':
@@ -174,6 +183,7 @@ export function lexLine(file: string, line: number, text: string, startCol = 1):
       let j = i + 1;
       while (j < text.length && NAME_CHAR.test(text[j]!)) j++;
       if (j === i + 1 || !NAME_START.test(text[i + 1]!)) fail("a variable needs a name after '?'", "a name, as in '?K'");
+      checkName(j - i - 1);
       push('var', text.slice(i + 1, j), j - i);
       continue;
     }
@@ -181,10 +191,14 @@ export function lexLine(file: string, line: number, text: string, startCol = 1):
       let j = i;
       let value = '';
       for (;;) {
-        while (j < text.length && NAME_CHAR.test(text[j]!)) value += text[j++];
+        const from = j;
+        while (j < text.length && NAME_CHAR.test(text[j]!)) j++;
+        value += text.slice(from, j);
+        checkName(value.length);
         // Subscript in braces directly after `_`: SEK_{AP} is SEK_AP.
         if (value.endsWith('_') && text[j] === '{') {
-          const m = /^\{([A-Za-z0-9_']+)\}/.exec(text.slice(j));
+          BRACED_SUB.lastIndex = j;
+          const m = BRACED_SUB.exec(text);
           if (!m) break;
           value += m[1];
           j += m[0].length;
@@ -201,7 +215,7 @@ export function lexLine(file: string, line: number, text: string, startCol = 1):
       push('name', value, j - i);
       continue;
     }
-    if (c === '+' || (c === '-' && /^-\s*[0-9]/.test(rest))) { push('arith', c, 1); continue; }
+    if (c === '+' || (c === '-' && minusNumber(text, i))) { push('arith', c, 1); continue; }
     if (c === '-') fail("unexpected '-'", "'->' (as in P <-K-> Q or ->K P)");
     if (c === '=') fail("unexpected '='", "'=>' (as in P <=X=> Q) or '|='");
     if (c === '^') fail("unexpected '^'", "'^-1' (as in K^-1)");
@@ -209,3 +223,10 @@ export function lexLine(file: string, line: number, text: string, startCol = 1):
   }
   return out;
 }
+
+/** `-` followed (after spaces) by a digit at text[i]: the `Nb - 1` of arithmetic (sticky match, no copy of the rest). */
+function minusNumber(text: string, i: number): boolean {
+  MINUS_NUMBER.lastIndex = i;
+  return MINUS_NUMBER.test(text);
+}
+const MINUS_NUMBER = /-[ \t]*[0-9]/y;

@@ -36,6 +36,7 @@ import {
 import type { AtomSort, Declaration } from './ast.js';
 import { diag, UserError, type Diagnostic } from './diagnostics.js';
 import { describe, LexError, lexLine, RESERVED, type TokKind, type Token } from './lexer.js';
+import { DEFAULT_LIMITS, termDepth } from './limits.js';
 import { didYouMean } from './suggest.js';
 
 /** A syntax error inside one item: parsing of that item stops here. */
@@ -58,6 +59,8 @@ export interface TermCtx {
   warnings: Diagnostic[];
   /** "did you mean" text for a misspelt name (budgeted by the caller on large inputs). */
   suggest?: (word: string, candidates: Iterable<string>) => string;
+  /** Deepest term accepted (src/spec/limits.ts; default DEFAULT_LIMITS.maxDepth). */
+  maxDepth?: number;
 }
 
 interface State {
@@ -66,12 +69,30 @@ interface State {
   ctx: TermCtx;
   /** Position used for an `eof` token (just after the last token). */
   end: { line: number; col: number };
-  /** Current nesting depth (bounded, so hostile input cannot overflow the stack). */
+  /** Current recursion depth of the parser (bounded, so hostile input cannot overflow the stack). */
   depth: number;
+  /** The term depth limit (ctx.maxDepth or the default). */
+  maxDepth: number;
 }
 
-/** Deepest nesting accepted; real specs stay below 20. */
-export const MAX_DEPTH = 200;
+/** Deepest nesting accepted by default; real specs stay below 20 (src/spec/limits.ts). */
+export const MAX_DEPTH = DEFAULT_LIMITS.maxDepth;
+
+/**
+ * The parser's own recursion bound for a term limit. Recursion is counted at every belief and
+ * every primary; the printer (src/ban/print.ts) writes a term of depth d with at most two of them
+ * per term level (a bracket or operator, and the belief inside it), so every accepted term also
+ * re-parses from its printed form (docs/notation.md, "Limits").
+ */
+const recursionBound = (maxDepth: number): number => 2 * maxDepth + 8;
+
+function depthFail(s: State, t: Token): never {
+  return failAt(s.ctx, t, `term nested more than ${s.maxDepth} deep (raise with --limits depth=N)`, `a term at most ${s.maxDepth} deep`, 'parse.depth');
+}
+
+function enter(s: State): void {
+  if (++s.depth > recursionBound(s.maxDepth)) depthFail(s, peek(s));
+}
 
 const BELIEF_OPS: ReadonlySet<TokKind> = new Set(['believes', 'sees', 'said', 'controls']);
 
@@ -191,6 +212,11 @@ function checkSecret(s: State, t: Term, at: Token, role: string): void {
   }
 }
 
+/** Declared names of one sort, lazily: a suggestion scans a bounded prefix, never a copy of all. */
+function* namesOfSort(sorts: ReadonlyMap<string, AtomSort>, sort: AtomSort): Generator<string> {
+  for (const [n, so] of sorts) if (so === sort) yield n;
+}
+
 // ---- grammar ----
 
 function parseTuple(s: State): Term {
@@ -206,7 +232,7 @@ function parseTuple(s: State): Term {
 }
 
 function parseBelief(s: State): Term {
-  if (++s.depth > MAX_DEPTH) failAt(s.ctx, peek(s), `terms nested more than ${MAX_DEPTH} deep`, 'a flatter term', 'parse.depth');
+  enter(s);
   try {
     return parseBeliefInner(s);
   } finally {
@@ -278,7 +304,10 @@ function parseUnary(s: State): Term {
 function parsePostfix(s: State): Term {
   const start = peek(s);
   let p = parsePrimary(s);
+  let links = 0;
   while (peek(s).kind === 'invpost') {
+    // A `^-1` chain is built by this loop, not by recursion, but every link is one term level.
+    if (++links > s.maxDepth) depthFail(s, peek(s));
     next(s);
     checkKey(s, p, start, 'inv', 'the key of K^-1');
     p = inv(p);
@@ -337,6 +366,15 @@ function parseFrom(s: State): Term | undefined {
 }
 
 function parsePrimary(s: State): Term {
+  enter(s);
+  try {
+    return parsePrimaryInner(s);
+  } finally {
+    s.depth--;
+  }
+}
+
+function parsePrimaryInner(s: State): Term {
   const t = peek(s);
   switch (t.kind) {
     case 'name': {
@@ -362,7 +400,7 @@ function parsePrimary(s: State): Term {
         if (s.ctx.sorts) {
           const so = s.ctx.sorts.get(t.value);
           if (so === undefined)
-            softError(s, t, 'name.undeclared', `undeclared function '${t.value}'${(s.ctx.suggest ?? didYouMean)(t.value, [...s.ctx.sorts].filter(([, so]) => so === 'function').map(([n]) => n))}`, "a name declared under 'atoms' as function");
+            softError(s, t, 'name.undeclared', `undeclared function '${t.value}'${(s.ctx.suggest ?? didYouMean)(t.value, namesOfSort(s.ctx.sorts, 'function'))}`, "a name declared under 'atoms' as function");
           else if (so !== 'function')
             softError(s, t, 'name.sort', `'${t.value}' is declared as ${so}, not as a function`, 'a function name');
         }
@@ -434,9 +472,19 @@ function parsePrimary(s: State): Term {
  * sort problems go to ctx.errors / ctx.warnings.
  */
 export function parseTermTokens(toks: Token[], ctx: TermCtx, end: { line: number; col: number }): Term {
-  const s: State = { toks, i: 0, ctx, end, depth: 0 };
+  const s: State = { toks, i: 0, ctx, end, depth: 0, maxDepth: ctx.maxDepth ?? DEFAULT_LIMITS.maxDepth };
   if (toks.length === 0) failAt(ctx, peek(s), 'expected a term, found nothing', 'a term');
-  const t = parseTuple(s);
+  let t: Term;
+  try {
+    t = parseTuple(s);
+  } catch (e) {
+    // Backstop only: the bounds above keep recursion far from the stack's end.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) depthFail(s, toks[0]!);
+    throw e;
+  }
+  // The term tree itself is bounded too, so no later stage (fillBuilders, the BAN engine, the
+  // printer) can be driven into deep recursion by input.
+  if (termDepth(t) > s.maxDepth) depthFail(s, toks[0]!);
   const rest = peek(s);
   if (rest.kind !== 'eof') {
     const hint = BELIEF_OPS.has(rest.kind) ? ' (the left side of a belief operator must be a principal term; add parentheses)' : '';

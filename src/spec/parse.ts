@@ -27,6 +27,7 @@ import { failAt, ParseFail, parseTermTokens, type TermCtx } from './parse-term.j
 import { isKnownRuleName, normaliseRuleName, PAPER_RULE_NAMES, ENGINE_RULE_IDS } from './rule-names.js';
 import { SECTION_NAMES, splitSections, type Section } from './sections.js';
 import { closest, didYouMean } from './suggest.js';
+import { resolveLimits, type SpecLimits } from './limits.js';
 
 export interface ParseOptions {
   /**
@@ -37,6 +38,8 @@ export interface ParseOptions {
   include?: (fromFile: string, path: string) => { file: string; text: string } | { error: string };
   /** Accepts a rule name cited after `by` (default: src/spec/rule-names.ts). */
   isRuleName?: (raw: string) => boolean;
+  /** Bounds on size, line length, names, nesting and errors (src/spec/limits.ts); defaults apply. */
+  limits?: Partial<SpecLimits>;
 }
 
 export const ATOM_SORTS: readonly AtomSort[] = [
@@ -82,10 +85,10 @@ function posOf(file: string, p: { line: number; col: number }): SourcePos {
 }
 
 /** Lex a flat text; token columns are mapped back to their source positions. */
-function lexFlat(file: string, flat: Flat): Token[] {
+function lexFlat(file: string, flat: Flat, maxName: number): Token[] {
   let toks: Token[];
   try {
-    toks = lexLine(file, 0, flat.text, 1);
+    toks = lexLine(file, 0, flat.text, 1, maxName);
   } catch (e) {
     if (e instanceof LexError) {
       const p = flat.pos[e.diagnostic.pos.col - 1] ?? flat.end;
@@ -235,7 +238,28 @@ export function fillMessageBuilders(body: Term, sender: string): Term {
   return fillBuilders(body, atom(sender));
 }
 
+/**
+ * The first violation of the size and line-length limits in one file, if any: checked before
+ * anything else reads the text, so an oversized file costs one linear scan.
+ */
+function sizeViolation(file: string, text: string, limits: SpecLimits): Diagnostic | undefined {
+  if (text.length > limits.maxSpecBytes || Buffer.byteLength(text, 'utf8') > limits.maxSpecBytes) {
+    return diag('error', 'limit.size', `spec file larger than ${limits.maxSpecBytes} bytes (raise with --limits bytes=N)`, { file, line: 1, col: 1 });
+  }
+  let line = 1;
+  for (let from = 0; from <= text.length; line++) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    if (to - from > limits.maxLineLength) {
+      return diag('error', 'limit.line', `line longer than ${limits.maxLineLength} characters (raise with --limits line=N)`, { file, line, col: limits.maxLineLength + 1 }, { expected: `lines of at most ${limits.maxLineLength} characters` });
+    }
+    from = to + 1;
+  }
+  return undefined;
+}
+
 export function parseSpec(file: string, text: string, opts: ParseOptions = {}): Spec {
+  const limits = resolveLimits(opts.limits);
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const sources = new Map<string, string>([[file, text]]);
@@ -246,6 +270,11 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
 
   // ---- sections and includes ----
   const gather = (f: string, src: string, stack: string[]): void => {
+    const tooBig = sizeViolation(f, src, limits);
+    if (tooBig) {
+      errors.push(tooBig);
+      return;
+    }
     const split = splitSections(f, src);
     for (const d of split.diagnostics) errors.push(d);
     const seen = new Map<string, number>();
@@ -259,6 +288,10 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
         }
         if (!opts.include) {
           errors.push(diag('error', 'include.unsupported', 'include needs a file loader: load this spec with loadSpec (the CLI does)', at, { length: section.args.length }));
+          continue;
+        }
+        if (sources.size > limits.maxIncludes) {
+          errors.push(diag('error', 'limit.includes', `more than ${limits.maxIncludes} included files (raise with --limits includes=N)`, at, { length: section.args.length }));
           continue;
         }
         const r = opts.include(f, path);
@@ -358,7 +391,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
   };
   const lexSafe = (f: string, line: number, txt: string, col: number): Token[] | undefined => {
     try {
-      return lexLine(f, line, txt, col);
+      return lexLine(f, line, txt, col, limits.maxNameLength);
     } catch (e) {
       if (e instanceof LexError) {
         errors.push(e.diagnostic);
@@ -439,10 +472,11 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     errors,
     warnings,
     suggest,
+    maxDepth: limits.maxDepth,
   });
 
   const parseTerm = (it: Item, flat: Flat, allowVars: boolean, where: string): Term => {
-    const toks = lexFlat(it.file, flat);
+    const toks = lexFlat(it.file, flat, limits.maxNameLength);
     return parseTermTokens(toks, ctxFor(it.file, allowVars, where), flat.end);
   };
 
@@ -485,10 +519,15 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     }
   }
 
+  function* principalNames(): Generator<string> {
+    for (const d of declarations) if (d.sort === 'principal') yield d.name;
+  }
+
   function parseMessage(it: Item): IdealMessage {
     let body = it.body;
     const concrete: string[] = [];
-    const cm = /\[\s*concrete\s*:([^\]]*)\]/.exec(body.text);
+    // `[^\][]` (not `[^\]]`): a failed match stops at the next '[', so many '[concrete:' stay linear.
+    const cm = /\[\s*concrete\s*:([^\][]*)\]/.exec(body.text);
     if (cm) {
       for (const step of cm[1]!.split(',')) {
         const s = step.trim();
@@ -505,7 +544,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
       const last = text.trimEnd().length;
       body = { ...body, text, end: last < text.length ? (body.pos[last] ?? body.end) : body.end };
     }
-    const toks = lexFlat(it.file, body);
+    const toks = lexFlat(it.file, body, limits.maxNameLength);
     const ctx = ctxFor(it.file, false, 'messages');
     const endTok: Token = { kind: 'eof', value: '', line: body.end.line, col: body.end.col, len: 1 };
     const tok = (k: number): Token => toks[k] ?? endTok;
@@ -514,7 +553,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
       const so = sorts.get(t.value);
       if (so !== 'principal')
         errors.push(
-          diag('error', 'name.principal', so === undefined ? `undeclared principal '${t.value}'${suggest(t.value, declarations.filter((d) => d.sort === 'principal').map((d) => d.name))}` : `'${t.value}' is declared as ${so}, not as a principal`, { file: it.file, line: t.line, col: t.col }, { length: t.len, expected: "a name declared under 'principals'" }),
+          diag('error', 'name.principal', so === undefined ? `undeclared principal '${t.value}'${suggest(t.value, principalNames())}` : `'${t.value}' is declared as ${so}, not as a principal`, { file: it.file, line: t.line, col: t.col }, { length: t.len, expected: "a name declared under 'principals'" }),
         );
       return t.value;
     };
@@ -595,9 +634,15 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
       (a, b) => order.indexOf(a.pos.file) - order.indexOf(b.pos.file) || a.pos.line - b.pos.line || a.pos.col - b.pos.col,
     );
     const first = sorted[0]!;
+    // Hostile input can cause an error per token: report a bounded number, count the rest.
+    const shown = sorted.slice(0, limits.maxErrors);
+    if (sorted.length > shown.length) {
+      const last = shown[shown.length - 1]!;
+      shown.push(diag('error', 'limit.errors', `${sorted.length - shown.length} more errors not shown (raise with --limits errors=N)`, last.pos));
+    }
     throw new UserError(
       `${first.pos.file}:${first.pos.line}:${first.pos.col}: ${first.message}${sorted.length > 1 ? ` (and ${sorted.length - 1} more error${sorted.length > 2 ? 's' : ''})` : ''}`,
-      sorted,
+      shown,
       2,
       sources,
     );

@@ -21,10 +21,17 @@ export function editDistance(a: string, b: string): number {
 }
 
 const MAX_CANDIDATES = 5000;
+/**
+ * Longest word compared: edit distance costs length², so a suggestion for a 12,000-character
+ * name would cost seconds. Real names are short; a longer word simply gets no suggestion.
+ */
+export const MAX_SUGGEST_LENGTH = 64;
 
 /** The closest candidate within a distance that scales with the word's length, if any. */
 export function closest(word: string, candidates: Iterable<string>, maxDistance?: number): string | undefined {
+  if (word.length > MAX_SUGGEST_LENGTH) return undefined;
   const limit = maxDistance ?? (word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3);
+  const lower = word.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
   let scanned = 0;
@@ -33,7 +40,7 @@ export function closest(word: string, candidates: Iterable<string>, maxDistance?
     if (++scanned > MAX_CANDIDATES) break;
     if (Math.abs(c.length - word.length) > limit) continue;
     if (c === word) continue;
-    const dd = editDistance(word.toLowerCase(), c.toLowerCase());
+    const dd = editDistance(lower, c.toLowerCase());
     if (dd < bestD && dd <= limit) {
       best = c;
       bestD = dd;

@@ -6,12 +6,14 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
+import { parseLimitsFlag } from '../../spec/limits.js';
 import { ASSURANCE as BAN_ASSURANCE, checkProof, checkToJson, checkToMarkdown, checkToText, flushStdout } from '../../ban/index.js';
 import { allWarnings, warningsText } from '../../ban/lint.js';
 import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput } from '../json-output.js';
 
 export const OPTIONS = {
+  limits: { type: 'string', value: 'NAME=N,...', help: 'raise spec limits: bytes, line, name, depth, includes, errors (docs/notation.md "Limits")' },
   format: { type: 'string', value: 'FMT', help: 'text or md', default: 'text', conflicts: ['json'] },
   'key-agreement': { type: 'boolean', help: "switch on the van Oorschot/SVO key-agreement rules (default: the spec's options)" },
   'no-key-agreement': { type: 'boolean', help: 'switch them off' },
@@ -30,7 +32,7 @@ export const command: Command = {
     if (args.positional.length !== 1) throw new UserError(`expected one SPEC file\nusage: ${USAGE.split('\n')[0]}`);
     const format = args.values.get('format') ?? 'text';
     if (!['text', 'md'].includes(format)) throw new UserError(`--format takes text or md, got '${format}'`);
-    const spec = loadSpec(args.positional[0]!);
+    const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
     if (!spec.proof.length) throw new UserError(`${spec.file} has no proof section to check`);
     const keyAgreement = args.booleans.has('key-agreement') ? true : args.booleans.has('no-key-agreement') ? false : spec.options.keyAgreement;
     const c = checkProof(spec, { keyAgreement });

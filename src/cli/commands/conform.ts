@@ -11,7 +11,8 @@
  * equation. Exit codes: 0 no drift; 1 drift (each finding names the equation, file:line and what
  * differs); 2 bad input (unreadable spec, no flow section, missing folder, unreadable schema table).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInputText } from '../../io/read-bounded.js';
 import { conform } from '../../conform/index.js';
 import { formatReport, traceabilityMatrix } from '../../conform/report.js';
 import { UserError } from '../../spec/diagnostics.js';
@@ -19,8 +20,10 @@ import { parseArgs, processIo, type CliIo, type Command, type OptionTable } from
 import { jsonOutput, type Verdict } from '../json-output.js';
 import { packageFile } from '../package-files.js';
 import { progressBar } from '../terminal.js';
+import { safeWriteFile } from '../../io/safe-write.js';
 
 export const OPTIONS = {
+  force: { type: 'boolean', help: 'write through a symbolic link at the target (never a device, FIFO or directory)' },
   spec: { type: 'string', value: 'FILE', help: 'spec with a flow section', default: 'spec/emr-flow.ban (shipped)' },
   src: { type: 'string', value: 'DIR', help: 'the model to check: @eq tags, handlers, sends, checks', default: 'src/model (shipped)' },
   messages: { type: 'string', value: 'FILE', help: 'the MESSAGE_SCHEMAS table', default: 'src/net/messages.ts (shipped)' },
@@ -55,21 +58,12 @@ export const command: Command = {
     bar.stop();
     const matrix = args.values.get('matrix');
     if (matrix !== undefined) {
-      try {
-        writeFileSync(matrix, traceabilityMatrix(report));
-      } catch (e) {
-        throw new UserError(`cannot write --matrix '${matrix}': ${(e as Error).message}`);
-      }
+      safeWriteFile(matrix, traceabilityMatrix(report), { force: args.booleans.has('force') });
     }
     const checkPath = args.values.get('check-matrix');
     let stale: boolean | undefined;
     if (checkPath !== undefined) {
-      let current: string;
-      try {
-        current = readFileSync(checkPath, 'utf8');
-      } catch (e) {
-        throw new UserError(`cannot read --check-matrix '${checkPath}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
+      const current = readInputText(checkPath, '--check-matrix');
       stale = current !== traceabilityMatrix(report);
     }
     const ok = report.ok && !stale;

@@ -9,6 +9,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
+import { parseLimitsFlag } from '../../spec/limits.js';
 import { analyse, analysisToJsonValue, auditIdealisation, toLatex, toMarkdown, toText, flushStdout } from '../../ban/index.js';
 import { allWarnings, warningsText } from '../../ban/lint.js';
 import { auditSection } from '../../ban/audit.js';
@@ -16,6 +17,7 @@ import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.j
 import { banJson } from '../ban-json.js';
 
 export const OPTIONS = {
+  limits: { type: 'string', value: 'NAME=N,...', help: 'raise spec limits: bytes, line, name, depth, includes, errors (docs/notation.md "Limits")' },
   goal: { type: 'string', value: 'LABEL', help: 'only this goal (comma-separated labels allowed)' },
   format: { type: 'string', value: 'FMT', help: 'text (numbered statements), md (Markdown) or tex (LaTeX, bussproofs)', default: 'text', conflicts: ['json'] },
   'key-agreement': { type: 'boolean', help: "switch on the van Oorschot/SVO key-agreement rules (default: the spec's options)" },
@@ -36,7 +38,7 @@ export const command: Command = {
     if (args.positional.length !== 1) throw new UserError(`expected one SPEC file\nusage: ${USAGE}`);
     const format = args.values.get('format') ?? 'text';
     if (!['text', 'md', 'tex'].includes(format)) throw new UserError(`--format takes text, md or tex, got '${format}'`);
-    const spec = loadSpec(args.positional[0]!);
+    const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
     const goalsFlag = args.values.get('goal');
     let goals: string[] | undefined;
     if (goalsFlag !== undefined) {

@@ -10,7 +10,7 @@
  * (spec error, unknown phase, bad flag, unreadable trace); 3 no browser to render with (the
  * .mmd files are written anyway).
  */
-import { readFileSync } from 'node:fs';
+import { readInputText } from '../../io/read-bounded.js';
 import { diagramsForSpec, placeGoals } from '../../diagrams/from-flow.js';
 import { diagramsForTrace } from '../../diagrams/from-trace.js';
 import type { Diagram } from '../../diagrams/mermaid.js';
@@ -18,10 +18,13 @@ import { renderDiagrams, type RenderFormat, type RenderResult } from '../../diag
 import { parseTraceJson } from '../../diagrams/trace-json.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
+import { parseLimitsFlag } from '../../spec/limits.js';
 import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput } from '../json-output.js';
 
 export const OPTIONS = {
+  limits: { type: 'string', value: 'NAME=N,...', help: 'raise spec limits: bytes, line, name, depth, includes, errors (docs/notation.md "Limits")' },
+  force: { type: 'boolean', help: 'write through a symbolic link at the target (never a device, FIFO or directory)' },
   trace: { type: 'string', value: 'FILE', help: 'a run trace (JSON, contracts.md "Run trace") instead of a spec' },
   out: { type: 'string', value: 'DIR', help: 'where to write NAME.mmd and NAME.svg|png', default: 'diagrams' },
   render: { type: 'string', value: 'FMT', help: 'svg, png, or none (Mermaid text only, no browser needed)', default: 'svg' },
@@ -64,17 +67,12 @@ export const command: Command = {
     let diagrams: Diagram[];
     let goals: { placed: Record<string, string[]>; unplaced: { label: string; text: string }[] } | undefined;
     if (tracePath !== undefined) {
-      let textIn: string;
-      try {
-        textIn = readFileSync(tracePath, 'utf8');
-      } catch (e) {
-        throw new UserError(`cannot read trace '${tracePath}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
+      const textIn = readInputText(tracePath, 'trace'); // size-bounded: /dev/zero or a FIFO is refused
       const trace = parseTraceJson(textIn, tracePath);
       source = tracePath;
       diagrams = diagramsForTrace(trace);
     } else {
-      const spec = loadSpec(args.positional[0]!);
+      const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
       source = spec.file;
       diagrams = diagramsForSpec(spec);
       const placement = placeGoals(spec);

@@ -1,9 +1,10 @@
 /**
- * `bantam ledger verify FILE [--suite NAME] [--require-seal] [--json]`
- * `bantam ledger show FILE [--suite NAME] [--json]`
+ * `bantam ledger verify FILE [--suite NAME] [--allow-unsealed] [--json]`
+ * `bantam ledger show FILE [--suite NAME] [--allow-unsealed] [--json]`
  *
- * Exit codes: 0 the ledger verifies; 1 it is readable but fails verification (tampered, or no seal
- * under --require-seal); 2 unreadable or malformed file, or bad flags.
+ * Exit codes: 0 the ledger verifies; 1 it is readable but fails verification (tampered, rewritten
+ * in a non-canonical encoding, or not fully sealed without --allow-unsealed); 2 unreadable or
+ * malformed file, or bad flags.
  */
 import { getSuite } from '../../crypto/index.js';
 import type { SuiteName } from '../../crypto/suite.js';
@@ -17,7 +18,8 @@ export const OPTIONS = {
   suite: { type: 'string', value: 'NAME', help: 'expect this crypto suite (default: the one named in the file)' },
   'center-key': { type: 'string', value: 'HEX', help: 'verify: the center PK you trust (encoded point); default: trust the key in the file' },
   anchor: { type: 'string', value: 'N:HEX', help: 'verify: a head seen earlier (length N, head hash HEX): the ledger must still contain it' },
-  'require-seal': { type: 'boolean', help: 'verify: fail when the ledger has no seal by the center (tail truncation check)' },
+  'require-seal': { type: 'boolean', help: 'the default (kept for scripts): the center\'s seal must cover every tx, so a dropped tail is detected', conflicts: ['allow-unsealed'] },
+  'allow-unsealed': { type: 'boolean', help: 'accept a ledger without a seal, or with txs after it (a dropped tail then goes unnoticed, except below the seal or an --anchor)' },
 } as const satisfies OptionTable;
 
 const USAGE = [
@@ -32,7 +34,10 @@ const USAGE = [
 
 const ASSURANCE =
   'integrity check of a single-writer, signed hash chain (replayed from genesis); not a consensus protocol. ' +
-  'Truncation of the tail is detected only below the length the center sealed or a given --anchor.';
+  'Every line is the canonical encoding (no duplicate keys or rewrites). The center\'s seal covers every tx, so a dropped tail is detected.';
+const ASSURANCE_UNSEALED =
+  'integrity check of a single-writer, signed hash chain (replayed from genesis); not a consensus protocol. ' +
+  'Every line is the canonical encoding (no duplicate keys or rewrites). --allow-unsealed: truncation of the tail is detected only below the length the center sealed or a given --anchor.';
 
 const hex = bytesToHex;
 const short = (b: Uint8Array): string => `${hex(b).slice(0, 16)}…`;
@@ -66,7 +71,7 @@ function where(l: Ledger, index: number): string {
   return index < 0 ? 'header' : index < l.txs.length ? `tx ${index}` : 'end of ledger';
 }
 
-function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | undefined): string[] {
+function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | undefined, assurance: string): string[] {
   const counts = CONTRACTS.map((c) => [c, l.txs.filter((t) => t.contract === c).length] as const).filter(([, n]) => n > 0);
   const lines = [
     `ledger ${file}  (bantam-ledger v1, suite ${l.suite}, center ${l.centerId})`,
@@ -80,12 +85,14 @@ function summary(l: Ledger, file: string, v: VerifyResult, keyHex: string | unde
   } else {
     lines.push(`verdict: FAILS at ${where(l, v.index)} (${v.index < 0 ? 'line 1' : `line ${lineOfTx(v.index)}`}): ${v.reason}`);
   }
-  lines.push(`assurance: ${ASSURANCE}`);
+  lines.push(`assurance: ${assurance}`);
   return lines;
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, OPTIONS);
+  const unsealed = args.booleans.has('allow-unsealed');
+  const assurance = unsealed ? ASSURANCE_UNSEALED : ASSURANCE;
   const [sub, file, ...extra] = args.positional;
   if (sub !== 'verify' && sub !== 'show') {
     throw new UserError(sub === undefined ? `missing subcommand\nusage: ${USAGE}` : `unknown subcommand '${sub}'; use verify or show`);
@@ -112,7 +119,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const l = readLedgerFile(file, forcedSuite ?? ((name: SuiteName) => getSuite(name)));
   const cs = forcedSuite ?? getSuite(l.suite);
   const v = verifyLedger(l, cs, {
-    requireSeal: args.booleans.has('require-seal'),
+    requireFullSeal: !unsealed,
     ...(keyHex !== undefined ? { centerKey: hexToBytes(keyHex.toLowerCase()) } : {}),
     ...(anchor ? { anchor } : {}),
   });
@@ -130,6 +137,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       seal: l.seal ? { length: l.seal.length, head: hex(l.seal.head) } : null,
       centerKeyTrusted: keyHex !== undefined ? 'given by --center-key' : 'taken from the file',
       verdict: verdictJson(l, v),
+      assurance,
     };
     const txs =
       sub === 'show'
@@ -148,7 +156,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     }
     out.push('');
   }
-  out.push(...summary(l, file, v, keyHex));
+  out.push(...summary(l, file, v, keyHex, assurance));
   io.out(out.join('\n'));
   return code;
 }

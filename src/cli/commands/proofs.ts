@@ -10,7 +10,7 @@
  * Exit codes: 0 ok; 1 stale files or a failed verdict (--check), or a failed verdict (other
  * modes); 2 bad input (a spec error, a bad flag).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASSURANCE } from '../../ban/index.js';
@@ -18,6 +18,7 @@ import { UserError } from '../../spec/diagnostics.js';
 import { generateProofs } from '../../report/proofs.js';
 import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput } from '../json-output.js';
+import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
 
 type Status = 'same' | 'changed' | 'missing' | 'written';
 
@@ -27,6 +28,7 @@ function defaultRoot(): string {
 }
 
 export const OPTIONS = {
+  force: { type: 'boolean', help: 'write through a symbolic link at the target (never a device, FIFO or directory)' },
   write: { type: 'boolean', help: 'write every file that differs', conflicts: ['check'] },
   check: { type: 'boolean', help: 'exit 1 if any committed file differs from a fresh generation (CI gate), or a promised verdict fails' },
   root: { type: 'string', value: 'DIR', help: 'the bantam repository to regenerate (default: this package)' },
@@ -55,8 +57,8 @@ export const command: Command = {
       const old = existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
       let status: Status = old === undefined ? 'missing' : old === a.content ? 'same' : 'changed';
       if (write && status !== 'same') {
-        mkdirSync(dirname(abs), { recursive: true });
-        writeFileSync(abs, a.content);
+        ensureOutputDir(dirname(abs));
+        safeWriteFile(abs, a.content, { force: args.booleans.has('force') });
         status = 'written';
       }
       files.push({ path: a.path, status });

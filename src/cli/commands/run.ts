@@ -10,9 +10,10 @@
  * Exit codes: 0 every session accepted and every key agreed; 1 a check failed or a key disagreed;
  * 2 bad flags (unknown suite, ...).
  */
-import { writeFileSync } from 'node:fs';
 import { BACKEND_NAMES, DEFAULT_BACKEND, getSuite } from '../../crypto/index.js';
-import { saveLedger } from '../../ledger/index.js';
+import { safeWriteFile } from '../../io/safe-write.js';
+import { saveLedger, sealLedger } from '../../ledger/index.js';
+import { forkRng } from '../../crypto/rng.js';
 import { runScenario, type PartyCosts, type ScenarioResult } from '../../model/index.js';
 import type { TraceEvent } from '../../net/trace.js';
 import { UserError } from '../../spec/diagnostics.js';
@@ -22,6 +23,7 @@ import { jsonOutput } from '../json-output.js';
 import { runSpec } from '../spec-commands.js';
 
 export const OPTIONS = {
+  force: { type: 'boolean', help: 'write through a symbolic link at the target (never a device, FIFO or directory)' },
   suite: SUITE_OPTION,
   seed: SEED_OPTION,
   backend: { type: 'string', value: 'B', help: `crypto backend: ${BACKEND_NAMES.join(', ')} (${DEFAULT_BACKEND} is the reference; native: secp256k1 only, same bytes)`, default: DEFAULT_BACKEND },
@@ -160,6 +162,7 @@ export const command: Command = {
   exit: '0 all sessions accepted and keys agreed, 1 a check failed or a key differed, 2 bad input, 3 environment (no browser for --diagram)',
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, OPTIONS);
+    const force = args.booleans.has('force');
     const render = args.values.get('render') ?? 'svg';
     if (!['svg', 'png', 'none'].includes(render)) throw new UserError(`--render takes svg, png or none, got '${render}'`);
     if (!args.values.has('diagram') && (args.values.has('render') || args.values.has('browser'))) throw new UserError('--render and --browser go with --diagram DIR');
@@ -170,7 +173,10 @@ export const command: Command = {
     const file = args.values.get('save-ledger');
     if (file) {
       try {
-        saveLedger(r.system.ledger, file);
+        // Sealed by the center over every tx, so `ledger verify` detects a dropped tail by default.
+        const sys = r.system;
+        const sealed = sealLedger(sys.ledger, sys.suite, forkRng(sys.root, 'ledger-seal'), { id: sys.center.id, secret: sys.center.s, publicKey: sys.center.PK });
+        saveLedger(sealed, file, { force });
       } catch (e) {
         if (e instanceof UserError) throw e;
         throw new UserError(`cannot write ledger to ${file}: ${(e as Error).message}`, [], 3);
@@ -179,8 +185,9 @@ export const command: Command = {
     const traceFile = args.values.get('trace-out');
     if (traceFile) {
       try {
-        writeFileSync(traceFile, JSON.stringify(r.trace, null, 2) + '\n');
+        safeWriteFile(traceFile, JSON.stringify(r.trace, null, 2) + '\n', { force });
       } catch (e) {
+        if (e instanceof UserError) throw e;
         throw new UserError(`cannot write trace to ${traceFile}: ${(e as Error).message}`, [], 3);
       }
     }
@@ -192,6 +199,7 @@ export const command: Command = {
       const { renderDiagrams } = await import('../../diagrams/render.js');
       const res = await renderDiagrams(diagramsForTrace(r.trace), {
         out: diagramDir,
+        force,
         format: render as 'svg' | 'png' | 'none',
         ...(args.values.has('browser') ? { browser: args.values.get('browser')! } : {}),
         onProgress: (p) => io.err(`diagram ${p.index}/${p.total} ${p.name}: ${p.status} (${p.ms} ms)`),
@@ -217,5 +225,5 @@ export const command: Command = {
 
 /** For tests: write a transcript to a file. */
 export function writeTranscript(path: string, r: ScenarioResult): void {
-  writeFileSync(path, transcript(r));
+  safeWriteFile(path, transcript(r));
 }

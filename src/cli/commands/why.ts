@@ -7,6 +7,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadSpec } from '../../spec/load.js';
+import { parseLimitsFlag } from '../../spec/limits.js';
 import { parseFormula } from '../../spec/parse-term.js';
 import { analyse, analysisToJsonValue, toText, flushStdout } from '../../ban/index.js';
 import { allWarnings, warningsText } from '../../ban/lint.js';
@@ -14,6 +15,7 @@ import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.j
 import { banJson } from '../ban-json.js';
 
 export const OPTIONS = {
+  limits: { type: 'string', value: 'NAME=N,...', help: 'raise spec limits: bytes, line, name, depth, includes, errors (docs/notation.md "Limits")' },
   'key-agreement': { type: 'boolean', help: "switch on the van Oorschot/SVO key-agreement rules (default: the spec's options)" },
   'no-key-agreement': { type: 'boolean', help: 'switch them off' },
 } as const satisfies OptionTable;
@@ -29,7 +31,7 @@ export const command: Command = {
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, OPTIONS);
     if (args.positional.length !== 2) throw new UserError(`expected SPEC and GOAL\nusage: ${USAGE.split('\n')[0]}`);
-    const spec = loadSpec(args.positional[0]!);
+    const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
     const raw = args.positional[1]!;
     const byLabel = spec.goals.find((g) => g.label === raw);
     // A bare word that is neither a goal label nor a declared name was meant as a label.

@@ -1,0 +1,34 @@
+/**
+ * The fuzz campaigns of fuzz/ on a small budget (docs/fuzzing.md): every target runs a fixed
+ * slice of its seed, so a failure here replays with `npm run fuzz -- --target T --seed ci --index I`.
+ * The long campaigns (>= 10^5 inputs) are run by hand; their numbers are in docs/fuzzing.md.
+ */
+import { describe, expect, test } from 'vitest';
+import { formatCampaign, runCampaign } from '../fuzz/campaign.js';
+import { TARGETS } from '../fuzz/targets/index.js';
+
+const BUDGET: Record<string, number> = { parser: 120, derive: 40, codec: 1500, ledger: 300, cli: 4 };
+
+describe('fuzz campaigns (CI budget)', () => {
+  test.each(Object.keys(BUDGET))('%s: no crash, no hang, no wrong accept, no unbounded error', async (name) => {
+    // A generous hang bound here (10 s) so a loaded CI machine does not flake; the long campaigns use 2 s.
+    const r = await runCampaign(TARGETS[name]!, { seed: 'ci', count: BUDGET[name]!, hangMs: 10_000 });
+    const report = formatCampaign(r);
+    expect(r.tried, report).toBe(BUDGET[name]);
+    expect(r.counts.crash, report).toBe(0);
+    expect(r.hangs, report).toBe(0);
+    expect(r.counts['wrong-accept'], report).toBe(0);
+    expect(r.counts['bad-error'], report).toBe(0);
+    // Not vacuous: each campaign both accepts and rejects some inputs (the CLI one is too small to insist).
+    if (name !== 'cli') expect(r.counts.rejected, report).toBeGreaterThan(0);
+    if (name === 'parser' || name === 'codec') expect(r.counts.accepted, report).toBeGreaterThan(0);
+  });
+
+  test('the ledger campaign covers every tamper class', async () => {
+    const r = await runCampaign(TARGETS.ledger!, { seed: 'ci-classes', count: 200 });
+    for (const k of ['whitespace', 'key-order', 'unicode-escape', 'number-form', 'duplicate-key', 'dropped-tail', 'dropped-seal', 'swap-lines', 'bytes']) {
+      expect(r.classes[k]?.tried ?? 0, k).toBeGreaterThan(0);
+      expect(r.classes[k]?.accepted ?? 0, k).toBe(0);
+    }
+  });
+});
