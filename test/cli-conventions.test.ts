@@ -139,6 +139,9 @@ describe('JSON output: one shape, a published schema per command, checked agains
     ['claims', ['claims', '--runs', '1', '--workers', '2', '--suite', 'ristretto255']],
     ['demo', ['demo', '--runs', '1', '--suite', 'ristretto255']],
     ['proofs', ['proofs']],
+    ['run', ['run', 'spec/protocols/sts.ban', '--suite', 'p256']],
+    ['costs', ['costs', 'spec/protocols/otway-rees.ban']],
+    ['demo', ['demo', 'spec/protocols/nsl.ban']],
   ];
   test.each(cases)('%s', async (name, argv) => {
     const r = await cli(...argv, '--json');

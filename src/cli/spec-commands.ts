@@ -3,7 +3,6 @@
  * the spec, require an executable flow (else exit 2 with every diagnostic — never the EMR model in
  * its place), run it with the interpreter (src/interpret) and print what the EMR forms print.
  */
-import { writeFileSync } from 'node:fs';
 import { analyse, ASSURANCE as BAN_ASSURANCE } from '../ban/index.js';
 import { getSuite, SUITE_NAMES } from '../crypto/index.js';
 import { loadExecutable, type ExecutableSpec } from '../interpret/load.js';
@@ -13,6 +12,8 @@ import { sumCounts } from '../interpret/costs.js';
 import { UserError } from '../spec/diagnostics.js';
 import type { CliIo, ParsedArgs } from './args.js';
 import { seedOf, suiteOf } from './defaults.js';
+import { jsonOutput, type Verdict } from './json-output.js';
+import { safeWriteFile } from '../io/safe-write.js';
 
 
 function onlyOneSpec(args: ParsedArgs, usage: string): string {
@@ -28,11 +29,7 @@ export async function runSpec(args: ParsedArgs, io: CliIo, usage: string): Promi
   const r = runFlow(ex.protocol, { suite: getSuite(suiteOf(args), args.values.get('backend') ?? 'noble'), seed: seedOf(args) });
   const traceFile = args.values.get('trace-out');
   if (traceFile) {
-    try {
-      writeFileSync(traceFile, JSON.stringify(r.trace, null, 2) + '\n');
-    } catch (e) {
-      throw new UserError(`cannot write trace to ${traceFile}: ${(e as Error).message}`, [], 3);
-    }
+    safeWriteFile(traceFile, JSON.stringify(r.trace, null, 2) + '\n', { force: args.booleans.has('force') });
   }
   const diagramDir = args.values.get('diagram');
   let drawn: { files: string[]; failures: { name: string; message: string }[] } | undefined;
@@ -47,8 +44,10 @@ export async function runSpec(args: ParsedArgs, io: CliIo, usage: string): Promi
     });
     drawn = { files: res.diagrams.flatMap((d) => (d.image ? [d.mmd, d.image] : [d.mmd])), failures: res.failures };
   }
-  if (args.booleans.has('json')) io.out(JSON.stringify({ ...flowRunJson(r), ...(drawn ? { diagrams: drawn } : {}) }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
-  else {
+  if (args.booleans.has('json')) {
+    const { command: _c, assurance, seed: _s, suite: _u, ok: _o, ...body } = flowRunJson(r);
+    io.out(jsonOutput({ command: 'run', ok: r.ok && !drawn?.failures.length, assurance, seed: seedOf(args), suite: r.suite, runs: null, verdicts: runVerdicts(r) }, { ...body, traceSeed: r.seed, ...(drawn ? { diagrams: drawn } : {}) }, bigintAsString));
+  } else {
     const notes = [traceFile ? `trace written to ${traceFile}` : '', drawn ? `diagrams written: ${drawn.files.join(', ')}` : ''].filter(Boolean);
     io.out(flowTranscript(r, ex.spec.name) + (notes.length ? `\n${notes.join('\n')}` : ''));
   }
@@ -67,7 +66,9 @@ export function costsSpec(args: ParsedArgs, io: CliIo, usage: string): number {
   const main = runFlow(ex.protocol, { suite, seed });
   const perSuite = SUITE_NAMES.map((s) => (s === suite.name ? main : runFlow(ex.protocol, { suite: s, seed })));
   const report = flowCostReport(path, main, perSuite);
-  io.out(args.booleans.has('json') ? JSON.stringify(report, null, 2) : flowCostText(report));
+  if (args.booleans.has('json')) {
+    io.out(jsonOutput({ command: 'costs', ok: report.runOk, assurance: FLOW_RUN_ASSURANCE, seed, suite: suite.name, runs: null, verdicts: perSuite.map((r) => ({ name: `honest run on ${r.suite}`, verdict: r.ok ? 'completed' : 'failed', ok: r.ok })) }, report));
+  } else io.out(flowCostText(report));
   return report.runOk ? 0 : 1;
 }
 
@@ -148,6 +149,22 @@ export function demoSpec(path: string, args: ParsedArgs, io: CliIo): number {
   const ex = loadExecutable(path);
   const seed = String(seedOf(args));
   const d = specDemo(ex, seed);
-  io.out(args.booleans.has('json') ? JSON.stringify(d, null, 2) : specDemoText(d, ex, seed));
+  if (args.booleans.has('json')) {
+    const verdicts: Verdict[] = [
+      ...(d.ban ? [{ name: 'BAN goals', verdict: `${d.ban.derived}/${d.ban.goals} derived`, ok: d.ban.underived.length === 0 }] : []),
+      ...d.runs.map((r) => ({ name: `honest run on ${r.suite}`, verdict: r.ok ? 'completed' : 'failed', ok: r.ok })),
+    ];
+    io.out(jsonOutput({ command: 'demo', ok: d.ok, assurance: `${BAN_ASSURANCE}; ${FLOW_RUN_ASSURANCE}`, seed: Number(seed), suite: null, runs: null, verdicts }, { spec: d.spec, protocol: d.protocol, ban: d.ban, suiteRuns: d.runs, costs: d.costs }));
+  } else io.out(specDemoText(d, ex, seed));
   return d.ok ? 0 : 1;
+}
+
+const bigintAsString = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
+
+/** One verdict per session (accepted or not) and per shared key (agreed or not), as the transcript prints them. */
+function runVerdicts(r: FlowRunResult): Verdict[] {
+  return [
+    ...r.sessions.map((s) => ({ name: `${s.id} ${s.role} (${s.principal})`, verdict: s.status, ok: s.status === 'accepted' })),
+    ...r.agreements.map((a) => ({ name: `${a.phase} ${a.name}`, verdict: a.agreed ? 'agreed' : 'differ', ok: a.agreed })),
+  ];
 }
