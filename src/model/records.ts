@@ -11,10 +11,18 @@
  *    the signature Sig_X of eq. (31)/(71), which covers (EMR, Cert_X); the receiver checks every
  *    field of it against the session and the EMR (see `checkCert`).
  *
- * Canonical encoding: `frame(tag, fields)` from src/crypto/encoding.ts (length-prefixed, tagged),
- * so the bytes that are encrypted, signed and digested are unambiguous. Decoding is strict and
- * total: it returns null on any malformed input, never throws.
+ * Two layers (docs/model.md "Application data"):
+ *  - a RECORD (symptoms, visit, request, index, EMR, Cert) is `frame(tag, fields)` from
+ *    src/crypto/encoding.ts (length-prefixed, domain-tagged); the record digest is over the EMR record;
+ *  - what E encrypts and S signs is the flow language's canonical encoding of the paper's
+ *    expression (docs/flow.md "Encoding"): a lone record `message` / `EMR` is a `bytes` value,
+ *    u16be length ‖ record; the pair `(EMR, Cert_X)` is the tuple (bytes, bytes), the two
+ *    length-prefixed records back to back. So (30) encrypts and (31) signs the same bytes, as the
+ *    paper writes the same `(EMR, Cert_HPA)` in both; the executable spec (spec/emr-flow.ban)
+ *    computes exactly these bytes.
+ * Decoding is strict and total: it returns null on any malformed input, never throws.
  */
+import { concatBytes } from '@noble/hashes/utils.js';
 import { frame, utf8 } from '../crypto/encoding.js';
 
 export interface MedicalIndex {
@@ -69,14 +77,38 @@ export interface RecordRequest {
 const T = {
   emr: 'bantam/v1/emr',
   cert: 'bantam/v1/cert',
-  emrCert: 'bantam/v1/emr+cert',
   index: 'bantam/v1/index',
   symptoms: 'bantam/v1/msg/symptoms',
   visit: 'bantam/v1/msg/visit',
   request: 'bantam/v1/msg/record-request',
-  sigEmrCert: 'bantam/v1/sig/emr+cert',
-  sigEmr: 'bantam/v1/sig/emr',
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// the flow language's canonical encoding of `bytes` values and tuples of them (docs/flow.md)
+
+/** A `bytes` value as it is encrypted, signed or nested in a tuple: u16be length ‖ bytes. */
+export function bytesItem(b: Uint8Array): Uint8Array {
+  if (b.length > 0xffff) throw new RangeError(`record of ${b.length} bytes does not fit a u16 length`);
+  return concatBytes(Uint8Array.of(b.length >> 8, b.length & 0xff), b);
+}
+
+/** Reads consecutive `bytes` items covering exactly `b`; null unless there are exactly `n`. */
+export function bytesItems(b: Uint8Array, n: number): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
+  let o = 0;
+  while (o < b.length) {
+    if (o + 2 > b.length) return null;
+    const len = (b[o]! << 8) | b[o + 1]!;
+    if (o + 2 + len > b.length) return null;
+    out.push(b.slice(o + 2, o + 2 + len));
+    o += 2 + len;
+  }
+  return out.length === n ? out : null;
+}
+
+function one(b: Uint8Array): Uint8Array | null {
+  return bytesItems(b, 1)?.[0] ?? null;
+}
 
 // ---------------------------------------------------------------------------------------------
 // frame parsing (the inverse of crypto/encoding.ts `frame`)
@@ -174,39 +206,64 @@ export function decodeCert(b: Uint8Array): Cert | null {
   return { hospitalId: h, R: p[1]!, patientId: pt, diagnosisId: d, recordDigest: p[4]! };
 }
 
-/** Plaintext of eqs. (30)/(70): (EMR, Cert_X). */
+/** Plaintext of eqs. (30)/(70): the tuple (EMR, Cert_X). */
 export function encodeEmrCert(e: Emr, c: Cert): Uint8Array {
-  return frame(T.emrCert, [encodeEmr(e), encodeCert(c)]);
+  return concatBytes(bytesItem(encodeEmr(e)), bytesItem(encodeCert(c)));
 }
 export function decodeEmrCert(b: Uint8Array): { emr: Emr; cert: Cert } | null {
-  const p = unframe(b, T.emrCert, 2);
+  const p = bytesItems(b, 2);
   if (!p) return null;
   const emr = decodeEmr(p[0]!);
   const cert = decodeCert(p[1]!);
   return emr && cert ? { emr, cert } : null;
 }
 
-/** What eqs. (31)/(71) sign: S_SK(EMR, Cert_X). */
+/** What eqs. (31)/(71) sign: S_SK(EMR, Cert_X) — the same tuple (EMR, Cert_X) that (30)/(70) encrypt. */
 export function sigInputEmrCert(e: Emr, c: Cert): Uint8Array {
-  return frame(T.sigEmrCert, [encodeEmr(e), encodeCert(c)]);
+  return encodeEmrCert(e, c);
 }
-/** What eq. (67) signs: S_SK(EMR). */
+/** Plaintext of eq. (66) and what eq. (67) signs: the value EMR (bytes). */
 export function sigInputEmr(e: Emr): Uint8Array {
-  return frame(T.sigEmr, [encodeEmr(e)]);
+  return bytesItem(encodeEmr(e));
+}
+/** Plaintext of eq. (66): E_SEK_AB(EMR). */
+export function emrPlaintext(e: Emr): Uint8Array {
+  return bytesItem(encodeEmr(e));
+}
+/** The EMR back from the plaintext of eq. (68). */
+export function decodeEmrPlaintext(b: Uint8Array): Emr | null {
+  const r = one(b);
+  return r ? decodeEmr(r) : null;
 }
 
+/** Plaintext of eq. (26): the value `message` (bytes) holding the symptoms record. */
 export function encodeSymptoms(m: SymptomsMessage): Uint8Array {
+  return bytesItem(symptomsRecord(m));
+}
+export function symptomsRecord(m: SymptomsMessage): Uint8Array {
   return frame(T.symptoms, [utf8(m.patientId), utf8(m.symptoms)]);
 }
 export function decodeSymptoms(b: Uint8Array): SymptomsMessage | null {
+  const r = one(b);
+  return r ? decodeSymptomsRecord(r) : null;
+}
+export function decodeSymptomsRecord(b: Uint8Array): SymptomsMessage | null {
   const s = texts(unframe(b, T.symptoms, 2), 2);
   return s ? { kind: 'symptoms', patientId: s[0]!, symptoms: s[1]! } : null;
 }
 
+/** Plaintext of eq. (46): the value `message` (bytes) holding the visit record. */
 export function encodeVisit(m: VisitMessage): Uint8Array {
+  return bytesItem(visitRecord(m));
+}
+export function visitRecord(m: VisitMessage): Uint8Array {
   return frame(T.visit, [utf8(m.patientId), utf8(m.symptoms), encodeIndex(m.index)]);
 }
 export function decodeVisit(b: Uint8Array): VisitMessage | null {
+  const r = one(b);
+  return r ? decodeVisitRecord(r) : null;
+}
+export function decodeVisitRecord(b: Uint8Array): VisitMessage | null {
   const p = unframe(b, T.visit, 3);
   const s = texts(p, 2);
   if (!p || !s) return null;
@@ -214,10 +271,18 @@ export function decodeVisit(b: Uint8Array): VisitMessage | null {
   return index ? { kind: 'visit', patientId: s[0]!, symptoms: s[1]!, index } : null;
 }
 
+/** Plaintext of eq. (62): the value `message` (bytes) holding the record request. */
 export function encodeRequest(m: RecordRequest): Uint8Array {
+  return bytesItem(requestRecord(m));
+}
+export function requestRecord(m: RecordRequest): Uint8Array {
   return frame(T.request, [utf8(m.requesterId), utf8(m.patientId), utf8(m.diagnosisId)]);
 }
 export function decodeRequest(b: Uint8Array): RecordRequest | null {
+  const r = one(b);
+  return r ? decodeRequestRecord(r) : null;
+}
+export function decodeRequestRecord(b: Uint8Array): RecordRequest | null {
   const s = texts(unframe(b, T.request, 3), 3);
   return s ? { kind: 'record-request', requesterId: s[0]!, patientId: s[1]!, diagnosisId: s[2]! } : null;
 }
