@@ -52,7 +52,7 @@ describe('flow section: what a correct flow parses to', () => {
       { name: 'R_PAT', type: 'point' },
       { name: 'T_PAT', type: 'point' },
     ]);
-    expect(s1.before).toEqual([{ kind: 'compute', party: 'P', text: 'T_PAT = a·P', eq: 14, pos: { file: 't.ban', line: 9, col: 7 } }]);
+    expect(s1.before).toEqual([{ kind: 'compute', party: 'P', text: 'T_PAT = a·P', eq: 14, pos: { file: 't.ban', line: 9, col: 7 }, textPos: { file: 't.ban', line: 9, col: 19 } }]);
     expect(s2.before.map((a) => [a.kind, a.text, a.eq])).toEqual([
       ['compute', 'CHK_PA = H3(SEK_AP, T_PAT)', 20],
       ['contract', 'ptchk(ID_PAT)', undefined],
@@ -80,7 +80,7 @@ describe('flow section: what a correct flow parses to', () => {
   test('actions before the first step belong to the phase itself (the §3.2 set-up)', () => {
     const { flow, diagnostics } = parseFlow(['flow', '  phase setup "System initialization" §3.2', '    BC computes PK = s·P   (1)'].join('\n'));
     expect(diagnostics).toEqual([]);
-    expect(flow.phases[0]!.local).toEqual([{ kind: 'compute', party: 'BC', text: 'PK = s·P', eq: 1, pos: { file: 't.ban', line: 3, col: 5 } }]);
+    expect(flow.phases[0]!.local).toEqual([{ kind: 'compute', party: 'BC', text: 'PK = s·P', eq: 1, pos: { file: 't.ban', line: 3, col: 5 }, textPos: { file: 't.ban', line: 3, col: 17 } }]);
     expect(flow.phases[0]!.participants).toEqual(['BC']);
   });
 
@@ -118,7 +118,7 @@ describe('flow section: errors point at the offending text', () => {
     const src = ['flow', '  phase initial "X"', '    initial.1: P -> HA : (ID_PAT: id, T_PAT: pointt)'].join('\n');
     const d = one(src);
     expect(d).toMatchObject({ code: 'flow.field-type', pos: { line: 3, col: 46 }, length: 6 });
-    expect(d.expected).toBe('id | point | scalar | check | ciphertext | signature | bytes');
+    expect(d.expected).toBe('id | point | scalar | check | ciphertext | signature | bytes | key | nonce | hash | mac | pke');
     expect(formatDiagnostic(d, src).split('\n').slice(0, 3)).toEqual([
       "t.ban:3:46: error: unknown field type 'pointt' (flow.field-type)",
       ' 3 |     initial.1: P -> HA : (ID_PAT: id, T_PAT: pointt)',

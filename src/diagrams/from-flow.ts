@@ -59,6 +59,14 @@ export function actionLine(a: FlowAction): string {
       return `store ${a.text}${eq}`;
     case 'contract':
       return `smart contract ${a.text}${eq}`;
+    case 'generate':
+      return `fresh ${a.text}`;
+    case 'know':
+      return `knows ${a.text}`;
+    case 'publish':
+      return `publishes ${a.text}`;
+    case 'share':
+      return `shares ${a.text}`;
   }
 }
 

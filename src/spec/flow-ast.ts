@@ -12,8 +12,17 @@ export interface FlowField {
 }
 
 export interface FlowAction {
-  kind: 'compute' | 'check' | 'contract' | 'store';
+  /**
+   * compute/check/contract/store as printed by papers; generate (`X generates v: sort`), know
+   * (`X knows a, b`), publish (`X publishes v`) and share (`A, S share K: key`) declare what an
+   * executable flow draws fresh, starts with and makes public (docs/flow.md, "Executable flows").
+   */
+  kind: 'compute' | 'check' | 'contract' | 'store' | 'generate' | 'know' | 'publish' | 'share';
   party: string;
+  /** For kind 'share': every party that holds the shared value (party is the first). */
+  parties?: string[];
+  /** Where `text` starts in the file (for carets inside expressions). */
+  textPos?: SourcePos;
   /** Human text as the paper prints it, e.g. "K_AP1 = S_HPA·T_PAT + b·PK_PAT". */
   text: string;
   /** Paper equation number, when the action is one. */
@@ -54,7 +63,18 @@ export interface FlowPhase {
 export interface FlowParticipant {
   id: string;
   title: string;
+  /** `id NAME = "PRINCIPAL"`: the name of the role's identity value and its default principal. */
+  identity?: { name: string; principal: string; pos: SourcePos };
   pos: SourcePos;
+}
+
+/** Declared options of an executable flow (`options wire tagged`, `options aead-ad field-step`). */
+export interface FlowOptions {
+  /** Whether each message starts with a one-byte step tag (docs/flow.md "Wire encoding"). */
+  wire?: 'tagged' | 'untagged';
+  /** Associated data of AEAD encryption: bound to the step carrying the ciphertext, or none. */
+  aeadAd?: 'field-step' | 'none';
+  pos?: SourcePos;
 }
 
 export interface Flow {
@@ -63,4 +83,12 @@ export interface Flow {
   participants?: FlowParticipant[];
   /** The participant that runs the smart contracts (the blockchain center), when declared. */
   ledger?: string;
+  /** Declared options (executable flows). */
+  options?: FlowOptions;
+  /** The name of the group generator in expressions (`generator P`; default G). */
+  generator?: { name: string; pos: SourcePos };
+  /** The environment module serving `calls` (`environment NAME`), when declared. */
+  environment?: { name: string; pos: SourcePos };
+  /** Long-term values (`setup` block): once per principal per role, before any phase. */
+  setup?: FlowAction[];
 }

@@ -11,11 +11,11 @@
  * loader) refuses a spec whose diagnostics contain an error.
  */
 import { diag, type Diagnostic, type SourcePos } from './diagnostics.js';
-import type { Flow, FlowAction, FlowField, FlowParticipant, FlowPhase, FlowStep } from './flow-ast.js';
+import type { Flow, FlowAction, FlowField, FlowOptions, FlowParticipant, FlowPhase, FlowStep } from './flow-ast.js';
 import type { Section } from './sections.js';
 
 /** Field types of the cross-team contract (contracts.md, "Field types"). */
-export const FIELD_TYPES = ['id', 'point', 'scalar', 'check', 'ciphertext', 'signature', 'bytes'] as const;
+export const FIELD_TYPES = ['id', 'point', 'scalar', 'check', 'ciphertext', 'signature', 'bytes', 'key', 'nonce', 'hash', 'mac', 'pke'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** Action verbs and the action kind each one makes. */
@@ -24,7 +24,13 @@ export const ACTION_VERBS: Readonly<Record<string, FlowAction['kind']>> = {
   checks: 'check',
   calls: 'contract',
   stores: 'store',
+  generates: 'generate',
+  knows: 'know',
+  publishes: 'publish',
 };
+
+/** `A, S share K: key` — a value every listed party holds from the start (setup). */
+const SHARE_LINE = /^([A-Za-z][A-Za-z0-9_']*(?:\s*,\s*[A-Za-z][A-Za-z0-9_']*)+)\s+share\s+/;
 
 const NAME = /^[A-Za-z][A-Za-z0-9_']*/;
 const PHASE_ID = /^[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*/;
@@ -136,6 +142,11 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
 
   const participants: FlowParticipant[] = [];
   let ledger: string | undefined;
+  const options: FlowOptions = {};
+  let generator: Flow['generator'];
+  let environment: Flow['environment'];
+  let setup: FlowAction[] | undefined;
+  let inSetup = false;
   const phases: FlowPhase[] = [];
   /** Participants listed explicitly per phase (by a `participants` line), and where. */
   const listed = new Map<FlowPhase, SourcePos>();
@@ -145,6 +156,8 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
   const eqSeen = new Map<number, SourcePos>();
   /** Parties referenced, with a position, for the end-of-section checks. */
   const uses: { who: string; pos: SourcePos; phase: FlowPhase }[] = [];
+  /** Parties acting in the setup block. */
+  const setupUses: { who: string; pos: SourcePos }[] = [];
 
   const parseParticipant = (c: Cursor) => {
     const idPos = c.pos(c.i + (c.rest.length - c.rest.trimStart().length));
@@ -158,13 +171,52 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
       title = c.rest.slice(1, end);
       c.i += end + 1;
     }
+    let identity: FlowParticipant['identity'];
+    if (c.eat(/^id\b/)) {
+      c.ws();
+      const namePos = c.pos();
+      const name = c.eat(NAME);
+      const eqSign = name ? c.eat(/^=/) : undefined;
+      c.ws();
+      const m = eqSign ? /^"([^"]*)"/.exec(c.rest) : null;
+      if (!name || !m || m[1] === '') return error('flow.syntax', 'expected the identity value', namePos, { expected: 'id NAME = "PRINCIPAL", e.g. id ID_PAT = "PAT-1"' });
+      c.i += m[0].length;
+      identity = { name, principal: m[1]!, pos: namePos };
+    }
     if (c.eat(/^ledger\b/)) {
       if (ledger !== undefined) error('flow.duplicate', `a second ledger participant '${id}' (the ledger is already ${ledger})`, idPos, { length: id.length });
       else ledger = id;
     }
     if (!c.atEnd()) return error('flow.syntax', `unexpected '${c.rest}'`, c.pos(), { expected: 'end of line, or the word ledger', length: c.rest.length });
     if (participants.some((p) => p.id === id)) return error('flow.duplicate', `participant '${id}' declared twice`, idPos, { length: id.length });
-    participants.push({ id, title, pos: idPos });
+    participants.push(identity ? { id, title, identity, pos: idPos } : { id, title, pos: idPos });
+  };
+
+  const parseOptionLine = (c: Cursor, headPos: SourcePos) => {
+    c.ws();
+    const at = c.pos();
+    const rest = c.rest.trim();
+    const m = /^(wire)\s+(tagged|untagged)$|^(aead-ad)\s+(field-step|none)$/.exec(rest);
+    if (!m) return error('flow.syntax', `unknown flow option '${rest}'`, at, { expected: 'options wire tagged | options wire untagged | options aead-ad field-step | options aead-ad none', length: Math.max(1, rest.length) });
+    if (m[1]) {
+      if (options.wire !== undefined) return error('flow.duplicate', 'the wire option is declared twice', at, { length: rest.length });
+      options.wire = m[2] as 'tagged' | 'untagged';
+    } else {
+      if (options.aeadAd !== undefined) return error('flow.duplicate', 'the aead-ad option is declared twice', at, { length: rest.length });
+      options.aeadAd = m[4] as 'field-step' | 'none';
+    }
+    options.pos ??= headPos;
+  };
+
+  const parseNameLine = (c: Cursor, headPos: SourcePos, what: 'generator' | 'environment') => {
+    c.ws();
+    const at = c.pos();
+    const name = c.eat(what === 'generator' ? NAME : /^[A-Za-z][A-Za-z0-9_-]*/);
+    if (!name || !c.atEnd()) return error('flow.syntax', `expected one name after '${what}'`, at, { expected: what === 'generator' ? 'generator NAME, e.g. generator P' : 'environment NAME, e.g. environment emr-ledger' });
+    const prior = what === 'generator' ? generator : environment;
+    if (prior) return error('flow.duplicate', `'${what}' declared twice`, headPos, { length: what.length });
+    if (what === 'generator') generator = { name, pos: at };
+    else environment = { name, pos: at };
   };
 
   const parsePhase = (c: Cursor, headPos: SourcePos) => {
@@ -297,7 +349,7 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
     }
     if (text === '') return error('flow.syntax', `'${party} ${verb}' needs what is ${verb === 'calls' ? 'called' : verb.replace(/s$/, 'd')}`, c.pos(textStart), { expected: docHint(verb) });
     const kind = ACTION_VERBS[verb]!;
-    const action: FlowAction = { kind, party, text, pos: partyPos };
+    const action: FlowAction = { kind, party, text, pos: partyPos, textPos: c.pos(textStart) };
     if (eq !== undefined) action.eq = eq;
     if (kind === 'contract') {
       const cm = /^([A-Za-z][A-Za-z0-9_]*)\s*\(/.exec(text);
@@ -309,7 +361,12 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
       const inner = text.slice(cm[0].length, close);
       action.args = inner.trim() === '' ? [] : splitTopLevel(inner, 0).map((p) => p.text);
     }
-    if (!phase) return error('flow.order', `an action outside a phase`, partyPos, { expected: 'a phase header first', length: party.length });
+    if (inSetup) {
+      setupUses.push({ who: party, pos: partyPos });
+      (setup ??= []).push(action);
+      return;
+    }
+    if (!phase) return error('flow.order', `an action outside a phase`, partyPos, { expected: "a phase header (or 'setup') first", length: party.length });
     uses.push({ who: party, pos: partyPos, phase });
     if (!step) {
       (phase.local ??= []).push(action);
@@ -338,9 +395,37 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
     const headPos = c.pos();
     const word = NAME.exec(l.text)?.[0];
     const stepHead = STEP_HEAD.exec(l.text);
+    const shareHead = SHARE_LINE.exec(l.text);
     if (stepHead) {
+      if (inSetup) {
+        error('flow.order', 'a message inside the setup block', headPos, { expected: "a 'phase' header before the first step", length: stepHead[0].length });
+        continue;
+      }
       parseStep(c, stepHead);
+    } else if (shareHead) {
+      const parties = shareHead[1]!.split(',').map((x) => x.trim());
+      const textStart = shareHead[0].length;
+      const text = l.text.slice(textStart).trim();
+      const action: FlowAction = { kind: 'share', party: parties[0]!, parties, text, pos: headPos, textPos: c.pos(textStart) };
+      if (text === '') error('flow.syntax', 'expected what is shared', c.pos(textStart), { expected: 'A, B share NAME: key' });
+      else if (!inSetup) error('flow.order', "'share' belongs in the setup block", headPos, { expected: "'setup' then 'A, B share NAME: key'", length: shareHead[1]!.length });
+      else {
+        for (const p of parties) setupUses.push({ who: p, pos: headPos });
+        (setup ??= []).push(action);
+      }
+    } else if (word === 'setup' && /^setup\s*$/.test(l.text)) {
+      if (setup !== undefined || inSetup) error('flow.duplicate', "a second 'setup' block", headPos, { length: 5 });
+      else if (phases.length > 0) error('flow.order', "the 'setup' block comes before the first phase", headPos, { expected: 'setup, then phase ...', length: 5 });
+      inSetup = true;
+      setup ??= [];
+    } else if (word === 'options' && /^options\s/.test(l.text)) {
+      c.i = 7;
+      parseOptionLine(c, headPos);
+    } else if ((word === 'generator' || word === 'environment') && new RegExp(`^${word}\\s`).test(l.text)) {
+      c.i = word.length;
+      parseNameLine(c, headPos, word);
     } else if (word === 'phase' && /^phase\s/.test(l.text)) {
+      inSetup = false;
       c.i = 5;
       parsePhase(c, headPos);
     } else if (word === 'participant' && /^participant\s/.test(l.text)) {
@@ -372,6 +457,9 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
 
   // Participants: derive a phase's list when it has no `participants` line; check it when it has.
   const declared = new Set(participants.map((p) => p.id));
+  for (const u of setupUses) {
+    if (declared.size > 0 && !declared.has(u.who)) error('flow.undeclared', `'${u.who}' is not a declared participant`, u.pos, { expected: [...declared].join(', '), length: u.who.length });
+  }
   for (const u of uses) {
     if (declared.size > 0 && !declared.has(u.who)) {
       error('flow.undeclared', `'${u.who}' is not a declared participant`, u.pos, {
@@ -403,6 +491,10 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
   const flow: Flow = { phases };
   if (participants.length > 0) flow.participants = participants;
   if (ledger !== undefined) flow.ledger = ledger;
+  if (options.wire !== undefined || options.aeadAd !== undefined) flow.options = options;
+  if (generator) flow.generator = generator;
+  if (environment) flow.environment = environment;
+  if (setup) flow.setup = setup;
   return { flow, diagnostics };
 }
 

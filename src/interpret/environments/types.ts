@@ -1,0 +1,40 @@
+/**
+ * Environment modules (FLOW-DESIGN §6): what `X calls name(args)` does, without the interpreter
+ * knowing any protocol. A module is plain data plus functions; its state is created per world by
+ * `init` and passed back to every call. A spec names its module with `environment NAME`; modules
+ * are registered by name in ./index.ts. Environment calls are traced as `contract` events.
+ *
+ * Contract of `run`: a call that returns ok: false must leave the state unchanged (a failed call
+ * aborts the caller's session like a failed check; nothing is half-applied).
+ */
+import type { CryptoSuite, Rng } from '../../crypto/suite.js';
+import type { ArgSort } from '../../flow-lang/primitives.js';
+import type { Sort } from '../../flow-lang/sorts.js';
+import type { Value } from '../../flow-lang/values.js';
+import type { EvalResult } from '../../flow-lang/primitives.js';
+
+export interface EnvCallContext {
+  /** The principal making the call, and the role it plays. */
+  caller: string;
+  role: string;
+  phase: string;
+  step?: string;
+  session: string;
+}
+
+export interface EnvInitContext {
+  suite: CryptoSuite;
+  rng: Rng;
+  /** Principals of the world (a live view: principals added later appear). */
+  principals: () => readonly string[];
+  /** A principal's published value, if it has published it. */
+  published: (principal: string, name: string) => Value | undefined;
+}
+
+export interface EnvironmentModule<State = unknown> {
+  name: string;
+  doc: string;
+  init(ctx: EnvInitContext): State;
+  calls: Readonly<Record<string, { args: ArgSort[]; doc: string; run(state: State, ctx: EnvCallContext, args: Value[]): { ok: boolean; detail?: string } }>>;
+  functions?: Readonly<Record<string, { args: ArgSort[]; result: Sort; doc: string; eval(state: State, args: Value[]): EvalResult }>>;
+}
