@@ -43,7 +43,7 @@ function need<R>(o: Env.Outcome<R>, what: string): { state: Env.EmrEnvState; res
 export function straightLineRun(suiteName: string, seed: number | string, ids = { P: 'PAT-1', A: 'HPA', B: 'HPB' }): RunRecord {
   const cs: CryptoSuite = getSuite(suiteName);
   const root = seededRng(seed);
-  const center = forkRng(root, 'center');
+  const center = forkRng(root, 'party:CENTER');
   const rng: Record<string, Rng> = { [ids.P]: forkRng(root, `party:${ids.P}`), [ids.A]: forkRng(root, `party:${ids.A}`), [ids.B]: forkRng(root, `party:${ids.B}`) };
   const envelopes: RecordedEnvelope[] = [];
   const keys: RecordedKey[] = [];
