@@ -266,7 +266,7 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
     case 'call': {
       const call = w.env?.module.calls[act.fn];
       const args = act.args.map((x) => evalExpr(w, a, x, act, step));
-      const r = call ? call.run(w.env!.state, { caller: a.principal.id, role: a.role, phase: a.phase, ...(step ? { step: step.id } : {}), session: a.session?.id ?? 'setup' }, args) : { ok: false, detail: 'no environment' };
+      const r = call ? call.run(w.env!.state, { caller: a.principal.id, role: a.role, phase: a.phase, ...(step ? { step: step.id } : {}), session: a.session?.id ?? 'setup', rng: a.principal.rng }, args) : { ok: false, detail: 'no environment' };
       w.tracer.emit({ kind: 'contract', party: a.principal.id, phase: a.phase, step: step?.id ?? a.phase, contract: act.fn, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) });
       if (!r.ok) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${act.fn}: ${r.detail ?? 'failed'}`, pos: act.pos, traced: true });
       return;

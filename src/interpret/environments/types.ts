@@ -20,6 +20,12 @@ export interface EnvCallContext {
   phase: string;
   step?: string;
   session: string;
+  /**
+   * The caller's own random stream (forkRng(root, 'party:' + caller)), for randomness the call
+   * draws on the caller's behalf — e.g. the signature of a ledger transaction the caller signs.
+   * Drawn at the call, in flow order, like the caller's primitives.
+   */
+  rng: Rng;
 }
 
 export interface EnvInitContext {
