@@ -18,6 +18,9 @@ import { MESSAGE_SCHEMAS, isStepId, type FieldType } from '../net/messages.js';
 import type { Trace } from '../net/trace.js';
 import { hex } from '../model/records.js';
 import type { ScenarioResult } from '../model/scenario.js';
+import { showSort } from '../flow-lang/sorts.js';
+import type { FlowRunResult } from '../interpret/run.js';
+import { emrStateOf } from '../interpret/environments/emr-ledger.js';
 
 export interface RecordedField {
   readonly name: string;
@@ -101,6 +104,32 @@ export function recordOfScenario(r: ScenarioResult): RunRecord {
   for (const p of sys.parties.values())
     for (const s of p.sessions.values()) if ('SEK' in s && s.SEK) keys.push({ party: p.id, session: s.label, key: s.SEK });
   return { suite: r.suite, seed: r.seed, envelopes, keys, ledger: sys.ledger };
+}
+
+/**
+ * The interpreter's run of spec/emr-flow.ban as a RunRecord: every envelope (split by the step's
+ * declared field sorts), every key-sort value a session computed, the emr-ledger environment's ledger.
+ */
+export function recordOfFlowRun(r: FlowRunResult): RunRecord {
+  const w = r.world;
+  const steps = new Map(w.protocol.phases.flatMap((p) => p.steps.map((s) => [s.id, s] as const)));
+  const typeOf = (step: string, field: string) => {
+    const f = steps.get(step)?.fields.find((x) => x.name === field);
+    return f ? showSort(f.sort) : 'bytes';
+  };
+  const envelopes = envelopesOfTrace(r.trace, (seq) => w.network.get(seq)?.bytes, typeOf, w.protocol.options.wire === 'tagged');
+  const keys: RecordedKey[] = [];
+  for (const s of w.sessions) {
+    const initial = w.principals.get(s.principal);
+    for (const [name, v] of s.values) {
+      if (v.sort.kind !== 'base' || v.sort.name !== 'key') continue;
+      if (initial?.setup.get(s.role)?.has(name) || initial?.store.has(name)) continue;
+      keys.push({ party: s.principal, session: `${s.id}:${name}`, key: v.v as Uint8Array });
+    }
+  }
+  const st = emrStateOf(w.env?.state);
+  if (!st) throw new Error('recordOfFlowRun: the run has no emr-ledger ledger');
+  return { suite: r.suite, seed: r.seed, envelopes, keys, ledger: st.ledger };
 }
 
 function isSignature(type: string): boolean {

@@ -39,7 +39,8 @@ export type EmrSlot = 'A' | 'B';
 /** A principal the center has enrolled out of band (§3.4–3.5 Step 2: "If the identity ID is valid"). */
 export interface EmrPrincipal {
   readonly id: string;
-  readonly role: EmrRole;
+  /** 'any': enrolled without a role; the registration contract called decides it (the flow's phase). */
+  readonly role: EmrRole | 'any';
   readonly slot?: EmrSlot;
   /** The paper's `patient detail` / `hospital detail`; default `patient <id>` / `hospital <id>`. */
   readonly detail?: string;
@@ -66,7 +67,7 @@ export interface EmrEnvState {
   readonly PK: Point;
   readonly centerId: string;
   readonly ledger: Ledger;
-  readonly enrolment: ReadonlyMap<string, { readonly role: EmrRole; readonly slot?: EmrSlot; readonly detail: string }>;
+  readonly enrolment: ReadonlyMap<string, Enrolment>;
   /** IDs the center has issued credentials to. */
   readonly issued: ReadonlySet<string>;
   readonly hospitals: ReadonlyMap<string, HospitalStore>;
@@ -88,15 +89,32 @@ export type Outcome<R = undefined> =
   | { readonly ok: true; readonly state: EmrEnvState; readonly detail: string; readonly result: R }
   | { readonly ok: false; readonly code: RefusalCode; readonly detail: string };
 
+export interface Enrolment {
+  readonly role: EmrRole | 'any';
+  readonly slot?: EmrSlot;
+  /** The paper's detail; absent: `patient <id>` / `hospital <id>` by the registration contract. */
+  readonly detail?: string;
+}
+
 const EMPTY_HOSPITAL: HospitalStore = { diagnoses: 0, records: new Map() };
+
+/** The state with `id` enrolled too (a principal that joined later), unchanged if it already is. */
+export function enrol(st: EmrEnvState, p: EmrPrincipal): EmrEnvState {
+  if (st.enrolment.has(p.id)) return st;
+  const enrolment = new Map(st.enrolment);
+  enrolment.set(p.id, enrolmentOf(p));
+  return { ...st, enrolment };
+}
+
+function enrolmentOf(p: EmrPrincipal): Enrolment {
+  const slot = p.role === 'hospital' ? (p.slot ?? 'A') : undefined;
+  return { role: p.role, ...(slot ? { slot } : {}), ...(p.detail !== undefined ? { detail: p.detail } : {}) };
+}
 
 export function initEmrEnv(o: EmrEnvOptions): EmrEnvState {
   const centerId = o.centerId ?? 'CENTER';
-  const enrolment = new Map<string, { role: EmrRole; slot?: EmrSlot; detail: string }>();
-  for (const p of o.principals) {
-    const slot = p.role === 'hospital' ? (p.slot ?? 'A') : undefined;
-    enrolment.set(p.id, { role: p.role, ...(slot ? { slot } : {}), detail: p.detail ?? `${p.role} ${p.id}` });
-  }
+  const enrolment = new Map<string, Enrolment>();
+  for (const p of o.principals) enrolment.set(p.id, enrolmentOf(p));
   return {
     suite: o.suite,
     PK: o.PK,
@@ -118,8 +136,12 @@ const no = (code: RefusalCode, detail: string): Outcome<never> => ({ ok: false, 
 /** Which registration the center performs for an id: patient (ptins), hospital A (hains), hospital B (hbins). */
 export type RegistrationKind = 'ptins' | 'hains' | 'hbins';
 
-function kindOf(e: { role: EmrRole; slot?: EmrSlot }): RegistrationKind {
-  return e.role === 'patient' ? 'ptins' : e.slot === 'B' ? 'hbins' : 'hains';
+function kindOf(e: Enrolment): RegistrationKind | 'any' {
+  return e.role === 'any' ? 'any' : e.role === 'patient' ? 'ptins' : e.slot === 'B' ? 'hbins' : 'hains';
+}
+
+function detailOf(e: Enrolment, kind: RegistrationKind, id: string): string {
+  return e.detail ?? `${kind === 'ptins' ? 'patient' : 'hospital'} ${id}`;
 }
 
 /**
@@ -129,9 +151,17 @@ function kindOf(e: { role: EmrRole; slot?: EmrSlot }): RegistrationKind {
 export function registrationValid(st: EmrEnvState, id: string, kind: RegistrationKind): Outcome {
   const e = st.enrolment.get(id);
   if (!e) return no('registration-refused', `the center has not enrolled '${id}'`);
-  if (kindOf(e) !== kind) return no('registration-refused', `'${id}' is enrolled for ${kindOf(e)}, not ${kind}`);
+  const k = kindOf(e);
+  if (k !== 'any' && k !== kind) return no('registration-refused', `'${id}' is enrolled for ${k}, not ${kind}`);
   if (st.issued.has(id)) return no('registration-refused', `'${id}' already holds credentials`);
-  return ok(st, `${id} enrolled (${e.detail}), not yet registered`, undefined);
+  return ok(st, `${id} enrolled (${detailOf(e, kind, id)}), not yet registered`, undefined);
+}
+
+/** "If the identity ID is valid", whatever it registers as: enrolled, and not yet issued credentials. */
+export function identityValid(st: EmrEnvState, id: string): Outcome {
+  if (!st.enrolment.has(id)) return no('registration-refused', `the center has not enrolled '${id}'`);
+  if (st.issued.has(id)) return no('registration-refused', `'${id}' already holds credentials`);
+  return ok(st, `${id} enrolled, not yet registered`, undefined);
 }
 
 /**
@@ -141,7 +171,7 @@ export function registrationValid(st: EmrEnvState, id: string, kind: Registratio
 export function register(st: EmrEnvState, ctx: CallCtx, kind: RegistrationKind, id: string, R: Point, s: bigint): Outcome {
   const valid = registrationValid(st, id, kind);
   if (!valid.ok) return valid;
-  const detail = st.enrolment.get(id)!.detail;
+  const detail = detailOf(st.enrolment.get(id)!, kind, id);
   const center: Signer = { id: st.centerId, secret: s, publicKey: st.PK };
   const cs = ctx.ledgerSuite ?? st.suite;
   const args = { detail, R };
@@ -308,6 +338,22 @@ export function writeRecord(
   const records = new Map(base.records);
   records.set(record.diagnosisId, { emr: record, digest });
   return ok(withStore(st, ctx.caller, { diagnoses: n, records }), record.diagnosisId, { emr, cert, digest });
+}
+
+/**
+ * The calling hospital keeps the record it has just written with `writeRecord`'s value (a flow
+ * computes the record with a pure function, then keeps it): it must be the hospital's own next
+ * diagnosis. Counts the diagnosis.
+ */
+export function keepOwn(st: EmrEnvState, ctx: Pick<CallCtx, 'caller'>, emr: Uint8Array): Outcome {
+  const e = decodeEmr(emr);
+  if (!e) return no('payload-invalid', 'not an EMR record');
+  const base = storeOf(st, ctx.caller);
+  const next = `${ctx.caller}-D${base.diagnoses + 1}`;
+  if (e.hospitalId !== ctx.caller || e.diagnosisId !== next) return no('payload-invalid', `${e.diagnosisId} by ${e.hospitalId} is not ${ctx.caller}'s next record ${next}`);
+  const records = new Map(base.records);
+  records.set(e.diagnosisId, { emr: e, digest: st.suite.digest(emr) });
+  return ok(withStore(st, ctx.caller, { diagnoses: base.diagnoses + 1, records }), e.diagnosisId, undefined);
 }
 
 /**
