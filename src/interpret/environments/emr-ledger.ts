@@ -5,20 +5,19 @@
  * the record codecs), which in turn reuses src/ledger and the reference model's record encodings.
  *
  * Calls (traced as `contract` events; a refusal aborts the caller's session, state unchanged):
- *   valid(ID)                         the center's "if the identity ID is valid" (§3.4–3.5 Step 2):
- *                                     a principal of the world not yet registered
  *   ptins / hains / hbins(ID, R, s)   the center registers ID with R_X, signing the tx with s
+ *   ptins(ID_PAT, EMR, SK)            the paper's second ptins: the calling hospital maps its record
+ *                                     to the patient (the ledger's ptlink contract)
  *   hachk / hbchk(ID, R)              a registered hospital, with this R (§3.6 Step 3, §3.7 Step 3)
  *   ptchk(ID)                         a registered patient (§3.6 Step 4, §3.7 Step 4)
- *   ptchk_mapped(ID, index)           ... whose mapping medical record holds the index's diagnosis
  *   mrins(EMR, SK)                    the calling hospital indexes its record (§3.6 Step 4, §3.7 Step 10)
- *   ptlink(ID, EMR, SK)               the paper's second ptins: map the record to the patient
- *   mrchk(EMR, ID, index, ID_from)    §3.7 Step 9: the record received is the one indexed
- *   keep(EMR)                         the calling hospital keeps its own new record
- *   keep_received(EMR, ID_from, Sig)  hospital B keeps hospital A's record with A's signature
+ *                                     and keeps the EMR (it stays at the hospital)
+ *   mrchk(EMR, Sig, ID, index, ID_from)  §3.7 Step 9: the record received is the one indexed; hospital
+ *                                     B keeps it with hospital A's signature (its Table 1 evidence)
  * Functions (pure over the state):
- *   symptoms(ID, text), symptoms_of(message, ID), visit(ID, text, index), visit_of(message, ID),
- *   request(ID_req, ID_pat, diagnosis), request_of(message, ID_req), diagnose(ID_H, R_H, ID_pat, text),
+ *   valid(ID) (bool: the center's "if the identity ID is valid"), ptchk_record(ID_PAT, index)
+ *   (the index's diagnosis id, if mapped to the patient), symptoms(ID, text), symptoms_of(message, ID), visit(ID, text, index), visit_of(message, ID),
+ *   record_request(ID_req, ID_pat, diagnosis), request_of(message, ID_req), diagnose(ID_H, R_H, ID_pat, text),
  *   follow_up(ID_H, R_H, ID_pat, text, EMR_prev, index), held(ID_H, ID_pat, diagnosis),
  *   certified(Cert, EMR, ID_H, R_H, ID_pat) (the index, if Cert binds everything), previous_of(EMR),
  *   diagnosis_of(index), hospital_of(index). A failing function aborts the caller's session.
@@ -110,45 +109,43 @@ export const emrLedger: EnvironmentModule<EmrLedgerState> = {
   doc: 'the ledger and smart contracts of Chen et al. 2020 (ptins, hains, hbins, hachk, hbchk, ptchk, mrins, mrchk, ptlink) and the hospitals’ records',
   init: (ctx) => ({ init: ctx, current: null }),
   calls: {
-    valid: {
-      args: [id],
-      doc: "valid(ID): the center's \"if the identity ID is valid\" — a principal of the world, not yet registered",
-      run: (s, _ctx, [who]) => call(s, (st) => Env.identityValid(st, str(who!))),
+    ptins: {
+      args: [id, 'any', scalar],
+      doc: "ptins(ID_PAT, R_PAT, s): the center registers the patient (§3.4 Step 2); ptins(ID_PAT, EMR, SK_X): the paper's second form (§3.6 Step 4, §3.7 Step 10) — the calling hospital maps its record to the patient (ledger contract ptlink)",
+      run: (s, ctx, [who, x, secret]) =>
+        x!.sort.kind === 'base' && x!.sort.name === 'point'
+          ? call(s, (st) => Env.register(st, { caller: ctx.caller, rng: ctx.rng }, 'ptins', str(who!), pt(x!), sc(secret!)))
+          : x!.sort.kind === 'base' && x!.sort.name === 'bytes'
+            ? call(s, (st) => Env.ptlink(st, { caller: ctx.caller, rng: ctx.rng }, str(who!), by(x!), sc(secret!)))
+            : { ok: false, detail: 'ptins takes R_PAT (a point) from the center or an EMR (bytes) from a hospital' },
     },
-    ptins: register('ptins'),
     hains: register('hains'),
     hbins: register('hbins'),
     hachk: { args: [id, point], doc: 'hachk(ID, R): a registered hospital with this R', run: (s, _c, [h, R]) => call(s, (st) => Env.hachk(st, str(h!), pt(R!))) },
     hbchk: { args: [id, point], doc: 'hbchk(ID, R): a registered hospital with this R', run: (s, _c, [h, R]) => call(s, (st) => Env.hbchk(st, str(h!), pt(R!))) },
     ptchk: { args: [id], doc: 'ptchk(ID): a registered patient', run: (s, _c, [p]) => call(s, (st) => Env.ptchk(st, str(p!))) },
-    ptchk_mapped: {
-      args: [id, bytes],
-      doc: "ptchk_mapped(ID, index): the index's diagnosis is in the patient's mapping medical record",
-      run: (s, _c, [p, i]) => call(s, (st) => Env.ptchkMapped(st, str(p!), by(i!))),
-    },
-    mrins: { args: [bytes, scalar], doc: 'mrins(EMR, SK): the calling hospital indexes its record, signing with SK', run: (s, c, [e, k]) => call(s, (st) => Env.mrins(st, { caller: c.caller, rng: c.rng }, by(e!), sc(k!))) },
-    ptlink: {
-      args: [id, bytes, scalar],
-      doc: "ptlink(ID, EMR, SK): the paper's second ptins — the calling hospital maps its record to the patient",
-      run: (s, c, [p, e, k]) => call(s, (st) => Env.ptlink(st, { caller: c.caller, rng: c.rng }, str(p!), by(e!), sc(k!))),
+    mrins: {
+      args: [bytes, scalar],
+      doc: 'mrins(EMR, SK): the calling hospital indexes its record on the ledger, signing with SK; the EMR itself stays with the hospital, which keeps it',
+      run: (s, c, [e, k]) => call(s, (st) => { const r = Env.mrins(st, { caller: c.caller, rng: c.rng }, by(e!), sc(k!)); return r.ok ? Env.keepOwn(r.state, { caller: c.caller }, by(e!)) : r; }),
     },
     mrchk: {
-      args: [bytes, id, bytes, id],
-      doc: 'mrchk(EMR, ID_PAT, index, ID_from): the record received is indexed by ID_from for the patient, digests agree',
-      run: (s, _c, [e, p, i, from]) => call(s, (st) => Env.mrchk(st, by(e!), str(p!), by(i!), str(from!))),
-    },
-    keep: {
-      args: [bytes],
-      doc: 'keep(EMR): the calling hospital keeps its new record (the next diagnosis id of its own)',
-      run: (s, c, [e]) => call(s, (st) => Env.keepOwn(st, { caller: c.caller }, by(e!))),
-    },
-    keep_received: {
-      args: [bytes, id, sig],
-      doc: "keep_received(EMR, ID_from, Sig): the calling hospital keeps a record received with the sender's signature",
-      run: (s, c, [e, from, g]) => call(s, (st) => Env.keepReceived(st, { caller: c.caller }, by(e!), str(from!), by(g!))),
+      args: [bytes, sig, id, bytes, id],
+      doc: "mrchk(EMR, Sig, ID_PAT, index, ID_from): the record received is indexed by ID_from for the patient and the digests agree; hospital B then keeps it with ID_from's signature as its evidence (§4.6, Table 1)",
+      run: (s, c, [e, g, p, i, from]) => call(s, (st) => { const r = Env.mrchk(st, by(e!), str(p!), by(i!), str(from!)); return r.ok ? Env.keepReceived(r.state, { caller: c.caller }, by(e!), str(from!), by(g!)) : r; }),
     },
   },
   functions: {
+    valid: {
+      args: [id], result: base('bool'),
+      doc: "valid(ID): the center's \"if the identity ID is valid\" (§3.4–3.5 Step 2) — a principal of the world, not yet registered",
+      eval: (s, [who]) => fn(s, base('bool'), (st) => Env.identityValid(st, str(who!)).ok, ''),
+    },
+    ptchk_record: {
+      args: [id, bytes], result: id,
+      doc: "ptchk_record(ID_PAT, index): the index's diagnosis id, if ptchk maps it to the patient (its mapping medical record; fails otherwise)",
+      eval: (s, [p, i]) => fn(s, id, (st) => (Env.ptchkMapped(st, str(p!), by(i!)).ok ? (D.parseIndex(by(i!))?.diagnosisId ?? null) : null), "the index names no record in the patient's mapping medical record"),
+    },
     symptoms: { args: [id, bytes], result: bytes, doc: 'symptoms(ID_PAT, text): the message of (26)', eval: (s, [p, t]) => fn(s, bytes, () => D.symptomsMessage(str(p!), text(t!)), 'bad symptoms') },
     symptoms_of: {
       args: [bytes, id], result: bytes, doc: "symptoms_of(message, ID_PAT): the symptoms text, if message is this patient's symptoms record",
@@ -162,8 +159,8 @@ export const emrLedger: EnvironmentModule<EmrLedgerState> = {
       args: [bytes, id], result: tuple([bytes, bytes]), doc: "visit_of(message, ID_PAT): (symptoms, index), if message is this patient's visit record",
       eval: (s, [m, p]) => fn(s, tuple([bytes, bytes]), () => { const v = D.visitOf(by(m!), str(p!)); return v ? pair(utf8(v.symptoms), v.index) : null; }, 'the message is not a visit record of this patient'),
     },
-    request: {
-      args: [id, id, id], result: bytes, doc: 'request(ID_HPB, ID_PAT, diagnosis_id): the message of (62)',
+    record_request: {
+      args: [id, id, id], result: bytes, doc: 'record_request(ID_HPB, ID_PAT, diagnosis_id): the message of (62)',
       eval: (s, [r, p, d]) => fn(s, bytes, () => D.requestMessage(str(r!), str(p!), str(d!)), 'bad request'),
     },
     request_of: {
