@@ -33,10 +33,16 @@ export type CheckResult = { ok: true; protocol: TypedProtocol; diagnostics: Diag
 
 const SORT_LIST = 'scalar, point, bytes, id, key, nonce, hash (check), mac, signature, ciphertext, pke, bool';
 
-/** Source position of an offset in an action's text (continuation lines: counted on the first line). */
+/** Source position of an offset in an action's text (on whichever line of a continued action it falls). */
 function posIn(a: FlowAction, at: number): SourcePos {
-  const p = a.textPos ?? a.pos;
-  return { file: p.file, line: p.line, col: p.col + at };
+  let p = a.textPos ?? a.pos;
+  let from = 0;
+  for (const b of a.textBreaks ?? []) {
+    if (b.at > at) break;
+    p = b.pos;
+    from = b.at;
+  }
+  return { file: p.file, line: p.line, col: p.col + at - from };
 }
 
 export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
@@ -141,6 +147,19 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     }
   }
 
+  /** Scalars generated fresh in a phase (single-use per session): their `·` uses mulEphemeral. */
+  const sessionFresh = new Set<string>();
+  for (const ph of flow.phases) {
+    for (const a of [...(ph.local ?? []), ...ph.steps.flatMap((s) => [...s.before, ...s.after])]) {
+      const r = parsed.get(a);
+      if (r?.value.kind === 'generate') for (const d of r.value.decls) sessionFresh.add(d.name);
+    }
+  }
+  for (const a of flow.setup ?? []) {
+    const r = parsed.get(a);
+    if (r?.value.kind === 'generate') for (const d of r.value.decls) sessionFresh.delete(d.name);
+  }
+
   // Names anyone could know: for did-you-mean and unknown-name.
   const definedSomewhere = (): Set<string> => {
     const out = new Set<string>(sorts.keys());
@@ -162,6 +181,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     if (r?.value.kind === 'names' && a.kind === 'publish') for (const n of r.value.names) if (!published.has(n.name)) published.set(n.name, a.party);
   }
   const setupKnown = new Map<string, Set<string>>(roles.map((r) => [r.id, new Set<string>()]));
+  /** Values shared by a set of roles (`A, B share K: key`), known from a session's start. */
+  const sharedKnown = new Map<string, Set<string>>();
   const stored = new Map<string, Set<string>>(roles.map((r) => [r.id, new Set<string>()]));
 
   /** Type-checks one expression for `party` knowing `known`; `expected` decides 'any' results. */
@@ -169,7 +190,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     switch (e.kind) {
       case 'name': {
         const s = sorts.get(e.name);
-        if (!defined.has(e.name) || !s) {
+        if (defined.has(e.name) && !s) return undefined; // its binding already failed (reported there)
+        if (!defined.has(e.name)) {
           const hint = closest(e.name, defined);
           err('flow.unknown-name', `unknown name '${e.name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, posIn(a, e.at), {
             expected: 'a name declared by a field, generates, share, a participant id, or computed by some party',
@@ -184,7 +206,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
           });
           return undefined;
         }
-        return { kind: 'name', name: e.name, sort: s };
+        return s && { kind: 'name', name: e.name, sort: s };
       }
       case 'string':
         return { kind: 'lit', value: e.value, sort: expected && expected.kind === 'base' && expected.name === 'id' ? base('id') : base('bytes') };
@@ -218,7 +240,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
         }
         const [a0] = p.args as Sort[];
         const args = a0!.kind === 'base' && a0!.name === l.sort.name ? [l, r] : [r, l];
-        return { kind: 'prim', prim: p.name, args, sort: p.result as Sort };
+        const single = p.name === 'mul' && args[0]!.kind === 'name' && sessionFresh.has(args[0]!.name);
+        return { kind: 'prim', prim: p.name, args, sort: p.result as Sort, ...(single ? { ephemeral: true } : {}) };
       }
       case 'call':
         return inferCall(a, e, known, expected);
@@ -347,7 +370,12 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   /** Checks one action of `party` (who knows `known`); adds what it binds. */
   const checkAction = (a: FlowAction, known: Set<string>, ctx: { receivedIn: Map<string, string>; sendsLater: (name: string) => string | undefined; setup: boolean }): TAction | TAction[] | undefined => {
     const r = parsed.get(a);
-    if (!r) return undefined;
+    if (!r) {
+      // An unparsed computation still binds the names left of '=' (no cascade of flow.unbound errors).
+      const lhs = a.kind === 'compute' ? a.text.split('=')[0] : undefined;
+      if (lhs !== undefined && a.text.includes('=')) for (const m of lhs.matchAll(/[A-Za-z][A-Za-z0-9_']*/g)) known.add(m[0]);
+      return undefined;
+    }
     const v = r.value;
     const common = { party: a.party, text: a.text, pos: a.pos, source: a, ...(a.eq !== undefined ? { eq: a.eq } : {}) };
     switch (v.kind) {
@@ -501,18 +529,30 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   {
     const knownBy = (role: string) => setupKnown.get(role) ?? setupKnown.set(role, new Set()).get(role)!;
     for (const a of flow.setup ?? []) {
+      for (const p of a.parties ?? [a.party]) {
+        if (!roleIds.has(p)) err('flow.not-executable', `${p} acts in setup but plays no role in any phase`, a.pos, { expected: `a phase with ${p} among its participants`, length: p.length });
+      }
       if (a.kind === 'share') {
-        const t = checkAction(a, knownBy(a.party), { receivedIn: new Map(), sendsLater: () => undefined, setup: true });
+        // a shared value belongs to a set of principals: it exists once a session binds them
+        const t = checkAction(a, new Set(), { receivedIn: new Map(), sendsLater: () => undefined, setup: true });
         for (const p of a.parties ?? [a.party]) {
           const r = parsed.get(a);
-          if (r?.value.kind === 'share') knownBy(p).add(r.value.decl.name);
+          if (r?.value.kind === 'share') (sharedKnown.get(p) ?? sharedKnown.set(p, new Set()).get(p)!).add(r.value.decl.name);
         }
         setup.push(...expand(t));
         continue;
       }
+      if (a.kind === 'know') {
+        err('flow.unbound', `'${a.party} knows' in setup: setup runs once per principal, before any session binds the other roles`, a.pos, {
+          expected: `'${a.party} knows ...' at the start of a phase`,
+          length: a.party.length,
+        });
+        continue;
+      }
       const known = knownBy(a.party);
       known.add(generator);
-      for (const r of roles) known.add(r.identity);
+      const self = roles.find((r) => r.id === a.party);
+      if (self) known.add(self.identity);
       setup.push(...expand(checkAction(a, known, { receivedIn: new Map(), sendsLater: () => undefined, setup: true })));
     }
   }
@@ -524,7 +564,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     const known = new Map<string, Set<string>>();
     const receivedIn = new Map<string, Map<string, string>>();
     for (const role of ph.participants) {
-      const k = new Set<string>([generator, ...(setupKnown.get(role) ?? []), ...(stored.get(role) ?? [])]);
+      const k = new Set<string>([generator, ...(setupKnown.get(role) ?? []), ...(sharedKnown.get(role) ?? []), ...(stored.get(role) ?? [])]);
       for (const r of roles) if (ph.participants.includes(r.id)) k.add(r.identity);
       known.set(role, k);
       receivedIn.set(role, new Map());

@@ -38,6 +38,11 @@ export interface EvalCtx {
   rng: Rng;
   /** Associated data bound to this call (enc/dec), per the spec's `aead-ad` option. */
   ad?: Uint8Array;
+  /**
+   * The scalar of this `mul` is a single-use secret (generated fresh in a session): the suite's
+   * constant-time mulEphemeral, without the blinding a long-term scalar gets (docs/crypto.md).
+   */
+  ephemeral?: boolean;
   /** Counts one unit of cost. */
   count(unit: CostUnit): void;
 }
@@ -97,7 +102,7 @@ export const PRIMITIVES: readonly Primitive[] = [
     name: 'mul', syntax: { kind: 'operator', op: '·' }, args: [S('scalar'), S('point')], result: S('point'), cost: ['mul'],
     symbolic: { role: 'algebra', doc: 'a·(b·X) = b·(a·X) (Diffie–Hellman)' },
     doc: 'scalar × point (either order; constant-time)',
-    eval: (c, [k, X]) => ok(S('point'), c.suite.mul(pt(X!), sc(k!))),
+    eval: (c, [k, X]) => ok(S('point'), c.ephemeral ? c.suite.mulEphemeral(pt(X!), sc(k!)) : c.suite.mul(pt(X!), sc(k!))),
   },
   {
     name: 'padd', syntax: { kind: 'operator', op: '+' }, args: [S('point'), S('point')], result: S('point'), cost: [],

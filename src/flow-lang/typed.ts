@@ -10,7 +10,7 @@ import type { Sort } from './sorts.js';
 export type TExpr =
   | { kind: 'name'; name: string; sort: Sort }
   /** A primitive of the table (./primitives.ts) by name; `ad`: the step whose id is the AEAD associated data. */
-  | { kind: 'prim'; prim: string; args: TExpr[]; sort: Sort; ad?: string }
+  | { kind: 'prim'; prim: string; args: TExpr[]; sort: Sort; ad?: string; ephemeral?: boolean }
   /** An environment function (src/interpret/environments). */
   | { kind: 'env'; fn: string; args: TExpr[]; sort: Sort }
   | { kind: 'tuple'; items: TExpr[]; sort: Sort }

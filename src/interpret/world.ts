@@ -27,7 +27,7 @@ import { EncodeError, valuesEqual, type Value } from '../flow-lang/values.js';
 import type { SourcePos } from '../spec/diagnostics.js';
 import { createTracer, type Tracer } from '../net/trace.js';
 import { createCostBook, type CostBook } from './costs.js';
-import type { EnvironmentModule } from './environments/types.js';
+import type { EnvCallContext, EnvironmentModule } from './environments/types.js';
 import { createFlowNetwork, type FlowEnvelope, type FlowNetwork } from './network.js';
 import { decodeMessage, encodeMessage, type WireRejection } from './wire.js';
 
@@ -91,11 +91,26 @@ export interface World {
   /** Values shared by a set of principals (`A, S share K: key`), drawn once per set. */
   readonly shared: Map<string, Value>;
   readonly root: Rng;
+  /** The fork label of a principal's RNG (default `party:ID`). */
+  readonly rngLabel: (principal: string) => string;
+  /** Wire tag → step id (for rejections that name the step a tag belongs to). */
+  readonly tagNames: ReadonlyMap<number, string>;
 }
 
 const AAD_PREFIX = 'bantam/v1/aad/';
 
-export function createWorld(protocol: TypedProtocol, opts: { suite: CryptoSuite; seed: string; environments?: ReadonlyMap<string, EnvironmentModule<any>> }): World {
+export interface WorldOptions {
+  suite: CryptoSuite;
+  seed: string;
+  environments?: ReadonlyMap<string, EnvironmentModule<any>>;
+  /**
+   * The fork label of each principal's RNG; default `party:ID`, as the EMR model labels its
+   * parties (a reference implementation with other labels, e.g. the model's `center`, passes its own).
+   */
+  rngLabel?: (principal: string) => string;
+}
+
+export function createWorld(protocol: TypedProtocol, opts: WorldOptions): World {
   const tracer = createTracer(opts.suite.name, opts.seed);
   const root = seededRng(opts.seed);
   const principals = new Map<string, Principal>();
@@ -125,6 +140,8 @@ export function createWorld(protocol: TypedProtocol, opts: { suite: CryptoSuite;
     ...(env ? { env } : {}),
     shared: new Map(),
     root,
+    rngLabel: opts.rngLabel ?? ((id) => `party:${id}`),
+    tagNames: new Map(protocol.phases.flatMap((p) => p.steps.map((x) => [x.tag, x.id] as const))),
   };
 }
 
@@ -145,11 +162,12 @@ class Abort {
   constructor(readonly abort: AbortInfo) {}
 }
 
-function evalCtx(w: World, a: Actor, ad?: string): EvalCtx {
+function evalCtx(w: World, a: Actor, ad?: string, ephemeral?: boolean): EvalCtx {
   return {
     suite: w.costs.suiteFor(a.principal.id, a.role, a.phase),
     rng: a.principal.rng,
     ...(ad !== undefined ? { ad: utf8(`${AAD_PREFIX}${ad}`) } : {}),
+    ...(ephemeral ? { ephemeral } : {}),
     count: (u) => w.costs.count(a.principal.id, a.role, a.phase, u),
   };
 }
@@ -168,7 +186,7 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
     case 'prim': {
       const prim = PRIMITIVE_BY_NAME.get(e.prim)!;
       const args = e.args.map((x) => evalExpr(w, a, x, act, step));
-      const ctx = evalCtx(w, a, e.ad);
+      const ctx = evalCtx(w, a, e.ad, e.ephemeral);
       for (const u of prim.cost) ctx.count(u);
       let r: EvalResult;
       try {
@@ -183,11 +201,24 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
     case 'env': {
       const fn = w.env?.module.functions?.[e.fn];
       if (!fn) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `no environment function ${e.fn}`, pos: act.pos });
-      const r = fn.eval(w.env!.state, e.args.map((x) => evalExpr(w, a, x, act, step)));
+      const r = fn.eval(w.env!.state, e.args.map((x) => evalExpr(w, a, x, act, step)), envCtx(w, a, step));
       if (!r.ok) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.fn}: ${r.reason}`, pos: act.pos });
       return r.value;
     }
   }
+}
+
+function envCtx(w: World, a: Actor, step?: TStep): EnvCallContext {
+  return {
+    caller: a.principal.id,
+    role: a.role,
+    phase: a.phase,
+    ...(step ? { step: step.id } : {}),
+    session: a.session?.id ?? 'setup',
+    rng: a.principal.rng,
+    values: a.values,
+    suite: (phase = a.phase) => w.costs.suiteFor(a.principal.id, a.role, phase),
+  };
 }
 
 const eqOf = (act: TAction) => (act.eq !== undefined ? { eq: act.eq } : {});
@@ -266,7 +297,7 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
     case 'call': {
       const call = w.env?.module.calls[act.fn];
       const args = act.args.map((x) => evalExpr(w, a, x, act, step));
-      const r = call ? call.run(w.env!.state, { caller: a.principal.id, role: a.role, phase: a.phase, ...(step ? { step: step.id } : {}), session: a.session?.id ?? 'setup', rng: a.principal.rng }, args) : { ok: false, detail: 'no environment' };
+      const r = call ? call.run(w.env!.state, envCtx(w, a, step), args) : { ok: false, detail: 'no environment' };
       w.tracer.emit({ kind: 'contract', party: a.principal.id, phase: a.phase, step: step?.id ?? a.phase, contract: act.fn, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) });
       if (!r.ok) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${act.fn}: ${r.detail ?? 'failed'}`, pos: act.pos, traced: true });
       return;
@@ -278,7 +309,7 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
 export function addPrincipal(w: World, id: string, roles: readonly string[]): Principal {
   let p = w.principals.get(id);
   if (!p) {
-    p = { id, rng: forkRng(w.root, `party:${id}`), setup: new Map(), store: new Map(), published: new Map() };
+    p = { id, rng: forkRng(w.root, w.rngLabel(id)), setup: new Map(), store: new Map(), published: new Map() };
     w.principals.set(id, p);
   }
   for (const role of roles) {
@@ -423,8 +454,7 @@ export function deliver(w: World, e: FlowEnvelope): DeliverOutcome {
     return { kind: 'rejected', envelope: e, rejection: { kind: 'no-session', step: e.step, detail } };
   }
   const step = s.waitingFor!;
-  const tags = new Map(w.protocol.phases.flatMap((p) => p.steps.map((x) => [x.tag, x.id] as const)));
-  const got = decodeMessage(w.suite, step, w.protocol.options.wire === 'tagged', e.bytes, (t) => tags.get(t));
+  const got = decodeMessage(w.suite, step, w.protocol.options.wire === 'tagged', e.bytes, (t) => w.tagNames.get(t));
   if (!got.ok) {
     w.tracer.emit({ kind: 'reject', party: e.to, phase: s.phase.id, step: step.id, reason: `${got.rejection.field ? `${got.rejection.field}: ` : ''}${got.rejection.reason} (${got.rejection.detail})` });
     return { kind: 'rejected', envelope: e, rejection: got.rejection };

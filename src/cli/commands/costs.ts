@@ -13,10 +13,13 @@
 import { UserError } from '../../spec/diagnostics.js';
 import { buildReport, toMarkdown, toText } from '../../costs/report.js';
 import { intFlag, parseArgs, type CliIo, type Command } from '../args.js';
+import { costsSpec } from '../spec-commands.js';
 
 const USAGE = [
-  'bantam costs [--suite NAME] [--seed N] [--runs N] [--json] [--markdown]',
+  'bantam costs [SPEC] [--suite NAME] [--seed N] [--runs N] [--json] [--markdown]',
   '',
+  '  SPEC           a spec with an executable flow: its op counts per principal and phase, message sizes on every suite',
+  '                 (without SPEC: the paper\'s Tables 2 and 3 against the EMR model)',
   '  --suite NAME   ristretto255 | secp256k1 | p256 (default secp256k1): counts and times',
   '  --seed N       seed of the instrumented run (default 0)',
   '  --runs N       runs timed (median per party and phase; default 3, 1..50)',
@@ -35,7 +38,7 @@ export const command: Command = {
       io.out(USAGE);
       return 0;
     }
-    if (args.positional.length) throw new UserError(`bantam costs takes no positional arguments (got '${args.positional[0]}')\n${USAGE}`);
+    if (args.positional.length) return costsSpec(args, io, USAGE.split('\n')[0]!);
     if (args.booleans.has('json') && args.booleans.has('markdown')) throw new UserError('--json and --markdown exclude each other');
     const runs = intFlag(args, 'runs', 3, 1);
     if (runs > 50) throw new UserError(`--runs takes a whole number in 1..50, got ${runs}`);

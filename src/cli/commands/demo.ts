@@ -12,11 +12,30 @@ import { DEFAULT_SUITE } from '../../crypto/index.js';
 import { runScenario, type ScenarioResult } from '../../model/index.js';
 import { loadSpec } from '../../spec/load.js';
 import { intFlag, parseArgs, type CliIo, type Command } from '../args.js';
+import { demoSpec } from '../spec-commands.js';
+import { executableOf } from '../../interpret/load.js';
+import { UserError } from '../../spec/diagnostics.js';
+
+/**
+ * Whether `--spec FILE` is an analysis of the EMR protocol (its flow is EMR's: the phases of
+ * spec/emr-flow.ban) or a protocol of its own. A flow of its own must be executable (exit 2 otherwise).
+ */
+function emrOrOwn(file: string): 'emr' | 'own' {
+  const spec = loadSpec(file);
+  const phases = spec.flow?.phases.map((p) => p.id) ?? [];
+  const isEmr = phases.includes('initial') && phases.includes('inter');
+  if (isEmr) return 'emr';
+  if (!spec.flow && spec.name.toUpperCase().includes('EMR')) return 'emr';
+  executableOf(spec); // throws the diagnostics (no flow, or a flow that does not type-check)
+  return 'own';
+}
 import { summariseProperties, type PropertySummary } from '../../adversary/summary.js';
 
 const USAGE = [
-  'bantam demo [--spec FILE] [--printed FILE] [--suite NAME] [--seed S] [--runs N] [--json]',
+  'bantam demo [SPEC] [--spec FILE] [--printed FILE] [--suite NAME] [--seed S] [--runs N] [--json]',
   '',
+  '  SPEC            a spec with an executable flow: its BAN goals (if any), runs on every suite, op counts',
+  '                  (without SPEC: the EMR demo below)',
   '  --spec FILE     the analysis to derive (default spec/emr-corrected.ban)',
   '  --printed FILE  the paper as printed, for comparison (default spec/emr-printed.ban)',
   `  --suite NAME    crypto suite for the run and the properties (default ${DEFAULT_SUITE})`,
@@ -125,6 +144,12 @@ export const command: Command = {
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, { values: ['spec', 'printed', 'suite', 'seed', 'runs'], booleans: ['json'] });
+    if (args.positional.length > 1) throw new UserError(`demo takes one SPEC, got: ${args.positional.join(' ')}`);
+    if (args.positional.length === 1) return demoSpec(args.positional[0]!, args, io);
+    // --spec FILE is the BAN analysis shown beside the EMR model's run: a file with an executable
+    // flow of its own is demoed as that protocol, never silently as EMR.
+    const own = args.values.has('spec') ? emrOrOwn(args.values.get('spec')!) : 'emr';
+    if (own === 'own') return demoSpec(args.values.get('spec')!, args, io);
     const files = { spec: args.values.get('spec') ?? 'spec/emr-corrected.ban', printed: args.values.get('printed') ?? 'spec/emr-printed.ban' };
     const json = args.booleans.has('json');
     const d = await runDemo({

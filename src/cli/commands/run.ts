@@ -17,10 +17,13 @@ import { runScenario, type PartyCosts, type ScenarioResult } from '../../model/i
 import type { TraceEvent } from '../../net/trace.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { parseArgs, type CliIo, type Command } from '../args.js';
+import { runSpec } from '../spec-commands.js';
 
 const USAGE = [
-  'bantam run [--suite NAME] [--seed S] [--json] [--save-ledger FILE] [--trace-out FILE] [--diagram DIR [--render svg|png|none] [--browser PATH]]',
+  'bantam run [SPEC] [--suite NAME] [--seed S] [--json] [--save-ledger FILE] [--trace-out FILE] [--diagram DIR [--render svg|png|none] [--browser PATH]]',
   '',
+  '  SPEC                a spec with an executable flow (docs/flow.md): run it instead of the EMR model',
+  '                      (a spec without one, or whose flow does not type-check, is an error: exit 2)',
   '  --suite NAME        ristretto255 | secp256k1 | p256 (default secp256k1)',
   '  --seed S            seed of all randomness (default 0); the same seed replays the same transcript',
   '  --json              the full trace and results as JSON',
@@ -153,14 +156,14 @@ function jsonOf(r: ScenarioResult) {
 
 export const command: Command = {
   name: 'run',
-  summary: 'run the EMR protocol end to end on real crypto (transcript, key agreement, op counts)',
+  summary: 'run a spec\'s flow (default: the EMR protocol) end to end on real crypto (transcript, key agreement, op counts)',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, { values: ['suite', 'seed', 'save-ledger', 'trace-out', 'diagram', 'render', 'browser'], booleans: ['json'] });
     const render = args.values.get('render') ?? 'svg';
     if (!['svg', 'png', 'none'].includes(render)) throw new UserError(`--render takes svg, png or none, got '${render}'`);
     if (!args.values.has('diagram') && (args.values.has('render') || args.values.has('browser'))) throw new UserError('--render and --browser go with --diagram DIR');
-    if (args.positional.length) throw new UserError(`run takes no positional arguments (got '${args.positional[0]}')\nusage: ${USAGE.split('\n')[0]}`);
+    if (args.positional.length) return runSpec(args, io, USAGE.split('\n')[0]!);
     const suite = getSuite(args.values.get('suite') ?? 'secp256k1');
     const seed = args.values.get('seed') ?? '0';
     if (seed === '') throw new UserError('--seed needs a non-empty value');
