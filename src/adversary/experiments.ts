@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { decodeMessage } from '../net/codec.js';
 import type { Point } from '../crypto/suite.js';
 import { runScenario, sessionKeyOf, startInitial, startInter, aadFor } from '../model/index.js';
-import { bytesEq, decodeEmrPlaintext, decodeEmrCert, hex, sigInputEmr, sigInputEmrCert } from '../model/records.js';
+import { bytesEq, decodeEmr, decodeEmrCert, hex, sigInputEmr, sigInputEmrCert } from '../model/records.js';
 import { createWorld, HOSPITAL_A, HOSPITAL_B, observe } from './world.js';
 import { replayCommand, type SuiteResult } from './runner.js';
 
@@ -144,7 +144,7 @@ export const table1: ExperimentDef = {
         const plain = sys.suite.decrypt(key, f[row.c]!, aadFor(row.step));
         if (!plain) throw new Refuted('non-repudiation', `${row.holder} cannot decrypt ${row.c}`, trace);
         const pair = row.pair ? decodeEmrCert(plain) : null;
-        const emr = row.pair ? (pair?.emr ?? null) : decodeEmrPlaintext(plain);
+        const emr = row.pair ? (pair?.emr ?? null) : decodeEmr(plain);
         const msg = emr === null ? null : pair ? sigInputEmrCert(pair.emr, pair.cert) : sigInputEmr(emr);
         if (!msg || !emr) throw new Refuted('non-repudiation', `${row.c} does not hold the record Table 1 names`, trace);
         const holder = sys.parties.get(row.holder)!;

@@ -32,7 +32,6 @@ import {
 import {
   bytesEq,
   decodeEmr,
-  decodeEmrPlaintext,
   decodeEmrCert,
   encodeEmr,
   encodeEmrCert,
@@ -595,7 +594,7 @@ function initiatorStep(w: World, a: AttackerSession, e: Envelope, f: Record<stri
     const plain = cs.decrypt(a.SEK, c, aadFor(e.step));
     if (!plain) return `attacker cannot decrypt ${e.step}`;
     learnBytes(w.K, plain, `plaintext of ${e.step} in attacker session ${a.label}`);
-    const emr: Emr | null = e.step === 'inter.8' ? decodeEmrPlaintext(plain) : (decodeEmrCert(plain)?.emr ?? null);
+    const emr: Emr | null = e.step === 'inter.8' ? decodeEmr(plain) : (decodeEmrCert(plain)?.emr ?? null);
     if (emr && !w.emrLearned.has(emr.diagnosisId)) {
       w.emrLearned.set(emr.diagnosisId, { how: `${e.step} to the attacker posing as ${a.claimed}`, session: `${a.claimed}|${a.label}`, at: w.clock });
     }

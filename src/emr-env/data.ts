@@ -16,48 +16,48 @@ import {
   decodeCert,
   decodeEmr,
   decodeIndex,
-  decodeRequestRecord,
-  decodeSymptomsRecord,
-  decodeVisitRecord,
+  decodeRequest,
+  decodeSymptoms,
+  decodeVisit,
   encodeIndex,
-  requestRecord,
-  symptomsRecord,
-  visitRecord,
+  encodeRequest,
+  encodeSymptoms,
+  encodeVisit,
   type Emr,
   type MedicalIndex,
 } from '../model/records.js';
 
 /** `message` of (26): the patient's symptoms. */
 export function symptomsMessage(patientId: string, symptoms: string): Uint8Array {
-  return symptomsRecord({ kind: 'symptoms', patientId, symptoms });
+  return encodeSymptoms({ kind: 'symptoms', patientId, symptoms });
 }
 
 /** Hospital A after (29): the symptoms text, when `plain` is a symptoms record of `patientId`. */
 export function symptomsOf(plain: Uint8Array, patientId: string): string | null {
-  const m = decodeSymptomsRecord(plain);
+  const m = decodeSymptoms(plain);
   return m && m.patientId === patientId ? m.symptoms : null;
 }
 
 /** `message` of (46): symptoms plus the index of the earlier record (from the patient's device). */
 export function visitMessage(patientId: string, symptoms: string, index: Uint8Array): Uint8Array | null {
   const i = decodeIndex(index);
-  return i ? visitRecord({ kind: 'visit', patientId, symptoms, index: i }) : null;
+  return i ? encodeVisit({ kind: 'visit', patientId, symptoms, index: i }) : null;
 }
 
 /** Hospital B after (49): symptoms and the encoded index, when `plain` is a visit record of `patientId`. */
 export function visitOf(plain: Uint8Array, patientId: string): { symptoms: string; index: Uint8Array; indexed: MedicalIndex } | null {
-  const v = decodeVisitRecord(plain);
+  const v = decodeVisit(plain);
   return v && v.patientId === patientId ? { symptoms: v.symptoms, index: encodeIndex(v.index), indexed: v.index } : null;
 }
 
 /** `message` of (62): hospital B asks hospital A for one record of one patient. */
 export function requestMessage(requesterId: string, patientId: string, diagnosisId: string): Uint8Array {
-  return requestRecord({ kind: 'record-request', requesterId, patientId, diagnosisId });
+  return encodeRequest({ kind: 'record-request', requesterId, patientId, diagnosisId });
 }
 
 /** Hospital A after (65): the request, when `plain` is a request by `requesterId`. */
 export function requestOf(plain: Uint8Array, requesterId: string): { patientId: string; diagnosisId: string } | null {
-  const r = decodeRequestRecord(plain);
+  const r = decodeRequest(plain);
   return r && r.requesterId === requesterId ? { patientId: r.patientId, diagnosisId: r.diagnosisId } : null;
 }
 

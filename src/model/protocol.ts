@@ -17,13 +17,12 @@ import {
   type Emr,
   type MedicalIndex,
   bytesEq,
-  decodeEmrPlaintext,
+  decodeEmr,
   decodeEmrCert,
   decodeRequest,
   decodeSymptoms,
   decodeVisit,
   encodeEmr,
-  emrPlaintext,
   encodeEmrCert,
   encodeRequest,
   encodeSymptoms,
@@ -463,7 +462,7 @@ const onInter7: Handler<'inter.7', HospitalARecord> = (env, f, s, envl) => {
   requireCheck(env, 'message is a record request from the session hospital', req !== null && req.requesterId === s.peer, 'payload-invalid', req ? `request by ${req.requesterId}, not ${s.peer}` : 'not a record request');
   const held = p.store.records.get(req!.diagnosisId);
   requireCheck(env, 'the requested record is held here for that patient', held !== undefined && held.emr.patientId === req!.patientId, 'record-not-found', `${p.id} holds no record ${req!.diagnosisId} of ${req!.patientId}`);
-  const c_HPA2 = E.eq66_c_HPA2(C, s.SEK, emrPlaintext(held!.emr));
+  const c_HPA2 = E.eq66_c_HPA2(C, s.SEK, encodeEmr(held!.emr));
   const Sig_HPA2 = E.eq67_Sig_HPA2(C, c.SK, sigInputEmr(held!.emr));
   return {
     sessions: [{ ...s, awaiting: null, status: 'accepted' }], accepted: [{ party: p.id, phase: 'inter', session: s.label, peer: s.peer }],
@@ -481,7 +480,7 @@ const onInter8: Handler<'inter.8', HospitalBRecord> = (env, f, s) => {
   requireCheck(env, 'ID_HPA is the session hospital', f.ID_HPA === s.peer, 'id-mismatch', `expected ${s.peer}, got ${f.ID_HPA}`, linked);
   const plain = E.eq68_EMR(C, s.SEK!, f.c_HPA2);
   requireEq(plain !== null, 68, 'decrypt-failed', 'EMR = D_SEK_AB(c_HPA2) (68)', 'c_HPA2 does not decrypt under SEK_AB', linked);
-  const emr = decodeEmrPlaintext(plain!);
+  const emr = decodeEmr(plain!);
   requireCheck(env, 'plaintext is an EMR', emr !== null, 'payload-invalid', 'not an EMR record', linked);
   requireEq(E.eq69_verifySig_HPA2(C, s.PK_HPA!, sigInputEmr(emr!), f.Sig_HPA2), 69, 'signature-invalid', 'EMR = V_PK_HPA(Sig_HPA2) (69)', 'Sig_HPA2 does not verify under PK_HPA', linked);
   const digest = C.suite.digest(encodeEmr(emr!));

@@ -15,9 +15,9 @@
  *  - a RECORD (symptoms, visit, request, index, EMR, Cert) is `frame(tag, fields)` from
  *    src/crypto/encoding.ts (length-prefixed, domain-tagged); the record digest is over the EMR record;
  *  - what E encrypts and S signs is the flow language's canonical encoding of the paper's
- *    expression (docs/flow.md "Encoding"): a lone record `message` / `EMR` is a `bytes` value,
- *    u16be length ‖ record; the pair `(EMR, Cert_X)` is the tuple (bytes, bytes), the two
- *    length-prefixed records back to back. So (30) encrypts and (31) signs the same bytes, as the
+ *    expression (docs/flow.md "Encoding"): a lone record `message` / `EMR` is a `bytes` value on
+ *    its own, i.e. the record itself; the pair `(EMR, Cert_X)` is the tuple (bytes, bytes), the
+ *    two records each u16be-length-prefixed, back to back. So (30) encrypts and (31) signs the same bytes, as the
  *    paper writes the same `(EMR, Cert_HPA)` in both; the executable spec (spec/emr-flow.ban)
  *    computes exactly these bytes.
  * Decoding is strict and total: it returns null on any malformed input, never throws.
@@ -104,10 +104,6 @@ export function bytesItems(b: Uint8Array, n: number): Uint8Array[] | null {
     o += 2 + len;
   }
   return out.length === n ? out : null;
-}
-
-function one(b: Uint8Array): Uint8Array | null {
-  return bytesItems(b, 1)?.[0] ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,48 +218,25 @@ export function decodeEmrCert(b: Uint8Array): { emr: Emr; cert: Cert } | null {
 export function sigInputEmrCert(e: Emr, c: Cert): Uint8Array {
   return encodeEmrCert(e, c);
 }
-/** Plaintext of eq. (66) and what eq. (67) signs: the value EMR (bytes). */
+/** What eq. (67) signs: the value EMR, i.e. the EMR record itself (also the plaintext of (66)). */
 export function sigInputEmr(e: Emr): Uint8Array {
-  return bytesItem(encodeEmr(e));
-}
-/** Plaintext of eq. (66): E_SEK_AB(EMR). */
-export function emrPlaintext(e: Emr): Uint8Array {
-  return bytesItem(encodeEmr(e));
-}
-/** The EMR back from the plaintext of eq. (68). */
-export function decodeEmrPlaintext(b: Uint8Array): Emr | null {
-  const r = one(b);
-  return r ? decodeEmr(r) : null;
+  return encodeEmr(e);
 }
 
-/** Plaintext of eq. (26): the value `message` (bytes) holding the symptoms record. */
+/** Plaintext of eq. (26): the value `message` (the symptoms record). */
 export function encodeSymptoms(m: SymptomsMessage): Uint8Array {
-  return bytesItem(symptomsRecord(m));
-}
-export function symptomsRecord(m: SymptomsMessage): Uint8Array {
   return frame(T.symptoms, [utf8(m.patientId), utf8(m.symptoms)]);
 }
 export function decodeSymptoms(b: Uint8Array): SymptomsMessage | null {
-  const r = one(b);
-  return r ? decodeSymptomsRecord(r) : null;
-}
-export function decodeSymptomsRecord(b: Uint8Array): SymptomsMessage | null {
   const s = texts(unframe(b, T.symptoms, 2), 2);
   return s ? { kind: 'symptoms', patientId: s[0]!, symptoms: s[1]! } : null;
 }
 
-/** Plaintext of eq. (46): the value `message` (bytes) holding the visit record. */
+/** Plaintext of eq. (46): the value `message` (the visit record). */
 export function encodeVisit(m: VisitMessage): Uint8Array {
-  return bytesItem(visitRecord(m));
-}
-export function visitRecord(m: VisitMessage): Uint8Array {
   return frame(T.visit, [utf8(m.patientId), utf8(m.symptoms), encodeIndex(m.index)]);
 }
 export function decodeVisit(b: Uint8Array): VisitMessage | null {
-  const r = one(b);
-  return r ? decodeVisitRecord(r) : null;
-}
-export function decodeVisitRecord(b: Uint8Array): VisitMessage | null {
   const p = unframe(b, T.visit, 3);
   const s = texts(p, 2);
   if (!p || !s) return null;
@@ -271,18 +244,11 @@ export function decodeVisitRecord(b: Uint8Array): VisitMessage | null {
   return index ? { kind: 'visit', patientId: s[0]!, symptoms: s[1]!, index } : null;
 }
 
-/** Plaintext of eq. (62): the value `message` (bytes) holding the record request. */
+/** Plaintext of eq. (62): the value `request` (the record request). */
 export function encodeRequest(m: RecordRequest): Uint8Array {
-  return bytesItem(requestRecord(m));
-}
-export function requestRecord(m: RecordRequest): Uint8Array {
   return frame(T.request, [utf8(m.requesterId), utf8(m.patientId), utf8(m.diagnosisId)]);
 }
 export function decodeRequest(b: Uint8Array): RecordRequest | null {
-  const r = one(b);
-  return r ? decodeRequestRecord(r) : null;
-}
-export function decodeRequestRecord(b: Uint8Array): RecordRequest | null {
   const s = texts(unframe(b, T.request, 3), 3);
   return s ? { kind: 'record-request', requesterId: s[0]!, patientId: s[1]!, diagnosisId: s[2]! } : null;
 }

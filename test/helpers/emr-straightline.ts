@@ -26,7 +26,7 @@ const cat = (...xs: Uint8Array[]) => {
   for (const x of xs) (out.set(x, o), (o += x.length));
   return out;
 };
-/** The canonical encoding of a `bytes` value (docs/flow.md): u16be length ‖ bytes. */
+/** A `bytes` item inside a tuple (docs/flow.md): u16be length ‖ bytes; a lone value is its raw bytes. */
 const item = (b: Uint8Array) => cat(u16(b.length), b);
 const aad = (step: string) => utf8(`bantam/v1/aad/${step}`);
 
@@ -111,10 +111,10 @@ export function straightLineRun(suiteName: string, seed: number | string, ids = 
   must(cs.ctEqual(cs.H3(SEK_AP, T_PAT), cs.H3(SEK_AP_A, T_PAT)) || null, '(25)');
   need(Env.hachk(env, A, cA.R), 'hachk');
   const symptoms1 = 'fever 38.5 C for three days, dry cough';
-  const c_PAT = cs.encrypt(SEK_AP, item(D.symptomsMessage(P, symptoms1)), rng[P]!, aad('initial.3')); // (26)
+  const c_PAT = cs.encrypt(SEK_AP, D.symptomsMessage(P, symptoms1), rng[P]!, aad('initial.3')); // (26)
   send('initial.3', P, A, [{ name: 'ID_PAT', type: 'id', v: P }, { name: 'c_PAT', type: 'ciphertext', v: c_PAT }, { name: 'CHK_AP', type: 'check', v: cs.H3(SEK_AP, T_HPA) }]);
   need(Env.ptchk(env, P), 'ptchk');
-  const message = must(D.symptomsOf(must(cs.decrypt(SEK_AP_A, c_PAT, aad('initial.3')), '(29)').slice(2), P), 'symptoms');
+  const message = must(D.symptomsOf(must(cs.decrypt(SEK_AP_A, c_PAT, aad('initial.3')), '(29)'), P), 'symptoms');
   const w1 = need(Env.writeRecord(env, { caller: A }, P, message, cA.R, null), 'writeRecord');
   env = w1.state;
   const pair1 = cat(item(w1.result.emr), item(w1.result.cert));
@@ -142,10 +142,10 @@ export function straightLineRun(suiteName: string, seed: number | string, ids = 
   const SEK_BP = agree(cP.S, T_HPB, c, PK_HPB); // (42)–(44)
   need(Env.hbchk(env, B, cB.R), 'hbchk');
   const symptoms2 = 'cough persists after two weeks';
-  const c_PAT2 = cs.encrypt(SEK_BP, item(must(D.visitMessage(P, symptoms2, index), 'visit')), rng[P]!, aad('inter.3')); // (46)
+  const c_PAT2 = cs.encrypt(SEK_BP, must(D.visitMessage(P, symptoms2, index), 'visit'), rng[P]!, aad('inter.3')); // (46)
   send('inter.3', P, B, [{ name: 'ID_PAT', type: 'id', v: P }, { name: 'c_PAT2', type: 'ciphertext', v: c_PAT2 }, { name: 'CHK_BP', type: 'check', v: cs.H3(SEK_BP, T_HPB) }]);
   need(Env.ptchk(env, P), 'ptchk');
-  const visit = must(D.visitOf(must(cs.decrypt(SEK_BP_B, c_PAT2, aad('inter.3')), '(49)').slice(2), P), 'visit record');
+  const visit = must(D.visitOf(must(cs.decrypt(SEK_BP_B, c_PAT2, aad('inter.3')), '(49)'), P), 'visit record');
   need(Env.ptchkMapped(env, P, visit.index), 'ptchk mapping');
   const e = cs.randomScalar(rng[B]!); // (50)
   const T_HPB2 = cs.mulG(e);
@@ -159,15 +159,15 @@ export function straightLineRun(suiteName: string, seed: number | string, ids = 
   const PK_HPA_B = derivePK(A, cA.R); // (57)
   const SEK_AB = agree(cB.S, T_HPA2, e, PK_HPA_B); // (58)–(60)
   const diagnosisId = must(D.parseIndex(visit.index), 'index').diagnosisId;
-  const c_HPB = cs.encrypt(SEK_AB, item(D.requestMessage(B, P, diagnosisId)), rng[B]!, aad('inter.7')); // (62)
+  const c_HPB = cs.encrypt(SEK_AB, D.requestMessage(B, P, diagnosisId), rng[B]!, aad('inter.7')); // (62)
   send('inter.7', B, A, [{ name: 'ID_HPB', type: 'id', v: B }, { name: 'c_HPB', type: 'ciphertext', v: c_HPB }, { name: 'CHK_AB', type: 'check', v: cs.H3(SEK_AB, T_HPA2) }]);
-  const req = must(D.requestOf(must(cs.decrypt(SEK_AB_A, c_HPB, aad('inter.7')), '(65)').slice(2), B), 'request');
+  const req = must(D.requestOf(must(cs.decrypt(SEK_AB_A, c_HPB, aad('inter.7')), '(65)'), B), 'request');
   const held = need(Env.lookupRecord(env, { caller: A }, req.patientId, req.diagnosisId), 'record').result;
-  const c_HPA2 = cs.encrypt(SEK_AB_A, item(held), rng[A]!, aad('inter.8')); // (66)
-  const Sig_HPA2 = cs.sign(cA.S, item(held), rng[A]!); // (67)
+  const c_HPA2 = cs.encrypt(SEK_AB_A, held, rng[A]!, aad('inter.8')); // (66)
+  const Sig_HPA2 = cs.sign(cA.S, held, rng[A]!); // (67)
   send('inter.8', A, B, [{ name: 'ID_HPA', type: 'id', v: A }, { name: 'c_HPA2', type: 'ciphertext', v: c_HPA2 }, { name: 'Sig_HPA2', type: 'signature', v: Sig_HPA2 }]);
-  const EMR = must(cs.decrypt(SEK_AB, c_HPA2, aad('inter.8')), '(68)').slice(2);
-  must(cs.verify(PK_HPA_B, item(EMR), Sig_HPA2) || null, '(69)');
+  const EMR = must(cs.decrypt(SEK_AB, c_HPA2, aad('inter.8')), '(68)');
+  must(cs.verify(PK_HPA_B, EMR, Sig_HPA2) || null, '(69)');
   need(Env.mrchk(env, EMR, P, visit.index, A), 'mrchk');
   env = need(Env.keepReceived(env, { caller: B }, EMR, A, Sig_HPA2), 'keep').state;
   const w2 = need(Env.writeRecord(env, { caller: B }, P, visit.symptoms, cB.R, { emr: EMR, index: visit.index }), 'writeRecord');

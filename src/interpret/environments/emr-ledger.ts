@@ -101,7 +101,7 @@ const pair = (a: Uint8Array, b: Uint8Array): Value['v'] => [
 const register = (kind: Env.RegistrationKind) => ({
   args: [id, point, scalar],
   doc: `${kind}(ID, R_X, s): the center registers ID with R_X on the ledger, signing with s`,
-  run: (s: EmrLedgerState, ctx: EnvCallContext, [who, R, secret]: Value[]) => call(s, (st) => Env.register(st, { caller: ctx.caller, rng: ctx.rng }, kind, str(who!), pt(R!), sc(secret!))),
+  run: (s: EmrLedgerState, ctx: EnvCallContext, [who, R, secret]: Value[]) => call(s, (st) => Env.register(st, { caller: ctx.caller, rng: ctx.rng, ledgerSuite: ctx.suite('ledger') }, kind, str(who!), pt(R!), sc(secret!))),
 });
 
 export const emrLedger: EnvironmentModule<EmrLedgerState> = {
@@ -114,9 +114,9 @@ export const emrLedger: EnvironmentModule<EmrLedgerState> = {
       doc: "ptins(ID_PAT, R_PAT, s): the center registers the patient (§3.4 Step 2); ptins(ID_PAT, EMR, SK_X): the paper's second form (§3.6 Step 4, §3.7 Step 10) — the calling hospital maps its record to the patient (ledger contract ptlink)",
       run: (s, ctx, [who, x, secret]) =>
         x!.sort.kind === 'base' && x!.sort.name === 'point'
-          ? call(s, (st) => Env.register(st, { caller: ctx.caller, rng: ctx.rng }, 'ptins', str(who!), pt(x!), sc(secret!)))
+          ? call(s, (st) => Env.register(st, { caller: ctx.caller, rng: ctx.rng, ledgerSuite: ctx.suite('ledger') }, 'ptins', str(who!), pt(x!), sc(secret!)))
           : x!.sort.kind === 'base' && x!.sort.name === 'bytes'
-            ? call(s, (st) => Env.ptlink(st, { caller: ctx.caller, rng: ctx.rng }, str(who!), by(x!), sc(secret!)))
+            ? call(s, (st) => Env.ptlink(st, { caller: ctx.caller, rng: ctx.rng, ledgerSuite: ctx.suite('ledger') }, str(who!), by(x!), sc(secret!)))
             : { ok: false, detail: 'ptins takes R_PAT (a point) from the center or an EMR (bytes) from a hospital' },
     },
     hains: register('hains'),
@@ -127,7 +127,7 @@ export const emrLedger: EnvironmentModule<EmrLedgerState> = {
     mrins: {
       args: [bytes, scalar],
       doc: 'mrins(EMR, SK): the calling hospital indexes its record on the ledger, signing with SK; the EMR itself stays with the hospital, which keeps it',
-      run: (s, c, [e, k]) => call(s, (st) => { const r = Env.mrins(st, { caller: c.caller, rng: c.rng }, by(e!), sc(k!)); return r.ok ? Env.keepOwn(r.state, { caller: c.caller }, by(e!)) : r; }),
+      run: (s, c, [e, k]) => call(s, (st) => { const r = Env.mrins(st, { caller: c.caller, rng: c.rng, ledgerSuite: c.suite('ledger') }, by(e!), sc(k!)); return r.ok ? Env.keepOwn(r.state, { caller: c.caller }, by(e!)) : r; }),
     },
     mrchk: {
       args: [bytes, sig, id, bytes, id],
