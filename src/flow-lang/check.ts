@@ -317,7 +317,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
       const body: Expr[] = primName === 'dec' ? e.args : e.args.length === 1 ? e.args : [{ kind: 'tuple', items: e.args, at: e.at, len: e.len }];
       return inferCall(a, { kind: 'call', fn: primName, args: [keyExpr, ...body], at: e.at, len: e.len }, known, expected);
     }
-    const candidates = [...PRIMITIVE_BY_NAME.keys(), ...Object.keys(env?.functions ?? {})];
+    const candidates = [...PRIMITIVE_BY_NAME.values()].filter((p) => p.syntax.kind === 'call').map((p) => p.name).concat(Object.keys(env?.functions ?? {}));
     const hint = closest(e.fn, candidates);
     err('flow.unknown-primitive', `unknown function '${e.fn}'${hint ? ` (did you mean '${hint}'?)` : ''}`, posIn(a, e.at), {
       expected: `a primitive (${[...PRIMITIVE_BY_NAME.values()].filter((p) => p.syntax.kind === 'call').map((p) => p.name).join(', ')}), an environment function, or E_K/D_K/S_K/V_K with K a known name`,

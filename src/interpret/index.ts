@@ -8,3 +8,4 @@ export { encodeMessage, decodeMessage, type WireRejection, type WireDecodeResult
 export { createFlowNetwork, type FlowNetwork, type FlowEnvelope, type FlowAdversary } from './network.js';
 export { type FlowOpCounts, type FlowPartyCosts, sumCounts } from './costs.js';
 export { ENVIRONMENTS, environmentSignatures, type EnvironmentModule, type EnvCallContext, type EnvInitContext } from './environments/index.js';
+export { loadExecutable, executableOf, type ExecutableSpec } from './load.js';

@@ -23,7 +23,7 @@ import type { CryptoSuite, Rng } from '../crypto/suite.js';
 import { FRESH, PRIMITIVE_BY_NAME, type EvalCtx, type EvalResult } from '../flow-lang/primitives.js';
 import { showSort } from '../flow-lang/sorts.js';
 import type { TAction, TExpr, TPattern, TPhase, TStep, TypedProtocol } from '../flow-lang/typed.js';
-import { EncodeError, valuesEqual, type Value } from '../flow-lang/values.js';
+import { EncodeError, type Value } from '../flow-lang/values.js';
 import type { SourcePos } from '../spec/diagnostics.js';
 import { createTracer, type Tracer } from '../net/trace.js';
 import { createCostBook, type CostBook } from './costs.js';
@@ -182,7 +182,7 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
     case 'lit':
       return { sort: e.sort, v: e.sort.kind === 'base' && e.sort.name === 'id' ? e.value : utf8(e.value) };
     case 'tuple':
-      return { sort: e.sort, v: e.items.map((x) => evalExpr(w, a, x, act, step)) };
+      return apply(w, a, 'tuple', e.items.map((x) => evalExpr(w, a, x, act, step)), e.sort);
     case 'prim': {
       const prim = PRIMITIVE_BY_NAME.get(e.prim)!;
       const args = e.args.map((x) => evalExpr(w, a, x, act, step));
@@ -221,6 +221,18 @@ function envCtx(w: World, a: Actor, step?: TStep): EnvCallContext {
   };
 }
 
+/** Applies a table entry that cannot fail for well-sorted arguments (eq, fresh, tuple, proj), counting its cost. */
+function apply(w: World, a: Actor, name: 'eq' | 'fresh' | 'tuple' | 'proj', args: Value[], sort: Value['sort']): Value {
+  const prim = PRIMITIVE_BY_NAME.get(name)!;
+  const ctx = evalCtx(w, a);
+  for (const u of prim.cost) ctx.count(u);
+  const r = prim.eval(ctx, args, sort);
+  if (!r.ok) throw new Error(`${name}: ${r.reason}`); // the checker rules this out: a bug, not bad input
+  return r.value;
+}
+
+const BOOL: Value['sort'] = { kind: 'base', name: 'bool' };
+
 const eqOf = (act: TAction) => (act.eq !== undefined ? { eq: act.eq } : {});
 const stepOf = (step?: TStep) => (step ? { step: step.id } : {});
 
@@ -231,14 +243,13 @@ function traceCheck(w: World, a: Actor, step: TStep | undefined, name: string, o
 /** Binds a pattern; names already known are compared (an implicit check, traced). */
 function bind(w: World, a: Actor, p: TPattern, v: Value, act: TAction, step?: TStep): void {
   if (p.kind === 'tuple') {
-    const items = v.v as Value[];
+    const items = apply(w, a, 'proj', [v], v.sort).v as Value[];
     p.items.forEach((x, i) => bind(w, a, x, items[i]!, act, step));
     return;
   }
   const known = a.values.get(p.name);
   if (p.compare && known) {
-    w.costs.count(a.principal.id, a.role, a.phase, 'cmp');
-    const ok = valuesEqual(evalCtx(w, a).suite, known, v);
+    const ok = apply(w, a, 'eq', [known, v], BOOL).v === true;
     traceCheck(w, a, step, `${p.name} =? ${p.name} (known)`, ok, act.eq, ok ? undefined : `${p.name} differs from the value ${a.principal.id} already holds`);
     if (!ok) throw new Abort({ kind: 'mismatch', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${p.name} differs from the value already known`, pos: act.pos, traced: true });
     return;
@@ -249,9 +260,7 @@ function bind(w: World, a: Actor, p: TPattern, v: Value, act: TAction, step?: TS
 function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
   switch (act.kind) {
     case 'generate': {
-      const fresh = FRESH[act.sort.kind === 'base' ? act.sort.name : 'bytes']!;
-      w.costs.count(a.principal.id, a.role, a.phase, 'fresh');
-      a.values.set(act.name, { sort: act.sort, v: fresh.draw(w.suite, a.principal.rng) });
+      a.values.set(act.name, apply(w, a, 'fresh', [], act.sort));
       return;
     }
     case 'compute': {
@@ -265,8 +274,7 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
       let ok: boolean;
       if (act.right) {
         const r = evalExpr(w, a, act.right, act, step);
-        w.costs.count(a.principal.id, a.role, a.phase, 'cmp');
-        ok = valuesEqual(evalCtx(w, a).suite, l, r);
+        ok = apply(w, a, 'eq', [l, r], BOOL).v === true;
       } else ok = l.v === true;
       traceCheck(w, a, step, act.text, ok, act.eq, ok ? undefined : 'check failed');
       if (!ok) throw new Abort({ kind: 'check-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: 'the two sides differ', pos: act.pos, traced: true });
@@ -464,8 +472,7 @@ export function deliver(w: World, e: FlowEnvelope): DeliverOutcome {
     const v = got.fields.get(f.name)!;
     const known = s.values.get(f.name);
     if (f.compare && known) {
-      w.costs.count(s.principal, s.role, s.phase.id, 'cmp');
-      const ok = valuesEqual(evalCtx(w, actor).suite, known, v);
+      const ok = apply(w, actor, 'eq', [known, v], BOOL).v === true;
       traceCheck(w, actor, step, `${step.id}.${f.name} =? ${f.name} (known)`, ok, undefined, ok ? undefined : `received ${f.name} differs from the one ${s.principal} holds`);
       if (!ok) {
         const abort = abortSession(w, s, new Abort({ kind: 'mismatch', check: `${step.id}.${f.name} =? ${f.name}`, step: step.id, detail: `received ${showSort(f.sort)} ${f.name} differs from the value already known`, pos: step.pos, traced: true }));
