@@ -61,3 +61,78 @@ test('a different seed is caught (the comparison can fail)', () => {
   const b = recordOfFlowRun(runFlow(protocol, { suite: 'secp256k1', seed: 2 }));
   expect(compareRuns(a, b, { signatures: 'bytes' }).length).toBeGreaterThan(10);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Under attack: the same tampered message makes the same party fail at the same check.
+
+import { addPrincipal, createWorld, deliver as deliverFlow, startSession } from '../src/interpret/index.js';
+import { addParty, createSystem, deliver as deliverModel, startInitial, startInter, startRegistration } from '../src/model/index.js';
+
+type Outcome = { kind: 'ok' } | { kind: 'rejected'; party: string; step: string } | { kind: 'aborted'; party: string; eq?: number };
+
+/** Flips one bit of the last byte ('last': the last field) or of the middle byte ('middle'). */
+type Where = 'last' | 'middle';
+const flip = (b: Uint8Array, where: Where) => {
+  const c = b.slice();
+  c[where === 'last' ? c.length - 1 : c.length >> 1]! ^= 1;
+  return c;
+};
+
+/** The model's honest run with the last byte of the first `step` message flipped: its first failure. */
+function modelTampered(suite: string, seed: number, step: string, where: Where): Outcome {
+  const sys = createSystem({ suite, seed });
+  addParty(sys, 'PAT-1', 'patient');
+  addParty(sys, 'HPA', 'hospital', { slot: 'A' });
+  addParty(sys, 'HPB', 'hospital', { slot: 'B' });
+  let done = false;
+  const drain = (): Outcome => {
+    for (let e = sys.net.pending()[0]; e; e = sys.net.pending()[0]) {
+      if (!done && e.step === step) (sys.net.adversary.modify(e.id, flip(e.bytes, where)), (done = true));
+      const r = deliverModel(sys, sys.net.next()!);
+      if (r.kind === 'aborted') return { kind: 'aborted', party: r.abort.party, ...(r.abort.eq !== undefined ? { eq: r.abort.eq } : {}) };
+      if (r.kind === 'rejected') return { kind: 'rejected', party: r.envelope.to, step: r.envelope.step };
+    }
+    return { kind: 'ok' };
+  };
+  for (const id of ['PAT-1', 'HPA', 'HPB']) {
+    startRegistration(sys, id);
+    const o = drain();
+    if (o.kind !== 'ok') return o;
+  }
+  startInitial(sys, 'PAT-1', 'HPA');
+  const o = drain();
+  if (o.kind !== 'ok') return o;
+  startInter(sys, 'PAT-1', 'HPB');
+  return drain();
+}
+
+/** The interpreter's run of the spec, same tampering: its first failure. */
+function flowTampered(suite: string, seed: number, step: string, where: Where): Outcome {
+  const w = createWorld(protocol, { suite: getSuite(suite), seed: String(seed), environments: ENVIRONMENTS });
+  for (const r of protocol.roles) addPrincipal(w, r.principal, [r.id]);
+  const binding = Object.fromEntries(protocol.roles.map((r) => [r.id, r.principal]));
+  let done = false;
+  for (const ph of protocol.phases) {
+    for (const role of ph.roles) startSession(w, ph.id, role, binding, `${ph.id}#1`);
+    for (let e = w.network.pending()[0]; e; e = w.network.pending()[0]) {
+      if (!done && e.step === step) (w.network.adversary.modify(e.id, flip(e.bytes, where)), (done = true));
+      const r = deliverFlow(w, w.network.next()!);
+      if (r.kind === 'aborted') return { kind: 'aborted', party: r.abort.principal, ...(r.abort.eq !== undefined ? { eq: r.abort.eq } : {}) };
+      if (r.kind === 'rejected') return { kind: 'rejected', party: r.envelope.to, step: r.envelope.step };
+    }
+  }
+  return { kind: 'ok' };
+}
+
+describe('a tampered message fails at the same party and check in both', () => {
+  // the last field of each public message: a check value, a signature, or a point (both may
+  // reject a point that does not decode; otherwise the peer's check value catches it)
+  const steps = ['initial.1', 'initial.2', 'initial.3', 'initial.4', 'inter.1', 'inter.2', 'inter.3', 'inter.5', 'inter.6', 'inter.7', 'inter.8', 'inter.10'];
+  for (const [suite, where] of [['secp256k1', 'last'], ['ristretto255', 'last'], ['p256', 'middle'], ['secp256k1', 'middle']] as const) {
+    test(`${suite}, ${where} byte flipped`, () => {
+      const rows = steps.map((step) => ({ step, model: modelTampered(suite, 9, step, where), flow: flowTampered(suite, 9, step, where) }));
+      for (const r of rows) expect(r.model.kind, `${r.step}: the tampering is noticed`).not.toBe('ok');
+      expect(rows.map((r) => [r.step, r.flow])).toEqual(rows.map((r) => [r.step, r.model]));
+    });
+  }
+});
