@@ -50,7 +50,7 @@ describe('a correct flow checks into a typed protocol', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const p = r.protocol;
-    expect(p.options).toEqual({ wire: 'tagged', aeadAd: 'none' });
+    expect(p.options).toEqual({ wire: 'tagged', aeadAd: 'none', defaulted: ['wire', 'aead-ad'] }); // not declared: every output says so
     expect(p.setup.map((a) => a.kind)).toEqual(['generate', 'compute', 'publish', 'generate', 'compute', 'publish']);
     const mulG = p.setup[1]!;
     expect(mulG.kind === 'compute' && mulG.expr).toMatchObject({ kind: 'prim', prim: 'mulG' });

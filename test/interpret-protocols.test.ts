@@ -196,3 +196,14 @@ flow
     expect(r.trace.roles).toEqual({ CENTER: 'BC', 'PAT-1': 'P' });
   });
 });
+
+describe('a primitive refusing its input aborts the session (typed), never the run', () => {
+  test('0·G: mulG refuses the zero scalar → primitive-failed at the equation', () => {
+    const p = executableOf(parseSpec('zero.ban', 'protocol Zero\nflow\n  phase p\n    p.1: A -> B : (Z: point)\n      A generates x: scalar\n      A computes Z = (x - x)·G     (3)\n')).protocol;
+    for (const suite of SUITE_NAMES) {
+      const r = runFlow(p, { suite, seed: 1 });
+      expect(r.ok).toBe(false);
+      expect(r.sessions[0]).toMatchObject({ role: 'A', status: 'aborted', abort: { kind: 'primitive-failed', eq: 3, step: 'p.1', check: 'Z = (x - x)·G' } });
+    }
+  });
+});

@@ -614,7 +614,13 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   if (errors.length > 0 || prose > 0) return { ok: false, diagnostics: errors };
   const protocol: TypedProtocol = {
     file,
-    options: { wire: flow.options?.wire ?? 'tagged', aeadAd },
+    options: {
+      wire: flow.options?.wire ?? 'tagged',
+      aeadAd,
+      ...(flow.options?.wire === undefined || flow.options?.aeadAd === undefined
+        ? { defaulted: [...(flow.options?.wire === undefined ? ['wire' as const] : []), ...(flow.options?.aeadAd === undefined ? ['aead-ad' as const] : [])] }
+        : {}),
+    },
     generator,
     ...(flow.environment ? { environment: flow.environment.name } : {}),
     roles,

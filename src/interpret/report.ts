@@ -16,7 +16,11 @@ export const FLOW_RUN_ASSURANCE =
   '(in-order delivery, no adversary): testing, not proof. Replayable from the seed.';
 
 export function optionsLine(p: TypedProtocol['options']): string {
-  return `declared options: wire ${p.wire} (${p.wire === 'tagged' ? 'a one-byte step tag starts every message' : 'no type tag: a receiver decodes any bytes as the step it waits for'}), aead-ad ${p.aeadAd} (${p.aeadAd === 'field-step' ? 'AEAD associated data = the step carrying the ciphertext' : 'no associated data'})`;
+  const how = (o: 'wire' | 'aead-ad') => (p.defaulted?.includes(o) ? ', the default: the spec does not declare it' : '');
+  return (
+    `wire options: wire ${p.wire} (${p.wire === 'tagged' ? 'a one-byte step tag starts every message' : 'no type tag: a receiver decodes any bytes as the step it waits for'}${how('wire')}), ` +
+    `aead-ad ${p.aeadAd} (${p.aeadAd === 'field-step' ? 'AEAD associated data = the step carrying the ciphertext' : 'no associated data'}${how('aead-ad')})`
+  );
 }
 
 export function fmtOps(c: FlowOpCounts): string {

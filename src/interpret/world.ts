@@ -193,7 +193,10 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
         r = prim.eval(ctx, args, e.sort);
       } catch (err) {
         if (err instanceof EncodeError) throw new Abort({ kind: 'encode-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: err.message, pos: act.pos });
-        throw err;
+        // A primitive refusing its input (a zero scalar, an identity point) is the session's failure;
+        // a TypeError or ReferenceError is a bug in bantam and stays one.
+        if (err instanceof TypeError || err instanceof ReferenceError || !(err instanceof Error)) throw err;
+        throw new Abort({ kind: 'primitive-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.prim}: ${err.message}`, pos: act.pos });
       }
       if (!r.ok) throw new Abort({ kind: 'primitive-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.prim}: ${r.reason}`, pos: act.pos });
       return r.value;
@@ -313,6 +316,19 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
   }
 }
 
+/** A principal's setup failed (typed): which principal, role and action, and why. */
+export class FlowSetupError extends Error {
+  constructor(
+    readonly principal: string,
+    readonly role: string,
+    readonly action: string,
+    readonly detail: string,
+  ) {
+    super(`setup of ${principal} as ${role} failed at '${action}': ${detail}`);
+    this.name = 'FlowSetupError';
+  }
+}
+
 /** Adds a principal playing the given roles; runs each role's setup actions once. */
 export function addPrincipal(w: World, id: string, roles: readonly string[]): Principal {
   let p = w.principals.get(id);
@@ -334,7 +350,7 @@ export function addPrincipal(w: World, id: string, roles: readonly string[]): Pr
       try {
         runAction(w, actor, act);
       } catch (e) {
-        if (e instanceof Abort) throw new Error(`setup of ${id} as ${role} failed at '${act.text}': ${e.abort.detail}`);
+        if (e instanceof Abort) throw new FlowSetupError(id, role, act.text, e.abort.detail);
         throw e;
       }
     }
