@@ -153,7 +153,7 @@ function centerRegistration(sys: System, env: StepEnv, f: Message<'registration.
   requireCheck(env, 'ID_X names the sender on the secure channel', id === envl.from, 'id-mismatch', `ID_X ${id} but the secure channel says ${envl.from}`);
   const enrolled = sys.center.enrolment.get(id);
   requireCheck(env, 'valid(ID_X): enrolled', enrolled !== undefined, 'registration-refused', `the center has not enrolled '${id}'`);
-  requireCheck(env, 'valid(ID_X): not yet registered', !sys.center.issued.has(id), 'registration-refused', `'${id}' already holds credentials`);
+  requireCheck(env, 'ID_X not yet registered', !sys.center.issued.has(id), 'registration-refused', `'${id}' already holds credentials`);
   const kind = enrolled!.role === 'patient' ? 'P' : enrolled!.slot === 'B' ? 'B' : 'A';
   const s = sys.center.s;
   let R: Point, S: bigint;
