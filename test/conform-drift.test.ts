@@ -174,9 +174,9 @@ describe('conform: checks before guarded uses', () => {
     const rethrow = check(mutant({ file: 'src/model/protocol.ts', find: /(requireEq\(E\.eq25_\w+\([^)]*\), 25,[^\n]*\);)/, replace: 'try { $1 } catch (e) { throw e; }' }));
     expect(rethrow.findings).toEqual([]);
     // an unnumbered check of the spec (named by its text) swallowed the same way
-    const named = check(mutant({ file: 'src/model/protocol.ts', find: /(requireCheck\(env, 'ID_X is valid \(enrolled\)'[^\n]*\);)/, replace: 'try { $1 } catch { /* ignore */ }' }));
+    const named = check(mutant({ file: 'src/model/protocol.ts', find: /(requireCheck\(env, 'valid\(ID_X\): enrolled'[^\n]*\);)/, replace: 'try { $1 } catch { /* ignore */ }' }));
     expect(new Set(codes(named))).toEqual(new Set(['guard.swallowed']));
-    expect(only(named, 'guard.swallowed').map((f) => /^check '(\w+) is valid'/.exec(f.message)?.[1])).toEqual(['ID_PAT', 'ID_HPA', 'ID_HPB']);
+    expect(only(named, 'guard.swallowed').map((f) => /^check 'valid\((\w+)\)'/.exec(f.message)?.[1])).toEqual(['ID_PAT', 'ID_HPA', 'ID_HPB']);
   });
 
   test('a missing smart-contract look-up (hachk) is reported at the handler that should call it', () => {
@@ -188,7 +188,7 @@ describe('conform: checks before guarded uses', () => {
     );
     const f = only(r, 'guard.missing');
     expect(f).toHaveLength(1);
-    expect(f[0]!.message).toMatch(/^P calls hachk\(ID_HPA\) \[spec .*emr-flow\.ban:\d+\] is not called in onInitial2/);
+    expect(f[0]!.message).toMatch(/^P calls hachk\(ID_HPA, R_HPA\) \[spec .*emr-flow\.ban:\d+\] is not called in onInitial2/);
   });
 
   test('a look-up whose result is ignored (ptchk queried, verdict never enforced)', () => {

@@ -27,7 +27,7 @@ describe('bantam diagram (no browser needed)', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { format: string; diagrams: { name: string; mmd: string; image: null }[]; goals: { unplaced: unknown[] } };
     expect(j.format).toBe('none');
-    expect(j.diagrams.map((d) => d.name)).toEqual(['setup', 'registration-patient', 'registration-hpa', 'registration-hpb', 'initial', 'inter']);
+    expect(j.diagrams.map((d) => d.name)).toEqual(['setup-block', 'setup', 'registration-patient', 'registration-hpa', 'registration-hpb', 'initial', 'inter']);
     expect(readdirSync(o).sort()).toEqual(j.diagrams.map((d) => `${d.name}.mmd`).sort());
     expect(j.diagrams.every((d) => d.image === null)).toBe(true);
   });

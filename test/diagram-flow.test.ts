@@ -27,9 +27,9 @@ function specIncludingFlow(body: string): Spec {
 const flowSpec = () => loadSpec('spec/emr-flow.ban');
 
 describe('flow diagrams of spec/emr-flow.ban', () => {
-  test('one diagram per phase, each accepted by Mermaid as a sequence diagram', async () => {
+  test('the setup block (the center generates s), then one diagram per phase, each accepted by Mermaid as a sequence diagram', async () => {
     const ds = diagramsForSpec(flowSpec());
-    expect(ds.map((d) => d.name)).toEqual(['setup', 'registration-patient', 'registration-hpa', 'registration-hpb', 'initial', 'inter']);
+    expect(ds.map((d) => d.name)).toEqual(['setup-block', 'setup', 'registration-patient', 'registration-hpa', 'registration-hpb', 'initial', 'inter']);
     for (const d of ds) expect(await mermaidParses(d.mermaid), d.name).toBe('sequence');
   });
 

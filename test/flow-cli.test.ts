@@ -87,10 +87,26 @@ describe('bantam run SPEC', () => {
     expect(r.out).toMatch(/verdict: FAILED — B \(B\) aborted p#1 at p\.1: t =\? mac\(K, A\) \(7\) — the two sides differ/);
   });
 
-  test("today's EMR flow (prose actions) is reported as not executable, exit 2", async () => {
-    const r = await cli('run', 'spec/emr-flow.ban');
+  test('a flow with prose actions (the EMR flow before it was executable) is reported as not executable, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bantam-prose-'));
+    const file = join(dir, 'prose.ban');
+    writeFileSync(file, [
+      'protocol prose', '', 'flow',
+      '  participant BC "Blockchain center" ledger',
+      '  phase setup "System initialization" §3.2',
+      '    participants BC',
+      '    BC stores   (F_p, E/F_p, G, P, PK, H1, H2, H3) as public parameters',
+      '',
+    ].join('\n'));
+    const r = await cli('run', file);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/emr-flow\.ban:26:\d+: error: not executable: 'BC stores/);
+    expect(r.err).toMatch(/prose\.ban:7:\d+: error: not executable: 'BC stores/);
+  });
+
+  test('spec/emr-flow.ban is executable: an honest run, exit 0', async () => {
+    const r = await cli('run', 'spec/emr-flow.ban', '--suite', 'p256', '--seed', '2');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/every session accepted; every shared key agreed/);
   });
 });
 

@@ -173,13 +173,19 @@ describe('errors: stable codes at file:line:col with a caret, all at once', () =
   });
 });
 
-describe("today's EMR flow", () => {
-  test('still loads, and checking it reports its prose lines as data (no throw)', () => {
+describe('the EMR flow', () => {
+  test('spec/emr-flow.ban checks: every action is executable, against the emr-ledger environment', () => {
     const spec = loadSpec('spec/emr-flow.ban');
     const r = checkFlow(spec.flow!, { environments: environmentSignatures() });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+  test('a prose line (as the EMR flow had before) is reported as data (no throw)', () => {
+    const spec = parseSpec('prose.ban', ['protocol prose', 'flow', '  participant BC "Blockchain center" ledger', '  phase setup "Set-up"', '    participants BC', '    BC stores   (F_p, E/F_p, G, P, PK) as public parameters', ''].join('\n'));
+    const r = checkFlow(spec.flow!, { environments: environmentSignatures() });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics.some((d) => d.code === 'flow.not-executable' && d.pos.line === 26)).toBe(true);
-    for (const d of r.diagnostics) expect(d.pos.file).toBe('spec/emr-flow.ban');
+    expect(r.diagnostics.some((d) => d.code === 'flow.not-executable' && d.pos.line === 6)).toBe(true);
+    for (const d of r.diagnostics) expect(d.pos.file).toBe('prose.ban');
   });
 });
 

@@ -287,7 +287,10 @@ describe('spec/emr-flow.ban is the paper (§3.2–3.7)', () => {
       expect([r1.channel, r2.channel]).toEqual(['secure', 'secure']);
       expect(eqsOf(r2.before)).toEqual(eqs.slice(0, 3));
       expect(contractsOf(r2.before)).toEqual([insert]);
-      expect(r2.after.map((a) => [a.kind, a.eq])).toEqual([['check', eqs[3]], ['store', undefined]]);
+      // the party checks the paper's equation, then (model additions, as recomputations that
+      // compare with what it received) PK_X = S_X·P and SK_X = S_X, and stores its keys
+      expect(r2.after.map((a) => [a.kind, a.eq])).toEqual([['check', eqs[3]], ['compute', undefined], ['compute', undefined], ['store', undefined]]);
+      expect(r2.after.slice(1, 3).map((a) => a.text)).toEqual([`PK_${sfx} = S_${sfx}·P`, `SK_${sfx} = S_${sfx}`]);
     }
   });
 

@@ -45,6 +45,8 @@ export interface FlowNetwork {
   readonly tracer: Tracer;
   send(o: { step: string; phase: string; session: string; from: string; to: string; channel: 'public' | 'secure'; msgType: string; bytes: Uint8Array; fieldSizes: readonly FieldSize[] }): FlowEnvelope;
   pending(): readonly FlowEnvelope[];
+  /** Every envelope ever put on the wire (honest, replayed, injected; secure ones included), by id. */
+  get(id: number): FlowEnvelope | undefined;
   next(): FlowEnvelope | undefined;
   take(id: number): FlowEnvelope;
   readonly adversary: FlowAdversary;
@@ -111,6 +113,7 @@ export function createFlowNetwork(tracer: Tracer): FlowNetwork {
       return enqueue({ id: seq, step: o.step, phase: o.phase, session: o.session, from: o.from, to: o.to, channel: o.channel, bytes: o.bytes.slice(), origin: 'honest' });
     },
     pending: () => queue.slice(),
+    get: (id) => all.get(id),
     next() {
       const e = queue.shift();
       if (e) tracer.emit({ kind: 'deliver', ref: e.id, to: e.to });

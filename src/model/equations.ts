@@ -309,14 +309,14 @@ export const eq59_K_BA2 = (C: EqCtx, e: bigint, T: Point) => keyPart2(C, 59, 'K_
 export const eq60_SEK_AB = (C: EqCtx, K1: Point, K2: Point) => sessionKey(C, 60, 'SEK_AB = H2(K_BA1, K_BA2)', K1, K2);
 /** @eq 61 CHK_BA ?= H3(SEK_AB, T_HPB2) */
 export const eq61_checkCHK_BA = (C: EqCtx, chk: Uint8Array, SEK: Uint8Array, T: Point) => verifyCheck(C, 61, 'CHK_BA = H3(SEK_AB, T_HPB2)', chk, SEK, T);
-/** @eq 62 c_HPB = E_SEK_AB(message) */
-export const eq62_c_HPB = (C: EqCtx, SEK: Uint8Array, m: Uint8Array) => encryptAt(C, 62, 'c_HPB = E_SEK_AB(message)', SEK, m, 'inter.7');
+/** @eq 62 c_HPB = E_SEK_AB(request) */
+export const eq62_c_HPB = (C: EqCtx, SEK: Uint8Array, m: Uint8Array) => encryptAt(C, 62, 'c_HPB = E_SEK_AB(request)', SEK, m, 'inter.7');
 /** @eq 63 CHK_AB = H3(SEK_AB, T_HPA2) */
 export const eq63_CHK_AB = (C: EqCtx, SEK: Uint8Array, T: Point) => checkValue(C, 63, 'CHK_AB = H3(SEK_AB, T_HPA2)', SEK, T);
 /** @eq 64 CHK_AB ?= H3(SEK_AB, T_HPA2) */
 export const eq64_checkCHK_AB = (C: EqCtx, chk: Uint8Array, SEK: Uint8Array, T: Point) => verifyCheck(C, 64, 'CHK_AB = H3(SEK_AB, T_HPA2)', chk, SEK, T);
-/** @eq 65 message = D_SEK_AB(c_HPB) */
-export const eq65_message = (C: EqCtx, SEK: Uint8Array, c: Uint8Array) => decryptAt(C, 65, 'message = D_SEK_AB(c_HPB)', SEK, c, 'inter.7');
+/** @eq 65 request = D_SEK_AB(c_HPB) */
+export const eq65_message = (C: EqCtx, SEK: Uint8Array, c: Uint8Array) => decryptAt(C, 65, 'request = D_SEK_AB(c_HPB)', SEK, c, 'inter.7');
 /** @eq 66 c_HPA2 = E_SEK_AB(EMR) */
 export const eq66_c_HPA2 = (C: EqCtx, SEK: Uint8Array, m: Uint8Array) => encryptAt(C, 66, 'c_HPA2 = E_SEK_AB(EMR)', SEK, m, 'inter.8');
 /** @eq 67 Sig_HPA2 = S_SK_HPA(EMR) */
@@ -328,11 +328,11 @@ export const eq69_verifySig_HPA2 = (C: EqCtx, PKa: Point, m: Uint8Array, sig: Ui
 
 // §3.7 Steps 10–11: hospital B reports to the patient
 
-/** @eq 70 c_HPB2 = E_SEK_BP(EMR, Cert_HPB) */
-export const eq70_c_HPB2 = (C: EqCtx, SEK: Uint8Array, m: Uint8Array) => encryptAt(C, 70, 'c_HPB2 = E_SEK_BP(EMR, Cert_HPB)', SEK, m, 'inter.10');
-/** @eq 71 Sig_HPB = S_SK_HPB(EMR, Cert_HPB) */
-export const eq71_Sig_HPB = (C: EqCtx, S: bigint, m: Uint8Array) => signAt(C, 71, 'Sig_HPB = S_SK_HPB(EMR, Cert_HPB)', S, m);
-/** @eq 72 (EMR, Cert_HPB) = D_SEK_BP(c_HPB2) */
-export const eq72_EMR_Cert = (C: EqCtx, SEK: Uint8Array, c: Uint8Array) => decryptAt(C, 72, '(EMR, Cert_HPB) = D_SEK_BP(c_HPB2)', SEK, c, 'inter.10');
-/** @eq 73 (EMR, Cert_HPB) ?= V_PK_HPB(Sig_HPB) */
-export const eq73_verifySig_HPB = (C: EqCtx, PKb: Point, m: Uint8Array, sig: Uint8Array) => verifyAt(C, 73, '(EMR, Cert_HPB) = V_PK_HPB(Sig_HPB)', PKb, m, sig);
+/** @eq 70 c_HPB2 = E_SEK_BP(EMR_HPB, Cert_HPB) */
+export const eq70_c_HPB2 = (C: EqCtx, SEK: Uint8Array, m: Uint8Array) => encryptAt(C, 70, 'c_HPB2 = E_SEK_BP(EMR_HPB, Cert_HPB)', SEK, m, 'inter.10');
+/** @eq 71 Sig_HPB = S_SK_HPB(EMR_HPB, Cert_HPB) */
+export const eq71_Sig_HPB = (C: EqCtx, S: bigint, m: Uint8Array) => signAt(C, 71, 'Sig_HPB = S_SK_HPB(EMR_HPB, Cert_HPB)', S, m);
+/** @eq 72 (EMR_HPB, Cert_HPB) = D_SEK_BP(c_HPB2) */
+export const eq72_EMR_Cert = (C: EqCtx, SEK: Uint8Array, c: Uint8Array) => decryptAt(C, 72, '(EMR_HPB, Cert_HPB) = D_SEK_BP(c_HPB2)', SEK, c, 'inter.10');
+/** @eq 73 (EMR_HPB, Cert_HPB) ?= V_PK_HPB(Sig_HPB) */
+export const eq73_verifySig_HPB = (C: EqCtx, PKb: Point, m: Uint8Array, sig: Uint8Array) => verifyAt(C, 73, '(EMR_HPB, Cert_HPB) = V_PK_HPB(Sig_HPB)', PKb, m, sig);

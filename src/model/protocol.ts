@@ -152,7 +152,7 @@ function centerRegistration(sys: System, env: StepEnv, f: Message<'registration.
   const C = env.C;
   requireCheck(env, 'ID_X names the sender on the secure channel', id === envl.from, 'id-mismatch', `ID_X ${id} but the secure channel says ${envl.from}`);
   const enrolled = sys.center.enrolment.get(id);
-  requireCheck(env, 'ID_X is valid (enrolled)', enrolled !== undefined, 'registration-refused', `the center has not enrolled '${id}'`);
+  requireCheck(env, 'valid(ID_X): enrolled', enrolled !== undefined, 'registration-refused', `the center has not enrolled '${id}'`);
   requireCheck(env, 'ID_X not yet registered', !sys.center.issued.has(id), 'registration-refused', `'${id}' already holds credentials`);
   const kind = enrolled!.role === 'patient' ? 'P' : enrolled!.slot === 'B' ? 'B' : 'A';
   const s = sys.center.s;
@@ -457,7 +457,7 @@ const onInter7: Handler<'inter.7', HospitalARecord> = (env, f, s, envl) => {
   requireEq(E.eq64_checkCHK_AB(C, f.CHK_AB, s.SEK, s.T_HPA2), 64, 'check-failed', 'CHK_AB = H3(SEK_AB, T_HPA2) (64)', 'hospital B is not legitimate or the message was altered');
   peerAuthenticated(env, s.peer, s.R_HPB);
   const plain = E.eq65_message(C, s.SEK, f.c_HPB);
-  requireEq(plain !== null, 65, 'decrypt-failed', 'message = D_SEK_AB(c_HPB) (65)', 'c_HPB does not decrypt under SEK_AB');
+  requireEq(plain !== null, 65, 'decrypt-failed', 'request = D_SEK_AB(c_HPB) (65)', 'c_HPB does not decrypt under SEK_AB');
   const req = decodeRequest(plain!);
   requireCheck(env, 'message is a record request from the session hospital', req !== null && req.requesterId === s.peer, 'payload-invalid', req ? `request by ${req.requesterId}, not ${s.peer}` : 'not a record request');
   const held = p.store.records.get(req!.diagnosisId);
@@ -532,11 +532,11 @@ const onInter10: Handler<'inter.10', PatientInter> = (env, f, s) => {
   const C = env.C;
   requireCheck(env, 'ID_HPB is the session hospital', f.ID_HPB === s.peer, 'id-mismatch', `expected ${s.peer}, got ${f.ID_HPB}`);
   const plain = E.eq72_EMR_Cert(C, s.SEK!, f.c_HPB2);
-  requireEq(plain !== null, 72, 'decrypt-failed', '(EMR, Cert_HPB) = D_SEK_BP(c_HPB2) (72)', 'c_HPB2 does not decrypt under SEK_BP');
+  requireEq(plain !== null, 72, 'decrypt-failed', '(EMR_HPB, Cert_HPB) = D_SEK_BP(c_HPB2) (72)', 'c_HPB2 does not decrypt under SEK_BP');
   const rec = decodeEmrCert(plain!);
   requireCheck(env, 'plaintext is (EMR, Cert_HPB)', rec !== null, 'payload-invalid', 'not an (EMR, Cert) record');
   const { emr, cert } = rec!;
-  requireEq(E.eq73_verifySig_HPB(C, s.PK_HPB!, sigInputEmrCert(emr, cert), f.Sig_HPB), 73, 'signature-invalid', '(EMR, Cert_HPB) = V_PK_HPB(Sig_HPB) (73)', 'Sig_HPB does not verify under PK_HPB');
+  requireEq(E.eq73_verifySig_HPB(C, s.PK_HPB!, sigInputEmrCert(emr, cert), f.Sig_HPB), 73, 'signature-invalid', '(EMR_HPB, Cert_HPB) = V_PK_HPB(Sig_HPB) (73)', 'Sig_HPB does not verify under PK_HPB');
   const digest = checkCert(env, emr, cert, s.peer, s.R_HPB!, p.id);
   const prev = emr.previous;
   requireCheck(

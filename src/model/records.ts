@@ -11,12 +11,19 @@
  *    the signature Sig_X of eq. (31)/(71), which covers (EMR, Cert_X); the receiver checks every
  *    field of it against the session and the EMR (see `checkCert`).
  *
- * Canonical encoding: `frame(tag, fields)` from src/crypto/encoding.ts (length-prefixed, tagged),
- * so the bytes that are encrypted, signed and digested are unambiguous. Decoding is strict and
- * total: it returns null on any malformed input, never throws.
+ * Two layers (docs/model.md "Application data"):
+ *  - a RECORD (symptoms, visit, request, index, EMR, Cert) is `frame(tag, fields)` from
+ *    src/crypto/encoding.ts (length-prefixed, domain-tagged); the record digest is over the EMR record;
+ *  - what E encrypts and S signs is the flow language's canonical encoding of the paper's
+ *    expression (docs/flow.md "Encoding"): a lone record `message` / `EMR` is a `bytes` value on
+ *    its own, i.e. the record itself; the pair `(EMR, Cert_X)` is the tuple (bytes, bytes), the
+ *    two records each u16be-length-prefixed, back to back. So (30) encrypts and (31) signs the same bytes, as the
+ *    paper writes the same `(EMR, Cert_HPA)` in both; the executable spec (spec/emr-flow.ban)
+ *    computes exactly these bytes.
+ * Decoding is strict and total: it returns null on any malformed input, never throws.
  */
 import { equalBytes } from '@noble/curves/utils.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
 import { frame, utf8 } from '../crypto/encoding.js';
 
 export interface MedicalIndex {
@@ -71,14 +78,34 @@ export interface RecordRequest {
 const T = {
   emr: 'bantam/v1/emr',
   cert: 'bantam/v1/cert',
-  emrCert: 'bantam/v1/emr+cert',
   index: 'bantam/v1/index',
   symptoms: 'bantam/v1/msg/symptoms',
   visit: 'bantam/v1/msg/visit',
   request: 'bantam/v1/msg/record-request',
-  sigEmrCert: 'bantam/v1/sig/emr+cert',
-  sigEmr: 'bantam/v1/sig/emr',
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// the flow language's canonical encoding of `bytes` values and tuples of them (docs/flow.md)
+
+/** A `bytes` value as it is encrypted, signed or nested in a tuple: u16be length ‖ bytes. */
+export function bytesItem(b: Uint8Array): Uint8Array {
+  if (b.length > 0xffff) throw new RangeError(`record of ${b.length} bytes does not fit a u16 length`);
+  return concatBytes(Uint8Array.of(b.length >> 8, b.length & 0xff), b);
+}
+
+/** Reads consecutive `bytes` items covering exactly `b`; null unless there are exactly `n`. */
+export function bytesItems(b: Uint8Array, n: number): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
+  let o = 0;
+  while (o < b.length) {
+    if (o + 2 > b.length) return null;
+    const len = (b[o]! << 8) | b[o + 1]!;
+    if (o + 2 + len > b.length) return null;
+    out.push(b.slice(o + 2, o + 2 + len));
+    o += 2 + len;
+  }
+  return out.length === n ? out : null;
+}
 
 // ---------------------------------------------------------------------------------------------
 // frame parsing (the inverse of crypto/encoding.ts `frame`)
@@ -176,27 +203,28 @@ export function decodeCert(b: Uint8Array): Cert | null {
   return { hospitalId: h, R: p[1]!, patientId: pt, diagnosisId: d, recordDigest: p[4]! };
 }
 
-/** Plaintext of eqs. (30)/(70): (EMR, Cert_X). */
+/** Plaintext of eqs. (30)/(70): the tuple (EMR, Cert_X). */
 export function encodeEmrCert(e: Emr, c: Cert): Uint8Array {
-  return frame(T.emrCert, [encodeEmr(e), encodeCert(c)]);
+  return concatBytes(bytesItem(encodeEmr(e)), bytesItem(encodeCert(c)));
 }
 export function decodeEmrCert(b: Uint8Array): { emr: Emr; cert: Cert } | null {
-  const p = unframe(b, T.emrCert, 2);
+  const p = bytesItems(b, 2);
   if (!p) return null;
   const emr = decodeEmr(p[0]!);
   const cert = decodeCert(p[1]!);
   return emr && cert ? { emr, cert } : null;
 }
 
-/** What eqs. (31)/(71) sign: S_SK(EMR, Cert_X). */
+/** What eqs. (31)/(71) sign: S_SK(EMR, Cert_X) — the same tuple (EMR, Cert_X) that (30)/(70) encrypt. */
 export function sigInputEmrCert(e: Emr, c: Cert): Uint8Array {
-  return frame(T.sigEmrCert, [encodeEmr(e), encodeCert(c)]);
+  return encodeEmrCert(e, c);
 }
-/** What eq. (67) signs: S_SK(EMR). */
+/** What eq. (67) signs: the value EMR, i.e. the EMR record itself (also the plaintext of (66)). */
 export function sigInputEmr(e: Emr): Uint8Array {
-  return frame(T.sigEmr, [encodeEmr(e)]);
+  return encodeEmr(e);
 }
 
+/** Plaintext of eq. (26): the value `message` (the symptoms record). */
 export function encodeSymptoms(m: SymptomsMessage): Uint8Array {
   return frame(T.symptoms, [utf8(m.patientId), utf8(m.symptoms)]);
 }
@@ -205,6 +233,7 @@ export function decodeSymptoms(b: Uint8Array): SymptomsMessage | null {
   return s ? { kind: 'symptoms', patientId: s[0]!, symptoms: s[1]! } : null;
 }
 
+/** Plaintext of eq. (46): the value `message` (the visit record). */
 export function encodeVisit(m: VisitMessage): Uint8Array {
   return frame(T.visit, [utf8(m.patientId), utf8(m.symptoms), encodeIndex(m.index)]);
 }
@@ -216,6 +245,7 @@ export function decodeVisit(b: Uint8Array): VisitMessage | null {
   return index ? { kind: 'visit', patientId: s[0]!, symptoms: s[1]!, index } : null;
 }
 
+/** Plaintext of eq. (62): the value `request` (the record request). */
 export function encodeRequest(m: RecordRequest): Uint8Array {
   return frame(T.request, [utf8(m.requesterId), utf8(m.patientId), utf8(m.diagnosisId)]);
 }

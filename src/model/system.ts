@@ -124,7 +124,8 @@ export function createSystem(opts: SystemOptions = {}): System {
   const seed = root.seed;
   const tracer = createTracer(suite.name, seed);
   const counters = new Map<string, Counter>();
-  const centerRng = forkRng(root, 'center');
+  // Every principal draws from forkRng(root, 'party:' + id), the center included (docs/model.md).
+  const centerRng = forkRng(root, `party:${CENTER}`);
   const events: TraceEventInput[] = [];
   const counter = counterFor(counters, suite, CENTER, 'setup');
   const s = counter.suite.randomScalar(centerRng);

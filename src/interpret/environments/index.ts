@@ -3,12 +3,16 @@
  * Add a module here (one line) to make it available to every spec.
  */
 import type { EnvironmentSignature } from '../../flow-lang/environment.js';
+import { emrLedger } from './emr-ledger.js';
 import { kvRegister } from './kv-register.js';
 import type { EnvironmentModule } from './types.js';
 
 export type { EnvironmentModule, EnvCallContext, EnvInitContext } from './types.js';
 
-export const ENVIRONMENTS: ReadonlyMap<string, EnvironmentModule<any>> = new Map<string, EnvironmentModule<any>>([[kvRegister.name, kvRegister]]);
+export const ENVIRONMENTS: ReadonlyMap<string, EnvironmentModule<any>> = new Map<string, EnvironmentModule<any>>([
+  [kvRegister.name, kvRegister],
+  [emrLedger.name, emrLedger],
+]);
 
 /** The modules' signatures, for the checker (src/flow-lang/check.ts). */
 export function environmentSignatures(mods: ReadonlyMap<string, EnvironmentModule<any>> = ENVIRONMENTS): ReadonlyMap<string, EnvironmentSignature> {
