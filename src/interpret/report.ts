@@ -8,6 +8,7 @@
 import { getSuite } from '../crypto/index.js';
 import type { TypedProtocol } from '../flow-lang/typed.js';
 import type { TraceEvent } from '../net/trace.js';
+import { traceLines } from '../net/trace-text.js';
 import type { FlowOpCounts, FlowPartyCosts } from './costs.js';
 import type { FlowRunResult } from './run.js';
 
@@ -50,48 +51,7 @@ export function flowTranscript(r: FlowRunResult, title: string): string {
   out.push(optionsLine(r.options));
   out.push(`parties: ${Object.entries(roles).map(([id, role]) => `${id} (${role})`).join(', ')}`);
   out.push('');
-  const ev = r.trace.events;
-  let phase = '';
-  for (let i = 0; i < ev.length; i++) {
-    const e = ev[i]!;
-    if ('phase' in e && e.phase !== phase) {
-      phase = e.phase;
-      out.push(`── ${phase}`);
-    }
-    switch (e.kind) {
-      case 'compute': {
-        const eqs: number[] = [e.eq];
-        while (ev[i + 1]?.kind === 'compute' && (ev[i + 1] as typeof e).party === e.party && (ev[i + 1] as typeof e).phase === e.phase) eqs.push((ev[++i] as typeof e).eq);
-        out.push(`      ${e.party.padEnd(7)} computes ${eqs.map((q) => `(${q})`).join(' ')}`);
-        break;
-      }
-      case 'send': {
-        const fields = e.fields.map((f) => `${f.name}[${f.size}]`).join(' ');
-        out.push(`#${String(e.seq).padEnd(4)} ${e.step.padEnd(15)} ${e.from} → ${e.to}  ${fields}  = ${e.size} B  (session ${e.session})`);
-        break;
-      }
-      case 'check':
-        out.push(`      ${e.party.padEnd(7)} ${e.ok ? 'ok  ' : 'FAIL'} ${e.eq !== undefined ? `(${e.eq}) ` : ''}${e.name}${e.reason ? ` — ${e.reason}` : ''}`);
-        break;
-      case 'contract':
-        out.push(`      ${e.party.padEnd(7)} ${e.ok ? 'ok  ' : 'FAIL'} calls ${e.contract}${e.detail ? `: ${e.detail}` : ''}`);
-        break;
-      case 'reject':
-        out.push(`      ${e.party.padEnd(7)} REJECT ${e.step}: ${e.reason}`);
-        break;
-      case 'accept':
-        out.push(`      ${e.party.padEnd(7)} accepts session ${e.session}${e.peer ? ` with ${e.peer}` : ''}`);
-        break;
-      case 'abort':
-        out.push(`      ${e.party.padEnd(7)} ABORTS session ${e.session}${e.eq !== undefined ? ` at (${e.eq})` : ''}: ${e.reason ?? ''}`);
-        break;
-      case 'adversary':
-        out.push(`      adversary ${e.action} ${e.ref !== undefined ? `#${e.ref} ` : ''}${e.detail}`);
-        break;
-      case 'deliver':
-        break;
-    }
-  }
+  out.push(...traceLines(r.trace.events, { phaseHeading: (phase) => `── ${phase}` }));
   out.push('');
   if (r.agreements.length) {
     out.push('shared keys (every side\'s value compared byte for byte; fingerprint = first 8 bytes of a digest):');

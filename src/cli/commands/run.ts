@@ -16,6 +16,7 @@ import { saveLedger, sealLedger } from '../../ledger/index.js';
 import { forkRng } from '../../crypto/rng.js';
 import { runScenario, type PartyCosts, type ScenarioResult } from '../../model/index.js';
 import type { TraceEvent } from '../../net/trace.js';
+import { traceLines } from '../../net/trace-text.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { SEED_OPTION, SUITE_OPTION, seedOf, suiteOf } from '../defaults.js';
@@ -68,50 +69,8 @@ export function transcript(r: ScenarioResult): string {
   out.push(`assurance: ${ASSURANCE}`);
   out.push(`parties: ${Object.entries(roles).map(([id, role]) => `${id} (${role})`).join(', ')}`);
   out.push('');
-  const ev = r.trace.events;
-  let phase = '';
   const SECTION: Record<string, string> = { setup: '§3.2', registration: '§3.4–3.5', initial: '§3.6', inter: '§3.7' };
-  for (let i = 0; i < ev.length; i++) {
-    const e = ev[i]!;
-    if ('phase' in e && e.phase !== phase && e.phase in SECTION) {
-      phase = e.phase;
-      out.push(`── ${phase} (${SECTION[phase]})`);
-    }
-    switch (e.kind) {
-      case 'compute': {
-        // one line per party and run of consecutive computations
-        const eqs: number[] = [e.eq];
-        while (ev[i + 1]?.kind === 'compute' && (ev[i + 1] as typeof e).party === e.party) eqs.push((ev[++i] as typeof e).eq);
-        out.push(`      ${e.party.padEnd(7)} computes ${eqs.map((q) => `(${q})`).join(' ')}`);
-        break;
-      }
-      case 'send': {
-        const fields = e.fields.map((f) => `${f.name}[${f.size}]`).join(' ');
-        out.push(`#${String(e.seq).padEnd(4)} ${e.step.padEnd(15)} ${e.from} → ${e.to}  ${fields}  = ${e.size} B  (session ${e.session})`);
-        break;
-      }
-      case 'deliver':
-        break;
-      case 'check':
-        out.push(`      ${e.party.padEnd(7)} ${e.ok ? 'ok  ' : 'FAIL'} ${e.eq !== undefined ? `(${e.eq}) ` : ''}${e.name}${e.reason ? ` — ${e.reason}` : ''}`);
-        break;
-      case 'contract':
-        out.push(`      ${e.party.padEnd(7)} ${e.ok ? 'ok  ' : 'FAIL'} contract ${e.contract}${e.detail ? `: ${e.detail}` : ''}`);
-        break;
-      case 'reject':
-        out.push(`      ${e.party.padEnd(7)} REJECT ${e.step}: ${e.reason}`);
-        break;
-      case 'accept':
-        out.push(`      ${e.party.padEnd(7)} accepts session ${e.session} with ${e.peer ?? '?'}`);
-        break;
-      case 'abort':
-        out.push(`      ${e.party.padEnd(7)} ABORTS session ${e.session}${e.eq !== undefined ? ` at (${e.eq})` : ''}: ${e.reason ?? ''}`);
-        break;
-      case 'adversary':
-        out.push(`      adversary ${e.action} ${e.ref !== undefined ? `#${e.ref} ` : ''}${e.detail}`);
-        break;
-    }
-  }
+  out.push(...traceLines(r.trace.events, { phaseHeading: (phase) => (phase in SECTION ? `── ${phase} (${SECTION[phase]})` : undefined) }));
   out.push('');
   out.push('session keys (each side\'s H2 output compared byte for byte; fingerprint = first 8 bytes of a digest of the key):');
   for (const a of r.agreements) {
