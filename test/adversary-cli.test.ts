@@ -4,16 +4,8 @@
  * the campaigns themselves are exercised by properties/.
  */
 import { describe, expect, test } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/args.js';
+import { cli } from './helpers/cli.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 describe('bantam props', () => {
   test('a holding experiment: exit 0, table, assurance, the campaign named on stderr', async () => {

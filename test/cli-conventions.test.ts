@@ -17,14 +17,8 @@ import { DEFAULT_CLI_SUITE, DEFAULT_RUNS, DEFAULT_SEED } from '../src/cli/defaul
 import { colourEnabled, colourVerdicts, progressBar } from '../src/cli/terminal.js';
 import { packageVersion } from '../src/cli/package-files.js';
 import { UserError } from '../src/spec/diagnostics.js';
+import { cli } from './helpers/cli.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 for (const f of readdirSync('schemas')) ajv.addSchema(JSON.parse(readFileSync(join('schemas', f), 'utf8')) as object);

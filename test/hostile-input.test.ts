@@ -11,8 +11,6 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { CliIo } from '../src/cli/args.js';
-import { main } from '../src/cli/main.js';
 import { getSuite } from '../src/crypto/index.js';
 import { readBounded } from '../src/io/read-bounded.js';
 import { ensureOutputDir, safeWriteFile } from '../src/io/safe-write.js';
@@ -23,6 +21,7 @@ import { loadSpec } from '../src/spec/load.js';
 import { parseSpec } from '../src/spec/parse.js';
 import { closest, MAX_SUGGEST_LENGTH } from '../src/spec/suggest.js';
 import { sealedRunLedger } from '../fuzz/targets/ledger.js';
+import { cli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bantam-hostile-'));
 const HEAD = 'principals P, HA\natoms\n  nonce N\n  key K\ngoals\n';
@@ -39,13 +38,6 @@ function userError(f: () => unknown): UserError {
   throw new Error('expected a UserError');
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`) };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 describe('chains that overflowed the stack are bounded at parse time (exit 2, parse.depth)', () => {
   test.each([
