@@ -13,9 +13,9 @@ import type { FieldSize } from './codec.js';
 import type { Tracer } from './trace.js';
 
 /** One message in flight. `id` is the trace seq of the event that put it on the wire. */
-export interface Envelope {
+export interface EnvelopeOf<S extends string> {
   readonly id: number;
-  readonly step: StepId;
+  readonly step: S;
   readonly phase: string;
   /** Routing label chosen by the initiator; untrusted metadata (the adversary may change it). */
   readonly session: string;
@@ -26,6 +26,8 @@ export interface Envelope {
   /** How this envelope came to be: sent by its honest sender, or altered/created by the adversary. */
   readonly origin: 'honest' | 'modified' | 'replayed' | 'injected';
 }
+/** An envelope of the EMR model (its steps are the message table's). */
+export type Envelope = EnvelopeOf<StepId>;
 
 /** What a party hands to the network. */
 export interface Outgoing {
@@ -33,6 +35,20 @@ export interface Outgoing {
   readonly session: string;
   readonly from: string;
   readonly to: string;
+  readonly bytes: Uint8Array;
+  readonly fieldSizes: readonly FieldSize[];
+}
+
+/** What a party hands to a network of any protocol: the step's phase, channel and name come with it. */
+export interface OutgoingOf<S extends string> {
+  readonly step: S;
+  readonly phase: string;
+  readonly session: string;
+  readonly from: string;
+  readonly to: string;
+  readonly channel: Channel;
+  /** The message's name in the trace (`msgType`). */
+  readonly msgType: string;
   readonly bytes: Uint8Array;
   readonly fieldSizes: readonly FieldSize[];
 }
@@ -58,65 +74,70 @@ export interface InjectRequest {
   bytes: Uint8Array;
 }
 
-/** The adversary's interface to the network. Every action is recorded in the trace. */
-export interface AdversaryControl {
+/** The adversary's interface to a network of any protocol. Every action is recorded in the trace. */
+export interface AdversaryControlOf<S extends string, Inject> {
   /** A copy of a pending or past public envelope (secure-channel envelopes cannot be observed). */
-  observe(id: number): Envelope;
+  observe(id: number): EnvelopeOf<S>;
   /** Everything the adversary has seen go past on the public channel, in send order. */
-  observed(): readonly Envelope[];
+  observed(): readonly EnvelopeOf<S>[];
   drop(id: number): void;
   /** Moves a pending envelope to the back of the queue. */
   delay(id: number): void;
   /** Puts the given pending envelopes first, in the given order. */
   reorder(ids: readonly number[]): void;
   /** Replaces a pending public envelope's bytes; returns the altered envelope (same id). */
-  modify(id: number, bytes: Uint8Array, detail?: string): Envelope;
+  modify(id: number, bytes: Uint8Array, detail?: string): EnvelopeOf<S>;
   /** Re-sends a copy of a past public envelope (optionally re-addressed); returns the copy. */
-  replay(id: number, override?: Partial<Pick<Envelope, 'to' | 'session'>>): Envelope;
+  replay(id: number, override?: Partial<Pick<EnvelopeOf<S>, 'to' | 'session'>>): EnvelopeOf<S>;
   /** Puts a new envelope of the adversary's making on the public channel. */
-  inject(req: InjectRequest): Envelope;
+  inject(req: Inject): EnvelopeOf<S>;
 }
+/** The EMR model's adversary interface: an injected message's phase comes from the message table. */
+export type AdversaryControl = AdversaryControlOf<StepId, InjectRequest>;
 
-export interface Network {
+/** A network of any protocol; `Send` is what a party hands over, `Inject` what the adversary does. */
+export interface NetworkOf<S extends string, Send, Inject> {
   readonly tracer: Tracer;
   /** An honest party sends: the envelope is queued and a `send` event recorded. */
-  send(o: Outgoing): Envelope;
+  send(o: Send): EnvelopeOf<S>;
   /** Pending envelopes in delivery order. */
-  pending(): readonly Envelope[];
+  pending(): readonly EnvelopeOf<S>[];
   /** Every envelope ever put on the wire (honest, replayed, injected), by id. */
-  get(id: number): Envelope | undefined;
+  get(id: number): EnvelopeOf<S> | undefined;
   /** Honest scheduler: removes and returns the first pending envelope, recording `deliver`. */
-  next(): Envelope | undefined;
+  next(): EnvelopeOf<S> | undefined;
   /** Removes and returns a specific pending envelope, recording `deliver` (out-of-order delivery). */
-  take(id: number): Envelope;
-  readonly adversary: AdversaryControl;
+  take(id: number): EnvelopeOf<S>;
+  readonly adversary: AdversaryControlOf<S, Inject>;
 }
+/** The EMR model's network. */
+export type Network = NetworkOf<StepId, Outgoing, InjectRequest>;
 
-function phaseOf(step: StepId): string {
-  return MESSAGE_SCHEMAS[step].phase;
-}
-
-export function createNetwork(tracer: Tracer): Network {
-  let queue: Envelope[] = [];
-  const all = new Map<number, Envelope>();
-  const publicLog: Envelope[] = [];
+/**
+ * A network of any protocol: the queue, the adversary's moves and their trace events. The EMR
+ * model's network (`createNetwork`) and the interpreter's (src/interpret/network.ts) are this one.
+ */
+export function createNetworkOf<S extends string>(tracer: Tracer): NetworkOf<S, OutgoingOf<S>, Omit<EnvelopeOf<S>, 'id' | 'channel' | 'origin'>> {
+  let queue: EnvelopeOf<S>[] = [];
+  const all = new Map<number, EnvelopeOf<S>>();
+  const publicLog: EnvelopeOf<S>[] = [];
 
   const pendingIndex = (id: number): number => {
     const i = queue.findIndex((e) => e.id === id);
     if (i < 0) throw new NetworkError('no-such-envelope', `no pending envelope #${id}`);
     return i;
   };
-  const requirePublic = (e: Envelope, action: string): void => {
-    if (e.channel === 'secure') throw new NetworkError('secure-channel', `cannot ${action} envelope #${e.id}: it travels on the secure registration channel`);
+  const requirePublic = (e: EnvelopeOf<S>, action: string): void => {
+    if (e.channel === 'secure') throw new NetworkError('secure-channel', `cannot ${action} envelope #${e.id}: it travels on a secure channel`);
   };
-  const enqueue = (e: Envelope): Envelope => {
+  const enqueue = (e: EnvelopeOf<S>): EnvelopeOf<S> => {
     queue.push(e);
     all.set(e.id, e);
     if (e.channel === 'public') publicLog.push(e);
     return e;
   };
 
-  const adversary: AdversaryControl = {
+  const adversary: AdversaryControlOf<S, Omit<EnvelopeOf<S>, 'id' | 'channel' | 'origin'>> = {
     observe(id) {
       const e = all.get(id);
       if (!e) throw new NetworkError('no-such-envelope', `no envelope #${id}`);
@@ -150,7 +171,7 @@ export function createNetwork(tracer: Tracer): Network {
       const i = pendingIndex(id);
       const old = queue[i]!;
       requirePublic(old, 'modify');
-      const e: Envelope = { ...old, bytes: bytes.slice(), origin: 'modified' };
+      const e: EnvelopeOf<S> = { ...old, bytes: bytes.slice(), origin: 'modified' };
       queue[i] = e;
       all.set(id, e);
       tracer.emit({
@@ -170,19 +191,18 @@ export function createNetwork(tracer: Tracer): Network {
     },
     inject(req) {
       const seq = tracer.emit({ kind: 'adversary', action: 'inject', step: req.step, from: req.from, to: req.to, detail: `${req.bytes.length} bytes, session ${req.session}` });
-      return enqueue({ id: seq, step: req.step, phase: phaseOf(req.step), session: req.session, from: req.from, to: req.to, channel: 'public', bytes: req.bytes.slice(), origin: 'injected' });
+      return enqueue({ id: seq, step: req.step, phase: req.phase, session: req.session, from: req.from, to: req.to, channel: 'public', bytes: req.bytes.slice(), origin: 'injected' });
     },
   };
 
   return {
     tracer,
     send(o) {
-      const schema = MESSAGE_SCHEMAS[o.step];
       const seq = tracer.emit({
-        kind: 'send', phase: schema.phase, step: o.step, session: o.session, from: o.from, to: o.to,
-        msgType: schema.name, size: o.bytes.length, fields: o.fieldSizes.map((f) => ({ name: f.name, size: f.size })),
+        kind: 'send', phase: o.phase, step: o.step, session: o.session, from: o.from, to: o.to,
+        msgType: o.msgType, size: o.bytes.length, fields: o.fieldSizes.map((f) => ({ name: f.name, size: f.size })),
       });
-      return enqueue({ id: seq, step: o.step, phase: schema.phase, session: o.session, from: o.from, to: o.to, channel: schema.channel, bytes: o.bytes.slice(), origin: 'honest' });
+      return enqueue({ id: seq, step: o.step, phase: o.phase, session: o.session, from: o.from, to: o.to, channel: o.channel, bytes: o.bytes.slice(), origin: 'honest' });
     },
     pending: () => queue.slice(),
     get: (id) => all.get(id),
@@ -199,5 +219,18 @@ export function createNetwork(tracer: Tracer): Network {
       return e;
     },
     adversary,
+  };
+}
+
+/** The EMR model's network: steps, phases, channels and message names come from MESSAGE_SCHEMAS. */
+export function createNetwork(tracer: Tracer): Network {
+  const net = createNetworkOf<StepId>(tracer);
+  return {
+    ...net,
+    send: (o) => {
+      const schema = MESSAGE_SCHEMAS[o.step];
+      return net.send({ ...o, phase: schema.phase, channel: schema.channel, msgType: schema.name });
+    },
+    adversary: { ...net.adversary, inject: (req) => net.adversary.inject({ ...req, phase: MESSAGE_SCHEMAS[req.step].phase }) },
   };
 }
