@@ -94,10 +94,10 @@ describe('bantam costs SPEC / demo SPEC', () => {
     expect(t.out).toMatch(/total +255 +257 +257/);
   });
 
-  test('demo SPEC: runs on every suite; BAN skipped (no goals) is said, not faked; attacks named as not run', async () => {
+  test('demo SPEC: BAN goals derived, runs on every suite, attacks named as not run', async () => {
     const r = await cli('demo', 'spec/protocols/nsl.ban');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/1\. BAN derivation — skipped: the spec has no goals section/);
+    expect(r.out).toMatch(/1\. BAN derivation — .*\n {3}ok {3}3\/3 goals derived/);
     expect(r.out.match(/^ {3}ok {3}(ristretto255|secp256k1|p256)/gm)).toHaveLength(3);
     expect(r.out).toMatch(/4\. Attacks — not run/);
   });
@@ -108,5 +108,15 @@ describe('bantam costs SPEC / demo SPEC', () => {
     expect(r.out).toMatch(/^bantam demo — STS-flow/);
     const k = await cli('demo', '--spec', 'spec/classic/kerberos.ban');
     expect(k.code).toBe(2);
+  });
+
+  test('demo SPEC without BAN goals says the derivation is skipped (not faked)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bantam-flow-nogoals-'));
+    const file = join(dir, 'sts-flow-only.ban');
+    const text = readFileSync('spec/protocols/sts.ban', 'utf8');
+    writeFileSync(file, `protocol STS-flow-only\n${text.slice(text.indexOf('\nflow\n') + 1)}`);
+    const r = await cli('demo', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/1\. BAN derivation — skipped: the spec has no goals section/);
   });
 });

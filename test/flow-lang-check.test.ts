@@ -182,3 +182,42 @@ describe("today's EMR flow", () => {
     for (const d of r.diagnostics) expect(d.pos.file).toBe('spec/emr-flow.ban');
   });
 });
+
+describe('the new flow lines: parser errors are positioned too', () => {
+  const parseErr = (lines: string[]) => {
+    try {
+      parseSpec('t.ban', lines.join('\n') + '\n');
+    } catch (e) {
+      return (e as { diagnostics: Diagnostic[] }).diagnostics;
+    }
+    return [];
+  };
+  test('unknown or repeated options; setup after a phase; share outside setup; a bad identity clause', () => {
+    const ds = parseErr([
+      'protocol T', 'flow',
+      '  options wire sometimes',
+      '  options aead-ad none',
+      '  options aead-ad none',
+      '  participant A "Alice" id = "x"',
+      '  phase p',
+      '    A, B share K: key',
+      '  setup',
+    ]);
+    expect(ds.map((d) => [d.code, d.pos.line, d.message])).toEqual([
+      ['flow.syntax', 3, "unknown flow option 'wire sometimes'"],
+      ['flow.duplicate', 5, 'the aead-ad option is declared twice'],
+      ['flow.syntax', 6, 'expected the identity value'],
+      ['flow.order', 8, "'share' belongs in the setup block"],
+      ['flow.order', 9, "the 'setup' block comes before the first phase"],
+    ]);
+  });
+
+  test('a message inside setup; generator and environment take one name', () => {
+    const ds = parseErr(['protocol T', 'flow', '  generator', '  environment a b', '  setup', '    s.1: A -> B : (X: point)']);
+    expect(ds.map((d) => [d.code, d.pos.line])).toEqual([
+      ['flow.syntax', 3],
+      ['flow.syntax', 4],
+      ['flow.order', 6],
+    ]);
+  });
+});

@@ -36,6 +36,17 @@ describe.each(SUITE_NAMES)('values and wire on %s', (name) => {
     expect(decodeValue(suite, v.sort, Uint8Array.of(...b, 0))).toMatchObject({ ok: false, reason: 'trailing-bytes' });
   });
 
+  test('a value on its own of a variable-length sort is its raw content; inside a tuple it is prefixed', () => {
+    const raw = rng.bytes(20);
+    expect(encodeValue(suite, { sort: base('bytes'), v: raw })).toEqual(raw);
+    expect(encodeValue(suite, id)).toEqual(new TextEncoder().encode('alice-1'));
+    const back = decodeValue(suite, base('bytes'), raw);
+    expect(back.ok && back.value.v).toEqual(raw);
+    expect(decodeValue(suite, base('id'), new TextEncoder().encode('no spaces allowed'))).toMatchObject({ ok: false, reason: 'bad-id' });
+    const t: Value = { sort: tuple([base('bytes'), base('id')]), v: [{ sort: base('bytes'), v: raw }, id] };
+    expect(encodeValue(suite, t).length).toBe(2 + 20 + 1 + 7);
+  });
+
   test('a message round-trips; field sizes are the sorts\' sizes', () => {
     const s = step('p.1', 1, [['X', base('point')], ['ID', base('id')], ['c', base('ciphertext')]]);
     const enc = encodeMessage(suite, s, true, new Map([['X', X], ['ID', id], ['c', ct]]));

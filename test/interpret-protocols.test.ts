@@ -5,6 +5,8 @@
  * right party at the right step and check with the right typed error.
  */
 import { describe, expect, test } from 'vitest';
+import { analyse } from '../src/ban/index.js';
+import { loadSpec } from '../src/spec/load.js';
 import { getSuite, SUITE_NAMES } from '../src/crypto/index.js';
 import { encodeValue, PRIMITIVE_BY_NAME, tuple, type Value } from '../src/flow-lang/index.js';
 import { loadExecutable } from '../src/interpret/load.js';
@@ -137,5 +139,16 @@ describe('a tampered message aborts the right party at the right check', () => {
     const out = deliver(w, w.network.next()!);
     expect(out).toMatchObject({ kind: 'rejected', rejection: { reason: 'wrong-step', step: 'sts.1' } });
     expect(b.status).toBe('waiting');
+  });
+});
+
+describe('the same files are BAN specs too (one protocol text, several engines)', () => {
+  test.each(['nspk', 'nsl', 'sts'])('%s: every BAN goal derives; its messages are tied to flow steps', (n) => {
+    const spec = loadSpec(`spec/protocols/${n}.ban`);
+    const a = analyse(spec, { whyNot: false });
+    expect(a.goals.length).toBeGreaterThan(1);
+    expect(a.goals.filter((g) => !g.derived).map((g) => g.label)).toEqual([]);
+    const steps = new Set(spec.flow!.phases.flatMap((p) => p.steps.map((s) => s.id)));
+    for (const m of spec.messages) for (const c of m.concrete) expect(steps.has(c)).toBe(true);
   });
 });

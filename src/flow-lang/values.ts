@@ -11,6 +11,11 @@
  *   bytes, ciphertext, pke  u16be length || bytes
  *   tuple      the items' encodings in order; a tuple nested in a tuple is u16be length || that
  *
+ * A value that is not inside a tuple (a whole plaintext, hash or signature input) of a
+ * variable-length sort — bytes, ciphertext, pke, id — is its raw content: its length is the
+ * buffer's, so no prefix is needed (and application data encoded by an environment function is
+ * encrypted or signed exactly as those bytes). Inside a tuple and on the wire, items are prefixed.
+ *
  * Decoding never throws: it returns a typed failure naming what was wrong.
  */
 import { DecodeError, type CryptoSuite, type Point } from '../crypto/suite.js';
@@ -113,7 +118,20 @@ export function encodeItem(suite: CryptoSuite, x: Value, what = 'value'): Uint8A
 /** The canonical encoding of a value (a top-level tuple is its items back to back). */
 export function encodeValue(suite: CryptoSuite, x: Value, what = 'value'): Uint8Array {
   if (x.sort.kind === 'tuple') return concat((x.v as Value[]).map((it, i) => encodeItem(suite, it, `${what}[${i}]`)));
+  if (isVariable(x.sort.name)) {
+    if (x.sort.name === 'id') {
+      if (typeof x.v !== 'string' || !validId(x.v)) throw new EncodeError(what, `not a valid id: ${String(x.v)}`);
+      return new TextEncoder().encode(x.v);
+    }
+    if (!(x.v instanceof Uint8Array)) throw new EncodeError(what, `not ${x.sort.name}`);
+    return x.v;
+  }
   return encodeItem(suite, x, what);
+}
+
+/** Sorts whose encoding on its own is its raw content (see the module comment). */
+function isVariable(s: BaseSort): boolean {
+  return s === 'bytes' || s === 'ciphertext' || s === 'pke' || s === 'id';
 }
 
 export type ItemFailure = 'truncated' | 'bad-id' | 'bad-bool' | 'invalid-encoding' | 'trailing-bytes' | DecodeError['reason'];
@@ -195,6 +213,16 @@ export function decodeValue(suite: CryptoSuite, s: Sort, bytes: Uint8Array, what
     }
     if (r.at !== bytes.length) return fail('trailing-bytes', `${bytes.length - r.at} bytes after the last item of ${showSort(s)}`);
     return { ok: true, value: { sort: s, v: items } };
+  }
+  if (isVariable(s.name)) {
+    if (s.name !== 'id') return { ok: true, value: { sort: s, v: bytes.slice() } };
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return fail('bad-id', 'id is not UTF-8');
+    }
+    return validId(text) ? { ok: true, value: { sort: s, v: text } } : fail('bad-id', `${JSON.stringify(text)} is not a valid id`);
   }
   const got = readItem(suite, s, r, what);
   if (got.ok && r.at !== bytes.length) return fail('trailing-bytes', `${bytes.length - r.at} bytes after the ${showSort(s)}`);

@@ -59,6 +59,8 @@ export interface FlowRunOptions {
   environments?: ReadonlyMap<string, EnvironmentModule<any>>;
   /** Principal per role (default: each role's declared principal). */
   principals?: Readonly<Record<string, string>>;
+  /** The fork label of each principal's RNG (default `party:ID`; see WorldOptions). */
+  rngLabel?: (principal: string) => string;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -94,7 +96,7 @@ function agreementsOf(w: World, phase: string, sessions: Session[]): FlowAgreeme
 export function runFlow(protocol: TypedProtocol, opts: FlowRunOptions = {}): FlowRunResult {
   const suite = typeof opts.suite === 'object' ? opts.suite : getSuite(opts.suite ?? 'secp256k1');
   const seed = seedText(opts.seed ?? 0);
-  const w = createWorld(protocol, { suite, seed, environments: opts.environments ?? ENVIRONMENTS });
+  const w = createWorld(protocol, { suite, seed, environments: opts.environments ?? ENVIRONMENTS, ...(opts.rngLabel ? { rngLabel: opts.rngLabel } : {}) });
   const principalOf = (role: string) => opts.principals?.[role] ?? protocol.roles.find((r) => r.id === role)?.principal ?? role;
   const failures: string[] = [];
   for (const r of protocol.roles) {

@@ -91,11 +91,24 @@ export interface World {
   /** Values shared by a set of principals (`A, S share K: key`), drawn once per set. */
   readonly shared: Map<string, Value>;
   readonly root: Rng;
+  /** The fork label of a principal's RNG (default `party:ID`). */
+  readonly rngLabel: (principal: string) => string;
 }
 
 const AAD_PREFIX = 'bantam/v1/aad/';
 
-export function createWorld(protocol: TypedProtocol, opts: { suite: CryptoSuite; seed: string; environments?: ReadonlyMap<string, EnvironmentModule<any>> }): World {
+export interface WorldOptions {
+  suite: CryptoSuite;
+  seed: string;
+  environments?: ReadonlyMap<string, EnvironmentModule<any>>;
+  /**
+   * The fork label of each principal's RNG; default `party:ID`, as the EMR model labels its
+   * parties (a reference implementation with other labels, e.g. the model's `center`, passes its own).
+   */
+  rngLabel?: (principal: string) => string;
+}
+
+export function createWorld(protocol: TypedProtocol, opts: WorldOptions): World {
   const tracer = createTracer(opts.suite.name, opts.seed);
   const root = seededRng(opts.seed);
   const principals = new Map<string, Principal>();
@@ -125,6 +138,7 @@ export function createWorld(protocol: TypedProtocol, opts: { suite: CryptoSuite;
     ...(env ? { env } : {}),
     shared: new Map(),
     root,
+    rngLabel: opts.rngLabel ?? ((id) => `party:${id}`),
   };
 }
 
@@ -279,7 +293,7 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
 export function addPrincipal(w: World, id: string, roles: readonly string[]): Principal {
   let p = w.principals.get(id);
   if (!p) {
-    p = { id, rng: forkRng(w.root, `party:${id}`), setup: new Map(), store: new Map(), published: new Map() };
+    p = { id, rng: forkRng(w.root, w.rngLabel(id)), setup: new Map(), store: new Map(), published: new Map() };
     w.principals.set(id, p);
   }
   for (const role of roles) {
