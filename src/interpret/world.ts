@@ -95,7 +95,8 @@ export interface World {
   readonly rngLabel: (principal: string) => string;
 }
 
-const AAD_PREFIX = 'bantam/v1/aad/';
+/** Prefix of the AEAD associated data bound to a step (`options aead-ad field-step`); exported so the attacker builds ciphertexts exactly as parties do. */
+export const AAD_PREFIX = 'bantam/v1/aad/';
 
 export interface WorldOptions {
   suite: CryptoSuite;
