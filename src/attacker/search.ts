@@ -1,0 +1,258 @@
+/**
+ * The generic attacker's search: bounded, exhaustive within its bound, deterministic from the
+ * seed. For each phase with queries it enumerates configurations — multisets of exactly
+ * `bound.sessions` sessions (a role run by an honest principal, every other role bound to an
+ * honest principal or to the attacker's identity), up to renaming honest principals — and, for
+ * each, every sequence of deliveries the attacker can build (./execute.ts `candidates`), depth
+ * first, re-running each prefix from the seed on real crypto. After every state the queries'
+ * oracles (./oracles.ts) are evaluated; a violation is re-executed from its record on the plain
+ * suite and confirmed before it becomes a verdict (a violation that does not confirm is a bug,
+ * reported as such).
+ *
+ * Order (only affects how soon an attack is found, never what is covered): configurations that
+ * both contain a session the queries constrain and give the attacker a foothold (a session whose
+ * peer is the attacker's identity) come first, each group in a seeded shuffle; deliveries whose
+ * ingredients carry the spec name the receiver expects are tried first.
+ */
+import { getSuite } from '../crypto/index.js';
+import { forkRng, seededRng } from '../crypto/rng.js';
+import type { CryptoSuite } from '../crypto/suite.js';
+import type { TypedProtocol } from '../flow-lang/typed.js';
+import { attackContext, candidates, execute, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
+import { memoSuite } from './memo-suite.js';
+import { judgeQuery } from './oracles.js';
+import type { Query } from './queries.js';
+
+export interface Bound {
+  /** Sessions per configuration (exactly; an attacker may leave any of them idle). */
+  sessions: number;
+  /** Most deliveries per scenario (default: every receive step of the configuration). */
+  depth?: number;
+  /** Most candidate messages per delivery. */
+  perDelivery: number;
+  /** Most states explored in total (a budget, not part of the bound: hitting it leaves queries not tested). */
+  maxStates: number;
+}
+
+export const DEFAULT_BOUND: Bound = { sessions: 2, perDelivery: 64, maxStates: 20_000 };
+
+export interface Attack {
+  scenario: Scenario;
+  /** The confirmed replay's narration, one block per start/move. */
+  story: string[][];
+  detail: string;
+  /** States explored when it was found, and the wall time (ms) to its confirmation. */
+  foundAfterStates: number;
+  foundAfterMs: number;
+}
+
+export interface Verdict {
+  query: Query;
+  status: 'holds' | 'refuted' | 'not-tested';
+  reason?: string;
+  attack?: Attack;
+}
+
+export interface SearchReport {
+  protocol: string;
+  suite: string;
+  seed: string;
+  attacker: string;
+  honest: readonly string[];
+  bound: Bound;
+  states: number;
+  configurations: { explored: number; total: number };
+  /** Deliveries whose candidate list was cut at bound.perDelivery. */
+  cappedDeliveries: number;
+  exhausted: boolean;
+  ms: number;
+  verdicts: Verdict[];
+  /** Violations seen in the search that did not confirm on replay: bugs, never verdicts. */
+  unconfirmed: string[];
+}
+
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((r) => [x, ...r]));
+}
+
+function specKey(s: SessionSpec): string {
+  return `${s.phase}|${s.role}|${Object.keys(s.binding).sort().map((r) => `${r}=${s.binding[r]}`).join(',')}`;
+}
+
+/** Every configuration of `n` sessions of `phase`, canonical up to renaming the honest principals. */
+export function configurations(ctx: AttackContext, phase: string, n: number): SessionSpec[][] {
+  const ph = ctx.protocol.phases.find((x) => x.id === phase)!;
+  const everyone = [...ctx.honest, ctx.attacker];
+  const specs: SessionSpec[] = [];
+  for (const role of ph.roles) {
+    const others = ph.roles.filter((r) => r !== role);
+    const assign = (i: number, b: Record<string, string>): void => {
+      if (i === others.length) {
+        specs.push({ phase, role, binding: { ...b } });
+        return;
+      }
+      for (const p of everyone) assign(i + 1, { ...b, [others[i]!]: p });
+    };
+    for (const runner of ctx.honest) assign(0, { [role]: runner });
+  }
+  const perms = permutations(ctx.honest);
+  const rename = (s: SessionSpec, perm: string[]): SessionSpec => ({ ...s, binding: Object.fromEntries(Object.entries(s.binding).map(([r, p]) => [r, ctx.honest.includes(p) ? perm[ctx.honest.indexOf(p)]! : p])) });
+  const out: SessionSpec[][] = [];
+  const seen = new Set<string>();
+  const pick = (start: number, acc: SessionSpec[]): void => {
+    if (acc.length === n) {
+      const keys = perms.map((perm) => acc.map((s) => specKey(rename(s, perm))).sort().join(' ; '));
+      const canon = keys.sort()[0]!;
+      if (seen.has(canon)) return;
+      seen.add(canon);
+      out.push(acc.slice());
+      return;
+    }
+    for (let i = start; i < specs.length; i++) pick(i, [...acc, specs[i]!]);
+  };
+  pick(0, []);
+  return out;
+}
+
+/** Sessions an oracle of these queries can speak about (without one, no query can be violated). */
+function isTarget(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boolean {
+  const honest = (p: string | undefined) => p !== undefined && p !== ctx.attacker;
+  return qs.some((q) =>
+    q.kind === 'confidentiality'
+      ? q.phase === s.phase && (!q.role || q.role === s.role) && Object.values(s.binding).every(honest)
+      : q.kind === 'agreement' && q.phase === s.phase && (s.role === q.role ? honest(s.binding[q.peer]) : s.role === q.peer),
+  );
+}
+
+function shuffle<T>(xs: T[], rng: { bytes(n: number): Uint8Array }): T[] {
+  const a = xs.slice();
+  for (let i = a.length - 1; i > 0; i--) {
+    const r = rng.bytes(4);
+    const j = (((r[0]! << 24) | (r[1]! << 16) | (r[2]! << 8) | r[3]!) >>> 0) % (i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+export interface SearchOptions {
+  suite: string | CryptoSuite;
+  seed: string;
+  bound?: Partial<Bound>;
+  /** Stop at the first confirmed attack (benchmarks). */
+  stopAtFirst?: boolean;
+}
+
+export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[], opts: SearchOptions): SearchReport {
+  const t0 = performance.now();
+  const plain = typeof opts.suite === 'string' ? getSuite(opts.suite) : opts.suite;
+  const bound: Bound = { ...DEFAULT_BOUND, ...opts.bound };
+  const fast = attackContext(protocol, memoSuite(plain), opts.seed);
+  const exact = { ...fast, suite: plain, consumers: new Map() };
+  const verdicts = new Map<Query, Verdict>();
+  const premise = new Set<Query>();
+  const unconfirmed: string[] = [];
+  const bugs = new Set<Query>();
+  let states = 0;
+  let capped = 0;
+  let budgetHit = false;
+  let explored = 0;
+  let total = 0;
+  const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q));
+  const rng = forkRng(seededRng(opts.seed), 'search-order');
+
+  const phases = [...new Set(queries.filter((q) => q.kind !== 'unsupported').map((q) => (q as { phase: string }).phase))];
+  outer: for (const phase of phases) {
+    const qs = queries.filter((q) => q.kind !== 'unsupported' && q.phase === phase);
+    const all = configurations(fast, phase, bound.sessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
+    total += all.length;
+    const foothold = (c: SessionSpec[]) => c.some((s) => Object.values(s.binding).includes(fast.attacker));
+    const shuffled = shuffle(all, rng);
+    const ordered = [...shuffled.filter(foothold), ...shuffled.filter((c) => !foothold(c))];
+    for (const config of ordered) {
+      if (!live(qs).length) break;
+      explored++;
+      const depth = bound.depth ?? config.reduce((n, s) => n + protocol.phases.find((p) => p.id === s.phase)!.steps.filter((x) => x.to === s.role).length, 0);
+      const visit = (moves: Move[], st: RunState, sleep: ReadonlySet<string>): boolean => {
+        states++;
+        for (const q of live(qs)) {
+          const r = judgeQuery(fast, q, st);
+          if (r.premise) premise.add(q);
+          if (!r.violated) continue;
+          const sc: Scenario = { config, moves };
+          const replay = execute(exact, sc, true);
+          const again = judgeQuery(exact, q, replay);
+          if (!again.violated) {
+            unconfirmed.push(`${q.text}: violated in the search but not on replay (${r.detail})`);
+            bugs.add(q);
+            continue;
+          }
+          verdicts.set(q, { query: q, status: 'refuted', attack: { scenario: sc, story: replay.story, detail: again.detail!, foundAfterStates: states, foundAfterMs: performance.now() - t0 } });
+          if (opts.stopAtFirst) return false;
+        }
+        if (!live(qs).length) return false;
+        if (states >= bound.maxStates) {
+          budgetHit = true;
+          return false;
+        }
+        if (moves.length >= depth) return true;
+        // sleep sets (Godefroid): deliveries to different sessions commute, so a sibling already
+        // explored is not re-tried after an independent move; every reachable state is still visited
+        const done: string[] = [];
+        const moveKey = (m: Move) => `${m.session}|${JSON.stringify(m.fields)}`;
+        for (let i = 0; i < st.sessions.length; i++) {
+          const c = candidates(fast, st, i, bound.perDelivery);
+          if (c.capped) capped++;
+          for (const m of c.moves) {
+            const k = moveKey(m);
+            if (sleep.has(k)) continue;
+            const next = [...moves, m];
+            const st2 = execute(fast, { config, moves: next });
+            const out = st2.outcomes[st2.outcomes.length - 1]!;
+            if (out.kind === 'aborted' || out.kind === 'rejected' || out.kind === 'invalid') {
+              states++; // tried, and the receiver refused it: a dead end (the session can do nothing more)
+              done.push(k);
+              if (states >= bound.maxStates) {
+                budgetHit = true;
+                return false;
+              }
+              continue;
+            }
+            const childSleep = new Set([...sleep, ...done].filter((x) => !x.startsWith(`${i}|`)));
+            if (!visit(next, st2, childSleep)) return false;
+            done.push(k);
+          }
+        }
+        return true;
+      };
+      const cont = visit([], execute(fast, { config, moves: [] }), new Set());
+      if (!cont && (budgetHit || opts.stopAtFirst)) break outer;
+    }
+  }
+  const exhausted = !budgetHit && !(opts.stopAtFirst && verdicts.size > 0 && [...verdicts.values()].length < queries.length);
+  const out: Verdict[] = queries.map((q) => {
+    const v = verdicts.get(q);
+    if (v) return v;
+    if (q.kind === 'unsupported') return { query: q, status: 'not-tested', reason: q.reason };
+    if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
+    if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
+    if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
+    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' ? `no session with only honest peers ever held ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${q.peer} within the bound (vacuous)` };
+    return { query: q, status: 'holds' };
+  });
+  return {
+    protocol: protocol.file,
+    suite: plain.name,
+    seed: opts.seed,
+    attacker: fast.attacker,
+    honest: fast.honest,
+    bound,
+    states,
+    configurations: { explored, total },
+    cappedDeliveries: capped,
+    exhausted,
+    ms: performance.now() - t0,
+    verdicts: out,
+    unconfirmed,
+  };
+}
