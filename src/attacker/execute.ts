@@ -132,9 +132,9 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   };
   for (const id of [...ctx.honest, ctx.attacker]) {
     learn({ sort: { kind: 'base', name: 'id' }, v: id }, { kind: 'initial', what: `the identity of ${id}` }, id);
-    for (const [n, v] of w.principals.get(id)!.published) learn(v, { kind: 'initial', what: `${id}'s published ${n}` }, n);
+    for (const [n, v] of w.principals.get(id)!.published) learn(v, { kind: 'initial', what: `${id}'s published ${n}` }, `${n}@${id}`);
   }
-  for (const [n, v] of revealPrincipal(w, ctx.attacker)) learn(v, { kind: 'initial', what: `${ctx.attacker}'s own ${n} (the attacker's registered identity)` }, n);
+  for (const [n, v] of revealPrincipal(w, ctx.attacker)) learn(v, { kind: 'initial', what: `${ctx.attacker}'s own ${n} (the attacker's registered identity)` }, `${n}@${ctx.attacker}`);
   const arng = forkRng(seededRng(ctx.seed), 'attacker');
   const fresh = arng;
   learn({ sort: { kind: 'base', name: 'nonce' }, v: fresh.bytes(32) }, { kind: 'initial', what: "the attacker's own fresh nonce" }, 'N_M');

@@ -15,6 +15,7 @@ export function memoSuite(suite: CryptoSuite): CryptoSuite {
   const byPointEph = new WeakMap<object, Map<bigint, Point>>();
   const gen = new Map<bigint, Point>();
   const decoded = new Map<string, Point>();
+  const encoded = new WeakMap<object, Uint8Array>();
   const memo = (table: WeakMap<object, Map<bigint, Point>>, f: (X: Point, k: bigint) => Point) => (X: Point, k: bigint): Point => {
     let m = table.get(X as object);
     if (!m) table.set(X as object, (m = new Map()));
@@ -30,6 +31,11 @@ export function memoSuite(suite: CryptoSuite): CryptoSuite {
       let r = gen.get(k);
       if (!r) gen.set(k, (r = suite.mulG(k)));
       return r;
+    },
+    encodePoint(X: Point): Uint8Array {
+      let r = encoded.get(X as object);
+      if (!r) encoded.set(X as object, (r = suite.encodePoint(X)));
+      return r.slice(); // callers may not mutate the cached encoding
     },
     decodePoint(bytes: Uint8Array, what: string): Point {
       const key = hex(bytes);

@@ -10,8 +10,8 @@
  * reported as such).
  *
  * Order (only affects how soon an attack is found, never what is covered): configurations that
- * both contain a session the queries constrain and give the attacker a foothold (a session whose
- * peer is the attacker's identity) come first, each group in a seeded shuffle; deliveries whose
+ * give the attacker a foothold (a session whose peer is the attacker's identity) come first, ties in a
+ * seeded shuffle; deliveries whose
  * ingredients carry the spec name the receiver expects are tried first.
  */
 import { getSuite } from '../crypto/index.js';
@@ -168,7 +168,8 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     total += all.length;
     const foothold = (c: SessionSpec[]) => c.some((s) => Object.values(s.binding).includes(fast.attacker));
     const shuffled = shuffle(all, rng);
-    const ordered = [...shuffled.filter(foothold), ...shuffled.filter((c) => !foothold(c))];
+    // footholds first, ties in the seeded order
+    const ordered = [...shuffled.filter(foothold), ...shuffled.filter((c) => !foothold(c))].map((c, i) => ({ c, i })).sort((a, b) => Number(foothold(b.c)) - Number(foothold(a.c)) || a.i - b.i).map((x) => x.c);
     for (const config of ordered) {
       if (!live(qs).length) break;
       explored++;

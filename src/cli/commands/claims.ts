@@ -14,6 +14,7 @@ import { defaultWorkers } from '../../adversary/pool.js';
 import { PROPS_ASSURANCE, numericSeed } from '../../adversary/summary.js';
 import { intFlag, parseArgs, type CliIo, type Command } from '../args.js';
 import { DEFAULT_PROPS_SUITE, EnvironmentError, progressTo, runProps } from './props.js';
+import { CLAIMS_SPEC_USAGE, runClaimsSpec } from './claims-spec.js';
 
 const DEFAULT_RUNS = 30;
 
@@ -26,6 +27,9 @@ const USAGE = [
   '  --workers N    child processes (default: all cores)',
   '  --json         machine-readable verdicts',
   '  exit: 0 every tested claim holds, 1 a claim is refuted, 2 bad input, 3 environment',
+  '',
+  CLAIMS_SPEC_USAGE,
+  '  exit: 0 every tested query holds within the bound, 1 a query is refuted, 2 bad input',
 ].join('\n');
 
 export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: string; seed: number; runs: number }): string {
@@ -62,9 +66,11 @@ export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: str
 
 export const command: Command = {
   name: 'claims',
-  summary: "verdict for every security claim of the paper, computed from property runs (Verifpal-style attack traces)",
+  summary: 'verdict per security query of SPEC from the generic Dolev–Yao attacker; no SPEC: the EMR paper\'s claims from property runs',
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
+    // `claims SPEC`: the spec's queries, decided by the generic attacker (src/attacker)
+    if (argv.some((a) => !a.startsWith('--') && (a.endsWith('.ban') || a.includes('/')))) return runClaimsSpec(argv, io);
     const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'workers'], booleans: ['json'] });
     if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE.split('\n')[0]}`);
     const suite = args.values.get('suite') ?? DEFAULT_PROPS_SUITE;
