@@ -1,0 +1,154 @@
+/**
+ * The generic Dolev–Yao attacker (src/attacker) on the library's specs, from the spec alone:
+ *  - NSPK: Lowe's man in the middle — the responder's (injective) agreement and the secrecy of
+ *    Nb are refuted, each by an attack that replays from its record; the initiator's side holds;
+ *  - NSL, the same queries within the same bound: all hold, the bound covered;
+ *  - canary: Denning–Sacco PK refuted (Abadi–Needham), its fix holds;
+ *  - a vacuous or cut-short search is never "holds"; query syntax errors are positioned diagnostics.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { attackContext, execute, judgeQuery, parseQueries, queriesOf, searchAttacks, type SearchReport } from '../src/attacker/index.js';
+import { getSuite } from '../src/crypto/index.js';
+import { executableOf, loadExecutable } from '../src/interpret/load.js';
+import { parseSpec } from '../src/spec/parse.js';
+import { main } from '../src/cli/main.js';
+
+const SUITE = 'secp256k1';
+
+function verdictOf(r: SearchReport, text: string) {
+  const v = r.verdicts.find((x) => x.query.text === text);
+  if (!v) throw new Error(`no query '${text}'`);
+  return v;
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => void (out += t + '\n'), err: (t) => void (err += t + '\n') });
+  return { code, out, err };
+}
+
+describe('NSPK: Lowe\'s attack found from the spec alone', () => {
+  const { spec, protocol } = loadExecutable('spec/protocols/nspk.ban');
+  const queries = queriesOf(spec, protocol);
+  let r: SearchReport;
+  beforeAll(() => {
+    r = searchAttacks(protocol, queries, { suite: SUITE, seed: '1' });
+  }, 180_000);
+
+  test('the responder\'s agreement (both kinds) and the secrecy of Nb are refuted; the initiator\'s side holds', () => {
+    expect(r.exhausted).toBe(true);
+    expect(r.unconfirmed).toEqual([]);
+    for (const q of ['confidentiality Nb of B', 'agreement B with A on Na, Nb', 'injective-agreement B with A on Na, Nb']) expect(verdictOf(r, q).status).toBe('refuted');
+    for (const q of ['confidentiality Na of A', 'agreement A with B on Na, Nb', 'injective-agreement A with B on Na, Nb']) expect(verdictOf(r, q).status).toBe('holds');
+  });
+
+  test('the attack is a man in the middle: A talks to M, and an honest B session is fooled', () => {
+    const a = verdictOf(r, 'injective-agreement B with A on Na, Nb').attack!;
+    const [toM, fooled] = [a.scenario.config.find((s) => s.role === 'A' && s.binding.B === r.attacker), a.scenario.config.find((s) => s.role === 'B')];
+    expect(toM).toBeDefined();
+    expect(fooled && Object.values(fooled.binding).every((p) => p !== r.attacker)).toBe(true);
+    // the attacker re-encrypts A's nonce for B and then B's nonce, through the table's penc
+    expect(a.scenario.moves.filter((m) => m.fields.some((f) => f.recipe.kind === 'build' && f.recipe.prim === 'penc'))).toHaveLength(2);
+    expect(a.story.flat().join('\n')).toMatch(/attacker learns Nb#\d+ .* pdec\(skB@M#\d+, c3#\d+\)/);
+  });
+
+  test('every attack replays from its record at the same seed, on the plain suite, and violates its query again', () => {
+    for (const v of r.verdicts.filter((x) => x.attack)) {
+      const ctx = attackContext(protocol, getSuite(SUITE), '1');
+      const st = execute(ctx, v.attack!.scenario);
+      expect(judgeQuery(ctx, v.query, st).violated).toBe(true);
+      // and the same scenario without its last move no longer ends in an accepted fooled session (agreement) — the moves matter
+      if (v.query.kind === 'agreement') {
+        const cut = execute(ctx, { ...v.attack!.scenario, moves: v.attack!.scenario.moves.slice(0, -1) });
+        expect(judgeQuery(ctx, v.query, cut).violated).toBe(false);
+      }
+    }
+  });
+
+  test('a vacuous search is never "holds": with no deliveries no session accepts, so agreement is not tested', () => {
+    const z = searchAttacks(protocol, queries, { suite: SUITE, seed: '1', bound: { depth: 0 } });
+    expect(verdictOf(z, 'agreement B with A on Na, Nb')).toMatchObject({ status: 'not-tested', reason: expect.stringMatching(/vacuous/) });
+    expect(verdictOf(z, 'injective-agreement A with B on Na, Nb').status).toBe('not-tested');
+  });
+
+  test('a search cut short by its budget leaves the rest not tested', () => {
+    const z = searchAttacks(protocol, queries, { suite: SUITE, seed: '1', bound: { maxStates: 3 } });
+    expect(z.exhausted).toBe(false);
+    expect(z.verdicts.every((v) => v.status === 'not-tested')).toBe(true);
+    expect(verdictOf(z, 'confidentiality Na of A').reason).toMatch(/budget of 3 states/);
+  });
+});
+
+describe('NSL: the same queries hold within the same bound', () => {
+  test('all six hold, the bound covered, nothing unconfirmed', () => {
+    const { spec, protocol } = loadExecutable('spec/protocols/nsl.ban');
+    const r = searchAttacks(protocol, queriesOf(spec, protocol), { suite: SUITE, seed: '1' });
+    expect(r.exhausted).toBe(true);
+    expect(r.verdicts.map((v) => v.status)).toEqual(Array(6).fill('holds'));
+    expect(r.configurations.explored).toBe(r.configurations.total);
+    expect(r.states).toBeGreaterThan(100);
+  }, 180_000);
+});
+
+describe('canary: Denning–Sacco public key', () => {
+  test('flawed: B\'s key is learnt and B\'s agreement refuted (Abadi–Needham); CLI exit 1 with a numbered trace', async () => {
+    const c = await cli('claims', 'spec/protocols/denning-sacco-pk.ban', '--seed', '3');
+    expect(c.code).toBe(1);
+    expect(c.out).toMatch(/^REFUTED +confidentiality Kab of B +— attack 1 \(seed 3, confirmed on replay/m);
+    expect(c.out).toMatch(/^REFUTED +agreement B with A on Kab/m);
+    expect(c.out).toMatch(/^holds +confidentiality Kab of A +— holds within the bound \(\d+ states, seed 3\)/m);
+    expect(c.out).toMatch(/bound: 2 sessions per configuration/);
+    expect(c.out).toMatch(/^ +\d+\. ds\.1: attacker \(as .*\) → .*: c = penc\(pkB@\w+#\d+, \(Kab#\d+, sA#\d+\)\)/m);
+  }, 120_000);
+
+  test('fixed: every query holds within the bound; --json carries the bound and seed; exit 0', async () => {
+    const c = await cli('claims', 'spec/protocols/denning-sacco-pk-fixed.ban', '--json');
+    expect(c.code).toBe(0);
+    const j = JSON.parse(c.out);
+    expect(j).toMatchObject({ seed: '1', suite: SUITE, exhausted: true, bound: { sessions: 2 } });
+    expect(j.queries.map((q: { verdict: string }) => q.verdict)).toEqual(['holds', 'holds', 'holds', 'holds']);
+  }, 120_000);
+});
+
+describe('queries: syntax and names are checked with positions and stable codes', () => {
+  const base = readFileSync('spec/protocols/nspk.ban', 'utf8').replace(/\nqueries[\s\S]*$/, '\n');
+  const check = (q: string) => {
+    const spec = parseSpec('q.ban', `${base}queries\n${q}\n`);
+    const { protocol } = executableOf(spec);
+    return parseQueries(spec, protocol).diagnostics;
+  };
+  const line = base.split('\n').length + 1;
+
+  test('unknown kind, name, role, phase; bad syntax', () => {
+    expect(check('  confidentialty Nb')).toMatchObject([{ code: 'query.unknown-kind', pos: { line, col: 3 }, message: expect.stringMatching(/did you mean 'confidentiality'/) }]);
+    expect(check('  confidentiality Nc of B')).toMatchObject([{ code: 'query.unknown-name', pos: { line, col: 19 }, message: expect.stringMatching(/did you mean 'N[ab]'/) }]);
+    expect(check('  agreement B with C on Na')).toMatchObject([{ code: 'query.unknown-role', pos: { col: 20 } }]);
+    expect(check('  agreement B with A on Na in hs')).toMatchObject([{ code: 'query.unknown-phase', pos: { col: 31 } }]);
+    expect(check('  agreement B A on Na')).toMatchObject([{ code: 'query.syntax', message: "expected 'with', found 'A'" }]);
+    expect(check('  injective-agreement B with A on Na,')).toMatchObject([{ code: 'query.syntax' }]);
+    expect(check('  confidentiality Nb of B extra')).toMatchObject([{ code: 'query.syntax', message: "unexpected 'extra' after the query" }]);
+  });
+
+  test('unsupported kinds parse and are reported as not tested, never dropped', () => {
+    expect(check('  weak-secrecy Nb')).toEqual([]);
+    const spec = parseSpec('q.ban', `${base}queries\n  weak-secrecy Nb\n  confidentiality Na of A\n`);
+    const { protocol } = executableOf(spec);
+    const r = searchAttacks(protocol, queriesOf(spec, protocol), { suite: SUITE, seed: '1', bound: { maxStates: 2000 } });
+    expect(r.verdicts[0]).toMatchObject({ status: 'not-tested', reason: expect.stringMatching(/not implemented/) });
+  }, 120_000);
+
+  test('CLI: a bad query exits 2 with file:line:col and a caret; a spec without queries too', async () => {
+    const dir = await import('node:fs').then((fs) => fs.mkdtempSync(`${(globalThis as { process: NodeJS.Process }).process.env.TMPDIR ?? '/tmp'}/bantam-q-`));
+    const f = `${dir}/bad.ban`;
+    (await import('node:fs')).writeFileSync(f, `${base}queries\n  agreement B with Eve on Na\n`);
+    const c = await cli('claims', f);
+    expect(c.code).toBe(2);
+    expect(c.err).toMatch(new RegExp(`bad\\.ban:${line}:20: error: no role 'Eve' in the flow \\(query\\.unknown-role\\)`));
+    expect(c.err).toMatch(/\^\^\^/);
+    const n = await cli('claims', 'spec/protocols/sts.ban');
+    expect(n.code).toBe(2);
+    expect(n.err).toMatch(/has no queries section: there is nothing to check \(query\.missing\)/);
+  });
+});
