@@ -365,7 +365,8 @@ export function startSession(w: World, phaseId: string, role: string, binding: R
   }
   for (const act of w.protocol.setup) {
     if (act.kind !== 'share' || !act.parties.includes(role)) continue;
-    const ps = act.parties.map((r) => binding[r] ?? `?${r}`);
+    // drawn once per SET of principals: A as A with B = X and A as B with A = X share the same key
+    const ps = act.parties.map((r) => binding[r] ?? `?${r}`).sort();
     values.set(act.name, shareValue(w, act.name, act.sort, ps));
   }
   const s: Session = { id: label, phase, role, principal: principalId, binding, values, status: 'running', pc: 0, program: programOf(phase, role) };
