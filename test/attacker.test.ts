@@ -112,6 +112,24 @@ describe('canary: Denning–Sacco public key', () => {
   }, 120_000);
 });
 
+describe('canary: ISO 9798-4 MAC challenge–response', () => {
+  test('as specified (identities inside the MACs) every agreement holds; without them, the reflection attack is found', () => {
+    const text = readFileSync('spec/protocols/mac-challenge-response.ban', 'utf8');
+    const good = executableOf(parseSpec('mac-cr.ban', text));
+    const r = searchAttacks(good.protocol, queriesOf(good.spec, good.protocol), { suite: SUITE, seed: '1' });
+    expect(r.verdicts.map((v) => v.status)).toEqual(['holds', 'holds', 'holds', 'holds']);
+    const noIds = text.replaceAll('mac(Kab, (Na, Nb, A))', 'mac(Kab, (Na, Nb))').replaceAll('mac(Kab, (Nb, Na, B))', 'mac(Kab, (Nb, Na))');
+    expect(noIds).not.toBe(text);
+    const bad = executableOf(parseSpec('mac-cr-noid.ban', noIds));
+    const m = searchAttacks(bad.protocol, queriesOf(bad.spec, bad.protocol), { suite: SUITE, seed: '1' });
+    const a = verdictOf(m, 'agreement A with B on Na, Nb');
+    expect(a.status).toBe('refuted');
+    // reflection: A's own responder session (A as B) answers A's challenge
+    expect(a.attack!.scenario.config.some((s) => s.role === 'B' && s.binding.B === 'A')).toBe(true);
+    expect(m.exhausted).toBe(false); // it stopped once everything was refuted, and says so
+  }, 120_000);
+});
+
 describe('queries: syntax and names are checked with positions and stable codes', () => {
   const base = readFileSync('spec/protocols/nspk.ban', 'utf8').replace(/\nqueries[\s\S]*$/, '\n');
   const check = (q: string) => {

@@ -143,6 +143,11 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   const tried = new Set<string>();
   let seen = 0;
   const observe = () => {
+    // keys shared with the attacker's identity (`X, Y share K`) are its own: drawn when a session binds it
+    for (const [k, v] of w.shared) {
+      const [name, who] = k.split('|');
+      if (who?.split(',').includes(ctx.attacker)) learn(v, { kind: 'initial', what: `${name} shared by ${who} (the attacker's own)` }, `${name}@${who}`);
+    }
     const log = w.network.adversary.observed();
     for (; seen < log.length; seen++) {
       const e = log[seen]!;
@@ -192,6 +197,14 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     if (!s || s.status !== 'waiting' || step?.id !== m.step) {
       outcomes.push({ kind: 'invalid', detail: `session s${m.session + 1} does not wait for ${m.step}` });
       if (narrate) story.push([`move on s${m.session + 1}: invalid (not waiting for ${m.step})`]);
+      return;
+    }
+    // a recipe naming an item this run never learnt is an invalid move (a record from another run, or a shrink step)
+    const ids = (pl: Plain): number[] => (typeof pl === 'number' ? [pl] : pl.flatMap(ids));
+    const missing = m.fields.flatMap((f) => (f.recipe.kind === 'known' ? [f.recipe.item] : [f.recipe.key, ...ids(f.recipe.plain)])).find((id) => !K.items[id]);
+    if (missing !== undefined) {
+      outcomes.push({ kind: 'invalid', detail: `no knowledge item #${missing} in this run` });
+      if (narrate) story.push([`move on s${m.session + 1}: invalid (no knowledge item #${missing})`]);
       return;
     }
     const values = new Map<string, Value>();

@@ -135,6 +135,39 @@ function shuffle<T>(xs: T[], rng: { bytes(n: number): Uint8Array }): T[] {
   return a;
 }
 
+/**
+ * Shrinks a violating scenario: drops moves, then idle sessions, one at a time, keeping a removal
+ * only when the shortened scenario still runs (no invalid move) and still violates the query.
+ * (Knowledge items are numbered in learning order, so a removal that shifts an ingredient is
+ * simply not kept.)
+ */
+export function shrink(ctx: AttackContext, q: Query, sc: Scenario): Scenario {
+  const holdsViolation = (c: Scenario) => {
+    const st = execute(ctx, c);
+    return st.outcomes.every((o) => o.kind !== 'invalid') && judgeQuery(ctx, q, st).violated;
+  };
+  let cur = sc;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = cur.moves.length - 1; i >= 0; i--) {
+      const c = { config: cur.config, moves: cur.moves.filter((_, k) => k !== i) };
+      if (holdsViolation(c)) {
+        cur = c;
+        changed = true;
+      }
+    }
+    for (let j = cur.config.length - 1; j >= 0; j--) {
+      if (cur.moves.some((m) => m.session === j)) continue;
+      const c = { config: cur.config.filter((_, k) => k !== j), moves: cur.moves.map((m) => (m.session > j ? { ...m, session: m.session - 1 } : m)) };
+      if (holdsViolation(c)) {
+        cur = c;
+        changed = true;
+      }
+    }
+  }
+  return cur;
+}
+
 export interface SearchOptions {
   suite: string | CryptoSuite;
   seed: string;
@@ -156,6 +189,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   let states = 0;
   let capped = 0;
   let budgetHit = false;
+  let stoppedEarly = false;
   let explored = 0;
   let total = 0;
   const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q));
@@ -180,7 +214,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
           const r = judgeQuery(fast, q, st);
           if (r.premise) premise.add(q);
           if (!r.violated) continue;
-          const sc: Scenario = { config, moves };
+          const sc: Scenario = shrink(fast, q, { config, moves });
           const replay = execute(exact, sc, true);
           const again = judgeQuery(exact, q, replay);
           if (!again.violated) {
@@ -189,9 +223,15 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
             continue;
           }
           verdicts.set(q, { query: q, status: 'refuted', attack: { scenario: sc, story: replay.story, detail: again.detail!, foundAfterStates: states, foundAfterMs: performance.now() - t0 } });
-          if (opts.stopAtFirst) return false;
+          if (opts.stopAtFirst) {
+            stoppedEarly = true;
+            return false;
+          }
         }
-        if (!live(qs).length) return false;
+        if (!live(qs).length) {
+          stoppedEarly = true;
+          return false;
+        }
         if (states >= bound.maxStates) {
           budgetHit = true;
           return false;
@@ -230,7 +270,8 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
       if (!cont && (budgetHit || opts.stopAtFirst)) break outer;
     }
   }
-  const exhausted = !budgetHit && !(opts.stopAtFirst && verdicts.size > 0 && [...verdicts.values()].length < queries.length);
+  // covered: every configuration of the bound explored to the end (not stopped early by the budget or by refuting everything)
+  const exhausted = !budgetHit && explored === total && !stoppedEarly;
   const out: Verdict[] = queries.map((q) => {
     const v = verdicts.get(q);
     if (v) return v;
