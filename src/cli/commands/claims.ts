@@ -70,7 +70,8 @@ export const command: Command = {
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     // `claims SPEC`: the spec's queries, decided by the generic attacker (src/attacker)
-    if (argv.some((a) => !a.startsWith('--') && (a.endsWith('.ban') || a.includes('/')))) return runClaimsSpec(argv, io);
+    const any = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'workers', 'sessions', 'depth', 'max-states', 'per-delivery'], booleans: ['json'] });
+    if (any.positional.length) return runClaimsSpec(argv, io);
     const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'workers'], booleans: ['json'] });
     if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE.split('\n')[0]}`);
     const suite = args.values.get('suite') ?? DEFAULT_PROPS_SUITE;
