@@ -73,6 +73,13 @@ describe('NSPK: Lowe\'s attack found from the spec alone', () => {
     expect(verdictOf(z, 'injective-agreement A with B on Na, Nb').status).toBe('not-tested');
   });
 
+  test('a crashed search is never "holds": every query is not tested, with the crash as the reason', () => {
+    const broken = { ...getSuite(SUITE), mul: () => { throw new Error('injected fault'); } };
+    const z = searchAttacks(protocol, queries, { suite: broken, seed: '1' });
+    expect(z.exhausted).toBe(false);
+    for (const v of z.verdicts) expect(v).toMatchObject({ status: 'not-tested', reason: expect.stringMatching(/the search crashed .*injected fault/) });
+  });
+
   test('a search cut short by its budget leaves the rest not tested', () => {
     const z = searchAttacks(protocol, queries, { suite: SUITE, seed: '1', bound: { maxStates: 3 } });
     expect(z.exhausted).toBe(false);

@@ -186,13 +186,14 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const premise = new Set<Query>();
   const unconfirmed: string[] = [];
   const bugs = new Set<Query>();
+  const crashed = new Map<Query, string>();
   let states = 0;
   let capped = 0;
   let budgetHit = false;
   let stoppedEarly = false;
   let explored = 0;
   let total = 0;
-  const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q));
+  const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q) && !crashed.has(q));
   const rng = forkRng(seededRng(opts.seed), 'search-order');
 
   const phases = [...new Set(queries.filter((q) => q.kind !== 'unsupported').map((q) => (q as { phase: string }).phase))];
@@ -266,16 +267,25 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
         }
         return true;
       };
-      const cont = visit([], execute(fast, { config, moves: [] }), new Set());
+      let cont: boolean;
+      try {
+        cont = visit([], execute(fast, { config, moves: [] }), new Set());
+      } catch (e) {
+        // a crashed search decides nothing: every open query of the phase is not tested, with the reason
+        const why = `the search crashed in configuration ${config.map((x) => `${x.binding[x.role]} as ${x.role}`).join(' + ')}: ${e instanceof Error ? e.message : String(e)}`;
+        for (const q of live(qs)) crashed.set(q, why);
+        continue outer;
+      }
       if (!cont && (budgetHit || opts.stopAtFirst)) break outer;
     }
   }
   // covered: every configuration of the bound explored to the end (not stopped early by the budget or by refuting everything)
-  const exhausted = !budgetHit && explored === total && !stoppedEarly;
+  const exhausted = !budgetHit && explored === total && !stoppedEarly && crashed.size === 0;
   const out: Verdict[] = queries.map((q) => {
     const v = verdicts.get(q);
     if (v) return v;
     if (q.kind === 'unsupported') return { query: q, status: 'not-tested', reason: q.reason };
+    if (crashed.has(q)) return { query: q, status: 'not-tested', reason: crashed.get(q)! };
     if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
     if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
