@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { attackContext, execute, judgeQuery, parseQueries, queriesOf, searchAttacks, type SearchReport } from '../src/attacker/index.js';
+import { attackContext, candidates, execute, judgeQuery, parseQueries, queriesOf, searchAttacks, type SearchReport } from '../src/attacker/index.js';
 import { getSuite } from '../src/crypto/index.js';
 import { executableOf, loadExecutable } from '../src/interpret/load.js';
 import { parseSpec } from '../src/spec/parse.js';
@@ -117,6 +117,23 @@ describe('canary: Denning–Sacco public key', () => {
     expect(j).toMatchObject({ seed: '1', suite: SUITE, exhausted: true, bound: { sessions: 2 } });
     expect(j.queries.map((q: { verdict: string }) => q.verdict)).toEqual(['holds', 'holds', 'holds', 'holds']);
   }, 120_000);
+});
+
+describe('moves: the attacker re-makes signatures with the spec\'s own construction', () => {
+  test('B expecting A = M accepts a key signed by M with its own skA, re-encrypted for B — built by the table\'s sign and penc', () => {
+    const { protocol } = loadExecutable('spec/protocols/denning-sacco-pk.ban');
+    const ctx = attackContext(protocol, getSuite(SUITE), '1');
+    const config = [{ phase: 'ds', role: 'B', binding: { A: ctx.attacker, B: 'B' } }];
+    const st = execute(ctx, { config, moves: [] });
+    const forged = candidates(ctx, st, 0, 64).moves.filter((m) => JSON.stringify(m).includes('"forge":"sign"'));
+    expect(forged.length).toBeGreaterThan(0);
+    const outcomes = forged.map((m) => execute(ctx, { config, moves: [m] }));
+    const ok = outcomes.filter((o) => o.sessions[0]!.status === 'accepted');
+    expect(ok.length).toBeGreaterThan(0);
+    // a signature under M's key over the attacker's own fresh key: B now holds K_M as Kab
+    const kab = ok[0]!.sessions[0]!.values.get('Kab')!;
+    expect(ok[0]!.knowledge.find(kab)).toBeDefined();
+  });
 });
 
 describe('canary: ISO 9798-4 MAC challenge–response', () => {

@@ -19,7 +19,7 @@ import { EncodeError, showValue, type Value } from '../flow-lang/values.js';
 import { decodeMessage, encodeMessage } from '../interpret/wire.js';
 import { AAD_PREFIX, addPrincipal, createWorld, deliver, revealPrincipal, startSession, type Session, type World } from '../interpret/world.js';
 import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
-import { consumerOf, leaves, openingsOf, type FieldConsumer, type Opening, type Shape } from './templates.js';
+import { consumerOf, FORGEABLE, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
 
 /** One session the attacker starts: `role` of `phase`, played by binding[role]. */
 export interface SessionSpec {
@@ -28,12 +28,21 @@ export interface SessionSpec {
   binding: Record<string, string>;
 }
 
-/** A plaintext built from known items, in the shape the receiver reads it. */
-export type Plain = number | Plain[];
+/** A plaintext built from known items, in the shape the receiver reads it; a leaf may be re-made (Forge). */
+export type Plain = number | Plain[] | Forge;
+
+/** A signature, MAC or hash re-made by one of the spec's own constructions over known items. */
+export interface Forge {
+  forge: string;
+  args: ({ lit: string; sort: Sort } | { plain: Plain; sort: Sort })[];
+  sort: Sort;
+  ad?: string;
+}
 
 export type Recipe =
   | { kind: 'known'; item: number }
-  | { kind: 'build'; prim: string; key: number; plain: Plain; plainSort: Sort; sort: Sort; ad?: string };
+  | { kind: 'build'; prim: string; key: number; plain: Plain; plainSort: Sort; sort: Sort; ad?: string }
+  | { kind: 'forge'; forge: Forge };
 
 export interface Move {
   /** Index of the receiving session in the configuration. */
@@ -54,8 +63,12 @@ export interface AttackContext {
   honest: readonly string[];
   attacker: string;
   openings: readonly Opening[];
+  forges: ReadonlyMap<string, ForgeTemplate[]>;
   consumers: Map<string, FieldConsumer | undefined>;
 }
+
+/** Most re-made values per slot (a stated part of the bound). */
+export const FORGE_CAP = 8;
 
 export type MoveOutcome = { kind: 'ok' | 'accepted' } | { kind: 'aborted'; detail: string } | { kind: 'rejected'; detail: string } | { kind: 'invalid'; detail: string };
 
@@ -72,7 +85,7 @@ export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed:
   const honest = [...new Set(protocol.roles.map((r) => r.principal))];
   let attacker = 'M';
   for (let i = 2; honest.includes(attacker); i++) attacker = `M${i}`;
-  return { protocol, suite, seed, honest, attacker, openings: openingsOf(protocol), consumers: new Map() };
+  return { protocol, suite, seed, honest, attacker, openings: openingsOf(protocol), forges: forgeTemplatesOf(protocol), consumers: new Map() };
 }
 
 function stepOf(p: TypedProtocol, id: string): TStep | undefined {
@@ -98,8 +111,17 @@ export function describeItem(ctx: AttackContext, k: Knowledge, id: number): stri
 
 export function describeRecipe(ctx: AttackContext, k: Knowledge, r: Recipe): string {
   if (r.kind === 'known') return describeItem(ctx, k, r.item);
-  const plain = (p: Plain): string => (typeof p === 'number' ? describeItem(ctx, k, p) : `(${p.map(plain).join(', ')})`);
+  const plain = (p: Plain): string =>
+    typeof p === 'number' ? describeItem(ctx, k, p) : Array.isArray(p) ? `(${p.map(plain).join(', ')})` : `${p.forge}(${p.args.map((a) => ('lit' in a ? JSON.stringify(a.lit) : plain(a.plain))).join(', ')})`;
+  if (r.kind === 'forge') return plain(r.forge);
   return `${r.prim}(${describeItem(ctx, k, r.key)}, ${plain(r.plain)})`;
+}
+
+/** Item ids a plaintext uses. */
+function idsOf(pl: Plain): number[] {
+  if (typeof pl === 'number') return [pl];
+  if (Array.isArray(pl)) return pl.flatMap(idsOf);
+  return pl.args.flatMap((a) => ('plain' in a ? idsOf(a.plain) : []));
 }
 
 export function describeDerivation(ctx: AttackContext, k: Knowledge, it: Item): string {
@@ -200,20 +222,34 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       return;
     }
     // a recipe naming an item this run never learnt is an invalid move (a record from another run, or a shrink step)
-    const ids = (pl: Plain): number[] => (typeof pl === 'number' ? [pl] : pl.flatMap(ids));
-    const missing = m.fields.flatMap((f) => (f.recipe.kind === 'known' ? [f.recipe.item] : [f.recipe.key, ...ids(f.recipe.plain)])).find((id) => !K.items[id]);
+    const missing = m.fields.flatMap((f) => (f.recipe.kind === 'known' ? [f.recipe.item] : f.recipe.kind === 'forge' ? idsOf(f.recipe.forge) : [f.recipe.key, ...idsOf(f.recipe.plain)])).find((id) => !K.items[id]);
     if (missing !== undefined) {
       outcomes.push({ kind: 'invalid', detail: `no knowledge item #${missing} in this run` });
       if (narrate) story.push([`move on s${m.session + 1}: invalid (no knowledge item #${missing})`]);
       return;
     }
     const values = new Map<string, Value>();
-    const plainValue = (pl: Plain, sort: Sort): Value => (typeof pl === 'number' ? K.items[pl]!.value : { sort, v: pl.map((x, i) => plainValue(x, (sort as Extract<Sort, { kind: 'tuple' }>).items[i]!)) });
     let failed: string | undefined;
+    let forged = 0;
+    const plainValue = (pl: Plain, sort: Sort): Value => {
+      if (typeof pl === 'number') return K.items[pl]!.value;
+      if (Array.isArray(pl)) return { sort, v: pl.map((x, i) => plainValue(x, (sort as Extract<Sort, { kind: 'tuple' }>).items[i]!)) };
+      const args = pl.args.map((a) => ('lit' in a ? { sort: a.sort, v: a.sort.kind === 'base' && a.sort.name === 'id' ? a.lit : utf8(a.lit) } : plainValue(a.plain, a.sort)));
+      const got = PRIMITIVE_BY_NAME.get(pl.forge)!.eval(evalCtx(suite, forkRng(arng, `move:${mi}:forge:${forged++}`), pl.ad), args, pl.sort);
+      if (!got.ok) {
+        failed = `${pl.forge}: ${got.reason}`;
+        return { sort: pl.sort, v: new Uint8Array(0) };
+      }
+      return got.value;
+    };
     for (const f of m.fields) {
       const r = f.recipe;
       if (r.kind === 'known') {
         values.set(f.name, K.items[r.item]!.value);
+        continue;
+      }
+      if (r.kind === 'forge') {
+        values.set(f.name, plainValue(r.forge, r.forge.sort));
         continue;
       }
       const prim = PRIMITIVE_BY_NAME.get(r.prim)!;
@@ -274,6 +310,7 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
     if (!ctx.consumers.has(ck)) ctx.consumers.set(ck, consumerOf(ctx.protocol, step, f.name));
     const cons = ctx.consumers.get(ck);
     if (cons) out.push(...builds(ctx, st, s, cons, f.sort));
+    else for (const fg of forges(ctx, st, f.sort)) out.push({ kind: 'forge', forge: fg });
     perField.push(out);
   }
   let combos: Recipe[][] = [[]];
@@ -306,23 +343,50 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
   }
   if (!keys.length) return [];
   // each plaintext leaf: the receiver's own value where it compares (only that passes), else any known value of the sort
-  const leafOpts: number[][] = leaves(cons.opening.shape).map((leaf) => {
+  const leafOpts: Plain[][] = leaves(cons.opening.shape).map((leaf) => {
     const mine = leaf.compare && leaf.name ? s.values.get(leaf.name) : undefined;
     if (mine) {
       const it = K.find(mine);
       return it ? [it.id] : [];
     }
-    return [...K.bySort(showSort(leaf.sort))].sort((a, b) => Number(b.name === leaf.name) - Number(a.name === leaf.name)).map((x) => x.id);
+    return [...[...K.bySort(showSort(leaf.sort))].sort((a, b) => Number(b.name === leaf.name) - Number(a.name === leaf.name)).map((x) => x.id), ...forges(ctx, st, leaf.sort)];
   });
   if (leafOpts.some((o) => o.length === 0)) return [];
-  let flat: number[][] = [[]];
+  let flat: Plain[][] = [[]];
   for (const o of leafOpts) flat = flat.flatMap((c) => o.map((x) => [...c, x]));
-  const rebuild = (shape: Shape, ids: number[], at: { i: number }): Plain => (shape.kind === 'leaf' ? ids[at.i++]! : shape.items.map((x) => rebuild(x, ids, at)));
+  const rebuild = (shape: Shape, ids: Plain[], at: { i: number }): Plain => (shape.kind === 'leaf' ? ids[at.i++]! : shape.items.map((x) => rebuild(x, ids, at)));
   const out: Recipe[] = [];
   for (const key of keys) {
     for (const ids of flat) {
       out.push({ kind: 'build', prim: cons.constructor, key: key.id, plain: rebuild(cons.opening.shape, ids, { i: 0 }), plainSort: cons.opening.result, sort, ...(cons.opening.ad !== undefined ? { ad: cons.opening.ad } : {}) });
     }
+  }
+  return out;
+}
+
+/**
+ * Re-made signatures, MACs and hashes of `sort`: each of the spec's constructions of that sort,
+ * its literal arguments kept, every other argument filled with known items of the right sorts
+ * (names matching the spec's first), at most FORGE_CAP per slot.
+ */
+function forges(ctx: AttackContext, st: RunState, sort: Sort): Forge[] {
+  if (sort.kind !== 'base' || !FORGEABLE.has(sort.name)) return [];
+  const K = st.knowledge;
+  const out: Forge[] = [];
+  for (const t of ctx.forges.get(sort.name) ?? []) {
+    const slots = t.args.map((a) => {
+      if (a.kind === 'lit') return [{ lit: a.value, sort: a.sort }];
+      const shape = shapeOf(undefined, a.sort);
+      const want = a.kind === 'name' ? a.name : undefined;
+      const leafIds = leaves(shape).map((l) => [...K.bySort(showSort(l.sort))].sort((x, y) => Number(y.name === want) - Number(x.name === want)).map((x) => x.id));
+      let combos: number[][] = [[]];
+      for (const o of leafIds) combos = combos.flatMap((c) => o.map((x) => [...c, x])).slice(0, FORGE_CAP);
+      const rebuild = (sh: Shape, ids: number[], at: { i: number }): Plain => (sh.kind === 'leaf' ? ids[at.i++]! : sh.items.map((x) => rebuild(x, ids, at)));
+      return combos.map((ids) => ({ plain: rebuild(shape, ids, { i: 0 }), sort: a.sort }));
+    });
+    let combos: Forge['args'][] = [[]];
+    for (const o of slots) combos = combos.flatMap((c) => o.map((x) => [...c, x])).slice(0, FORGE_CAP);
+    for (const args of combos) out.push({ forge: t.prim, args, sort: t.sort, ...(t.ad !== undefined ? { ad: t.ad } : {}) });
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * and bound, then each attack as a numbered trace of moves (who sent what to whom, what the
  * attacker learned and how). JSON carries the same, with the replayable scenario record.
  */
+import { FORGE_CAP } from './execute.js';
 import type { SearchReport, Verdict } from './search.js';
 
 export function boundText(r: SearchReport): string {
@@ -12,6 +13,7 @@ export function boundText(r: SearchReport): string {
     b.depth !== undefined ? `≤ ${b.depth} deliveries` : 'every receive step once',
     `≤ ${b.perDelivery} candidate messages per delivery`,
     'messages one constructor deep over known values',
+    `signatures, MACs and hashes re-made by the spec's own constructions over known values (≤ ${FORGE_CAP} per slot)`,
   ].join(', ');
 }
 

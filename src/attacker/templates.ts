@@ -123,3 +123,36 @@ function publicOf(p: TypedProtocol, role: string, secret: string): { publicName?
 export function leaves(s: Shape): Extract<Shape, { kind: 'leaf' }>[] {
   return s.kind === 'leaf' ? [s] : s.items.flatMap(leaves);
 }
+
+/** Sorts the attacker re-makes from the spec's own constructions with what it knows (re-sign, re-MAC, re-hash). */
+export const FORGEABLE = new Set(['signature', 'mac', 'hash']);
+
+/** One constructor application of the spec whose result is forgeable: its primitive, arguments (literals kept) and AD. */
+export interface ForgeTemplate {
+  prim: string;
+  args: TExpr[];
+  sort: Sort;
+  ad?: string;
+  text: string;
+}
+
+/** Every distinct forgeable construction in the spec, by result sort name. */
+export function forgeTemplatesOf(p: TypedProtocol): Map<string, ForgeTemplate[]> {
+  const out = new Map<string, ForgeTemplate[]>();
+  const seen = new Set<string>();
+  const sig = (e: TExpr): string => (e.kind === 'lit' ? `"${e.value}"` : showSort(e.sort));
+  for (const { action } of allActions(p)) {
+    for (const { expr } of exprsOf(action)) {
+      walk(expr, (e) => {
+        if (e.kind !== 'prim' || e.sort.kind !== 'base' || !FORGEABLE.has(e.sort.name)) return;
+        if (PRIMITIVE_BY_NAME.get(e.prim)?.symbolic.role !== 'constructor') return;
+        const key = `${e.prim}(${e.args.map(sig).join(',')})|${e.ad ?? ''}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const list = out.get(e.sort.name) ?? out.set(e.sort.name, []).get(e.sort.name)!;
+        list.push({ prim: e.prim, args: e.args, sort: e.sort, ...(e.ad !== undefined ? { ad: e.ad } : {}), text: action.text });
+      });
+    }
+  }
+  return out;
+}
