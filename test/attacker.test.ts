@@ -67,6 +67,15 @@ describe('NSPK: Lowe\'s attack found from the spec alone', () => {
     }
   });
 
+  test('deterministic from the seed: the same seed gives the same first attack, state for state', () => {
+    const a = searchAttacks(protocol, queries, { suite: SUITE, seed: '7', stopAtFirst: true });
+    const b = searchAttacks(protocol, queries, { suite: SUITE, seed: '7', stopAtFirst: true });
+    const strip = (x: SearchReport) => x.verdicts.map((v) => ({ s: v.status, n: v.attack?.foundAfterStates, sc: v.attack?.scenario, story: v.attack?.story }));
+    expect(a.states).toBe(b.states);
+    expect(JSON.stringify(strip(a))).toBe(JSON.stringify(strip(b)));
+    expect(a.verdicts.some((v) => v.status === 'refuted')).toBe(true);
+  });
+
   test('a vacuous search is never "holds": with no deliveries no session accepts, so agreement is not tested', () => {
     const z = searchAttacks(protocol, queries, { suite: SUITE, seed: '1', bound: { depth: 0 } });
     expect(verdictOf(z, 'agreement B with A on Na, Nb')).toMatchObject({ status: 'not-tested', reason: expect.stringMatching(/vacuous/) });
@@ -88,6 +97,20 @@ describe('NSPK: Lowe\'s attack found from the spec alone', () => {
   });
 });
 
+describe('docs/properties.md: the NSPK example is real output', () => {
+  test('every line of the documented run (timings aside) is what `bantam claims spec/protocols/nspk.ban --seed 4` prints', async () => {
+    const doc = readFileSync('docs/properties.md', 'utf8');
+    const block = /Lowe's attack, found from[\s\S]*?```\n([\s\S]*?)```/.exec(doc)![1]!;
+    const c = await cli('claims', 'spec/protocols/nspk.ban', '--seed', '4');
+    expect(c.code).toBe(1);
+    const norm = (t: string) => t.replace(/\d+\.\d+ s\b/g, 'T s');
+    const out = norm(c.out);
+    const lines = block.split('\n').filter((l) => l.trim() !== '' && l.trim() !== '…');
+    expect(lines.length).toBeGreaterThan(15);
+    for (const l of lines) expect(out).toContain(norm(l));
+  }, 120_000);
+});
+
 describe('NSL: the same queries hold within the same bound', () => {
   test('all six hold, the bound covered, nothing unconfirmed', () => {
     const { spec, protocol } = loadExecutable('spec/protocols/nsl.ban');
@@ -103,9 +126,9 @@ describe('canary: Denning–Sacco public key', () => {
   test('flawed: B\'s key is learnt and B\'s agreement refuted (Abadi–Needham); CLI exit 1 with a numbered trace', async () => {
     const c = await cli('claims', 'spec/protocols/denning-sacco-pk.ban', '--seed', '3');
     expect(c.code).toBe(1);
-    expect(c.out).toMatch(/^REFUTED +confidentiality Kab of B +— attack 1 \(seed 3, confirmed on replay/m);
+    expect(c.out).toMatch(/^REFUTED +confidentiality Kab of B +— attack 1 \(seed 3, 2 sessions, confirmed on replay/m);
     expect(c.out).toMatch(/^REFUTED +agreement B with A on Kab/m);
-    expect(c.out).toMatch(/^holds +confidentiality Kab of A +— holds within the bound \(\d+ states, seed 3\)/m);
+    expect(c.out).toMatch(/^holds +confidentiality Kab of A +— holds within the bound \(2 sessions, \d+ states, seed 3\)/m);
     expect(c.out).toMatch(/bound: 2 sessions per configuration/);
     expect(c.out).toMatch(/^ +\d+\. ds\.1: attacker \(as .*\) → .*: c = penc\(pkB@\w+#\d+, \(Kab#\d+, sA#\d+\)\)/m);
   }, 120_000);

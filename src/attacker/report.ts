@@ -31,12 +31,12 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   for (const v of r.verdicts) {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
     let line = `${statusTag(v)} ${v.query.text.padEnd(44)} `;
-    if (v.status === 'holds') line += `— holds within the bound (${r.states} states, seed ${r.seed}) [${where}]`;
+    if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
     else if (v.status === 'not-tested') line += `— ${v.reason} [${where}]`;
     else {
       n++;
       const a = v.attack!;
-      line += `— attack ${n} (seed ${r.seed}, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
+      line += `— attack ${n} (seed ${r.seed}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
       attacks.push('', `Attack ${n} — ${v.query.text} (${where})`, `  violated: ${a.detail}`);
       let k = 0;
       for (const block of a.story) {
