@@ -6,6 +6,7 @@
  *   const a = analyse(loadSpec('spec/emr-corrected.ban'));   // BAN belief-logic result
  *   const r = runScenario({ suite: 'secp256k1', seed: 1 });  // one honest run on real crypto
  *   const c = buildCostsReport({ suite: 'secp256k1' });      // Tables 2 and 3 from an instrumented run
+ *   const x = runFlow(loadExecutable('spec/protocols/sts.ban').protocol, { seed: 1 }); // any executable flow
  */
 
 // spec language
@@ -54,6 +55,13 @@ export { fastKeyAgreement, deviceTables, createPeerCache, DEFAULT_FAST_OPTIONS, 
 export type { KeyAgreement } from './keyagreement/ka.js';
 export { buildWorld, initialPhase, interPhase, registrationPhase } from './costs/phases.js';
 export { buildReport as buildCostsReport, toText as costsToText, toMarkdown as costsToMarkdown, type CostsReport } from './costs/report.js';
+
+// executable flows: the typed language and its interpreter (any protocol)
+export * as flowLang from './flow-lang/index.js';
+export { checkFlow, checkSpecFlow, PRIMITIVES, type TypedProtocol } from './flow-lang/index.js';
+export * as interpret from './interpret/index.js';
+export { runFlow, type FlowRunResult, type FlowRunOptions } from './interpret/run.js';
+export { loadExecutable, executableOf } from './interpret/load.js';
 
 // diagrams
 export { diagramsForSpec } from './diagrams/from-flow.js';

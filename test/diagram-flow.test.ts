@@ -158,3 +158,12 @@ describe('Mermaid escaping', () => {
     for (const l of labels) expect(l.replace(/<br\/>/g, '').replace(/#\w+;/g, '')).not.toMatch(/[;<>#%]/);
   });
 });
+
+describe('flow diagrams of the executable library specs (spec/protocols)', () => {
+  test.each(['nspk', 'nsl', 'sts'])('%s: the setup block and each phase are accepted by Mermaid', async (n) => {
+    const ds = diagramsForSpec(loadSpec(`spec/protocols/${n}.ban`));
+    expect(ds[0]!.name).toBe('setup-block');
+    expect(ds[0]!.mermaid).toMatch(/Note over A: fresh skA: scalar<br\/>pkA = skA·G<br\/>publishes pkA/);
+    for (const d of ds) expect(await mermaidParses(d.mermaid), d.name).toBe('sequence');
+  });
+});

@@ -24,7 +24,7 @@ describe('bantam run SPEC', () => {
     expect(a.code).toBe(0);
     expect(a.out).toBe(b.out);
     expect(a.out).toMatch(/^bantam run — STS-flow \(spec\/protocols\/sts\.ban\), executable flow/);
-    expect(a.out).toMatch(/declared options: wire tagged .*aead-ad field-step/);
+    expect(a.out).toMatch(/wire options: wire tagged \(a one-byte step tag starts every message\), aead-ad field-step \(AEAD associated data = the step carrying the ciphertext\)$/m);
     expect(a.out).toMatch(/sts\.2 +B → A +Y\[33\] cB\[94\] += 128 B/);
     expect(a.out).toMatch(/sts +K +A [0-9a-f]{16} +B [0-9a-f]{16} +→ AGREED/);
     expect(a.out).toMatch(/verdict: every session accepted/);
@@ -69,6 +69,22 @@ describe('bantam run SPEC', () => {
       expect(r.err).toMatch(/error: argument 1 of sign is point, expected scalar \(flow\.sort\)/);
       expect(r.err).toMatch(/\^/);
     }
+  });
+
+  test('a protocol whose check fails honestly: exit 1, the FAIL line names the equation, the verdict the step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bantam-flow-fail-'));
+    const file = join(dir, 'bad.ban');
+    writeFileSync(file, [
+      'protocol Bad', 'flow', '  options wire tagged', '  options aead-ad none',
+      '  setup', '    A, B share K: key', '    A generates K2: key',
+      '  phase p', '    p.1: A -> B : (t: mac)', '      A computes t = mac(K2, A)', '      B checks t =? mac(K, A)     (7)', '',
+    ].join('\n'));
+    const r = await cli('run', file);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/B +FAIL \(7\) t =\? mac\(K, A\)/);
+    expect(r.out).toMatch(/B +ABORTS session p#1 at \(7\): p\.1: t =\? mac\(K, A\)/);
+    expect(r.out).toMatch(/shared keys: none/);
+    expect(r.out).toMatch(/verdict: FAILED — B \(B\) aborted p#1 at p\.1: t =\? mac\(K, A\) \(7\) — the two sides differ/);
   });
 
   test("today's EMR flow (prose actions) is reported as not executable, exit 2", async () => {

@@ -50,7 +50,7 @@ describe('a correct flow checks into a typed protocol', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const p = r.protocol;
-    expect(p.options).toEqual({ wire: 'tagged', aeadAd: 'none' });
+    expect(p.options).toEqual({ wire: 'tagged', aeadAd: 'none', defaulted: ['wire', 'aead-ad'] }); // not declared: every output says so
     expect(p.setup.map((a) => a.kind)).toEqual(['generate', 'compute', 'publish', 'generate', 'compute', 'publish']);
     const mulG = p.setup[1]!;
     expect(mulG.kind === 'compute' && mulG.expr).toMatchObject({ kind: 'prim', prim: 'mulG' });
@@ -219,5 +219,40 @@ describe('the new flow lines: parser errors are positioned too', () => {
       ['flow.syntax', 4],
       ['flow.order', 6],
     ]);
+  });
+});
+
+describe('setup runs per principal, before any session: what it cannot use', () => {
+  test("'knows' in setup, a shared key used in setup, and a setup party in no phase are errors", () => {
+    const ds = errors([
+      'protocol T', 'flow',
+      '  setup',
+      '    A, B share K: key',
+      '    A knows pkB',
+      '    A computes t = mac(K, A)',
+      '    C generates z: scalar',
+      '  phase p',
+      '    p.1: A -> B : (N: nonce)',
+      '      A generates N: nonce',
+    ]);
+    expect(ds.map((d) => [d.code, d.pos.line])).toEqual([
+      ['flow.unbound', 5],
+      ['flow.unbound', 6],
+      ['flow.not-executable', 7],
+    ]);
+    expect(ds[1]!.message).toBe('A uses K before it computes or receives it');
+  });
+});
+
+describe('positions inside an action continued over several lines', () => {
+  test('the caret lands on the line and column of the offending name', () => {
+    const ds = errors([
+      'protocol T', 'flow', '  setup', '    A generates k: key',
+      '  phase p',
+      '    p.1: A -> B : (t: mac)',
+      '      A computes t = mac(k,',
+      '                         (k, nope))',
+    ]);
+    expect(ds[0]).toMatchObject({ code: 'flow.unknown-name', pos: { line: 8, col: 30 }, length: 4 });
   });
 });

@@ -9,7 +9,8 @@ import { analyse } from '../src/ban/index.js';
 import { loadSpec } from '../src/spec/load.js';
 import { getSuite, SUITE_NAMES } from '../src/crypto/index.js';
 import { encodeValue, PRIMITIVE_BY_NAME, tuple, type Value } from '../src/flow-lang/index.js';
-import { loadExecutable } from '../src/interpret/load.js';
+import { executableOf, loadExecutable } from '../src/interpret/load.js';
+import { parseSpec } from '../src/spec/parse.js';
 import { runFlow } from '../src/interpret/run.js';
 import { encodeMessage } from '../src/interpret/wire.js';
 import { addPrincipal, createWorld, deliver, startSession, type World } from '../src/interpret/world.js';
@@ -150,5 +151,59 @@ describe('the same files are BAN specs too (one protocol text, several engines)'
     expect(a.goals.filter((g) => !g.derived).map((g) => g.label)).toEqual([]);
     const steps = new Set(spec.flow!.phases.flatMap((p) => p.steps.map((s) => s.id)));
     for (const m of spec.messages) for (const c of m.concrete) expect(steps.has(c)).toBe(true);
+  });
+});
+
+describe("the paper's notation runs: Chen et al. §3.2 and §3.4, equations (1)–(5)", () => {
+  const REG = `protocol EMR-registration-excerpt
+flow
+  options wire tagged
+  options aead-ad field-step
+  generator P
+  participant P "Patient" id ID_PAT = "PAT-1"
+  participant BC "Blockchain center" id ID_BC = "CENTER" ledger
+  setup
+    BC generates s: scalar
+    BC computes PK = s·P                                   (1)
+    BC publishes PK
+  phase registration-patient "Patient registration" §3.4
+    participants P, BC
+    P knows PK
+    registration.1: P -> BC : (ID_PAT: id)  secure
+    registration.2: BC -> P : (R_PAT: point, S_PAT: scalar)  secure
+      BC generates r_PAT: scalar
+      BC computes R_PAT = r_PAT·P                          (2)
+      BC computes h_PAT = H1(ID_PAT, R_PAT)                (3)
+      BC computes S_PAT = r_PAT + h_PAT·s                  (4)
+      P  checks   S_PAT·P =? R_PAT + H1(ID_PAT, R_PAT)·PK  (5)
+      P  stores   R_PAT, S_PAT
+  phase later "a later phase uses what was stored"
+    participants P, BC
+    P knows PK
+    later.1: P -> BC : (ID_PAT: id, R_PAT: point, T: point)
+      P  computes T = S_PAT·P
+      BC checks   T =? R_PAT + H1(ID_PAT, R_PAT)·PK
+`;
+  test.each(SUITE_NAMES)('%s: (5) holds, stored values carry into the next phase, secure steps are sent', (suite) => {
+    const p = executableOf(parseSpec('reg.ban', REG)).protocol;
+    const r = runFlow(p, { suite, seed: 3, rngLabel: (id) => (id === 'CENTER' ? 'center' : `party:${id}`) });
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(true);
+    const checks = r.trace.events.filter((e) => e.kind === 'check');
+    expect(checks.find((e) => e.kind === 'check' && e.eq === 5)).toMatchObject({ party: 'PAT-1', ok: true, name: 'S_PAT·P =? R_PAT + H1(ID_PAT, R_PAT)·PK' });
+    expect(checks.filter((e) => e.kind === 'check' && e.party === 'CENTER' && e.name === 'T =? R_PAT + H1(ID_PAT, R_PAT)·PK')).toHaveLength(1);
+    expect(r.trace.events.filter((e) => e.kind === 'compute').map((e) => e.kind === 'compute' && e.eq)).toEqual([1, 2, 3, 4]);
+    expect(r.trace.roles).toEqual({ CENTER: 'BC', 'PAT-1': 'P' });
+  });
+});
+
+describe('a primitive refusing its input aborts the session (typed), never the run', () => {
+  test('0·G: mulG refuses the zero scalar → primitive-failed at the equation', () => {
+    const p = executableOf(parseSpec('zero.ban', 'protocol Zero\nflow\n  phase p\n    p.1: A -> B : (Z: point)\n      A generates x: scalar\n      A computes Z = (x - x)·G     (3)\n')).protocol;
+    for (const suite of SUITE_NAMES) {
+      const r = runFlow(p, { suite, seed: 1 });
+      expect(r.ok).toBe(false);
+      expect(r.sessions[0]).toMatchObject({ role: 'A', status: 'aborted', abort: { kind: 'primitive-failed', eq: 3, step: 'p.1', check: 'Z = (x - x)·G' } });
+    }
   });
 });

@@ -64,6 +64,7 @@ export async function runSpec(args: ParsedArgs, io: CliIo, usage: string): Promi
 export function costsSpec(args: ParsedArgs, io: CliIo, usage: string): number {
   const path = onlyOneSpec(args, usage);
   if (args.booleans.has('markdown')) throw new UserError('--markdown prints the paper\'s Tables 2 and 3 (bantam costs without SPEC)');
+  if (args.values.has('runs')) throw new UserError('--runs times the EMR model (bantam costs without SPEC); with SPEC the counts and sizes come from one run per suite');
   const ex = loadExecutable(path);
   const seed = seedOf(args, '0');
   const suite = getSuite(args.values.get('suite') ?? 'secp256k1');

@@ -33,10 +33,16 @@ export type CheckResult = { ok: true; protocol: TypedProtocol; diagnostics: Diag
 
 const SORT_LIST = 'scalar, point, bytes, id, key, nonce, hash (check), mac, signature, ciphertext, pke, bool';
 
-/** Source position of an offset in an action's text (continuation lines: counted on the first line). */
+/** Source position of an offset in an action's text (on whichever line of a continued action it falls). */
 function posIn(a: FlowAction, at: number): SourcePos {
-  const p = a.textPos ?? a.pos;
-  return { file: p.file, line: p.line, col: p.col + at };
+  let p = a.textPos ?? a.pos;
+  let from = 0;
+  for (const b of a.textBreaks ?? []) {
+    if (b.at > at) break;
+    p = b.pos;
+    from = b.at;
+  }
+  return { file: p.file, line: p.line, col: p.col + at - from };
 }
 
 export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
@@ -175,6 +181,8 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     if (r?.value.kind === 'names' && a.kind === 'publish') for (const n of r.value.names) if (!published.has(n.name)) published.set(n.name, a.party);
   }
   const setupKnown = new Map<string, Set<string>>(roles.map((r) => [r.id, new Set<string>()]));
+  /** Values shared by a set of roles (`A, B share K: key`), known from a session's start. */
+  const sharedKnown = new Map<string, Set<string>>();
   const stored = new Map<string, Set<string>>(roles.map((r) => [r.id, new Set<string>()]));
 
   /** Type-checks one expression for `party` knowing `known`; `expected` decides 'any' results. */
@@ -309,7 +317,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
       const body: Expr[] = primName === 'dec' ? e.args : e.args.length === 1 ? e.args : [{ kind: 'tuple', items: e.args, at: e.at, len: e.len }];
       return inferCall(a, { kind: 'call', fn: primName, args: [keyExpr, ...body], at: e.at, len: e.len }, known, expected);
     }
-    const candidates = [...PRIMITIVE_BY_NAME.keys(), ...Object.keys(env?.functions ?? {})];
+    const candidates = [...PRIMITIVE_BY_NAME.values()].filter((p) => p.syntax.kind === 'call').map((p) => p.name).concat(Object.keys(env?.functions ?? {}));
     const hint = closest(e.fn, candidates);
     err('flow.unknown-primitive', `unknown function '${e.fn}'${hint ? ` (did you mean '${hint}'?)` : ''}`, posIn(a, e.at), {
       expected: `a primitive (${[...PRIMITIVE_BY_NAME.values()].filter((p) => p.syntax.kind === 'call').map((p) => p.name).join(', ')}), an environment function, or E_K/D_K/S_K/V_K with K a known name`,
@@ -525,18 +533,30 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   {
     const knownBy = (role: string) => setupKnown.get(role) ?? setupKnown.set(role, new Set()).get(role)!;
     for (const a of flow.setup ?? []) {
+      for (const p of a.parties ?? [a.party]) {
+        if (!roleIds.has(p)) err('flow.not-executable', `${p} acts in setup but plays no role in any phase`, a.pos, { expected: `a phase with ${p} among its participants`, length: p.length });
+      }
       if (a.kind === 'share') {
-        const t = checkAction(a, knownBy(a.party), { receivedIn: new Map(), sendsLater: () => undefined, setup: true });
+        // a shared value belongs to a set of principals: it exists once a session binds them
+        const t = checkAction(a, new Set(), { receivedIn: new Map(), sendsLater: () => undefined, setup: true });
         for (const p of a.parties ?? [a.party]) {
           const r = parsed.get(a);
-          if (r?.value.kind === 'share') knownBy(p).add(r.value.decl.name);
+          if (r?.value.kind === 'share') (sharedKnown.get(p) ?? sharedKnown.set(p, new Set()).get(p)!).add(r.value.decl.name);
         }
         setup.push(...expand(t));
         continue;
       }
+      if (a.kind === 'know') {
+        err('flow.unbound', `'${a.party} knows' in setup: setup runs once per principal, before any session binds the other roles`, a.pos, {
+          expected: `'${a.party} knows ...' at the start of a phase`,
+          length: a.party.length,
+        });
+        continue;
+      }
       const known = knownBy(a.party);
       known.add(generator);
-      for (const r of roles) known.add(r.identity);
+      const self = roles.find((r) => r.id === a.party);
+      if (self) known.add(self.identity);
       setup.push(...expand(checkAction(a, known, { receivedIn: new Map(), sendsLater: () => undefined, setup: true })));
     }
   }
@@ -548,7 +568,7 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
     const known = new Map<string, Set<string>>();
     const receivedIn = new Map<string, Map<string, string>>();
     for (const role of ph.participants) {
-      const k = new Set<string>([generator, ...(setupKnown.get(role) ?? []), ...(stored.get(role) ?? [])]);
+      const k = new Set<string>([generator, ...(setupKnown.get(role) ?? []), ...(sharedKnown.get(role) ?? []), ...(stored.get(role) ?? [])]);
       for (const r of roles) if (ph.participants.includes(r.id)) k.add(r.identity);
       known.set(role, k);
       receivedIn.set(role, new Map());
@@ -599,7 +619,13 @@ export function checkFlow(flow: Flow, opts: CheckOptions = {}): CheckResult {
   if (errors.length > 0 || prose > 0) return { ok: false, diagnostics: errors };
   const protocol: TypedProtocol = {
     file,
-    options: { wire: flow.options?.wire ?? 'tagged', aeadAd },
+    options: {
+      wire: flow.options?.wire ?? 'tagged',
+      aeadAd,
+      ...(flow.options?.wire === undefined || flow.options?.aeadAd === undefined
+        ? { defaulted: [...(flow.options?.wire === undefined ? ['wire' as const] : []), ...(flow.options?.aeadAd === undefined ? ['aead-ad' as const] : [])] }
+        : {}),
+    },
     generator,
     ...(flow.environment ? { environment: flow.environment.name } : {}),
     roles,

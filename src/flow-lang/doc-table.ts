@@ -7,7 +7,8 @@ import { PRIMITIVES, signature } from './primitives.js';
 
 export function primitiveTableMarkdown(): string {
   const rows = PRIMITIVES.map((p) => {
-    const written = p.syntax.kind === 'operator' ? `\`${p.syntax.op === '·' ? 'a·b' : `a ${p.syntax.op} b`}\`` : `\`${p.name}(…)\``;
+    const written =
+      p.syntax.kind === 'operator' ? `\`${p.syntax.op === '·' ? 'a·b' : `a ${p.syntax.op} b`}\`` : p.syntax.kind === 'form' ? `\`${p.syntax.form}\`` : `\`${p.name}(…)\``;
     const cost = p.cost.length ? p.cost.join(' + ') : '—';
     return `| \`${p.name}\` | ${written} | \`${signature(p).replace(/\|/g, '\\|')}\` | ${cost} | ${p.symbolic.role} | ${p.doc.replace(/\|/g, '\\|')} |`;
   });

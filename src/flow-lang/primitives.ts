@@ -16,13 +16,13 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { frame, utf8 } from '../crypto/encoding.js';
 import type { CryptoSuite, Point, Rng } from '../crypto/suite.js';
 import { base, showSort, type BaseSort, type Sort } from './sorts.js';
-import { concat, decodeValue, encodeValue, type Value } from './values.js';
+import { concat, decodeValue, encodeValue, valuesEqual, type Value } from './values.js';
 
 /** An argument sort: a sort, any sort (`any`: plaintexts, hash inputs), or a string-literal tag. */
 export type ArgSort = Sort | 'any' | 'tag';
 
 /** What one application costs, in counted units (src/interpret/costs.ts sums these per party and phase). */
-export type CostUnit = 'mulG' | 'mul' | 'hash' | 'mac' | 'aead-enc' | 'aead-dec' | 'sign' | 'verify' | 'fresh';
+export type CostUnit = 'mulG' | 'mul' | 'hash' | 'mac' | 'aead-enc' | 'aead-dec' | 'sign' | 'verify' | 'fresh' | 'cmp';
 
 /** Symbolic facts for the attacker: how a primitive composes with the others. */
 export type Symbolic =
@@ -30,7 +30,9 @@ export type Symbolic =
   | { role: 'destructor'; of: string; key: 'same' | 'secret-of-public'; doc: string } // dec(k, enc(k, m)) = m
   | { role: 'checker'; of: string; key: 'public-of-secret'; doc: string } // verify(pk(sk), m, sign(sk, m)) = true
   | { role: 'algebra'; doc: string } // group / field arithmetic: equations hold (DH commutes)
-  | { role: 'fresh'; doc: string };
+  | { role: 'fresh'; doc: string }
+  | { role: 'structure'; doc: string } // tuples and projections: transparent to the attacker
+  | { role: 'equality'; doc: string };
 
 export interface EvalCtx {
   suite: CryptoSuite;
@@ -51,8 +53,11 @@ export type EvalResult = { ok: true; value: Value } | { ok: false; reason: strin
 
 export interface Primitive {
   name: string;
-  /** How it is written: a call `name(...)`, or an operator with its operand sorts. */
-  syntax: { kind: 'call' } | { kind: 'operator'; op: '·' | '+' | '-' };
+  /**
+   * How it is written: a call `name(...)`; an operator with its operand sorts; or a form of the
+   * language itself — `=?` in a check, `X generates v: SORT`, a tuple `(a, b)`, a pattern `(x, y) = e`.
+   */
+  syntax: { kind: 'call' } | { kind: 'operator'; op: '·' | '+' | '-' } | { kind: 'form'; form: string };
   args: ArgSort[];
   /** Further arguments of any sort may follow the last one (hash, kdf). */
   variadic?: boolean;
@@ -229,6 +234,34 @@ export const PRIMITIVES: readonly Primitive[] = [
       return m === null ? { ok: false, reason: 'public-key decryption failed (wrong key or tampered ciphertext)' } : decodeAs(c, sort, m, 'plaintext');
     },
   },
+  // --- the language's own forms, in the same table ---
+  {
+    name: 'eq', syntax: { kind: 'form', form: 'a =? b' }, args: ['any', 'any'], result: S('bool'), cost: ['cmp'],
+    symbolic: { role: 'equality', doc: 'syntactic equality of terms (modulo the algebra of points and scalars)' },
+    doc: 'equality by sort: points by group equality, byte strings in constant time, tuples item by item; also every implicit check',
+    eval: (c, [a, b]) => ok(S('bool'), valuesEqual(c.suite, a!, b!)),
+  },
+  {
+    name: 'fresh', syntax: { kind: 'form', form: 'X generates v: SORT' }, args: [], result: 'any', cost: ['fresh'],
+    symbolic: { role: 'fresh', doc: 'a new name, unknown to the attacker unless revealed' },
+    doc: 'a fresh value from the party\'s RNG: scalar uniform in [1, q-1]; nonce, key, bytes: 32 random bytes',
+    eval: (c, _args, sort) => {
+      const f = sort.kind === 'base' ? FRESH[sort.name] : undefined;
+      return f ? ok(sort, f.draw(c.suite, c.rng)) : { ok: false, reason: `no fresh ${showSort(sort)}` };
+    },
+  },
+  {
+    name: 'tuple', syntax: { kind: 'form', form: '(a, b, ...)' }, args: ['any', 'any'], variadic: true, result: 'any', cost: [],
+    symbolic: { role: 'structure', doc: 'concatenation: the attacker composes and splits tuples freely' },
+    doc: 'concatenation: a tuple of the values, encoded item by item (see Encoding)',
+    eval: (_c, args, sort) => ok(sort, args),
+  },
+  {
+    name: 'proj', syntax: { kind: 'form', form: '(x, y) = e' }, args: ['any'], result: 'any', cost: [],
+    symbolic: { role: 'structure', doc: 'projection: the attacker composes and splits tuples freely' },
+    doc: 'projection: a pattern binds the items of a tuple (a name already known is compared: an implicit check)',
+    eval: (_c, [t]) => (t && t.sort.kind === 'tuple' ? { ok: true, value: t } : { ok: false, reason: 'not a tuple' }),
+  },
 ];
 
 /** Every primitive by name. */
@@ -263,5 +296,6 @@ export function signature(p: Primitive): string {
   if (p.variadic) args.push('...');
   const res = p.result === 'any' ? 'any (the bound pattern\'s sort)' : showSort(p.result);
   if (p.syntax.kind === 'operator') return `${args[0]} ${p.syntax.op} ${args[1]} → ${res}`;
+  if (p.syntax.kind === 'form') return `${p.syntax.form}${p.name === 'eq' ? ' → bool' : ''}`;
   return `${p.name}(${args.join(', ')}) → ${res}`;
 }

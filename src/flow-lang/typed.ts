@@ -86,7 +86,8 @@ export interface TRole {
 
 export interface TypedProtocol {
   file: string;
-  options: { wire: 'tagged' | 'untagged'; aeadAd: 'field-step' | 'none' };
+  /** `defaulted` lists the options the spec does not declare (every output says so). */
+  options: { wire: 'tagged' | 'untagged'; aeadAd: 'field-step' | 'none'; defaulted?: ('wire' | 'aead-ad')[] };
   /** The name of the generator in expressions. */
   generator: string;
   environment?: string;

@@ -16,7 +16,11 @@ export const FLOW_RUN_ASSURANCE =
   '(in-order delivery, no adversary): testing, not proof. Replayable from the seed.';
 
 export function optionsLine(p: TypedProtocol['options']): string {
-  return `declared options: wire ${p.wire} (${p.wire === 'tagged' ? 'a one-byte step tag starts every message' : 'no type tag: a receiver decodes any bytes as the step it waits for'}), aead-ad ${p.aeadAd} (${p.aeadAd === 'field-step' ? 'AEAD associated data = the step carrying the ciphertext' : 'no associated data'})`;
+  const how = (o: 'wire' | 'aead-ad') => (p.defaulted?.includes(o) ? ', the default: the spec does not declare it' : '');
+  return (
+    `wire options: wire ${p.wire} (${p.wire === 'tagged' ? 'a one-byte step tag starts every message' : 'no type tag: a receiver decodes any bytes as the step it waits for'}${how('wire')}), ` +
+    `aead-ad ${p.aeadAd} (${p.aeadAd === 'field-step' ? 'AEAD associated data = the step carrying the ciphertext' : 'no associated data'}${how('aead-ad')})`
+  );
 }
 
 export function fmtOps(c: FlowOpCounts): string {
@@ -97,8 +101,11 @@ export function flowTranscript(r: FlowRunResult, title: string): string {
   } else out.push('shared keys: none (no value of sort key is computed by two sides of a phase)');
   out.push('');
   out.push('operations per principal and phase (counted in this run):');
+  const wPhase = Math.max(...r.costs.map((c) => c.phase.length), 5);
+  const wWho = Math.max(...r.costs.map((c) => `${c.principal} (${c.role})`.length), 5);
+  const wOps = Math.max(...r.costs.map((c) => fmtOps(c.ops).length), 5);
   for (const c of r.costs) {
-    out.push(`  ${c.phase.padEnd(10)} ${`${c.principal} (${c.role})`.padEnd(16)} ${fmtOps(c.ops).padEnd(54)} ${String(c.bytesSent).padStart(5)} B in ${c.messagesSent} msg`);
+    out.push(`  ${c.phase.padEnd(wPhase)}  ${`${c.principal} (${c.role})`.padEnd(wWho)}  ${fmtOps(c.ops).padEnd(wOps)}  ${String(c.bytesSent).padStart(5)} B in ${c.messagesSent} msg`);
   }
   out.push('  units: MulG = x·G, Mul = x·Y, H = hash/kdf/H1–H3, Enc/Dec = AEAD, Cmp = equality checks, Rand = fresh values');
   out.push('');
@@ -175,9 +182,11 @@ export function flowCostText(c: FlowCostReport): string {
   const rows = c.costs.map((x) => [x.phase, `${x.principal} (${x.role})`, x.ops.mulG, x.ops.mul, x.ops.hash, x.ops.mac, x.ops.aeadEnc, x.ops.aeadDec, x.ops.sign, x.ops.verify, x.ops.cmp, x.ops.fresh, x.bytesSent, x.messagesSent].map(String));
   out.push(...table(head, rows));
   out.push('  suite-level Table 2 units (src/crypto/counters.ts) of the same run:');
+  const wPhase = Math.max(...c.costs.map((x) => x.phase.length), 5);
+  const wWho = Math.max(...c.costs.map((x) => `${x.principal} (${x.role})`.length), 5);
   for (const x of c.costs) {
     const u = x.suiteOps;
-    out.push(`    ${x.phase.padEnd(10)} ${`${x.principal} (${x.role})`.padEnd(18)} ${u.mul} T_Mul + ${u.h} T_H + ${u.cmp} T_Cmp + ${u.enc} T_Enc + ${u.sig} T_Sig + ${u.digest} digest`);
+    out.push(`    ${x.phase.padEnd(wPhase)}  ${`${x.principal} (${x.role})`.padEnd(wWho)}  ${u.mul} T_Mul + ${u.h} T_H + ${u.cmp} T_Cmp + ${u.enc} T_Enc + ${u.sig} T_Sig + ${u.digest} digest`);
   }
   out.push('');
   out.push('message sizes in bytes (encoded on the wire), per suite:');

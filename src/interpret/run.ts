@@ -15,7 +15,7 @@ import type { Trace } from '../net/trace.js';
 import type { FlowPartyCosts } from './costs.js';
 import { ENVIRONMENTS } from './environments/index.js';
 import type { EnvironmentModule } from './environments/types.js';
-import { addPrincipal, createWorld, runUntilQuiet, startSession, type FlowAbort, type Session, type World } from './world.js';
+import { addPrincipal, createWorld, FlowSetupError, runUntilQuiet, startSession, type FlowAbort, type Session, type World } from './world.js';
 
 /** Two or more sessions of one phase run holding the same key-sort name, compared byte for byte. */
 export interface FlowAgreement {
@@ -48,7 +48,7 @@ export interface FlowRunResult {
   readonly agreements: readonly FlowAgreement[];
   readonly costs: readonly FlowPartyCosts[];
   readonly failures: readonly string[];
-  /** The declared options every output names (wire tag, AEAD associated data). */
+  /** The wire options every output names (tag, AEAD associated data; which ones are defaults). */
   readonly options: TypedProtocol['options'];
   readonly world: World;
 }
@@ -68,8 +68,9 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 function agreementsOf(w: World, phase: string, sessions: Session[]): FlowAgreement[] {
   const out: FlowAgreement[] = [];
   const names = new Map<string, Session[]>();
+  const shared = new Set(w.protocol.setup.flatMap((a) => (a.kind === 'share' ? [a.name] : [])));
   for (const s of sessions) {
-    const initial = new Set([...(w.principals.get(s.principal)?.setup.get(s.role)?.keys() ?? []), ...(w.principals.get(s.principal)?.store.keys() ?? [])]);
+    const initial = new Set([...shared, ...(w.principals.get(s.principal)?.setup.get(s.role)?.keys() ?? []), ...(w.principals.get(s.principal)?.store.keys() ?? [])]);
     for (const [k, v] of s.values) {
       if (initial.has(k) || v.sort.kind !== 'base' || v.sort.name !== 'key') continue;
       (names.get(k) ?? names.set(k, []).get(k)!).push(s);
@@ -103,7 +104,8 @@ export function runFlow(protocol: TypedProtocol, opts: FlowRunOptions = {}): Flo
     try {
       addPrincipal(w, principalOf(r.id), [r.id]);
     } catch (e) {
-      failures.push(e instanceof Error ? e.message : String(e));
+      if (!(e instanceof FlowSetupError)) throw e;
+      failures.push(e.message);
     }
   }
   const binding = Object.fromEntries(protocol.roles.map((r) => [r.id, principalOf(r.id)]));

@@ -23,11 +23,11 @@ import type { CryptoSuite, Rng } from '../crypto/suite.js';
 import { FRESH, PRIMITIVE_BY_NAME, type EvalCtx, type EvalResult } from '../flow-lang/primitives.js';
 import { showSort } from '../flow-lang/sorts.js';
 import type { TAction, TExpr, TPattern, TPhase, TStep, TypedProtocol } from '../flow-lang/typed.js';
-import { EncodeError, valuesEqual, type Value } from '../flow-lang/values.js';
+import { EncodeError, type Value } from '../flow-lang/values.js';
 import type { SourcePos } from '../spec/diagnostics.js';
 import { createTracer, type Tracer } from '../net/trace.js';
 import { createCostBook, type CostBook } from './costs.js';
-import type { EnvironmentModule } from './environments/types.js';
+import type { EnvCallContext, EnvironmentModule } from './environments/types.js';
 import { createFlowNetwork, type FlowEnvelope, type FlowNetwork } from './network.js';
 import { decodeMessage, encodeMessage, type WireRejection } from './wire.js';
 
@@ -93,6 +93,8 @@ export interface World {
   readonly root: Rng;
   /** The fork label of a principal's RNG (default `party:ID`). */
   readonly rngLabel: (principal: string) => string;
+  /** Wire tag → step id (for rejections that name the step a tag belongs to). */
+  readonly tagNames: ReadonlyMap<number, string>;
 }
 
 /** Prefix of the AEAD associated data bound to a step (`options aead-ad field-step`); exported so the attacker builds ciphertexts exactly as parties do. */
@@ -140,6 +142,7 @@ export function createWorld(protocol: TypedProtocol, opts: WorldOptions): World 
     shared: new Map(),
     root,
     rngLabel: opts.rngLabel ?? ((id) => `party:${id}`),
+    tagNames: new Map(protocol.phases.flatMap((p) => p.steps.map((x) => [x.tag, x.id] as const))),
   };
 }
 
@@ -180,7 +183,7 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
     case 'lit':
       return { sort: e.sort, v: e.sort.kind === 'base' && e.sort.name === 'id' ? e.value : utf8(e.value) };
     case 'tuple':
-      return { sort: e.sort, v: e.items.map((x) => evalExpr(w, a, x, act, step)) };
+      return apply(w, a, 'tuple', e.items.map((x) => evalExpr(w, a, x, act, step)), e.sort);
     case 'prim': {
       const prim = PRIMITIVE_BY_NAME.get(e.prim)!;
       const args = e.args.map((x) => evalExpr(w, a, x, act, step));
@@ -191,7 +194,10 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
         r = prim.eval(ctx, args, e.sort);
       } catch (err) {
         if (err instanceof EncodeError) throw new Abort({ kind: 'encode-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: err.message, pos: act.pos });
-        throw err;
+        // A primitive refusing its input (a zero scalar, an identity point) is the session's failure;
+        // a TypeError or ReferenceError is a bug in bantam and stays one.
+        if (err instanceof TypeError || err instanceof ReferenceError || !(err instanceof Error)) throw err;
+        throw new Abort({ kind: 'primitive-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.prim}: ${err.message}`, pos: act.pos });
       }
       if (!r.ok) throw new Abort({ kind: 'primitive-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.prim}: ${r.reason}`, pos: act.pos });
       return r.value;
@@ -199,12 +205,37 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
     case 'env': {
       const fn = w.env?.module.functions?.[e.fn];
       if (!fn) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `no environment function ${e.fn}`, pos: act.pos });
-      const r = fn.eval(w.env!.state, e.args.map((x) => evalExpr(w, a, x, act, step)));
+      const r = fn.eval(w.env!.state, e.args.map((x) => evalExpr(w, a, x, act, step)), envCtx(w, a, step));
       if (!r.ok) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.fn}: ${r.reason}`, pos: act.pos });
       return r.value;
     }
   }
 }
+
+function envCtx(w: World, a: Actor, step?: TStep): EnvCallContext {
+  return {
+    caller: a.principal.id,
+    role: a.role,
+    phase: a.phase,
+    ...(step ? { step: step.id } : {}),
+    session: a.session?.id ?? 'setup',
+    rng: a.principal.rng,
+    values: a.values,
+    suite: (phase = a.phase) => w.costs.suiteFor(a.principal.id, a.role, phase),
+  };
+}
+
+/** Applies a table entry that cannot fail for well-sorted arguments (eq, fresh, tuple, proj), counting its cost. */
+function apply(w: World, a: Actor, name: 'eq' | 'fresh' | 'tuple' | 'proj', args: Value[], sort: Value['sort']): Value {
+  const prim = PRIMITIVE_BY_NAME.get(name)!;
+  const ctx = evalCtx(w, a);
+  for (const u of prim.cost) ctx.count(u);
+  const r = prim.eval(ctx, args, sort);
+  if (!r.ok) throw new Error(`${name}: ${r.reason}`); // the checker rules this out: a bug, not bad input
+  return r.value;
+}
+
+const BOOL: Value['sort'] = { kind: 'base', name: 'bool' };
 
 const eqOf = (act: TAction) => (act.eq !== undefined ? { eq: act.eq } : {});
 const stepOf = (step?: TStep) => (step ? { step: step.id } : {});
@@ -216,14 +247,13 @@ function traceCheck(w: World, a: Actor, step: TStep | undefined, name: string, o
 /** Binds a pattern; names already known are compared (an implicit check, traced). */
 function bind(w: World, a: Actor, p: TPattern, v: Value, act: TAction, step?: TStep): void {
   if (p.kind === 'tuple') {
-    const items = v.v as Value[];
+    const items = apply(w, a, 'proj', [v], v.sort).v as Value[];
     p.items.forEach((x, i) => bind(w, a, x, items[i]!, act, step));
     return;
   }
   const known = a.values.get(p.name);
   if (p.compare && known) {
-    w.costs.count(a.principal.id, a.role, a.phase, 'cmp');
-    const ok = valuesEqual(evalCtx(w, a).suite, known, v);
+    const ok = apply(w, a, 'eq', [known, v], BOOL).v === true;
     traceCheck(w, a, step, `${p.name} =? ${p.name} (known)`, ok, act.eq, ok ? undefined : `${p.name} differs from the value ${a.principal.id} already holds`);
     if (!ok) throw new Abort({ kind: 'mismatch', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${p.name} differs from the value already known`, pos: act.pos, traced: true });
     return;
@@ -234,9 +264,7 @@ function bind(w: World, a: Actor, p: TPattern, v: Value, act: TAction, step?: TS
 function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
   switch (act.kind) {
     case 'generate': {
-      const fresh = FRESH[act.sort.kind === 'base' ? act.sort.name : 'bytes']!;
-      w.costs.count(a.principal.id, a.role, a.phase, 'fresh');
-      a.values.set(act.name, { sort: act.sort, v: fresh.draw(w.suite, a.principal.rng) });
+      a.values.set(act.name, apply(w, a, 'fresh', [], act.sort));
       return;
     }
     case 'compute': {
@@ -250,8 +278,7 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
       let ok: boolean;
       if (act.right) {
         const r = evalExpr(w, a, act.right, act, step);
-        w.costs.count(a.principal.id, a.role, a.phase, 'cmp');
-        ok = valuesEqual(evalCtx(w, a).suite, l, r);
+        ok = apply(w, a, 'eq', [l, r], BOOL).v === true;
       } else ok = l.v === true;
       traceCheck(w, a, step, act.text, ok, act.eq, ok ? undefined : 'check failed');
       if (!ok) throw new Abort({ kind: 'check-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: 'the two sides differ', pos: act.pos, traced: true });
@@ -282,11 +309,24 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
     case 'call': {
       const call = w.env?.module.calls[act.fn];
       const args = act.args.map((x) => evalExpr(w, a, x, act, step));
-      const r = call ? call.run(w.env!.state, { caller: a.principal.id, role: a.role, phase: a.phase, ...(step ? { step: step.id } : {}), session: a.session?.id ?? 'setup' }, args) : { ok: false, detail: 'no environment' };
+      const r = call ? call.run(w.env!.state, envCtx(w, a, step), args) : { ok: false, detail: 'no environment' };
       w.tracer.emit({ kind: 'contract', party: a.principal.id, phase: a.phase, step: step?.id ?? a.phase, contract: act.fn, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) });
       if (!r.ok) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${act.fn}: ${r.detail ?? 'failed'}`, pos: act.pos, traced: true });
       return;
     }
+  }
+}
+
+/** A principal's setup failed (typed): which principal, role and action, and why. */
+export class FlowSetupError extends Error {
+  constructor(
+    readonly principal: string,
+    readonly role: string,
+    readonly action: string,
+    readonly detail: string,
+  ) {
+    super(`setup of ${principal} as ${role} failed at '${action}': ${detail}`);
+    this.name = 'FlowSetupError';
   }
 }
 
@@ -311,7 +351,7 @@ export function addPrincipal(w: World, id: string, roles: readonly string[]): Pr
       try {
         runAction(w, actor, act);
       } catch (e) {
-        if (e instanceof Abort) throw new Error(`setup of ${id} as ${role} failed at '${act.text}': ${e.abort.detail}`);
+        if (e instanceof Abort) throw new FlowSetupError(id, role, act.text, e.abort.detail);
         throw e;
       }
     }
@@ -440,8 +480,7 @@ export function deliver(w: World, e: FlowEnvelope): DeliverOutcome {
     return { kind: 'rejected', envelope: e, rejection: { kind: 'no-session', step: e.step, detail } };
   }
   const step = s.waitingFor!;
-  const tags = new Map(w.protocol.phases.flatMap((p) => p.steps.map((x) => [x.tag, x.id] as const)));
-  const got = decodeMessage(w.suite, step, w.protocol.options.wire === 'tagged', e.bytes, (t) => tags.get(t));
+  const got = decodeMessage(w.suite, step, w.protocol.options.wire === 'tagged', e.bytes, (t) => w.tagNames.get(t));
   if (!got.ok) {
     w.tracer.emit({ kind: 'reject', party: e.to, phase: s.phase.id, step: step.id, reason: `${got.rejection.field ? `${got.rejection.field}: ` : ''}${got.rejection.reason} (${got.rejection.detail})` });
     return { kind: 'rejected', envelope: e, rejection: got.rejection };
@@ -451,8 +490,7 @@ export function deliver(w: World, e: FlowEnvelope): DeliverOutcome {
     const v = got.fields.get(f.name)!;
     const known = s.values.get(f.name);
     if (f.compare && known) {
-      w.costs.count(s.principal, s.role, s.phase.id, 'cmp');
-      const ok = valuesEqual(evalCtx(w, actor).suite, known, v);
+      const ok = apply(w, actor, 'eq', [known, v], BOOL).v === true;
       traceCheck(w, actor, step, `${step.id}.${f.name} =? ${f.name} (known)`, ok, undefined, ok ? undefined : `received ${f.name} differs from the one ${s.principal} holds`);
       if (!ok) {
         const abort = abortSession(w, s, new Abort({ kind: 'mismatch', check: `${step.id}.${f.name} =? ${f.name}`, step: step.id, detail: `received ${showSort(f.sort)} ${f.name} differs from the value already known`, pos: step.pos, traced: true }));

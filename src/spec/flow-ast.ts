@@ -23,6 +23,8 @@ export interface FlowAction {
   parties?: string[];
   /** Where `text` starts in the file (for carets inside expressions). */
   textPos?: SourcePos;
+  /** For text continued over several lines: where each further line starts (offset into `text`). */
+  textBreaks?: { at: number; pos: SourcePos }[];
   /** Human text as the paper prints it, e.g. "K_AP1 = S_HPA·T_PAT + b·PK_PAT". */
   text: string;
   /** Paper equation number, when the action is one. */

@@ -350,6 +350,8 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
     if (text === '') return error('flow.syntax', `'${party} ${verb}' needs what is ${verb === 'calls' ? 'called' : verb.replace(/s$/, 'd')}`, c.pos(textStart), { expected: docHint(verb) });
     const kind = ACTION_VERBS[verb]!;
     const action: FlowAction = { kind, party, text, pos: partyPos, textPos: c.pos(textStart) };
+    const breaks = textBreaks(c, textStart, text.length);
+    if (breaks.length) action.textBreaks = breaks;
     if (eq !== undefined) action.eq = eq;
     if (kind === 'contract') {
       const cm = /^([A-Za-z][A-Za-z0-9_]*)\s*\(/.exec(text);
@@ -496,6 +498,18 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
   if (environment) flow.environment = environment;
   if (setup) flow.setup = setup;
   return { flow, diagnostics };
+}
+
+/** Offsets in an action's text where a new source line starts (continued actions only). */
+function textBreaks(c: Cursor, start: number, length: number): { at: number; pos: SourcePos }[] {
+  const out: { at: number; pos: SourcePos }[] = [];
+  for (let i = 1; i < length; i++) {
+    if (c.pos(start + i).line === c.pos(start + i - 1).line) continue;
+    // the joining space and the continued line's first character share a position: anchor on the latter
+    const j = i + 1 < length && c.pos(start + i + 1).col === c.pos(start + i).col ? i + 1 : i;
+    out.push({ at: j, pos: c.pos(start + j) });
+  }
+  return out;
 }
 
 function docHint(verb: string): string {

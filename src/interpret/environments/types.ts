@@ -20,6 +20,12 @@ export interface EnvCallContext {
   phase: string;
   step?: string;
   session: string;
+  /** The caller's RNG: draws happen in flow order, as a hand-written party's would (e.g. signing a ledger transaction). */
+  rng: Rng;
+  /** The caller's knowledge at the call (read-only). */
+  values: ReadonlyMap<string, Value>;
+  /** The suite, its operations counted for the caller under `phase` (default: the current phase). */
+  suite(phase?: string): CryptoSuite;
 }
 
 export interface EnvInitContext {
@@ -36,5 +42,5 @@ export interface EnvironmentModule<State = unknown> {
   doc: string;
   init(ctx: EnvInitContext): State;
   calls: Readonly<Record<string, { args: ArgSort[]; doc: string; run(state: State, ctx: EnvCallContext, args: Value[]): { ok: boolean; detail?: string } }>>;
-  functions?: Readonly<Record<string, { args: ArgSort[]; result: Sort; doc: string; eval(state: State, args: Value[]): EvalResult }>>;
+  functions?: Readonly<Record<string, { args: ArgSort[]; result: Sort; doc: string; eval(state: State, args: Value[], ctx: EnvCallContext): EvalResult }>>;
 }
