@@ -177,6 +177,22 @@ describe('canary: ISO 9798-4 MAC challenge–response', () => {
   }, 120_000);
 });
 
+describe('canary: ISO 9798-3 signatures', () => {
+  test('as specified every agreement holds; without the peer\'s identity under the signatures, A\'s agreement falls to a relay through M', () => {
+    const text = readFileSync('spec/protocols/iso9798-3.ban', 'utf8');
+    const good = executableOf(parseSpec('iso.ban', text));
+    const r = searchAttacks(good.protocol, queriesOf(good.spec, good.protocol), { suite: SUITE, seed: '1' });
+    expect(r.verdicts.map((v) => v.status)).toEqual(['holds', 'holds', 'holds', 'holds']);
+    const noIds = text.replaceAll('(Na, Nb, A)', '(Na, Nb)').replaceAll('(Nb, Na, B)', '(Nb, Na)');
+    const bad = executableOf(parseSpec('iso-noid.ban', noIds));
+    const m = searchAttacks(bad.protocol, queriesOf(bad.spec, bad.protocol), { suite: SUITE, seed: '1', stopAtFirst: true });
+    const a = verdictOf(m, 'agreement A with B on Na, Nb');
+    expect(a.status).toBe('refuted');
+    // B answered a session it believes is with M; A accepted B's signed answer as meant for itself
+    expect(a.attack!.scenario.config.some((s) => s.role === 'B' && s.binding.A === m.attacker)).toBe(true);
+  }, 120_000);
+});
+
 describe('queries: syntax and names are checked with positions and stable codes', () => {
   const base = readFileSync('spec/protocols/nspk.ban', 'utf8').replace(/\nqueries[\s\S]*$/, '\n');
   const check = (q: string) => {
