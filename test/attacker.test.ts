@@ -133,6 +133,21 @@ describe('canary: Denning–Sacco public key', () => {
     expect(c.out).toMatch(/^ +\d+\. ds\.1: attacker \(as .*\) → .*: c = penc\(pkB@\w+#\d+, \(Kab#\d+, sA#\d+\)\)/m);
   }, 120_000);
 
+  test('--json: each attack record is self-contained — parsed back, it replays and violates its query again', async () => {
+    const c = await cli('claims', 'spec/protocols/denning-sacco-pk.ban', '--json', '--seed', '5');
+    expect(c.code).toBe(1);
+    const j = JSON.parse(c.out);
+    const { spec, protocol } = loadExecutable('spec/protocols/denning-sacco-pk.ban');
+    const queries = queriesOf(spec, protocol);
+    const refuted = j.queries.filter((q: { verdict: string }) => q.verdict === 'refuted');
+    expect(refuted.length).toBe(2);
+    for (const q of refuted) {
+      const ctx = attackContext(protocol, getSuite(j.suite), j.seed);
+      const st = execute(ctx, q.attack.scenario);
+      expect(judgeQuery(ctx, queries.find((x) => x.text === q.query)!, st).violated).toBe(true);
+    }
+  }, 120_000);
+
   test('fixed: every query holds within the bound; --json carries the bound and seed; exit 0', async () => {
     const c = await cli('claims', 'spec/protocols/denning-sacco-pk-fixed.ban', '--json');
     expect(c.code).toBe(0);
