@@ -162,6 +162,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   learn({ sort: { kind: 'base', name: 'nonce' }, v: fresh.bytes(32) }, { kind: 'initial', what: "the attacker's own fresh nonce" }, 'N_M');
   learn({ sort: { kind: 'base', name: 'key' }, v: fresh.bytes(suite.sizes.sessionKey) }, { kind: 'initial', what: "the attacker's own fresh key" }, 'K_M');
   const openRng = forkRng(arng, 'open');
+  const sessions: Session[] = [];
   const tried = new Set<string>();
   let seen = 0;
   const observe = () => {
@@ -169,6 +170,11 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     for (const [k, v] of w.shared) {
       const [name, who] = k.split('|');
       if (who?.split(',').includes(ctx.attacker)) learn(v, { kind: 'initial', what: `${name} shared by ${who} (the attacker's own)` }, `${name}@${who}`);
+    }
+    // sessions the attacker's identity runs (bound.attackerSessions): every value they hold is its own
+    for (const s of sessions) {
+      if (s.principal !== ctx.attacker) continue;
+      for (const [n, v] of s.values) learn(v, { kind: 'revealed', what: `${n} of ${ctx.attacker}'s own session ${s.id}` }, n);
     }
     const log = w.network.adversary.observed();
     for (; seen < log.length; seen++) {
@@ -202,7 +208,6 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     }
   };
   observe();
-  const sessions: Session[] = [];
   sc.config.forEach((spec, i) => {
     block = [];
     const s = startSession(w, spec.phase, spec.role, spec.binding, `s${i + 1}`);
@@ -291,7 +296,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
 export function candidates(ctx: AttackContext, st: RunState, i: number, cap: number): { moves: Move[]; capped: boolean } {
   const s = st.sessions[i]!;
   const step = s.waitingFor;
-  if (s.status !== 'waiting' || !step || s.principal === ctx.attacker) return { moves: [], capped: false };
+  if (s.status !== 'waiting' || !step) return { moves: [], capped: false };
   const K = st.knowledge;
   const perField: Recipe[][] = [];
   for (const f of step.fields) {

@@ -3,14 +3,16 @@
  * knowledge), never on a hand-kept expectation.
  *
  *  - confidentiality NAME: refuted when the attacker holds the exact bytes of NAME of a session
- *    whose binding names only honest principals (no role played by the attacker's identity).
+ *    that ACCEPTED and whose binding names only honest principals (no role played by the
+ *    attacker's identity) — a secrecy claim made at the end of the run, as Scyther and Casper
+ *    make it: a key-exchange session that never completed promised nothing about its key.
  *  - agreement R1 with R2 on v… (Lowe's non-injective agreement): refuted when an honest R1
  *    session ACCEPTED with an honest R2 peer p and there is no session of R2 run by p, with the
  *    same principals for R1 and R2, holding equal values of every v.
  *  - injective-agreement: the same, and the accepted R1 sessions must match distinct R2
  *    sessions (a one-to-one matching, found by augmenting paths).
- * `premise`: whether the query's situation arose at all (a session with only honest peers held
- * NAME / an honest R1 session accepted with an honest peer); a search in which it never did is
+ * `premise`: whether the query's situation arose at all (a session with only honest peers
+ * accepted holding NAME / an honest R1 session accepted with an honest peer); a search in which it never did is
  * vacuous and reported as not tested, never as "holds".
  */
 import { valuesEqual } from '../flow-lang/values.js';
@@ -34,13 +36,13 @@ export function judgeQuery(ctx: AttackContext, q: Query, st: RunState): OracleRe
   if (q.kind === 'confidentiality') {
     let premise = false;
     for (const s of st.sessions) {
-      if (s.phase.id !== q.phase || (q.role && s.role !== q.role)) continue;
+      if (s.phase.id !== q.phase || (q.role && s.role !== q.role) || s.status !== 'accepted') continue;
       if (!s.phase.roles.every((r) => honest(s.binding[r]))) continue;
       const v = s.values.get(q.name);
       if (!v) continue;
       premise = true;
       const it = st.knowledge.find(v);
-      if (it) return { premise, violated: true, detail: `the attacker holds ${q.name} of session ${who(s, idx(s))}, whose peers are all honest: ${describeItem(ctx, st.knowledge, it.id)}, ${describeDerivation(ctx, st.knowledge, it)}` };
+      if (it) return { premise, violated: true, detail: `the attacker holds ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${describeItem(ctx, st.knowledge, it.id)}, ${describeDerivation(ctx, st.knowledge, it)}` };
     }
     return { premise, violated: false };
   }

@@ -9,7 +9,7 @@ import type { SearchReport, Verdict } from './search.js';
 export function boundText(r: SearchReport): string {
   const b = r.bound;
   return [
-    `${b.sessions} session${b.sessions === 1 ? '' : 's'} per configuration (honest ${r.honest.join(', ')}; attacker ${r.attacker} with its own registered keys)`,
+    `${b.sessions} session${b.sessions === 1 ? '' : 's'} per configuration (honest ${r.honest.join(', ')}; attacker ${r.attacker} with its own registered keys${b.attackerSessions ? `, also running sessions of its own` : ''})`,
     b.depth !== undefined ? `≤ ${b.depth} deliveries` : 'every receive step once',
     `≤ ${b.perDelivery} candidate messages per delivery`,
     'messages one constructor deep over known values',
@@ -24,7 +24,7 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   out.push(`bantam claims ${specFile} — generic Dolev–Yao attacker (docs/properties.md "The generic attacker")`);
   out.push(`bound: ${boundText(r)}`);
   out.push(`crypto suite ${r.suite}, seed ${r.seed}; declared options: wire ${options.wire}, aead-ad ${options.aeadAd}`);
-  out.push(`searched ${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? ' — the bound was covered' : r.verdicts.every((v) => v.status !== 'holds') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once no query was left undecided' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
+  out.push(`searched ${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? ' — the bound was covered' : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status !== 'holds') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
   out.push('');
   let n = 0;
   const attacks: string[] = [];

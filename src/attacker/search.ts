@@ -32,9 +32,14 @@ export interface Bound {
   perDelivery: number;
   /** Most states explored in total (a budget, not part of the bound: hitting it leaves queries not tested). */
   maxStates: number;
+  /**
+   * The attacker's identity may also run sessions through the interpreter (playing a role with
+   * its own keys, exactly as an honest party would); every value of such a session is its own.
+   */
+  attackerSessions: boolean;
 }
 
-export const DEFAULT_BOUND: Bound = { sessions: 2, perDelivery: 64, maxStates: 20_000 };
+export const DEFAULT_BOUND: Bound = { sessions: 2, perDelivery: 64, maxStates: 20_000, attackerSessions: false };
 
 export interface Attack {
   scenario: Scenario;
@@ -81,7 +86,7 @@ function specKey(s: SessionSpec): string {
 }
 
 /** Every configuration of `n` sessions of `phase`, canonical up to renaming the honest principals. */
-export function configurations(ctx: AttackContext, phase: string, n: number): SessionSpec[][] {
+export function configurations(ctx: AttackContext, phase: string, n: number, attackerRuns = false): SessionSpec[][] {
   const ph = ctx.protocol.phases.find((x) => x.id === phase)!;
   const everyone = [...ctx.honest, ctx.attacker];
   const specs: SessionSpec[] = [];
@@ -94,7 +99,7 @@ export function configurations(ctx: AttackContext, phase: string, n: number): Se
       }
       for (const p of everyone) assign(i + 1, { ...b, [others[i]!]: p });
     };
-    for (const runner of ctx.honest) assign(0, { [role]: runner });
+    for (const runner of attackerRuns ? [...ctx.honest, ctx.attacker] : ctx.honest) assign(0, { [role]: runner });
   }
   const perms = permutations(ctx.honest);
   const rename = (s: SessionSpec, perm: string[]): SessionSpec => ({ ...s, binding: Object.fromEntries(Object.entries(s.binding).map(([r, p]) => [r, ctx.honest.includes(p) ? perm[ctx.honest.indexOf(p)]! : p])) });
@@ -199,7 +204,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const phases = [...new Set(queries.filter((q) => q.kind !== 'unsupported').map((q) => (q as { phase: string }).phase))];
   outer: for (const phase of phases) {
     const qs = queries.filter((q) => q.kind !== 'unsupported' && q.phase === phase);
-    const all = configurations(fast, phase, bound.sessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
+    const all = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
     total += all.length;
     const foothold = (c: SessionSpec[]) => c.some((s) => Object.values(s.binding).includes(fast.attacker));
     const shuffled = shuffle(all, rng);
@@ -289,7 +294,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
     if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
-    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' ? `no session with only honest peers ever held ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${q.peer} within the bound (vacuous)` };
+    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${q.peer} within the bound (vacuous)` };
     return { query: q, status: 'holds' };
   });
   return {

@@ -70,7 +70,7 @@ export const command: Command = {
   usage: USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
     // `claims SPEC`: the spec's queries, decided by the generic attacker (src/attacker)
-    const any = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'workers', 'sessions', 'depth', 'max-states', 'per-delivery'], booleans: ['json'] });
+    const any = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'workers', 'sessions', 'depth', 'max-states', 'per-delivery'], booleans: ['json', 'attacker-sessions'] });
     if (any.positional.length) return runClaimsSpec(argv, io);
     const args = parseArgs(argv, { values: ['runs', 'seed', 'suite', 'workers'], booleans: ['json'] });
     if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE.split('\n')[0]}`);
