@@ -208,6 +208,18 @@ describe('canary: ISO 9798-3 signatures', () => {
   }, 120_000);
 });
 
+describe('station-to-station: Lowe\'s identity misbinding', () => {
+  test('A completes with B while B was running with M: the initiator\'s agreement is refuted', () => {
+    const { spec, protocol } = loadExecutable('spec/protocols/sts.ban');
+    const r = searchAttacks(protocol, queriesOf(spec, protocol), { suite: SUITE, seed: '1', stopAtFirst: true });
+    const a = verdictOf(r, 'agreement A with B on X, Y, K');
+    expect(a.status).toBe('refuted');
+    const cfg = a.attack!.scenario.config;
+    expect(cfg.some((s) => s.role === 'A' && s.binding.B === 'B')).toBe(true);
+    expect(cfg.some((s) => s.role === 'B' && s.binding.A === r.attacker)).toBe(true);
+  }, 120_000);
+});
+
 describe('queries: syntax and names are checked with positions and stable codes', () => {
   const base = readFileSync('spec/protocols/nspk.ban', 'utf8').replace(/\nqueries[\s\S]*$/, '\n');
   const check = (q: string) => {
@@ -243,7 +255,7 @@ describe('queries: syntax and names are checked with positions and stable codes'
     expect(c.code).toBe(2);
     expect(c.err).toMatch(new RegExp(`bad\\.ban:${line}:20: error: no role 'Eve' in the flow \\(query\\.unknown-role\\)`));
     expect(c.err).toMatch(/\^\^\^/);
-    const n = await cli('claims', 'spec/protocols/sts.ban');
+    const n = await cli('claims', 'spec/protocols/yahalom.ban');
     expect(n.code).toBe(2);
     expect(n.err).toMatch(/has no queries section: there is nothing to check \(query\.missing\)/);
   });
