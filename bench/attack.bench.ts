@@ -1,6 +1,7 @@
 /**
  * Time to the first CONFIRMED attack of the generic Dolev–Yao attacker (src/attacker), from the
- * spec alone: NSPK (Lowe's man in the middle) and the Denning–Sacco PK canary. One configuration
+ * spec alone: NSPK (Lowe's man in the middle), the Denning–Sacco PK canary (Abadi–Needham) and
+ * station-to-station (Lowe's identity misbinding). One configuration
  * (1 worker, default bound, secp256k1), so no interleaving of configurations is needed; each
  * seed is one search with `stopAtFirst`, timed on the wall clock from the call to the confirmed
  * verdict (search + confirmation replay on the plain suite). Reported: median over ≥ 5 seeds,
@@ -14,7 +15,7 @@ import { median, type BenchReport, type BenchRow, type Harness } from './harness
 
 const SUITE = 'secp256k1';
 const SEEDS = ['1', '2', '3', '4', '5', '6', '7'];
-const SPECS = ['spec/protocols/nspk.ban', 'spec/protocols/denning-sacco-pk.ban'];
+const SPECS = ['spec/protocols/nspk.ban', 'spec/protocols/denning-sacco-pk.ban', 'spec/protocols/sts.ban'];
 
 export default async function attackBench(h: Harness): Promise<BenchReport> {
   const unit = h.unitT(SUITE);
