@@ -220,6 +220,25 @@ describe('station-to-station: Lowe\'s identity misbinding', () => {
   }, 120_000);
 });
 
+describe('--attacker-sessions: M runs a role through the interpreter and owns its values', () => {
+  test('STS with A\'s signature check removed: A\'s key leaks to M\'s own responder session — found only when M may run sessions', () => {
+    const text = readFileSync('spec/protocols/sts.ban', 'utf8');
+    const mutant = text.replace(/\n +A checks \(Y, X\) =\? V_pkB\(sigB\)/, '').replace(/\nqueries\n[^\n]*\n[^\n]*\n/, '\nqueries\n  confidentiality K of A\n');
+    expect(mutant).not.toMatch(/V_pkB/);
+    const { spec, protocol } = executableOf(parseSpec('sts-nocheck.ban', mutant));
+    const queries = queriesOf(spec, protocol);
+    expect(queries.map((q) => q.text)).toEqual(['confidentiality K of A']);
+    const with_ = searchAttacks(protocol, queries, { suite: SUITE, seed: '1', bound: { attackerSessions: true } });
+    const a = with_.verdicts[0]!;
+    expect(a.status).toBe('refuted');
+    expect(a.attack!.scenario.config.some((s) => s.binding[s.role] === with_.attacker)).toBe(true);
+    expect(a.attack!.story.flat().join('\n')).toMatch(/attacker learns K#\d+ = .* — K of M's own session/);
+    // without M's own sessions the attacker cannot compute a Diffie–Hellman key: within that bound it holds
+    const without = searchAttacks(protocol, queries, { suite: SUITE, seed: '1' });
+    expect(without.verdicts[0]!.status).toBe('holds');
+  }, 120_000);
+});
+
 describe('queries: syntax and names are checked with positions and stable codes', () => {
   const base = readFileSync('spec/protocols/nspk.ban', 'utf8').replace(/\nqueries[\s\S]*$/, '\n');
   const check = (q: string) => {
