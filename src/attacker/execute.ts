@@ -1,10 +1,10 @@
 /**
- * Runs one attack scenario on the real interpreter: a configuration (the honest sessions the
+ * Runs one attack scenario on the real interpreter: a configuration (the sessions the
  * attacker starts, each a role of a phase under a role → principal binding that may name the
  * attacker's identity) and a list of moves (a message built from the attacker's knowledge,
  * delivered to a waiting session). Everything is deterministic from the seed, so a scenario
  * replays exactly from its record — that is how the search explores (./search.ts) and how every
- * attack is confirmed before it is reported (./confirm.ts).
+ * attack is confirmed before it is reported (./search.ts).
  *
  * The attacker's moves go through the interpreter's network (inject, then deliver) and every
  * value it builds goes through the primitive table's `eval`, as the parties' own do.

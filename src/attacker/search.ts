@@ -1,18 +1,20 @@
 /**
  * The generic attacker's search: bounded, exhaustive within its bound, deterministic from the
  * seed. For each phase with queries it enumerates configurations — multisets of exactly
- * `bound.sessions` sessions (a role run by an honest principal, every other role bound to an
- * honest principal or to the attacker's identity), up to renaming honest principals — and, for
- * each, every sequence of deliveries the attacker can build (./execute.ts `candidates`), depth
- * first, re-running each prefix from the seed on real crypto. After every state the queries'
- * oracles (./oracles.ts) are evaluated; a violation is re-executed from its record on the plain
- * suite and confirmed before it becomes a verdict (a violation that does not confirm is a bug,
- * reported as such).
+ * `bound.sessions` sessions (a role run by an honest principal — or by the attacker's identity
+ * with `attackerSessions` — every other role bound to an honest principal or to the attacker's
+ * identity), up to renaming honest principals, keeping those with a session some query
+ * constrains — and, for each, every sequence of deliveries the attacker can build
+ * (./execute.ts `candidates`), depth first with sleep sets, re-running each prefix from the seed
+ * on real crypto. After every state the queries' oracles (./oracles.ts) are evaluated; a
+ * violation is shrunk, then re-executed from its record on the plain suite and confirmed before
+ * it becomes a verdict (a violation that does not confirm is a bug, reported as such). A search
+ * that crashes, runs out of budget or never meets a query's premise leaves it not tested.
  *
  * Order (only affects how soon an attack is found, never what is covered): configurations that
- * give the attacker a foothold (a session whose peer is the attacker's identity) come first, ties in a
- * seeded shuffle; deliveries whose
- * ingredients carry the spec name the receiver expects are tried first.
+ * give the attacker a foothold (a session whose peer is the attacker's identity) come first, ties
+ * in a seeded shuffle; deliveries whose ingredients carry the spec name the receiver expects are
+ * tried first.
  */
 import { getSuite } from '../crypto/index.js';
 import { forkRng, seededRng } from '../crypto/rng.js';
