@@ -4,7 +4,7 @@
  * same seed, so the same multiplications recur with the same inputs. Results are exactly the
  * wrapped suite's (a cache of a pure function): points are keyed by object identity (a replayed
  * run reuses the cached objects) and decodings by their bytes. Confirmation replays
- * (./confirm.ts) never use this wrapper: they run on the plain suite.
+ * (./search.ts, `exact`) never use this wrapper: they run on the plain suite.
  */
 import type { CryptoSuite, Point } from '../crypto/suite.js';
 
