@@ -17,6 +17,11 @@ export function boundText(r: SearchReport): string {
   ].join(', ');
 }
 
+/** The trust assumptions every "holds" rests on, named rather than implied. */
+export function assumptions(r: SearchReport): string {
+  return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} is the attacker's; the attacker learns only what the bound lets it derive (no guessing, no group algebra)`;
+}
+
 const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');
 
 export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }): string {
@@ -24,6 +29,7 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   out.push(`bantam claims ${specFile} — generic Dolev–Yao attacker (docs/properties.md "The generic attacker")`);
   out.push(`bound: ${boundText(r)}`);
   out.push(`crypto suite ${r.suite}, seed ${r.seed}; declared options: wire ${options.wire}, aead-ad ${options.aeadAd}`);
+  out.push(`assumes: ${assumptions(r)}`);
   out.push(`searched ${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? ' — the bound was covered' : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status !== 'holds') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
   out.push('');
   let n = 0;
@@ -65,6 +71,7 @@ export function reportJson(r: SearchReport, specFile: string): unknown {
     suite: r.suite,
     seed: r.seed,
     bound: r.bound,
+    assumes: assumptions(r),
     states: r.states,
     configurations: r.configurations,
     exhausted: r.exhausted,
