@@ -63,6 +63,10 @@ export * as interpret from './interpret/index.js';
 export { runFlow, type FlowRunResult, type FlowRunOptions } from './interpret/run.js';
 export { loadExecutable, executableOf } from './interpret/load.js';
 
+// the generic Dolev–Yao attacker: queries from the spec, bounded search, confirmed attacks
+export * as attacker from './attacker/index.js';
+export { queriesOf, searchAttacks, type Query, type SearchReport } from './attacker/index.js';
+
 // diagrams
 export { diagramsForSpec } from './diagrams/from-flow.js';
 export { diagramForTrace, diagramsForTrace } from './diagrams/from-trace.js';

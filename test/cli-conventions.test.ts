@@ -136,6 +136,7 @@ describe('JSON output: one shape, a published schema per command, checked agains
     ['run', ['run', 'spec/protocols/sts.ban', '--suite', 'p256']],
     ['costs', ['costs', 'spec/protocols/otway-rees.ban']],
     ['demo', ['demo', 'spec/protocols/nsl.ban']],
+    ['claims', ['claims', 'spec/protocols/nspk.ban']],
   ];
   test.each(cases)('%s', async (name, argv) => {
     const r = await cli(...argv, '--json');

@@ -97,7 +97,8 @@ export interface World {
   readonly tagNames: ReadonlyMap<number, string>;
 }
 
-const AAD_PREFIX = 'bantam/v1/aad/';
+/** Prefix of the AEAD associated data bound to a step (`options aead-ad field-step`); exported so the attacker builds ciphertexts exactly as parties do. */
+export const AAD_PREFIX = 'bantam/v1/aad/';
 
 export interface WorldOptions {
   suite: CryptoSuite;
@@ -404,7 +405,8 @@ export function startSession(w: World, phaseId: string, role: string, binding: R
   }
   for (const act of w.protocol.setup) {
     if (act.kind !== 'share' || !act.parties.includes(role)) continue;
-    const ps = act.parties.map((r) => binding[r] ?? `?${r}`);
+    // drawn once per SET of principals: A as A with B = X and A as B with A = X share the same key
+    const ps = act.parties.map((r) => binding[r] ?? `?${r}`).sort();
     values.set(act.name, shareValue(w, act.name, act.sort, ps));
   }
   const s: Session = { id: label, phase, role, principal: principalId, binding, values, status: 'running', pc: 0, program: programOf(phase, role) };

@@ -92,6 +92,11 @@ export interface Spec {
   proof: ProofStep[];
   /** The concrete protocol (issue 6), when the spec has a `flow` section. */
   flow?: Flow;
+  /**
+   * The `queries` section(s) as written (line texts with positions): src/attacker/queries.ts
+   * parses them against the typed flow, so its errors can name roles, phases and values.
+   */
+  queries?: { file: string; headerLine: number; lines: { line: number; text: string }[] }[];
   /** Warnings (errors abort parsing with a UserError). */
   diagnostics: Diagnostic[];
   /** Text of every file read (the spec and its includes) by file name, so warnings can be printed with carets. */

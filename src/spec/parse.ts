@@ -661,5 +661,7 @@ export function parseSpec(file: string, text: string, opts: ParseOptions = {}): 
     sources: Object.fromEntries(sources),
   };
   if (flow) spec.flow = flow;
+  const queries = all.filter((fs) => fs.section.name === 'queries');
+  if (queries.length) spec.queries = queries.map((fs) => ({ file: fs.file, headerLine: fs.section.headerLine, lines: fs.section.lines.map((l) => ({ line: l.line, text: l.text })) }));
   return spec;
 }

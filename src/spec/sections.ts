@@ -3,7 +3,7 @@
  * `include FILE` (one line) pulls in another file's sections; src/spec/load.ts resolves it.
  *
  * A section starts with a keyword in column 1 (`protocol`, `options`, `principals`, `atoms`,
- * `messages`, `assumptions`, `goals`, `proof`, `flow`); its body is every following line up to
+ * `messages`, `assumptions`, `goals`, `proof`, `flow`, `queries`); its body is every following line up to
  * the next section header. Comments (`#` or `//` to end of line) and blank lines are kept as
  * empty text so that positions stay exact. Each section body is then parsed by its own module:
  * src/spec/parse-ban.ts for the belief-logic sections, src/spec/flow.ts for `flow`.
@@ -21,6 +21,7 @@ export const SECTION_NAMES = [
   'goals',
   'proof',
   'flow',
+  'queries', // security queries for the generic attacker (src/attacker/queries.ts parses them)
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 

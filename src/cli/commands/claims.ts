@@ -16,6 +16,7 @@ import { intFlag, parseArgs, type CliIo, type Command, type OptionTable } from '
 import { RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
 import { jsonOutput } from '../json-output.js';
 import { EnvironmentError, progressTo, runProps } from './props.js';
+import { CLAIMS_SPEC_OPTIONS, CLAIMS_SPEC_USAGE, runClaimsSpec } from './claims-spec.js';
 
 export const OPTIONS = {
   runs: { ...RUNS_OPTION, help: 'fast-check runs per experiment' },
@@ -23,9 +24,10 @@ export const OPTIONS = {
   suite: SUITE_OPTION,
   backend: { type: 'string', value: 'B', help: `crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one, else noble)` },
   workers: { type: 'string', value: 'N', help: 'child processes (default: all cores)' },
+  ...CLAIMS_SPEC_OPTIONS,
 } as const satisfies OptionTable;
 
-const USAGE = 'bantam claims [options]';
+const USAGE = `bantam claims [options]           the claims of the EMR paper (property campaigns)\n${CLAIMS_SPEC_USAGE}`;
 
 export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: string; backend: string; seed: number; runs: number }): string {
   const out: string[] = [];
@@ -61,13 +63,15 @@ export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: str
 
 export const command: Command = {
   name: 'claims',
-  summary: "verdict for every security claim of the paper, computed from property runs (Verifpal-style attack traces)",
+  summary: 'verdict per security query of SPEC from the generic Dolev–Yao attacker; no SPEC: the EMR paper\'s claims from property runs',
   usage: USAGE,
   options: OPTIONS,
   exit: '0 every tested claim holds, 1 a claim is refuted, 2 bad input, 3 environment (worker processes)',
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, OPTIONS);
-    if (args.positional.length) throw new UserError(`unexpected argument '${args.positional[0]}'\nusage: ${USAGE}`);
+    // `claims SPEC`: the spec's queries, decided by the generic attacker (src/attacker)
+    if (args.positional.length) return runClaimsSpec(args, io);
+    for (const k of Object.keys(CLAIMS_SPEC_OPTIONS)) if (args.values.has(k) || args.booleans.has(k)) throw new UserError(`--${k} goes with SPEC (the generic attacker); without SPEC, claims runs the EMR property campaigns\nusage: ${USAGE}`);
     const suite = suiteOf(args);
     const seed = seedOf(args);
     const runs = runsOf(args);

@@ -1,0 +1,10 @@
+/**
+ * The generic Dolev–Yao attacker (issue 13, first slice): queries from the spec, an attacker
+ * derived from the typed flow and the primitive table, a bounded search whose every attack is
+ * confirmed on real crypto bytes. docs/properties.md "The generic attacker".
+ */
+export { parseQueries, queriesOf, type Query } from './queries.js';
+export { searchAttacks, configurations, DEFAULT_BOUND, type Bound, type SearchReport, type Verdict, type Attack, type SearchOptions } from './search.js';
+export { execute, attackContext, candidates, type Scenario, type Move, type SessionSpec, type RunState } from './execute.js';
+export { judgeQuery } from './oracles.js';
+export { reportText, reportJson, boundText } from './report.js';

@@ -1,0 +1,317 @@
+/**
+ * The generic attacker's search: bounded, exhaustive within its bound, deterministic from the
+ * seed. For each phase with queries it enumerates configurations — multisets of exactly
+ * `bound.sessions` sessions (a role run by an honest principal — or by the attacker's identity
+ * with `attackerSessions` — every other role bound to an honest principal or to the attacker's
+ * identity), up to renaming honest principals, keeping those with a session some query
+ * constrains — and, for each, every sequence of deliveries the attacker can build
+ * (./execute.ts `candidates`), depth first with sleep sets, re-running each prefix from the seed
+ * on real crypto. After every state the queries' oracles (./oracles.ts) are evaluated; a
+ * violation is shrunk, then re-executed from its record on the plain suite and confirmed before
+ * it becomes a verdict (a violation that does not confirm is a bug, reported as such). A search
+ * that crashes, runs out of budget or never meets a query's premise leaves it not tested.
+ *
+ * Order (only affects how soon an attack is found, never what is covered): configurations that
+ * give the attacker a foothold (a session whose peer is the attacker's identity) come first, ties
+ * in a seeded shuffle; deliveries whose ingredients carry the spec name the receiver expects are
+ * tried first.
+ */
+import { getSuite } from '../crypto/index.js';
+import { forkRng, seededRng } from '../crypto/rng.js';
+import type { CryptoSuite } from '../crypto/suite.js';
+import type { TypedProtocol } from '../flow-lang/typed.js';
+import { attackContext, candidates, execute, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
+import { memoSuite } from './memo-suite.js';
+import { judgeQuery } from './oracles.js';
+import type { Query } from './queries.js';
+
+export interface Bound {
+  /** Sessions per configuration (exactly; an attacker may leave any of them idle). */
+  sessions: number;
+  /** Most deliveries per scenario (default: every receive step of the configuration). */
+  depth?: number;
+  /** Most candidate messages per delivery. */
+  perDelivery: number;
+  /** Most states explored in total (a budget, not part of the bound: hitting it leaves queries not tested). */
+  maxStates: number;
+  /**
+   * The attacker's identity may also run sessions through the interpreter (playing a role with
+   * its own keys, exactly as an honest party would); every value of such a session is its own.
+   */
+  attackerSessions: boolean;
+}
+
+export const DEFAULT_BOUND: Bound = { sessions: 2, perDelivery: 64, maxStates: 20_000, attackerSessions: false };
+
+export interface Attack {
+  scenario: Scenario;
+  /** The confirmed replay's narration, one block per start/move. */
+  story: string[][];
+  detail: string;
+  /** States explored when it was found, and the wall time (ms) to its confirmation. */
+  foundAfterStates: number;
+  foundAfterMs: number;
+}
+
+export interface Verdict {
+  query: Query;
+  status: 'holds' | 'refuted' | 'not-tested';
+  reason?: string;
+  attack?: Attack;
+}
+
+export interface SearchReport {
+  protocol: string;
+  suite: string;
+  seed: string;
+  attacker: string;
+  honest: readonly string[];
+  bound: Bound;
+  states: number;
+  configurations: { explored: number; total: number };
+  /** Deliveries whose candidate list was cut at bound.perDelivery. */
+  cappedDeliveries: number;
+  exhausted: boolean;
+  ms: number;
+  verdicts: Verdict[];
+  /** Violations seen in the search that did not confirm on replay: bugs, never verdicts. */
+  unconfirmed: string[];
+}
+
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((r) => [x, ...r]));
+}
+
+function specKey(s: SessionSpec): string {
+  return `${s.phase}|${s.role}|${Object.keys(s.binding).sort().map((r) => `${r}=${s.binding[r]}`).join(',')}`;
+}
+
+/** Every configuration of `n` sessions of `phase`, canonical up to renaming the honest principals. */
+export function configurations(ctx: AttackContext, phase: string, n: number, attackerRuns = false): SessionSpec[][] {
+  const ph = ctx.protocol.phases.find((x) => x.id === phase)!;
+  const everyone = [...ctx.honest, ctx.attacker];
+  const specs: SessionSpec[] = [];
+  for (const role of ph.roles) {
+    const others = ph.roles.filter((r) => r !== role);
+    const assign = (i: number, b: Record<string, string>): void => {
+      if (i === others.length) {
+        specs.push({ phase, role, binding: { ...b } });
+        return;
+      }
+      for (const p of everyone) assign(i + 1, { ...b, [others[i]!]: p });
+    };
+    for (const runner of attackerRuns ? [...ctx.honest, ctx.attacker] : ctx.honest) assign(0, { [role]: runner });
+  }
+  const perms = permutations(ctx.honest);
+  const rename = (s: SessionSpec, perm: string[]): SessionSpec => ({ ...s, binding: Object.fromEntries(Object.entries(s.binding).map(([r, p]) => [r, ctx.honest.includes(p) ? perm[ctx.honest.indexOf(p)]! : p])) });
+  const out: SessionSpec[][] = [];
+  const seen = new Set<string>();
+  const pick = (start: number, acc: SessionSpec[]): void => {
+    if (acc.length === n) {
+      const keys = perms.map((perm) => acc.map((s) => specKey(rename(s, perm))).sort().join(' ; '));
+      const canon = keys.sort()[0]!;
+      if (seen.has(canon)) return;
+      seen.add(canon);
+      out.push(acc.slice());
+      return;
+    }
+    for (let i = start; i < specs.length; i++) pick(i, [...acc, specs[i]!]);
+  };
+  pick(0, []);
+  return out;
+}
+
+/** Sessions an oracle of these queries can speak about (without one, no query can be violated). */
+function isTarget(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boolean {
+  const honest = (p: string | undefined) => p !== undefined && p !== ctx.attacker;
+  return qs.some((q) =>
+    q.kind === 'confidentiality'
+      ? q.phase === s.phase && (!q.role || q.role === s.role) && Object.values(s.binding).every(honest)
+      : q.kind === 'agreement' && q.phase === s.phase && (s.role === q.role ? honest(s.binding[q.peer]) : s.role === q.peer),
+  );
+}
+
+function shuffle<T>(xs: T[], rng: { bytes(n: number): Uint8Array }): T[] {
+  const a = xs.slice();
+  for (let i = a.length - 1; i > 0; i--) {
+    const r = rng.bytes(4);
+    const j = (((r[0]! << 24) | (r[1]! << 16) | (r[2]! << 8) | r[3]!) >>> 0) % (i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/**
+ * Shrinks a violating scenario: drops moves, then idle sessions, one at a time, keeping a removal
+ * only when the shortened scenario still runs (no invalid move) and still violates the query.
+ * (Knowledge items are numbered in learning order, so a removal that shifts an ingredient is
+ * simply not kept.)
+ */
+export function shrink(ctx: AttackContext, q: Query, sc: Scenario): Scenario {
+  const holdsViolation = (c: Scenario) => {
+    const st = execute(ctx, c);
+    return st.outcomes.every((o) => o.kind !== 'invalid') && judgeQuery(ctx, q, st).violated;
+  };
+  let cur = sc;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = cur.moves.length - 1; i >= 0; i--) {
+      const c = { config: cur.config, moves: cur.moves.filter((_, k) => k !== i) };
+      if (holdsViolation(c)) {
+        cur = c;
+        changed = true;
+      }
+    }
+    for (let j = cur.config.length - 1; j >= 0; j--) {
+      if (cur.moves.some((m) => m.session === j)) continue;
+      const c = { config: cur.config.filter((_, k) => k !== j), moves: cur.moves.map((m) => (m.session > j ? { ...m, session: m.session - 1 } : m)) };
+      if (holdsViolation(c)) {
+        cur = c;
+        changed = true;
+      }
+    }
+  }
+  return cur;
+}
+
+export interface SearchOptions {
+  suite: string | CryptoSuite;
+  seed: string;
+  bound?: Partial<Bound>;
+  /** Stop at the first confirmed attack (benchmarks). */
+  stopAtFirst?: boolean;
+}
+
+export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[], opts: SearchOptions): SearchReport {
+  const t0 = performance.now();
+  const plain = typeof opts.suite === 'string' ? getSuite(opts.suite) : opts.suite;
+  const bound: Bound = { ...DEFAULT_BOUND, ...opts.bound };
+  const fast = attackContext(protocol, memoSuite(plain), opts.seed);
+  const exact = { ...fast, suite: plain, consumers: new Map() };
+  const verdicts = new Map<Query, Verdict>();
+  const premise = new Set<Query>();
+  const unconfirmed: string[] = [];
+  const bugs = new Set<Query>();
+  const crashed = new Map<Query, string>();
+  let states = 0;
+  let capped = 0;
+  let budgetHit = false;
+  let stoppedEarly = false;
+  let explored = 0;
+  let total = 0;
+  const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q) && !crashed.has(q));
+  const rng = forkRng(seededRng(opts.seed), 'search-order');
+
+  const phases = [...new Set(queries.filter((q) => q.kind !== 'unsupported').map((q) => (q as { phase: string }).phase))];
+  outer: for (const phase of phases) {
+    const qs = queries.filter((q) => q.kind !== 'unsupported' && q.phase === phase);
+    const all = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
+    total += all.length;
+    const foothold = (c: SessionSpec[]) => c.some((s) => Object.values(s.binding).includes(fast.attacker));
+    const shuffled = shuffle(all, rng);
+    // footholds first, ties in the seeded order
+    const ordered = [...shuffled.filter(foothold), ...shuffled.filter((c) => !foothold(c))].map((c, i) => ({ c, i })).sort((a, b) => Number(foothold(b.c)) - Number(foothold(a.c)) || a.i - b.i).map((x) => x.c);
+    for (const config of ordered) {
+      if (!live(qs).length) break;
+      explored++;
+      const depth = bound.depth ?? config.reduce((n, s) => n + protocol.phases.find((p) => p.id === s.phase)!.steps.filter((x) => x.to === s.role).length, 0);
+      const visit = (moves: Move[], st: RunState, sleep: ReadonlySet<string>): boolean => {
+        states++;
+        for (const q of live(qs)) {
+          const r = judgeQuery(fast, q, st);
+          if (r.premise) premise.add(q);
+          if (!r.violated) continue;
+          const sc: Scenario = shrink(fast, q, { config, moves });
+          const replay = execute(exact, sc, true);
+          const again = judgeQuery(exact, q, replay);
+          if (!again.violated) {
+            unconfirmed.push(`${q.text}: violated in the search but not on replay (${r.detail})`);
+            bugs.add(q);
+            continue;
+          }
+          verdicts.set(q, { query: q, status: 'refuted', attack: { scenario: sc, story: replay.story, detail: again.detail!, foundAfterStates: states, foundAfterMs: performance.now() - t0 } });
+          if (opts.stopAtFirst) {
+            stoppedEarly = true;
+            return false;
+          }
+        }
+        if (!live(qs).length) {
+          stoppedEarly = true;
+          return false;
+        }
+        if (states >= bound.maxStates) {
+          budgetHit = true;
+          return false;
+        }
+        if (moves.length >= depth) return true;
+        // sleep sets (Godefroid): deliveries to different sessions commute, so a sibling already
+        // explored is not re-tried after an independent move; every reachable state is still visited
+        const done: string[] = [];
+        const moveKey = (m: Move) => `${m.session}|${JSON.stringify(m.fields)}`;
+        for (let i = 0; i < st.sessions.length; i++) {
+          const c = candidates(fast, st, i, bound.perDelivery);
+          if (c.capped) capped++;
+          for (const m of c.moves) {
+            const k = moveKey(m);
+            if (sleep.has(k)) continue;
+            const next = [...moves, m];
+            const st2 = execute(fast, { config, moves: next });
+            const out = st2.outcomes[st2.outcomes.length - 1]!;
+            if (out.kind === 'aborted' || out.kind === 'rejected' || out.kind === 'invalid') {
+              states++; // tried, and the receiver refused it: a dead end (the session can do nothing more)
+              done.push(k);
+              if (states >= bound.maxStates) {
+                budgetHit = true;
+                return false;
+              }
+              continue;
+            }
+            const childSleep = new Set([...sleep, ...done].filter((x) => !x.startsWith(`${i}|`)));
+            if (!visit(next, st2, childSleep)) return false;
+            done.push(k);
+          }
+        }
+        return true;
+      };
+      let cont: boolean;
+      try {
+        cont = visit([], execute(fast, { config, moves: [] }), new Set());
+      } catch (e) {
+        // a crashed search decides nothing: every open query of the phase is not tested, with the reason
+        const why = `the search crashed in configuration ${config.map((x) => `${x.binding[x.role]} as ${x.role}`).join(' + ')}: ${e instanceof Error ? e.message : String(e)}`;
+        for (const q of live(qs)) crashed.set(q, why);
+        continue outer;
+      }
+      if (!cont && (budgetHit || opts.stopAtFirst)) break outer;
+    }
+  }
+  // covered: every configuration of the bound explored to the end (not stopped early by the budget or by refuting everything)
+  const exhausted = !budgetHit && explored === total && !stoppedEarly && crashed.size === 0;
+  const out: Verdict[] = queries.map((q) => {
+    const v = verdicts.get(q);
+    if (v) return v;
+    if (q.kind === 'unsupported') return { query: q, status: 'not-tested', reason: q.reason };
+    if (crashed.has(q)) return { query: q, status: 'not-tested', reason: crashed.get(q)! };
+    if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
+    if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
+    if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
+    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${q.peer} within the bound (vacuous)` };
+    return { query: q, status: 'holds' };
+  });
+  return {
+    protocol: protocol.file,
+    suite: plain.name,
+    seed: opts.seed,
+    attacker: fast.attacker,
+    honest: fast.honest,
+    bound,
+    states,
+    configurations: { explored, total },
+    cappedDeliveries: capped,
+    exhausted,
+    ms: performance.now() - t0,
+    verdicts: out,
+    unconfirmed,
+  };
+}
