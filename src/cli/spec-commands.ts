@@ -4,6 +4,7 @@
  * its place), run it with the interpreter (src/interpret) and print what the EMR forms print.
  */
 import { analyse, ASSURANCE as BAN_ASSURANCE } from '../ban/index.js';
+import { DEFAULT_BOUND, queriesOf, searchAttacks } from '../attacker/index.js';
 import { getSuite, SUITE_NAMES } from '../crypto/index.js';
 import { loadExecutable, type ExecutableSpec } from '../interpret/load.js';
 import { flowCostReport, flowCostText, flowRunJson, flowTranscript, FLOW_RUN_ASSURANCE, fmtOps, messageSizes, optionsLine } from '../interpret/report.js';
@@ -78,6 +79,9 @@ export interface SpecDemoResult {
   ban: { goals: number; derived: number; underived: string[] } | null;
   runs: { suite: string; ok: boolean; messages: number; checks: number; failedChecks: number; keysAgreed: string[]; keysDisagreed: string[]; bytes: number; failures: readonly string[] }[];
   costs: { role: string; ops: string }[];
+  /** The spec's queries decided by the generic attacker (default bound), or null when it has no queries section. */
+  attacks: { query: string; verdict: 'holds' | 'refuted' | 'not-tested'; reason?: string }[] | null;
+  attackBound: string | null;
   ok: boolean;
 }
 
@@ -108,8 +112,17 @@ export function specDemo(ex: ExecutableSpec, seed: string): SpecDemoResult {
   const main = results[SUITE_NAMES.indexOf('secp256k1')]!;
   const roles = [...new Set(main.costs.map((c) => `${c.principal} (${c.role})`))];
   const costs = roles.map((role) => ({ role, ops: fmtOps(sumCounts(main.costs.filter((c) => `${c.principal} (${c.role})` === role).map((c) => c.ops))) }));
+  let attacks: SpecDemoResult['attacks'] = null;
+  let attackBound: string | null = null;
+  if (ex.spec.queries?.length) {
+    const report = searchAttacks(ex.protocol, queriesOf(ex.spec, ex.protocol), { suite: 'secp256k1', seed, bound: DEFAULT_BOUND });
+    attacks = report.verdicts.map((v) => ({ query: v.query.text, verdict: v.status, ...(v.reason ? { reason: v.reason } : {}) }));
+    attackBound = `${report.bound.sessions} sessions per configuration, ${report.states} states${report.exhausted ? ', bound covered' : ''}`;
+  }
+  // `ok` is the tool's own expectations (goals derived, honest runs complete); a refuted query is a
+  // finding about the protocol, and decides the exit code as the EMR demo's refuted claims do.
   const ok = (ban === null || ban.underived.length === 0) && runs.every((r) => r.ok);
-  return { spec: ex.spec.file, protocol: ex.spec.name, ban, runs, costs, ok };
+  return { spec: ex.spec.file, protocol: ex.spec.name, ban, runs, costs, attacks, attackBound, ok };
 }
 
 export function specDemoText(d: SpecDemoResult, ex: ExecutableSpec, seed: string): string {
@@ -139,9 +152,22 @@ export function specDemoText(d: SpecDemoResult, ex: ExecutableSpec, seed: string
   for (const c of d.costs) out.push(`   ${c.role.padEnd(20)} ${c.ops}`);
   out.push(`        details: bantam costs ${d.spec}`);
   out.push('');
-  out.push('4. Attacks — not run: the generic Dolev–Yao attacker over any flow is issue 13 (bantam props / claims cover the EMR model only)');
+  if (d.attacks) {
+    out.push(`4. Queries against a Dolev–Yao attacker derived from the spec — bounded search (${d.attackBound}), every attack confirmed on real crypto bytes; not proof`);
+    for (const a of d.attacks) out.push(`   ${a.verdict === 'holds' ? 'holds   ' : a.verdict === 'refuted' ? 'REFUTED ' : 'n/a     '} ${a.query}${a.reason ? ` — not tested: ${a.reason}` : ''}`);
+    out.push(`        attack traces: bantam claims ${d.spec} --seed ${seed}`);
+  } else {
+    out.push('4. Queries — none: the spec has no queries section (docs/properties.md "Queries"), so no attacker was run');
+  }
   out.push('');
-  out.push(d.ok ? 'result: every expectation of the tool held' : 'result: FAILED — see the FAIL lines above');
+  const refuted = (d.attacks ?? []).filter((a) => a.verdict === 'refuted').length;
+  out.push(
+    !d.ok
+      ? 'result: FAILED — see the FAIL lines above'
+      : refuted
+        ? `result: every expectation of the tool held; ${refuted} quer${refuted === 1 ? 'y' : 'ies'} REFUTED (findings about the protocol: exit 1, or 0 with --accept-findings)`
+        : 'result: every expectation of the tool held',
+  );
   return out.join('\n');
 }
 
@@ -149,14 +175,18 @@ export function demoSpec(path: string, args: ParsedArgs, io: CliIo): number {
   const ex = loadExecutable(path);
   const seed = String(seedOf(args));
   const d = specDemo(ex, seed);
+  // exit as the EMR demo: 1 when an expectation failed or a query was refuted (0 with --accept-findings)
+  const refuted = (d.attacks ?? []).some((a) => a.verdict === 'refuted');
+  const exitOk = d.ok && (!refuted || args.booleans.has('accept-findings'));
   if (args.booleans.has('json')) {
     const verdicts: Verdict[] = [
       ...(d.ban ? [{ name: 'BAN goals', verdict: `${d.ban.derived}/${d.ban.goals} derived`, ok: d.ban.underived.length === 0 }] : []),
       ...d.runs.map((r) => ({ name: `honest run on ${r.suite}`, verdict: r.ok ? 'completed' : 'failed', ok: r.ok })),
+      ...(d.attacks ?? []).map((a) => ({ name: a.query, verdict: a.verdict, ok: a.verdict !== 'refuted' })),
     ];
-    io.out(jsonOutput({ command: 'demo', ok: d.ok, assurance: `${BAN_ASSURANCE}; ${FLOW_RUN_ASSURANCE}`, seed: Number(seed), suite: null, runs: null, verdicts }, { spec: d.spec, protocol: d.protocol, ban: d.ban, suiteRuns: d.runs, costs: d.costs }));
+    io.out(jsonOutput({ command: 'demo', ok: exitOk, assurance: `${BAN_ASSURANCE}; ${FLOW_RUN_ASSURANCE}`, seed: Number(seed), suite: null, runs: null, verdicts }, { spec: d.spec, protocol: d.protocol, ban: d.ban, suiteRuns: d.runs, costs: d.costs, attacks: d.attacks, attackBound: d.attackBound }));
   } else io.out(specDemoText(d, ex, seed));
-  return d.ok ? 0 : 1;
+  return exitOk ? 0 : 1;
 }
 
 const bigintAsString = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
