@@ -16,6 +16,7 @@ import { intFlag, parseArgs, processIo, type CliIo, type Command, type OptionTab
 import { DEFAULT_CLI_SUITE, RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
 import { jsonOutput } from '../json-output.js';
 import { progressBar } from '../terminal.js';
+import { saveAttacks } from '../save-attack.js';
 
 /** Kept for callers of the old name: the suite every command defaults to. */
 export const DEFAULT_PROPS_SUITE = DEFAULT_CLI_SUITE;
@@ -29,6 +30,8 @@ export const OPTIONS = {
   workers: { type: 'string', value: 'N', help: 'child processes (default: all cores)' },
   path: { type: 'string', value: 'P', help: 'replay one failure (with its --seed and --runs; from the printed replay command)' },
   'replay-path': { type: 'string', value: 'R', help: "with --path: fast-check's replay path" },
+  'save-attack': { type: 'string', value: 'FILE', help: 'save each counterexample as an attack file (JSON) for bantam replay FILE; several: FILE with the experiment name before the extension' },
+  force: { type: 'boolean', help: 'with --save-attack: write through a symbolic link at the target (never a device, FIFO or directory)' },
 } as const satisfies OptionTable;
 
 const USAGE = 'bantam props [options]';
@@ -42,6 +45,8 @@ export interface PropsReport {
   workers: number;
   results: SuiteResult[];
   ok: boolean;
+  /** Attack files written by --save-attack (bantam replay FILE). */
+  savedAttacks?: { experiment: string; file: string }[];
 }
 
 function bar(done: number, total: number): string {
@@ -146,7 +151,9 @@ export const command: Command = {
       if (e instanceof EnvironmentError) throw new UserError(`cannot run the worker processes: ${e.message}`, [], 3);
       throw e;
     }
-    io.out(json ? propsJson(report) : propsText(report));
+    const saveTo = args.values.get('save-attack');
+    const saved = saveTo === undefined ? undefined : saveAttacks(report.results, saveTo, { force: args.booleans.has('force') });
+    io.out(json ? propsJson(saved ? { ...report, savedAttacks: saved } : report) : [propsText(report), ...(saved ?? []).map((s) => `attack of ${s.experiment} saved to ${s.file} (run it again: bantam replay ${s.file})`)].join('\n'));
     return report.ok ? 0 : 1;
   },
 };
