@@ -92,6 +92,17 @@ export function propsJson(r: PropsReport): string {
   return jsonOutput({ command: 'props', ok: r.ok, assurance: r.assurance, seed: r.seed, suite: r.suite, runs: r.runsPerExperiment, verdicts }, r);
 }
 
+/** What each column of the table means (printed under it; docs/properties.md repeats it). */
+export const PROPS_COLUMNS = [
+  'columns: runs = fast-check runs made (each chunk of a refuted experiment stops at its first failing run);',
+  '  accepted = sessions an honest party accepted, summed over the runs (command suites: after setup);',
+  '  attacker = protocol sessions the attacker ran itself (as an identity it stole, forged or holds), summed;',
+  '  reveals = compromise events, summed: long-term keys revealed (not the insider HPM\'s, held from setup),',
+  "    session keys, ephemerals and the center's secret s;",
+  '  attacker and reveals are 0 for correctness, untraceability and table-1 (no command attacker);',
+  '  non-zero counts show the runs were not vacuous. property = what was checked (holds), or the violation (REFUTED).',
+]
+
 export function propsText(r: PropsReport): string {
   const out: string[] = [];
   out.push(`bantam props — ${r.assurance}`);
@@ -103,6 +114,7 @@ export function propsText(r: PropsReport): string {
       `${x.name.padEnd(18)} ${(x.ok ? 'holds' : 'REFUTED').padEnd(8)} ${String(x.runs).padStart(5)} ${String(x.coverage.acceptances).padStart(8)} ${String(x.coverage.attackerSessions).padStart(8)} ${String(x.coverage.reveals).padStart(7)}  ${x.ok ? (x.properties.join(', ') || 'correctness') : `${x.failure!.property}: ${x.failure!.detail}`}`,
     );
   }
+  out.push(...PROPS_COLUMNS);
   const failed = r.results.filter((x) => !x.ok);
   failed.forEach((x, i) => {
     out.push('');
