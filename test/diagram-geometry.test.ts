@@ -88,7 +88,20 @@ describe.skipIf(!available && !inCi)('rendered SVG geometry', () => {
     const ns = diagramsForSpec(loadSpec('spec/protocols/nspk.ban')).find((d) => d.name === 'ns')!;
     const { data } = await renderMermaid(browser, ns.mermaid, 'svg', { mermaidConfig: { theme: 'default', sequence: { showSequenceNumbers: false, wrap: false } } });
     const g = await measureSvg(browser, new TextDecoder().decode(data));
-    expect(g.overflows.some((o) => o.text.startsWith('BAN goals of this phase'))).toBe(true);
+    expect(g.overflows.some((o) => o.box === 'note' && o.text.startsWith('BAN goals of this phase'))).toBe(true);
     expect(Math.abs(g.titleOffset!)).toBeGreaterThan(CENTRE_TOLERANCE);
+  }, 60_000);
+
+  test('control: the checker finds text past a note, a note past its highlight block, an off-centre title', async () => {
+    const svg = [
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 -50 400 200" width="400">',
+      '<rect x="100" y="0" width="100" height="100" class="rect" fill="green"/>',
+      '<g><rect x="90" y="10" width="60" height="30" class="note"/><text x="120" y="30" text-anchor="middle" style="font-size: 16px">a text far wider than its box</text></g>',
+      '<text x="300" y="-25">Title</text>',
+      '</svg>',
+    ].join('');
+    const g = await measureSvg(browser, svg);
+    expect(g.overflows.map((o) => o.box).sort()).toEqual(['note', 'rect (highlight block)']);
+    expect(g.titleOffset!).toBeGreaterThan(50);
   }, 60_000);
 });

@@ -10,7 +10,8 @@
  *   drawing starts — so titles sat right of centre, and a long one ran past the picture.
  *
  * The pass widens each note box (about its centre, where Mermaid centres the text) to hold its
- * text plus padding, grows the viewBox to hold everything drawn, then centres the title in it
+ * text plus padding, widens each highlight block (green goals, red failures, orange attacker) to
+ * hold the notes drawn in it, grows the viewBox to hold everything drawn, then centres the title in it
  * (`text-anchor: middle`, class `bantam-title`). Nothing else moves, so the output stays
  * deterministic: the same Mermaid text gives the same SVG.
  */
@@ -55,6 +56,22 @@ const FINISH = `(pad, margin) => {
         const width = Math.max(r.width, need);
         rect.setAttribute('x', String(Math.round((centre - width / 2) * 100) / 100));
         rect.setAttribute('width', String(Math.round(width * 100) / 100));
+      }
+      // 1b. Highlight blocks (Mermaid 'rect', class rect): grow each to hold the notes drawn in it.
+      const notes = Array.from(root.querySelectorAll('rect.note')).map((n) => n.getBBox());
+      for (const block of Array.from(root.querySelectorAll('rect.rect'))) {
+        const r = block.getBBox();
+        let x0 = r.x;
+        let x1 = r.x + r.width;
+        for (const n of notes) {
+          const inside = n.y >= r.y - 0.5 && n.y + n.height <= r.y + r.height + 0.5 && n.x < r.x + r.width && n.x + n.width > r.x;
+          if (!inside) continue;
+          x0 = Math.min(x0, n.x - pad);
+          x1 = Math.max(x1, n.x + n.width + pad);
+        }
+        if (x0 === r.x && x1 === r.x + r.width) continue;
+        block.setAttribute('x', String(Math.round(x0 * 100) / 100));
+        block.setAttribute('width', String(Math.round((x1 - x0) * 100) / 100));
       }
       // 2. The title: Mermaid's is the <text> child of the <svg> at y=-25, without a class.
       const title = Array.from(root.children).find((c) => c.tagName.toLowerCase() === 'text' && c.getAttribute('y') === '-25' && !c.getAttribute('class'));

@@ -1,7 +1,8 @@
 /**
  * Geometry of a rendered Mermaid SVG, measured in Chromium (the SVG carries x/y, but only the
  * browser knows how wide a text is): every box that holds text — notes, participant boxes — must
- * contain its texts' bounding boxes, and the title must be horizontally centred in the drawing.
+ * contain its texts' bounding boxes, every highlight block (Mermaid `rect`) the notes drawn in it,
+ * and the title must be horizontally centred in the drawing.
  */
 import type { Browser } from 'puppeteer';
 
@@ -53,6 +54,18 @@ const MEASURE = `() => {
           if (b.width === 0) continue;
           const o = { left: r.x - b.x, right: b.x + b.width - (r.x + r.width), top: r.y - b.y, bottom: b.y + b.height - (r.y + r.height) };
           if (Math.max(o.left, o.right, o.top, o.bottom) > 1) overflows.push({ box: rect.getAttribute('class') ?? 'rect', text: t.textContent ?? '', ...o });
+        }
+      }
+      // Highlight blocks (class rect) hold the notes drawn in them.
+      const noteBoxes = Array.from(root.querySelectorAll('rect.note')).map((n) => ({ b: n.getBBox(), text: n.parentElement ? n.parentElement.textContent : '' }));
+      for (const block of Array.from(root.querySelectorAll('rect.rect'))) {
+        const r = block.getBBox();
+        boxes++;
+        for (const n of noteBoxes) {
+          const b = n.b;
+          if (!(b.y >= r.y - 0.5 && b.y + b.height <= r.y + r.height + 0.5 && b.x < r.x + r.width && b.x + b.width > r.x)) continue;
+          const o = { left: r.x - b.x, right: b.x + b.width - (r.x + r.width), top: 0, bottom: 0 };
+          if (Math.max(o.left, o.right) > 1) overflows.push({ box: 'rect (highlight block)', text: n.text, ...o });
         }
       }
       const vb = root.viewBox.baseVal;
