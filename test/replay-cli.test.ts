@@ -69,6 +69,20 @@ describe('bantam props --save-attack', () => {
     expect(j.savedAttacks).toEqual([{ experiment: 'ephemeral-leakage', file: join(dir, 'one.json') }]);
   }, 120_000);
 
+  test('--force without --save-attack, and an unwritable target, are bad input (exit 2)', async () => {
+    const f = await cli('props', '--only', 'honest-runs', '--runs', '1', '--workers', '1', '--force');
+    expect(f.code).toBe(2);
+    expect(f.err).toContain('--force goes with --save-attack FILE');
+    const d = await cli('props', '--only', 'ephemeral-leakage', '--runs', '10', '--workers', '1', '--save-attack', dir);
+    expect(d.code).toBe(2);
+    expect(d.err).toContain('not a regular file');
+    expect(d.err).not.toContain('bantam props: seed'); // refused before the campaign ran
+    expect(d.err).not.toMatch(/\n\s+at /);
+    const nodir = await cli('props', '--only', 'honest-runs', '--runs', '1', '--workers', '1', '--save-attack', join(dir, 'no-such-dir', 'a.json'));
+    expect(nodir.code).toBe(2);
+    expect(nodir.err).toContain('no such directory');
+  }, 120_000);
+
   test('file names: one refuted experiment → FILE; several → FILE with the experiment before the extension', () => {
     expect(attackPath('a/attack.json', 'records', 1)).toBe('a/attack.json');
     expect(attackPath('a/attack.json', 'records', 2)).toBe(join('a', 'attack.records.json'));

@@ -8,7 +8,10 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { attackFileOf } from '../adversary/attack-file.js';
 import type { SuiteResult } from '../adversary/runner.js';
-import { safeWriteFile } from '../io/safe-write.js';
+import { lstatSync } from 'node:fs';
+import { fileKind } from '../io/read-bounded.js';
+import { checkOutputDir, safeWriteFile } from '../io/safe-write.js';
+import { UserError } from '../spec/diagnostics.js';
 
 export interface SavedAttack {
   experiment: string;
@@ -21,6 +24,23 @@ export function attackPath(file: string, experiment: string, count: number): str
   const ext = extname(file) || '.json';
   const base = basename(file, extname(file));
   return join(dirname(file), `${base}.${experiment}${ext}`);
+}
+
+/**
+ * Checks --save-attack FILE before a campaign runs (so a bad target does not cost the campaign):
+ * its folder must exist on ordinary storage and FILE, if present, be a regular file (or, with
+ * --force, a symbolic link; safeWriteFile checks the link's target when writing).
+ */
+export function checkAttackTarget(file: string, opts: { force?: boolean } = {}): void {
+  checkOutputDir(dirname(file) || '.', 'for --save-attack: folder');
+  let st;
+  try {
+    st = lstatSync(file);
+  } catch {
+    return; // a new file
+  }
+  if (st.isFile() || (st.isSymbolicLink() && opts.force)) return;
+  throw new UserError(`--save-attack ${file}: ${fileKind(st)}, not a regular file${st.isSymbolicLink() ? ' (give --force to write through the link)' : ''}`);
 }
 
 export function saveAttacks(results: readonly SuiteResult[], file: string, opts: { force?: boolean } = {}): SavedAttack[] {

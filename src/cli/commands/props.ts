@@ -16,7 +16,7 @@ import { intFlag, parseArgs, processIo, type CliIo, type Command, type OptionTab
 import { DEFAULT_CLI_SUITE, RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
 import { jsonOutput } from '../json-output.js';
 import { progressBar } from '../terminal.js';
-import { saveAttacks } from '../save-attack.js';
+import { checkAttackTarget, saveAttacks } from '../save-attack.js';
 
 /** Kept for callers of the old name: the suite every command defaults to. */
 export const DEFAULT_PROPS_SUITE = DEFAULT_CLI_SUITE;
@@ -149,6 +149,8 @@ export const command: Command = {
     const path = args.values.get('path');
     if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) throw new UserError(`--path takes fast-check's path (digits separated by ':'), got '${path}'`);
     if (path !== undefined && only.length !== 1) throw new UserError('--path replays one experiment: give --only NAME too');
+    if (args.booleans.has('force') && !args.values.has('save-attack')) throw new UserError('--force goes with --save-attack FILE');
+    if (args.values.has('save-attack')) checkAttackTarget(args.values.get('save-attack')!, { force: args.booleans.has('force') });
     const json = args.booleans.has('json');
     if (!json) io.err(`bantam props: seed ${seed}, ${runs} runs per experiment, ${workers} worker(s), suite ${suite}, backend ${backend} — bounded testing, not proof`);
     let report: PropsReport;
