@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -53,7 +53,20 @@ describe('bantam diagram (no browser needed)', () => {
     expect(e.error.message).toContain('no usable browser');
   });
 
-  test('bad input exits 2 with a message: flags, phase, spec without flow, spec errors', async () => {
+  test('a classic spec without a flow draws its idealised messages and goals (kerberos)', async () => {
+    const d = dir();
+    const r = await run('spec/classic/kerberos.ban', '--render', 'none', '--out', d, '--json');
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.diagrams.map((x: { name: string }) => x.name)).toEqual(['messages']);
+    expect(j.goals.placed).toEqual({ messages: ['G1', 'G2', 'G3', 'G4', 'N1', 'N2'] });
+    const mmd = readFileSync(join(d, 'messages.mmd'), 'utf8');
+    expect(mmd).toContain('title: "Kerberos: idealised messages (BAN)"');
+    expect(mmd).toContain('S->>A: M2: {Ts, A ↔Kab B, {Ts, A ↔Kab B}_Kbs from S}_Kas from S');
+    expect(mmd).toMatch(/Note over S,B: BAN goals \(spec Kerberos\):<br\/>G1: A \|≡ A ↔Kab B/);
+  });
+
+  test('bad input exits 2 with a message: flags, phase, spec without messages or flow, spec errors', async () => {
     expect((await run('spec/emr-flow.ban', '--render', 'gif')).code).toBe(2);
     const p = await run('spec/emr-flow.ban', '--render', 'none', '--out', dir(), '--phase', 'nope');
     expect(p.code).toBe(2);
@@ -62,7 +75,7 @@ describe('bantam diagram (no browser needed)', () => {
     writeFileSync(noFlow, 'protocol X\nprincipals A, B\n');
     const nf = await run(noFlow, '--render', 'none', '--out', dir());
     expect(nf.code).toBe(2);
-    expect(nf.err).toContain('no flow section');
+    expect(nf.err).toContain('neither a flow section with a phase nor idealised messages');
     const bad = join(root, 'bad.ban');
     writeFileSync(bad, 'protocol X\nflow\n  phase p "x"\n    p.1: A -> B : (X: nope)\n');
     const b = await run(bad, '--render', 'none', '--out', dir());

@@ -26,6 +26,7 @@ export const COMMANDS: Record<string, Loader> = {
   why: () => import('./commands/why.js'),
   proofs: () => import('./commands/proofs.js'),
   props: () => import('./commands/props.js'),
+  replay: () => import('./commands/replay.js'),
   claims: () => import('./commands/claims.js'),
   diagram: () => import('./commands/diagram.js'),
   costs: () => import('./commands/costs.js'),

@@ -15,6 +15,7 @@ import type { Flow, FlowAction, FlowPhase } from '../spec/flow-ast.js';
 import { COLORS, frontMatter, participantIds, text, type Diagram } from './mermaid.js';
 import { showTerm } from '../ban/print.js';
 import { atomsOf, principalsOf } from './term-names.js';
+import { diagramForMessages } from './from-messages.js';
 
 export interface PhaseGoal {
   label: string;
@@ -191,10 +192,15 @@ export function placeGoals(spec: Spec): GoalPlacement {
   return { byPhase, unplaced };
 }
 
-/** One diagram per phase of a spec's flow, with the spec's goals placed on their phases (`placeGoals` lists the unplaced ones). */
+/**
+ * One diagram per phase of a spec's flow, with the spec's goals placed on their phases (`placeGoals`
+ * lists the unplaced ones); a spec without a flow (the classic BAN specs) draws its idealised
+ * messages instead (src/diagrams/from-messages.ts).
+ */
 export function diagramsForSpec(spec: Spec): Diagram[] {
   if (!spec.flow || spec.flow.phases.length === 0) {
-    throw new UserError(`${spec.file}: the spec has no flow section (or it declares no phase), so there is nothing to draw; see docs/flow.md`);
+    if (spec.messages.length > 0) return [diagramForMessages(spec)];
+    throw new UserError(`${spec.file}: the spec has neither a flow section with a phase nor idealised messages, so there is nothing to draw; see docs/flow.md`);
   }
   const { byPhase } = placeGoals(spec);
   return diagramsForFlow(spec.flow, { goals: byPhase, goalSource: spec.name, sourceFile: spec.file });

@@ -65,3 +65,28 @@ export const COLORS = {
   adversary: 'rgba(255, 165, 0, 0.18)',
   phase: 'rgba(120, 160, 230, 0.08)',
 } as const;
+
+/**
+ * Breaks a long label into lines of at most `width` characters, preferring to break after `, `
+ * or a space (a formula's natural joints), else mid-word. With `maxLines`, what does not fit
+ * is cut and the last line ends in `…` (the full text stays in the source: spec, trace JSON).
+ * Mermaid sizes notes and message labels by their longest line (wrap off, src/diagrams/render.ts),
+ * so bounded lines keep boxes readable and text inside them.
+ */
+export function wrapLines(s: string, width: number, maxLines = Infinity): string[] {
+  const out: string[] = [];
+  let rest = s;
+  while (rest.length > width) {
+    const window = rest.slice(0, width + 1);
+    let cut = Math.max(window.lastIndexOf(', ') + 2, window.lastIndexOf(' ') + 1);
+    if (cut < width / 3) cut = width;
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest.length > 0 || out.length === 0) out.push(rest);
+  if (out.length <= maxLines) return out;
+  const kept = out.slice(0, maxLines);
+  const last = kept[maxLines - 1]!;
+  kept[maxLines - 1] = `${last.length >= width ? last.slice(0, width - 1) : last}…`;
+  return kept;
+}

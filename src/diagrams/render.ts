@@ -12,6 +12,7 @@ import { ensureOutputDir, safeWriteFile } from '../io/safe-write.js';
 import { join } from 'node:path';
 import { UserError } from '../spec/diagnostics.js';
 import type { Diagram } from './mermaid.js';
+import { finishSvg, screenshotSvg } from './svg-finish.js';
 
 export type RenderFormat = 'svg' | 'png' | 'none';
 
@@ -161,11 +162,20 @@ export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptio
       const out = diagrams[i]!;
       const t0 = performance.now();
       try {
-        const { data } = await renderMermaid(browser, d.mermaid, opts.format, {
+        // Mermaid draws the SVG; the finishing pass fixes note widths and the title (svg-finish.ts);
+        // a PNG is a screenshot of the finished SVG at device scale 2.
+        const { data: raw } = await renderMermaid(browser, d.mermaid, 'svg', {
           backgroundColor: 'white',
           mermaidConfig: { theme: 'default', sequence: { showSequenceNumbers: false, wrap: false } },
-          viewport: opts.format === 'png' ? { width: 1200, height: 800, deviceScaleFactor: 2 } : undefined,
         });
+        const page = await browser.newPage();
+        let data: Uint8Array | string;
+        try {
+          data = await finishSvg(page, new TextDecoder().decode(raw));
+          if (opts.format === 'png') data = await screenshotSvg(page, 2);
+        } finally {
+          await page.close();
+        }
         const image = join(opts.out, `${out.name}.${opts.format}`);
         safeWriteFile(image, data, { force: opts.force ?? false });
         out.image = image;

@@ -37,7 +37,8 @@ const USAGE = [
   '       bantam diagram --trace TRACE.json [options]',
   '',
   '  SPEC  a spec with a flow section (docs/flow.md); one diagram per phase, with the',
-  "        spec's BAN goals on the phases their idealised messages link to",
+  "        spec's BAN goals on the phases their idealised messages link to; a spec",
+  '        without a flow (spec/classic/) draws its idealised messages and goals',
   '  rendering needs the optional packages puppeteer and @mermaid-js/mermaid-cli and a Chromium',
 ].join('\n');
 
@@ -75,7 +76,8 @@ export const command: Command = {
       const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
       source = spec.file;
       diagrams = diagramsForSpec(spec);
-      const placement = placeGoals(spec);
+      // A spec without a flow draws its idealised messages with all its goals in one note.
+      const placement = spec.flow?.phases.length ? placeGoals(spec) : { byPhase: new Map([['messages', spec.goals.map((g) => ({ label: g.label, text: '' }))]]), unplaced: [] };
       goals = {
         placed: Object.fromEntries([...placement.byPhase].map(([p, gs]) => [p, gs.map((g) => g.label)])),
         unplaced: placement.unplaced,

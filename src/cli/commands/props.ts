@@ -16,6 +16,7 @@ import { intFlag, parseArgs, processIo, type CliIo, type Command, type OptionTab
 import { DEFAULT_CLI_SUITE, RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
 import { jsonOutput } from '../json-output.js';
 import { progressBar } from '../terminal.js';
+import { checkAttackTarget, saveAttacks } from '../save-attack.js';
 
 /** Kept for callers of the old name: the suite every command defaults to. */
 export const DEFAULT_PROPS_SUITE = DEFAULT_CLI_SUITE;
@@ -29,6 +30,8 @@ export const OPTIONS = {
   workers: { type: 'string', value: 'N', help: 'child processes (default: all cores)' },
   path: { type: 'string', value: 'P', help: 'replay one failure (with its --seed and --runs; from the printed replay command)' },
   'replay-path': { type: 'string', value: 'R', help: "with --path: fast-check's replay path" },
+  'save-attack': { type: 'string', value: 'FILE', help: 'save each counterexample as an attack file (JSON) for bantam replay FILE; several: FILE with the experiment name before the extension' },
+  force: { type: 'boolean', help: 'with --save-attack: write through a symbolic link at the target (never a device, FIFO or directory)' },
 } as const satisfies OptionTable;
 
 const USAGE = 'bantam props [options]';
@@ -42,6 +45,8 @@ export interface PropsReport {
   workers: number;
   results: SuiteResult[];
   ok: boolean;
+  /** Attack files written by --save-attack (bantam replay FILE). */
+  savedAttacks?: { experiment: string; file: string }[];
 }
 
 function bar(done: number, total: number): string {
@@ -87,6 +92,17 @@ export function propsJson(r: PropsReport): string {
   return jsonOutput({ command: 'props', ok: r.ok, assurance: r.assurance, seed: r.seed, suite: r.suite, runs: r.runsPerExperiment, verdicts }, r);
 }
 
+/** What each column of the table means (printed under it; docs/properties.md repeats it). */
+export const PROPS_COLUMNS = [
+  'columns: runs = fast-check runs made (each chunk of a refuted experiment stops at its first failing run);',
+  '  accepted = sessions an honest party accepted, summed over the runs (command suites: after setup);',
+  '  attacker = protocol sessions the attacker ran itself (as an identity it stole, forged or holds), summed;',
+  '  reveals = compromise events, summed: long-term keys revealed (not the insider HPM\'s, held from setup),',
+  "    session keys, ephemerals and the center's secret s;",
+  '  attacker and reveals are 0 for correctness, untraceability and table-1 (no command attacker);',
+  '  non-zero counts show the runs were not vacuous. property = what was checked (holds), or the violation (REFUTED).',
+]
+
 export function propsText(r: PropsReport): string {
   const out: string[] = [];
   out.push(`bantam props — ${r.assurance}`);
@@ -98,6 +114,7 @@ export function propsText(r: PropsReport): string {
       `${x.name.padEnd(18)} ${(x.ok ? 'holds' : 'REFUTED').padEnd(8)} ${String(x.runs).padStart(5)} ${String(x.coverage.acceptances).padStart(8)} ${String(x.coverage.attackerSessions).padStart(8)} ${String(x.coverage.reveals).padStart(7)}  ${x.ok ? (x.properties.join(', ') || 'correctness') : `${x.failure!.property}: ${x.failure!.detail}`}`,
     );
   }
+  out.push(...PROPS_COLUMNS);
   const failed = r.results.filter((x) => !x.ok);
   failed.forEach((x, i) => {
     out.push('');
@@ -132,6 +149,8 @@ export const command: Command = {
     const path = args.values.get('path');
     if (path !== undefined && !/^\d+(:\d+)*$/.test(path)) throw new UserError(`--path takes fast-check's path (digits separated by ':'), got '${path}'`);
     if (path !== undefined && only.length !== 1) throw new UserError('--path replays one experiment: give --only NAME too');
+    if (args.booleans.has('force') && !args.values.has('save-attack')) throw new UserError('--force goes with --save-attack FILE');
+    if (args.values.has('save-attack')) checkAttackTarget(args.values.get('save-attack')!, { force: args.booleans.has('force') });
     const json = args.booleans.has('json');
     if (!json) io.err(`bantam props: seed ${seed}, ${runs} runs per experiment, ${workers} worker(s), suite ${suite}, backend ${backend} — bounded testing, not proof`);
     let report: PropsReport;
@@ -146,7 +165,9 @@ export const command: Command = {
       if (e instanceof EnvironmentError) throw new UserError(`cannot run the worker processes: ${e.message}`, [], 3);
       throw e;
     }
-    io.out(json ? propsJson(report) : propsText(report));
+    const saveTo = args.values.get('save-attack');
+    const saved = saveTo === undefined ? undefined : saveAttacks(report.results, saveTo, { force: args.booleans.has('force') });
+    io.out(json ? propsJson(saved ? { ...report, savedAttacks: saved } : report) : [propsText(report), ...(saved ?? []).map((s) => `attack of ${s.experiment} saved to ${s.file} (run it again: bantam replay ${s.file})`)].join('\n'));
     return report.ok ? 0 : 1;
   },
 };
