@@ -279,3 +279,25 @@ describe('queries: syntax and names are checked with positions and stable codes'
     expect(n.err).toMatch(/has no queries section: there is nothing to check \(query\.missing\)/);
   });
 });
+
+describe('claims SPEC --diagram: every confirmed attack is a picture', () => {
+  test('NSPK: one diagram per refuted query, drawn from the attack\'s replay, with an Adversary lane and the refuted query', async () => {
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'bantam-attack-diagrams-'));
+    const { cli } = await import('./helpers/cli.js');
+    const r = await cli('claims', 'spec/protocols/nspk.ban', '--diagram', dir, '--render', 'none');
+    expect(r.code).toBe(1);
+    expect(readdirSync(dir).sort()).toEqual(['attack-1.mmd', 'attack-2.mmd', 'attack-3.mmd']);
+    const m = readFileSync(join(dir, 'attack-3.mmd'), 'utf8');
+    expect(m).toMatch(/participant \S+ as Adversary/);
+    expect(m).toMatch(/inject: ns\.1/);
+    expect(m).toMatch(/REFUTED: injective-agreement B with A on Na, Nb/);
+    expect(m).toMatch(/attacker learns Nb#35;\d+ = [0-9a-f]+… — pdec\(skB@M#35;\d+, c3#35;\d+\)/); // '#' is Mermaid's #35;
+    // NSL: nothing refuted, nothing drawn
+    const dir2 = mkdtempSync(join(tmpdir(), 'bantam-attack-diagrams-'));
+    expect((await cli('claims', 'spec/protocols/nsl.ban', '--diagram', dir2, '--render', 'none')).code).toBe(0);
+    expect(readdirSync(dir2)).toEqual([]);
+  }, 120_000);
+});

@@ -12,7 +12,7 @@
  * Honest deliveries are numbered with the paper's step number (`autonumber N`), as in the flow
  * diagrams, so a trace diagram and its phase's flow diagram line up step for step.
  */
-import { COLORS, frontMatter, participantIds, text, type Diagram } from './mermaid.js';
+import { COLORS, frontMatter, participantIds, text, wrapLines, type Diagram } from './mermaid.js';
 import { stepNumber } from './from-flow.js';
 import type { Trace, TraceEvent } from './trace-types.js';
 
@@ -26,6 +26,8 @@ export interface TraceDiagramOptions {
   showObserve?: boolean;
   /** Participant id that stands for the ledger in contract calls; default `CENTER` (the blockchain center). */
   ledger?: string;
+  /** Lines of a closing note across every lane, on a red background (an attack: the query it refutes, what the attacker learned). */
+  epilogue?: readonly string[];
 }
 
 type Send = Extract<TraceEvent, { kind: 'send' }>;
@@ -226,6 +228,7 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
   }
   flushNote();
   if (shown.length === 0) lines.push(`  Note over ${span}: ${text(`no events${opts.phase ? ` in phase ${opts.phase}` : ''}`)}`);
+  if (opts.epilogue?.length) inRect(COLORS.failure, [`Note over ${span}: ${opts.epilogue.flatMap((l) => wrapLines(l, 100, 3)).map((l) => text(l)).join('<br/>')}`]);
   const name = opts.name ?? (opts.phase ? `trace-${opts.phase}` : 'trace');
   return { name, title, mermaid: `${lines.join('\n')}\n` };
 }

@@ -9,6 +9,10 @@
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
 import { DEFAULT_BOUND, queriesOf, reportJson, reportText, searchAttacks } from '../../attacker/index.js';
+import { attackContext, execute } from '../../attacker/execute.js';
+import type { SearchReport } from '../../attacker/search.js';
+import { getSuite } from '../../crypto/index.js';
+import type { TypedProtocol } from '../../flow-lang/typed.js';
 
 const ATTACKER_ASSURANCE = 'bounded search by a Dolev–Yao attacker derived from the spec, every attack confirmed on real crypto bytes: testing within the stated bound, not proof';
 import { intFlag, type CliIo, type OptionTable, type ParsedArgs } from '../args.js';
@@ -23,6 +27,8 @@ export const CLAIMS_SPEC_OPTIONS = {
   'max-states': { type: 'string', value: 'N', help: `with SPEC: search budget; running out leaves queries not tested (default ${DEFAULT_BOUND.maxStates})` },
   'per-delivery': { type: 'string', value: 'N', help: `with SPEC: most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
   'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
+  diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned)' },
+  render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
 } as const satisfies OptionTable;
 
 export const CLAIMS_SPEC_USAGE = [
@@ -44,10 +50,43 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const { spec, protocol } = loadExecutable(file);
   const queries = queriesOf(spec, protocol);
   const report = searchAttacks(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) } });
+  const diagramDir = args.values.get('diagram');
+  let drawn: string[] = [];
+  if (diagramDir) drawn = await drawAttacks(protocol, report, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
+  else if (args.values.has('render')) throw new UserError('--render goes with --diagram DIR');
   if (args.booleans.has('json')) {
     const verdicts = report.verdicts.map((v) => ({ name: v.query.text, verdict: v.status, ok: v.status !== 'refuted' }));
     io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, reportJson(report, spec.file) as object));
   }
-  else io.out(reportText(report, spec.file, protocol.options));
+  else io.out(reportText(report, spec.file, protocol.options) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : ''));
   return report.verdicts.some((v) => v.status === 'refuted') ? 1 : 0;
+}
+
+/**
+ * Each confirmed attack drawn from its own replay: the scenario re-executed at the same seed on the
+ * plain suite (as the confirmation did), its run trace drawn with an Adversary lane, and a closing
+ * note naming the query it refutes, the violation, and what the attacker learned and how.
+ */
+async function drawAttacks(protocol: TypedProtocol, report: SearchReport, o: { suite: string; seed: string; out: string; render: string; browser: string | undefined }): Promise<string[]> {
+  if (!['svg', 'png', 'none'].includes(o.render)) throw new UserError(`--render takes svg, png or none, got '${o.render}'`);
+  const { diagramForTrace } = await import('../../diagrams/from-trace.js');
+  const { renderDiagrams } = await import('../../diagrams/render.js');
+  const ctx = attackContext(protocol, getSuite(o.suite), o.seed);
+  const list = report.verdicts.flatMap((v, i) => {
+    if (v.status !== 'refuted' || !v.attack) return [];
+    const st = execute(ctx, v.attack.scenario, true);
+    const learned = v.attack.story.flat().filter((l) => l.trim().startsWith('attacker learns')).map((l) => l.trim());
+    const n = report.verdicts.slice(0, i + 1).filter((x) => x.status === 'refuted').length;
+    return [
+      diagramForTrace(st.world.tracer.trace, {
+        name: `attack-${n}`,
+        title: `Attack ${n}: ${v.query.text} — REFUTED`,
+        epilogue: [`REFUTED: ${v.query.text}`, `violated: ${v.attack.detail}`, ...learned],
+      }),
+    ];
+  });
+  if (list.length === 0) return [];
+  const res = await renderDiagrams(list, { out: o.out, format: o.render as 'svg' | 'png' | 'none', ...(o.browser ? { browser: o.browser } : {}) });
+  if (res.failures.length) throw new UserError(`could not render: ${res.failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`, [], 3);
+  return res.diagrams.flatMap((d) => (d.image ? [d.mmd, d.image] : [d.mmd]));
 }
