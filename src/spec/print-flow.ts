@@ -1,0 +1,125 @@
+/**
+ * Flow → `flow` section text, the inverse of src/spec/flow.ts (grammar: docs/flow.md): options,
+ * generator, environment, participants (titles, `id NAME = "PRINCIPAL"`, `ledger`), the `setup`
+ * block (actions and `share` lines), then each phase (title, §section, participants line, local
+ * actions, steps with typed fields and `secure`, the sender's then the receiver's actions, with
+ * equation numbers). The parser joins a line whose parentheses are still open onto the next
+ * lines; the printer uses that to wrap long items at single spaces inside parentheses, so no
+ * printed line exceeds the line-length limit unless one unbreakable run does.
+ *
+ * flowShape says what "the same flow" means for the round trip (test/spec-roundtrip.test.ts).
+ */
+import type { Flow, FlowAction, FlowParticipant, FlowPhase, FlowStep } from './flow-ast.js';
+
+/** Printed lines are wrapped to about this width. */
+const WRAP = 160;
+
+const VERB: Record<Exclude<FlowAction['kind'], 'share'>, string> = {
+  compute: 'computes',
+  check: 'checks',
+  contract: 'calls',
+  store: 'stores',
+  generate: 'generates',
+  know: 'knows',
+  publish: 'publishes',
+};
+
+/**
+ * One item as lines: `head` wrapped at lone spaces inside open parentheses (where the parser's
+ * continuation joins lines back with one space, so the joined text is exactly `head`).
+ */
+function wrapLine(indent: string, head: string): string[] {
+  const out: string[] = [];
+  const cont = `${indent}    `;
+  let depth = 0;
+  let start = 0;
+  let lastBreak = -1;
+  let lineStartLen = indent.length;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ' ' && depth > 0 && head[i - 1] !== ' ' && head[i + 1] !== ' ' && i + 1 < head.length) lastBreak = i;
+    if (lineStartLen + (i - start) >= WRAP && lastBreak > start) {
+      out.push((out.length ? cont : indent) + head.slice(start, lastBreak));
+      start = lastBreak + 1;
+      lastBreak = -1;
+      lineStartLen = cont.length;
+    }
+  }
+  out.push((out.length ? cont : indent) + head.slice(start));
+  return out;
+}
+
+function actionLines(a: FlowAction, indent: string): string[] {
+  const eq = a.eq !== undefined ? `   (${a.eq})` : '';
+  if (a.kind === 'share') return wrapLine(indent, `${(a.parties ?? [a.party]).join(', ')} share ${a.text}${eq}`);
+  return wrapLine(indent, `${a.party} ${VERB[a.kind]} ${a.text}${eq}`);
+}
+
+function participantLine(p: FlowParticipant, ledger: string | undefined): string {
+  const id = p.identity ? ` id ${p.identity.name} = "${p.identity.principal}"` : '';
+  return `  participant ${p.id} "${p.title}"${id}${ledger === p.id ? ' ledger' : ''}`;
+}
+
+function stepLines(s: FlowStep): string[] {
+  const fields = s.fields.map((f) => `${f.name}: ${f.type}`).join(', ');
+  const out = wrapLine('    ', `${s.id}: ${s.from} -> ${s.to} : (${fields})${s.channel === 'secure' ? ' secure' : ''}`);
+  for (const a of [...s.before, ...s.after]) out.push(...actionLines(a, '      '));
+  return out;
+}
+
+function phaseLines(p: FlowPhase): string[] {
+  const title = p.title === p.id ? '' : ` "${p.title}"`;
+  const out = [`  phase ${p.id}${title}${p.section ? ` ${p.section}` : ''}`];
+  if (p.participants.length) out.push(...wrapLine('    ', `participants ${p.participants.join(', ')}`));
+  for (const a of p.local ?? []) out.push(...actionLines(a, '    '));
+  for (const s of p.steps) out.push(...stepLines(s));
+  return out;
+}
+
+/** The `flow` section (header line included), one string per line. */
+export function printFlowLines(flow: Flow): string[] {
+  const out = ['flow'];
+  if (flow.options?.wire) out.push(`  options wire ${flow.options.wire}`);
+  if (flow.options?.aeadAd) out.push(`  options aead-ad ${flow.options.aeadAd}`);
+  if (flow.generator) out.push(`  generator ${flow.generator.name}`);
+  if (flow.environment) out.push(`  environment ${flow.environment.name}`);
+  for (const p of flow.participants ?? []) out.push(participantLine(p, flow.ledger));
+  if (flow.setup) {
+    out.push('  setup');
+    for (const a of flow.setup) out.push(...actionLines(a, '    '));
+  }
+  for (const p of flow.phases) out.push(...phaseLines(p));
+  return out;
+}
+
+const actionShape = (a: FlowAction): unknown => [a.kind, a.party, a.parties ?? null, a.text, a.eq ?? null, a.contract ?? null, a.args ?? null];
+
+/** A flow without source positions: what must survive printing and parsing back. */
+export function flowShape(flow: Flow): unknown {
+  return {
+    options: { wire: flow.options?.wire ?? null, aeadAd: flow.options?.aeadAd ?? null },
+    generator: flow.generator?.name ?? null,
+    environment: flow.environment?.name ?? null,
+    ledger: flow.ledger ?? null,
+    participants: (flow.participants ?? []).map((p) => [p.id, p.title, p.identity ? [p.identity.name, p.identity.principal] : null]),
+    setup: flow.setup ? flow.setup.map(actionShape) : null,
+    phases: flow.phases.map((p) => ({
+      id: p.id,
+      title: p.title,
+      section: p.section ?? null,
+      participants: p.participants,
+      local: (p.local ?? []).map(actionShape),
+      steps: p.steps.map((s) => ({
+        id: s.id,
+        from: s.from,
+        to: s.to,
+        fields: s.fields.map((f) => [f.name, f.type]),
+        channel: s.channel ?? null,
+        before: s.before.map(actionShape),
+        after: s.after.map(actionShape),
+      })),
+    })),
+  };
+}
