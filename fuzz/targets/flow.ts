@@ -35,7 +35,7 @@ const crash = (where: string, e: unknown): Outcome => ({ kind: 'crash', klass: w
 export function protocolShape(r: CheckResult): string {
   if (!r.ok) return JSON.stringify({ ok: false, codes: r.diagnostics.map((d) => d.code) });
   return JSON.stringify(r.protocol, (k, v: unknown) => {
-    if (k === 'pos' || k === 'textPos' || k === 'textBreaks' || k === 'source') return undefined;
+    if (k === 'pos' || k === 'textPos' || k === 'textBreaks' || k === 'source' || k === 'file') return undefined; // where it was read, not what it is
     if (typeof v === 'bigint') return `${v}n`;
     if (typeof v === 'function') return '[function]';
     if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
