@@ -319,6 +319,16 @@ describe('print/parse round trip', () => {
     expect(printed.split('\n').filter((l) => l.includes('x')).length).toBeGreaterThan(5);
   });
 
+  test.each([
+    ['a participant title leaving a parenthesis open (it was the last line; it is printed last)', 'flow\n  phase p\n    A computes x = a\n  participant A "Al (ice"\n'],
+    ['an action leaving a parenthesis open at the end of the flow', 'flow\n  phase p\n    A computes x = f(a\n'],
+    ['a phase title leaving a parenthesis open', 'flow\n  phase p "a (b"\n'],
+    ['an action continued over lines (joined with one space)', 'flow\n  phase p\n    A computes x = H(a,\n        b)   (4)\n'],
+    ['a share line, an id, a ledger and a secure step', 'flow\n  participant A "A" id ID_A = "alice" ledger\n  participant B\n  setup\n    A, B share K: key\n  phase p §2\n    p.1: A -> B : (x: nonce) secure\n      A generates x: nonce\n'],
+  ])('a flow edge case round-trips: %s', (_, flow) => {
+    expect(roundTrips('edge.ban', `protocol Edge\n${flow}`)).toBe(true);
+  });
+
   test('at the depth limit: a 198-deep ^-1 chain is accepted and prints as inv(...) that parses back', () => {
     const text = `${HEADER}goals\n  G1: P |= K${'^-1'.repeat(198)}\n`;
     expect(roundTrips('deep.ban', text)).toBe(true);

@@ -72,10 +72,22 @@ function stepLines(s: FlowStep): string[] {
 function phaseLines(p: FlowPhase): string[] {
   const title = p.title === p.id ? '' : ` "${p.title}"`;
   const out = [`  phase ${p.id}${title}${p.section ? ` ${p.section}` : ''}`];
-  if (p.participants.length) out.push(...wrapLine('    ', `participants ${p.participants.join(', ')}`));
+  // (a list cannot wrap: no parentheses to continue it; a very long one drops the spaces)
+  const list = p.participants.join(', ');
+  if (p.participants.length) out.push(`    participants ${list.length > 8_000 ? p.participants.join(',') : list}`);
   for (const a of p.local ?? []) out.push(...actionLines(a, '    '));
   for (const s of p.steps) out.push(...stepLines(s));
   return out;
+}
+
+/** Whether a line leaves a parenthesis open (the parser then joins every following line onto it). */
+function leavesOpen(line: string): boolean {
+  let depth = 0;
+  for (const c of line) {
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+  }
+  return depth > 0;
 }
 
 /** The `flow` section (header line included), one string per line. */
@@ -85,12 +97,16 @@ export function printFlowLines(flow: Flow): string[] {
   if (flow.options?.aeadAd) out.push(`  options aead-ad ${flow.options.aeadAd}`);
   if (flow.generator) out.push(`  generator ${flow.generator.name}`);
   if (flow.environment) out.push(`  environment ${flow.environment.name}`);
-  for (const p of flow.participants ?? []) out.push(participantLine(p, flow.ledger));
+  // A title like "Alice (initiator" leaves a parenthesis open: such a line was the last of its
+  // section (it swallowed the rest), so it goes last here too, after the phases.
+  const participants = (flow.participants ?? []).map((p) => participantLine(p, flow.ledger));
+  out.push(...participants.filter((l) => !leavesOpen(l)));
   if (flow.setup) {
     out.push('  setup');
     for (const a of flow.setup) out.push(...actionLines(a, '    '));
   }
   for (const p of flow.phases) out.push(...phaseLines(p));
+  out.push(...participants.filter(leavesOpen));
   return out;
 }
 
