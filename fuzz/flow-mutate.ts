@@ -35,7 +35,9 @@ function replaceOne(r: FuzzRng, line: string, re: RegExp, f: (m: string) => stri
 }
 
 function mutateLine(r: FuzzRng, line: string, names: readonly string[]): string {
-  switch (r.int(11)) {
+  switch (r.int(12)) {
+    case 11: // a well-sorted but degenerate value: zero scalars, the identity point, hashed or doubled names
+      return replaceOne(r, line, /(?<=[=(,·+\- ]\s*)[A-Za-z][A-Za-z0-9_']*(?![A-Za-z0-9_'(])/g, (m) => r.pick([`(${m} - ${m})`, `(${m} + ${m})`, `H(${m})`, `(${m}, ${m})`, `${m}·${m}`]));
     case 0: // operator
       return replaceOne(r, line, /=\?|·|\+|-(?!>)|\*|=|,/g, () => r.pick(OPERATORS));
     case 1: // sort / field type
