@@ -6,6 +6,8 @@
 import { describe, expect, test } from 'vitest';
 import { formatCampaign, runCampaign } from '../fuzz/campaign.js';
 import { TARGETS } from '../fuzz/targets/index.js';
+import { flowCorpus, flowOutcome, flowTarget } from '../fuzz/targets/flow.js';
+import { inputRng } from '../fuzz/rng.js';
 
 const BUDGET: Record<string, number> = { parser: 120, derive: 40, codec: 1500, ledger: 300, cli: 4, flow: 300 };
 
@@ -32,5 +34,17 @@ describe('fuzz campaigns (CI budget)', () => {
       expect(r.classes[k]?.tried ?? 0, k).toBeGreaterThan(0);
       expect(r.classes[k]?.accepted ?? 0, k).toBe(0);
     }
+  });
+
+  test('the flow target classifies by stage and replays by seed and index', () => {
+    const c = flowCorpus();
+    // every spec whose own text has an executable flow: emr-flow.ban and the ten of spec/protocols
+    expect(c.executable).toEqual(['emr-flow.ban', ...['denning-sacco-pk-fixed', 'denning-sacco-pk', 'iso9798-3', 'mac-challenge-response', 'ns-shared-key', 'nsl', 'nspk', 'otway-rees', 'sts', 'yahalom'].map((n) => `protocols/${n}.ban`)]);
+    const nsl = c.files.get('protocols/nsl.ban')!;
+    expect(flowOutcome({ file: 'protocols/nsl.ban', text: nsl, seed: 1 }, c)).toMatchObject({ kind: 'accepted', klass: 'run-ok' });
+    expect(flowOutcome({ file: 'protocols/nsl.ban', text: nsl.replace('pkA = skA·G', 'pkA = skA·(G'), seed: 1 }, c).kind).toBe('rejected');
+    expect(flowOutcome({ file: 'protocols/nsl.ban', text: nsl.replace('pkA = skA·G', 'pkA = skA + G'), seed: 1 }, c)).toMatchObject({ kind: 'rejected', klass: 'check:flow.sort' });
+    const a = flowTarget.input(inputRng('replay', 17), c);
+    expect(flowTarget.input(inputRng('replay', 17), c)).toEqual(a);
   });
 });
