@@ -10,9 +10,22 @@
  * flowShape says what "the same flow" means for the round trip (test/spec-roundtrip.test.ts).
  */
 import type { Flow, FlowAction, FlowParticipant, FlowPhase, FlowStep } from './flow-ast.js';
+import { SECTION_NAMES } from './sections.js';
 
 /** Printed lines are wrapped to about this width. */
 const WRAP = 160;
+/**
+ * An item this long that cannot wrap (no parenthesis) is printed without indentation and with
+ * single spaces, so it is never longer than the source line it came from (which fit the line limit).
+ */
+const LONG = 4_000;
+
+/** A long unwrappable line flush left (one space when its first word would read as a section header). */
+function compact(line: string): string {
+  const t = line.trimStart();
+  const word = /^[A-Za-z]+/.exec(t)?.[0] ?? '';
+  return (SECTION_NAMES as readonly string[]).includes(word) ? ` ${t}` : t;
+}
 
 const VERB: Record<Exclude<FlowAction['kind'], 'share'>, string> = {
   compute: 'computes',
@@ -48,18 +61,20 @@ function wrapLine(indent: string, head: string): string[] {
     }
   }
   out.push((out.length ? cont : indent) + head.slice(start));
+  if (out.length === 1 && out[0]!.length > LONG) out[0] = compact(out[0]!);
   return out;
 }
 
 function actionLines(a: FlowAction, indent: string): string[] {
-  const eq = a.eq !== undefined ? `   (${a.eq})` : '';
+  const eq = a.eq === undefined ? '' : a.text.length > LONG ? ` (${a.eq})` : `   (${a.eq})`;
   if (a.kind === 'share') return wrapLine(indent, `${(a.parties ?? [a.party]).join(', ')} share ${a.text}${eq}`);
   return wrapLine(indent, `${a.party} ${VERB[a.kind]} ${a.text}${eq}`);
 }
 
 function participantLine(p: FlowParticipant, ledger: string | undefined): string {
   const id = p.identity ? ` id ${p.identity.name} = "${p.identity.principal}"` : '';
-  return `  participant ${p.id} "${p.title}"${id}${ledger === p.id ? ' ledger' : ''}`;
+  const line = `  participant ${p.id} "${p.title}"${id}${ledger === p.id ? ' ledger' : ''}`;
+  return line.length > LONG ? compact(line) : line;
 }
 
 function stepLines(s: FlowStep): string[] {
@@ -71,7 +86,8 @@ function stepLines(s: FlowStep): string[] {
 
 function phaseLines(p: FlowPhase): string[] {
   const title = p.title === p.id ? '' : ` "${p.title}"`;
-  const out = [`  phase ${p.id}${title}${p.section ? ` ${p.section}` : ''}`];
+  const head = `  phase ${p.id}${title}${p.section ? ` ${p.section}` : ''}`;
+  const out = [head.length > LONG ? compact(head) : head];
   // (a list cannot wrap: no parentheses to continue it; a very long one drops the spaces)
   const list = p.participants.join(', ');
   if (p.participants.length) out.push(`    participants ${list.length > 8_000 ? p.participants.join(',') : list}`);
