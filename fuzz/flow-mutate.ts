@@ -10,7 +10,7 @@ import { PRIMITIVES } from '../src/flow-lang/primitives.js';
 import { BASE_SORTS } from '../src/flow-lang/sorts.js';
 import { FIELD_TYPES } from '../src/spec/flow.js';
 import { mutateText } from './mutate.js';
-import type { FuzzRng } from './rng.js';
+import { hostileCount, type FuzzRng } from './rng.js';
 
 const OPERATORS = ['·', '+', '-', '*', '=', '=?', ',', '^', '||', ' '];
 const SORTS = [...BASE_SORTS, ...FIELD_TYPES, 'group', '(scalar, point)', ''];
@@ -35,7 +35,17 @@ function replaceOne(r: FuzzRng, line: string, re: RegExp, f: (m: string) => stri
 }
 
 function mutateLine(r: FuzzRng, line: string, names: readonly string[]): string {
-  switch (r.int(12)) {
+  switch (r.int(13)) {
+    case 12: {
+      // deep but balanced: a name wrapped in n parentheses or calls, or a chain of n operators (wrapped over continuation lines)
+      const n = hostileCount(r, 20_000);
+      const deep = (m: string): string => {
+        const k = r.int(3);
+        const text = k === 0 ? `${'( '.repeat(n)}${m}${' )'.repeat(n)}` : k === 1 ? `${'H( '.repeat(n)}${m}${' )'.repeat(n)}` : `(${m}${` ${r.pick(['+', '-', '·'])} ${m}`.repeat(n)})`;
+        return text.replace(/(.{300}) /g, '$1\n        ');
+      };
+      return replaceOne(r, line, /(?<=[=(,·+\- ]\s*)[A-Za-z][A-Za-z0-9_']*(?![A-Za-z0-9_'(])/g, deep);
+    }
     case 11: // a well-sorted but degenerate value: zero scalars, the identity point, hashed or doubled names
       return replaceOne(r, line, /(?<=[=(,·+\- ]\s*)[A-Za-z][A-Za-z0-9_']*(?![A-Za-z0-9_'(])/g, (m) => r.pick([`(${m} - ${m})`, `(${m} + ${m})`, `H(${m})`, `(${m}, ${m})`, `${m}·${m}`]));
     case 0: // operator
