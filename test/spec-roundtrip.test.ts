@@ -327,6 +327,8 @@ describe('print/parse round trip', () => {
     ['a 10,000-character action at column 1 with no parenthesis to wrap at (printed flush left)', `flow\n  phase p\nA computes x = ${'a + '.repeat(2495)}a (3)\n`],
     ['a 10,000-character participant line', `flow\nparticipant A "${'T'.repeat(9984)}"\n`],
     ['a long action by a party named like a section (printed one space in)', `flow\n  phase p\n goals computes x = ${'a + '.repeat(2494)}a\n`],
+    ['a phase title continued over lines inside its parentheses (18,000 characters; campaign probe #997)', `flow\n  phase p "T (${'key - '.repeat(3000)}key)"\n`.replace(/(.{200}) /g, '$1\n      ')],
+    ['a participant title continued over lines', `flow\n  participant A "A (${'x '.repeat(6000)}y)" ledger\n`.replace(/(.{200}) /g, '$1\n      ')],
     ['a share line, an id, a ledger and a secure step', 'flow\n  participant A "A" id ID_A = "alice" ledger\n  participant B\n  setup\n    A, B share K: key\n  phase p §2\n    p.1: A -> B : (x: nonce) secure\n      A generates x: nonce\n'],
   ])('a flow edge case round-trips: %s', (_, flow) => {
     expect(roundTrips('edge.ban', `protocol Edge\n${flow}`)).toBe(true);

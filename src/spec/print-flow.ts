@@ -71,10 +71,10 @@ function actionLines(a: FlowAction, indent: string): string[] {
   return wrapLine(indent, `${a.party} ${VERB[a.kind]} ${a.text}${eq}`);
 }
 
-function participantLine(p: FlowParticipant, ledger: string | undefined): string {
+/** A participant line (titles may hold parentheses, so a long one wraps like an action). */
+function participantText(p: FlowParticipant, ledger: string | undefined): string {
   const id = p.identity ? ` id ${p.identity.name} = "${p.identity.principal}"` : '';
-  const line = `  participant ${p.id} "${p.title}"${id}${ledger === p.id ? ' ledger' : ''}`;
-  return line.length > LONG ? compact(line) : line;
+  return `participant ${p.id} "${p.title}"${id}${ledger === p.id ? ' ledger' : ''}`;
 }
 
 function stepLines(s: FlowStep): string[] {
@@ -86,8 +86,7 @@ function stepLines(s: FlowStep): string[] {
 
 function phaseLines(p: FlowPhase): string[] {
   const title = p.title === p.id ? '' : ` "${p.title}"`;
-  const head = `  phase ${p.id}${title}${p.section ? ` ${p.section}` : ''}`;
-  const out = [head.length > LONG ? compact(head) : head];
+  const out = wrapLine('  ', `phase ${p.id}${title}${p.section ? ` ${p.section}` : ''}`);
   // (a list cannot wrap: no parentheses to continue it; a very long one drops the spaces)
   const list = p.participants.join(', ');
   if (p.participants.length) out.push(`    participants ${list.length > 8_000 ? p.participants.join(',') : list}`);
@@ -115,14 +114,14 @@ export function printFlowLines(flow: Flow): string[] {
   if (flow.environment) out.push(`  environment ${flow.environment.name}`);
   // A title like "Alice (initiator" leaves a parenthesis open: such a line was the last of its
   // section (it swallowed the rest), so it goes last here too, after the phases.
-  const participants = (flow.participants ?? []).map((p) => participantLine(p, flow.ledger));
-  out.push(...participants.filter((l) => !leavesOpen(l)));
+  const participants = (flow.participants ?? []).map((p) => participantText(p, flow.ledger));
+  for (const t of participants) if (!leavesOpen(t)) out.push(...wrapLine('  ', t));
   if (flow.setup) {
     out.push('  setup');
     for (const a of flow.setup) out.push(...actionLines(a, '    '));
   }
   for (const p of flow.phases) out.push(...phaseLines(p));
-  out.push(...participants.filter(leavesOpen));
+  for (const t of participants) if (leavesOpen(t)) out.push(...wrapLine('  ', t));
   return out;
 }
 
