@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --target parser|derive|codec|ledger|cli [--count N] [--seed S] [--start I]
+ * `npm run fuzz -- --target parser|derive|codec|ledger|cli|flow [--count N] [--seed S] [--start I]
  *                 [--index I] [--max-seconds T] [--json]`
  *
  * Runs one campaign and prints inputs tried, crashes, hangs over 2 s, peak memory and wrong

@@ -6,8 +6,10 @@
 import { describe, expect, test } from 'vitest';
 import { formatCampaign, runCampaign } from '../fuzz/campaign.js';
 import { TARGETS } from '../fuzz/targets/index.js';
+import { flowCorpus, flowOutcome, flowTarget } from '../fuzz/targets/flow.js';
+import { inputRng } from '../fuzz/rng.js';
 
-const BUDGET: Record<string, number> = { parser: 120, derive: 40, codec: 1500, ledger: 300, cli: 4 };
+const BUDGET: Record<string, number> = { parser: 120, derive: 40, codec: 1500, ledger: 300, cli: 4, flow: 300 };
 
 describe('fuzz campaigns (CI budget)', () => {
   test.each(Object.keys(BUDGET))('%s: no crash, no hang, no wrong accept, no unbounded error', async (name) => {
@@ -22,6 +24,8 @@ describe('fuzz campaigns (CI budget)', () => {
     // Not vacuous: each campaign both accepts and rejects some inputs (the CLI one is too small to insist).
     if (name !== 'cli') expect(r.counts.rejected, report).toBeGreaterThan(0);
     if (name === 'parser' || name === 'codec') expect(r.counts.accepted, report).toBeGreaterThan(0);
+    // The flow campaign reaches the interpreter: some mutated flows type-check and run to a verdict.
+    if (name === 'flow') expect(r.classes['run-ok']?.tried ?? 0, report).toBeGreaterThan(0);
   });
 
   test('the ledger campaign covers every tamper class', async () => {
@@ -30,5 +34,17 @@ describe('fuzz campaigns (CI budget)', () => {
       expect(r.classes[k]?.tried ?? 0, k).toBeGreaterThan(0);
       expect(r.classes[k]?.accepted ?? 0, k).toBe(0);
     }
+  });
+
+  test('the flow target classifies by stage and replays by seed and index', () => {
+    const c = flowCorpus();
+    // every spec whose own text has an executable flow: emr-flow.ban and the ten of spec/protocols
+    expect(c.executable).toEqual(['emr-flow.ban', ...['denning-sacco-pk-fixed', 'denning-sacco-pk', 'iso9798-3', 'mac-challenge-response', 'ns-shared-key', 'nsl', 'nspk', 'otway-rees', 'sts', 'yahalom'].map((n) => `protocols/${n}.ban`)]);
+    const nsl = c.files.get('protocols/nsl.ban')!;
+    expect(flowOutcome({ file: 'protocols/nsl.ban', text: nsl, seed: 1 }, c)).toMatchObject({ kind: 'accepted', klass: 'run-ok' });
+    expect(flowOutcome({ file: 'protocols/nsl.ban', text: nsl.replace('pkA = skA·G', 'pkA = skA·(G'), seed: 1 }, c).kind).toBe('rejected');
+    expect(flowOutcome({ file: 'protocols/nsl.ban', text: nsl.replace('pkA = skA·G', 'pkA = skA + G'), seed: 1 }, c)).toMatchObject({ kind: 'rejected', klass: 'check:flow.sort' });
+    const a = flowTarget.input(inputRng('replay', 17), c);
+    expect(flowTarget.input(inputRng('replay', 17), c)).toEqual(a);
   });
 });

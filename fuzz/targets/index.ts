@@ -1,6 +1,7 @@
 /** Every fuzz target by name (`npm run fuzz -- --target NAME`). */
 import type { FuzzTarget } from '../target.js';
 import { cliTarget } from './cli.js';
+import { flowTarget } from './flow.js';
 import { codecTarget } from './codec.js';
 import { ledgerTarget } from './ledger.js';
 import { deriveTarget, parserTarget } from './parser.js';
@@ -12,4 +13,5 @@ export const TARGETS: Record<string, FuzzTarget<any, any>> = {
   codec: codecTarget,
   ledger: ledgerTarget,
   cli: cliTarget,
+  flow: flowTarget,
 };

@@ -42,7 +42,7 @@ export interface SpecInput {
   text: string;
 }
 
-function includeFrom(c: SpecCorpus) {
+export function includeFrom(c: SpecCorpus) {
   return (from: string, path: string): { file: string; text: string } | { error: string } => {
     const key = isAbsolute(path) ? path : normalize(join(dirname(from), path));
     const known = c.files.get(key);

@@ -13,7 +13,15 @@
  *
  * Positions are offsets into the action's text; the checker turns them into file:line:col.
  * Parsing never throws: it returns the syntax tree or one positioned syntax error.
+ *
+ * Nesting is bounded (issue 18: no recursion depth reachable by input): at most MAX_NESTING open
+ * parentheses (this parser's recursion), and an expression tree at most MAX_NESTING deep (a chain
+ * `a - b - c …` nests one level per operator), so the checker and the interpreter, which walk the
+ * tree recursively, cannot overflow the stack either.
  */
+
+/** Bound on parentheses open at once and on the depth of an expression's tree (the spec's default depth limit). */
+export const MAX_NESTING = 200;
 
 export type Expr =
   | { kind: 'name'; name: string; at: number; len: number }
@@ -101,6 +109,8 @@ class ParseFail {
 
 class P {
   i = 0;
+  /** Parentheses open at this point of the parse. */
+  open = 0;
   constructor(
     readonly toks: Tok[],
     readonly text: string,
@@ -122,6 +132,22 @@ class P {
     if (!this.isOp(s)) this.fail(this.peek().t === 'end' ? `expected '${s}'` : `unexpected '${this.peek().s}'`, expected);
     return this.next();
   }
+  /** Enters one parenthesis level (at the '(' token just consumed). */
+  enter(tok: Tok): void {
+    if (++this.open > MAX_NESTING) this.fail(`parentheses nested deeper than ${MAX_NESTING}`, `at most ${MAX_NESTING} levels of parentheses`, tok);
+  }
+  /** Depth of each expression tree built so far (a leaf is 1). */
+  readonly depth = new WeakMap<Expr, number>();
+  depthOf(e: Expr): number {
+    return this.depth.get(e) ?? 1;
+  }
+  /** Records a node one level above `children`; fails when the tree gets deeper than MAX_NESTING. */
+  node<E extends Expr>(e: E, children: readonly Expr[], tok: Tok): E {
+    const d = 1 + Math.max(0, ...children.map((c) => this.depthOf(c)));
+    if (d > MAX_NESTING) this.fail(`an expression nested deeper than ${MAX_NESTING}`, `at most ${MAX_NESTING} levels (bracket a long sum or product into parts)`, tok);
+    this.depth.set(e, d);
+    return e;
+  }
   endOf(from: number): number {
     const prev = this.toks[this.i - 1]!;
     const end = prev.at + (prev.t === 'str' ? prev.s.length + 2 : prev.s.length);
@@ -131,18 +157,19 @@ class P {
   expr(): Expr {
     let left = this.product();
     while (this.isOp('+') || this.isOp('-')) {
-      const op = this.next().s as '+' | '-';
+      const opTok = this.next();
+      const op = opTok.s as '+' | '-';
       const right = this.product();
-      left = { kind: 'binop', op, left, right, at: left.at, len: this.endOf(left.at) };
+      left = this.node({ kind: 'binop', op, left, right, at: left.at, len: this.endOf(left.at) }, [left, right], opTok);
     }
     return left;
   }
   product(): Expr {
     let left = this.atom();
     while (this.isOp('*')) {
-      this.next();
+      const opTok = this.next();
       const right = this.atom();
-      left = { kind: 'binop', op: '*', left, right, at: left.at, len: this.endOf(left.at) };
+      left = this.node({ kind: 'binop', op: '*', left, right, at: left.at, len: this.endOf(left.at) }, [left, right], opTok);
     }
     return left;
   }
@@ -151,7 +178,7 @@ class P {
     if (t.t === 'name') {
       this.next();
       if (this.isOp('(')) {
-        this.next();
+        this.enter(this.next());
         const args: Expr[] = [];
         if (!this.isOp(')')) {
           args.push(this.expr());
@@ -161,7 +188,8 @@ class P {
           }
         }
         this.expectOp(')', `')' to close ${t.s}(`);
-        return { kind: 'call', fn: t.s, args, at: t.at, len: this.endOf(t.at) };
+        this.open--;
+        return this.node({ kind: 'call', fn: t.s, args, at: t.at, len: this.endOf(t.at) }, args, t);
       }
       return { kind: 'name', name: t.s, at: t.at, len: t.s.length };
     }
@@ -174,15 +202,16 @@ class P {
       return { kind: 'int', value: Number(t.s), at: t.at, len: t.s.length };
     }
     if (this.isOp('(')) {
-      this.next();
+      this.enter(this.next());
       const items = [this.expr()];
       while (this.isOp(',')) {
         this.next();
         items.push(this.expr());
       }
       this.expectOp(')', "')' to close '('");
+      this.open--;
       if (items.length === 1) return items[0]!;
-      return { kind: 'tuple', items, at: t.at, len: this.endOf(t.at) };
+      return this.node({ kind: 'tuple', items, at: t.at, len: this.endOf(t.at) }, items, t);
     }
     return this.fail(t.t === 'end' ? 'the expression ends too early' : `unexpected '${t.s}'`, 'a name, a call f(...), a tuple (...) or a string');
   }
@@ -200,13 +229,14 @@ class P {
       return { kind: 'bind', name: t.s, at: t.at, len: t.s.length };
     }
     if (this.isOp('(')) {
-      this.next();
+      this.enter(this.next());
       const items = [this.pattern()];
       while (this.isOp(',')) {
         this.next();
         items.push(this.pattern());
       }
       this.expectOp(')', "')' to close the pattern");
+      this.open--;
       if (items.length === 1) return items[0]!;
       return { kind: 'tuple', items, at: t.at, len: this.endOf(t.at) };
     }

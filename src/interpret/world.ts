@@ -309,7 +309,15 @@ function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {
     case 'call': {
       const call = w.env?.module.calls[act.fn];
       const args = act.args.map((x) => evalExpr(w, a, x, act, step));
-      const r = call ? call.run(w.env!.state, envCtx(w, a, step), args) : { ok: false, detail: 'no environment' };
+      let r: { ok: boolean; detail?: string };
+      try {
+        r = call ? call.run(w.env!.state, envCtx(w, a, step), args) : { ok: false, detail: 'no environment' };
+      } catch (err) {
+        // As for primitives: the ledger refusing its input (signing with a zero scalar) is the
+        // session's failure; a TypeError or ReferenceError is a bug in bantam and stays one.
+        if (err instanceof TypeError || err instanceof ReferenceError || !(err instanceof Error)) throw err;
+        r = { ok: false, detail: err.message };
+      }
       w.tracer.emit({ kind: 'contract', party: a.principal.id, phase: a.phase, step: step?.id ?? a.phase, contract: act.fn, ok: r.ok, ...(r.detail ? { detail: r.detail } : {}) });
       if (!r.ok) throw new Abort({ kind: 'env-call-failed', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${act.fn}: ${r.detail ?? 'failed'}`, pos: act.pos, traced: true });
       return;

@@ -3,8 +3,8 @@
  * `options`, `principals`, `atoms`, `messages`, `assumptions`, `goals` and `proof`, with item
  * notes as `# typo:` / `# why:` / `# source:` comments. Every spec the parser accepts prints to a
  * text that parses back to the same spec (specShape equal; property test in
- * test/spec-roundtrip.test.ts). The `flow` section is not printed (its AST belongs to
- * src/spec/flow.ts); specShape leaves it out.
+ * test/spec-roundtrip.test.ts). The `flow` section is printed last by src/spec/print-flow.ts
+ * (a line of it left with an open parenthesis joins every line after it, so nothing may follow).
  *
  * Long items wrap over indented continuation lines at spaces (every space of the printed form is
  * a token separator), so no printed line exceeds the line-length limit however large the term.
@@ -12,6 +12,7 @@
 import { showTerm } from '../ban/print.js';
 import { termKey } from '../ban/terms.js';
 import type { Declaration, ItemNotes, Spec } from './ast.js';
+import { flowShape, printFlowLines } from './print-flow.js';
 
 /** Printed lines are wrapped to about this width (a single long token may exceed it). */
 const WRAP = 160;
@@ -95,12 +96,13 @@ export function printSpec(spec: Spec): string {
       out.push(...wrapItem(p.label, `${showTerm(p.formula)} by ${p.rule}${from}`), ...noteLines(p.notes));
     }
   }
+  if (spec.flow) out.push(...printFlowLines(spec.flow));
   return `${out.join('\n')}\n`;
 }
 
 /**
  * What "the same spec" means for the round trip: everything but source positions, warnings,
- * the source texts and the flow section.
+ * and the source texts; the flow compared by flowShape (src/spec/print-flow.ts).
  */
 export function specShape(spec: Spec): unknown {
   return {
@@ -111,5 +113,6 @@ export function specShape(spec: Spec): unknown {
     assumptions: spec.assumptions.map((a) => [a.label, termKey(a.formula), a.vars, a.notes]),
     goals: spec.goals.map((g) => [g.label, termKey(g.formula), g.notes]),
     proof: spec.proof.map((p) => [p.label, termKey(p.formula), p.rule, p.premises, p.notes]),
+    flow: spec.flow ? flowShape(spec.flow) : null,
   };
 }
