@@ -38,7 +38,7 @@ describe('bantam run SPEC', () => {
     const j = JSON.parse(r.out);
     expect(j).toMatchObject({ command: 'run', spec: 'spec/protocols/nsl.ban', suite: 'p256', ok: true, options: { wire: 'tagged', aeadAd: 'none' } });
     expect(j.trace.events.filter((e: { kind: string }) => e.kind === 'send')).toHaveLength(3);
-    expect(j.costs.find((c: { phase: string; role: string }) => c.phase === 'nsl' && c.role === 'A').ops).toMatchObject({ mulG: 2, mul: 3, aeadEnc: 2, aeadDec: 1 });
+    expect(j.costs.find((c: { phase: string; role: string }) => c.phase === 'ns' && c.role === 'A').ops).toMatchObject({ mulG: 2, mul: 3, aeadEnc: 2, aeadDec: 1 });
     expect(JSON.parse(readFileSync(join(dir, 't.json'), 'utf8')).events).toEqual(j.trace.events);
   });
 

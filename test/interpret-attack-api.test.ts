@@ -77,9 +77,9 @@ describe("Lowe's attack through the interpreter's adversary API", () => {
   });
 
   test('NSL: A aborts at message 2 — the responder named in it is B, not the I it talks to', () => {
-    const { a, b } = lowe(loadExecutable('spec/protocols/nsl.ban').protocol, 'nsl');
+    const { a, b } = lowe(loadExecutable('spec/protocols/nsl.ban').protocol, 'ns');
     expect(a.status).toBe('aborted');
-    expect(a.abort).toMatchObject({ kind: 'mismatch', step: 'nsl.2', role: 'A', check: '(Na, Nb, B) = pdec(skA, c2)', detail: 'B differs from the value already known' });
+    expect(a.abort).toMatchObject({ kind: 'mismatch', step: 'ns.2', role: 'A', check: '(Na, Nb, B) = pdec(skA, c2)', detail: 'B differs from the value already known' });
     expect(b.status).toBe('waiting');
   });
 });

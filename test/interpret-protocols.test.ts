@@ -79,9 +79,9 @@ describe('a tampered message aborts the right party at the right check', () => {
     expect(w.tracer.trace.events.at(-1)).toMatchObject({ kind: 'abort', party: 'A', session: 's1' });
   });
 
-  test('NSL: message 2 naming another responder → A aborts at nsl.2, the implicit equality check on B', () => {
+  test('NSL: message 2 naming another responder → A aborts at ns.2, the implicit equality check on B', () => {
     const { w, a } = start(NSL);
-    const e = until(w, 'nsl.2');
+    const e = until(w, 'ns.2');
     const suite = w.suite;
     const pkA = w.principals.get('A')!.published.get('pkA')!;
     const Na = a.values.get('Na')!;
@@ -95,7 +95,7 @@ describe('a tampered message aborts the right party at the right check', () => {
     const step = NSL.phases[0]!.steps[1]!;
     w.network.adversary.modify(e.id, encodeMessage(suite, step, true, new Map([['c2', forged.value]])).bytes);
     deliver(w, w.network.next()!);
-    expect(a.abort).toMatchObject({ kind: 'mismatch', step: 'nsl.2', check: '(Na, Nb, B) = pdec(skA, c2)', detail: 'B differs from the value already known' });
+    expect(a.abort).toMatchObject({ kind: 'mismatch', step: 'ns.2', check: '(Na, Nb, B) = pdec(skA, c2)', detail: 'B differs from the value already known' });
   });
 
   test("STS: B's share replaced by another point → A aborts at sts.2, signature check (Y, X) =? V_pkB(sigB)", () => {

@@ -8,3 +8,4 @@ export { searchAttacks, configurations, DEFAULT_BOUND, type Bound, type SearchRe
 export { execute, attackContext, candidates, type Scenario, type Move, type SessionSpec, type RunState } from './execute.js';
 export { judgeQuery } from './oracles.js';
 export { reportText, reportJson, boundText } from './report.js';
+export { attackTestFile, type ExportOptions } from './export.js';

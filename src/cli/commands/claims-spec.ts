@@ -10,6 +10,9 @@ import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
 import { DEFAULT_BOUND, queriesOf, reportJson, reportText, searchAttacks } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
+import { attackTestFile } from '../../attacker/export.js';
+import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
+import { join } from 'node:path';
 import type { SearchReport } from '../../attacker/search.js';
 import { getSuite } from '../../crypto/index.js';
 import type { TypedProtocol } from '../../flow-lang/typed.js';
@@ -29,6 +32,9 @@ export const CLAIMS_SPEC_OPTIONS = {
   'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
   diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned)' },
   render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
+  export: { type: 'string', value: 'DIR', help: 'with SPEC: write each confirmed attack as a standalone vitest file (attack-N.test.ts) that replays it and fails once the protocol is fixed' },
+  force: { type: 'boolean', help: 'with --export: write through a symbolic link at the target (never a device, FIFO or directory)' },
+  'import-from': { type: 'string', value: 'MODULE', help: "with --export: the module the tests import bantam from", default: 'bantam' },
 } as const satisfies OptionTable;
 
 export const CLAIMS_SPEC_USAGE = [
@@ -54,11 +60,15 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   let drawn: string[] = [];
   if (diagramDir) drawn = await drawAttacks(protocol, report, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
   else if (args.values.has('render')) throw new UserError('--render goes with --diagram DIR');
+  const exportDir = args.values.get('export');
+  let exported: string[] = [];
+  if (exportDir) exported = exportAttacks(report, { dir: exportDir, spec: file, suite, seed: String(seed), importFrom: args.values.get('import-from') ?? 'bantam', force: args.booleans.has('force') });
+  else if (args.values.has('import-from')) throw new UserError('--import-from goes with --export DIR');
   if (args.booleans.has('json')) {
     const verdicts = report.verdicts.map((v) => ({ name: v.query.text, verdict: v.status, ok: v.status !== 'refuted' }));
     io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, reportJson(report, spec.file) as object));
   }
-  else io.out(reportText(report, spec.file, protocol.options) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : ''));
+  else io.out(reportText(report, spec.file, protocol.options) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
   return report.verdicts.some((v) => v.status === 'refuted') ? 1 : 0;
 }
 
@@ -89,4 +99,19 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, o: { s
   const res = await renderDiagrams(list, { out: o.out, format: o.render as 'svg' | 'png' | 'none', ...(o.browser ? { browser: o.browser } : {}) });
   if (res.failures.length) throw new UserError(`could not render: ${res.failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`, [], 3);
   return res.diagrams.flatMap((d) => (d.image ? [d.mmd, d.image] : [d.mmd]));
+}
+
+/** Each confirmed attack as a standalone vitest file (src/attacker/export.ts), written safely into `dir`. */
+function exportAttacks(report: SearchReport, o: { dir: string; spec: string; suite: string; seed: string; importFrom: string; force: boolean }): string[] {
+  ensureOutputDir(o.dir);
+  const out: string[] = [];
+  let n = 0;
+  for (const v of report.verdicts) {
+    if (v.status !== 'refuted' || !v.attack) continue;
+    n++;
+    const path = join(o.dir, `attack-${n}.test.ts`);
+    safeWriteFile(path, attackTestFile(v, { spec: o.spec, suite: o.suite, seed: o.seed, importFrom: o.importFrom, index: n }), { force: o.force });
+    out.push(path);
+  }
+  return out;
 }
