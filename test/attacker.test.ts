@@ -295,6 +295,8 @@ describe('claims SPEC --diagram: every confirmed attack is a picture', () => {
     expect(m).toMatch(/inject: ns\.1/);
     expect(m).toMatch(/REFUTED: injective-agreement B with A on Na, Nb/);
     expect(m).toMatch(/attacker learns Nb#35;\d+ = [0-9a-f]+… — pdec\(skB@M#35;\d+, c3#35;\d+\)/); // '#' is Mermaid's #35;
+    // docs/attacks/nspk holds these very diagrams (regenerate: bantam claims spec/protocols/nspk.ban --diagram docs/attacks/nspk)
+    for (const f of ['attack-1.mmd', 'attack-2.mmd', 'attack-3.mmd']) expect(readFileSync(join(dir, f), 'utf8'), f).toBe(readFileSync(join('docs/attacks/nspk', f), 'utf8'));
     // NSL: nothing refuted, nothing drawn
     const dir2 = mkdtempSync(join(tmpdir(), 'bantam-attack-diagrams-'));
     expect((await cli('claims', 'spec/protocols/nsl.ban', '--diagram', dir2, '--render', 'none')).code).toBe(0);
