@@ -12,6 +12,7 @@ import { environmentSignatures } from '../src/interpret/environments/index.js';
 import { runFlow } from '../src/interpret/run.js';
 import { UserError, type Diagnostic } from '../src/spec/diagnostics.js';
 import { parseSpec } from '../src/spec/parse.js';
+import { applyTextEdits, TEXT_EDIT_OPS } from './helpers/text-edits.js';
 
 const CODES = new Set(['flow.not-executable', 'flow.expr-syntax', 'flow.sort', 'flow.sort-conflict', 'flow.unknown-name', 'flow.unbound', 'flow.unknown-primitive', 'flow.unknown-call', 'flow.missing', 'flow.syntax']);
 const BASES = ['nspk', 'nsl', 'sts'].map((n) => readFileSync(`spec/protocols/${n}.ban`, 'utf8'));
@@ -27,26 +28,12 @@ const FLOW_PIECES = [
 const arbMutatedFlow = fc
   .tuple(
     fc.nat({ max: BASES.length - 1 }),
-    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.constantFrom(...FLOW_PIECES), fc.constantFrom('delete', 'insert', 'replace', 'dupline', 'swaplines')), { minLength: 1, maxLength: 5 }),
+    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.constantFrom(...FLOW_PIECES), fc.constantFrom(...TEXT_EDIT_OPS)), { minLength: 1, maxLength: 5 }),
   )
   .map(([b, edits]) => {
     const base = BASES[b]!;
     const cut = base.indexOf('\nflow\n') + 6;
-    let s = base.slice(cut);
-    for (const [at, len, piece, op] of edits) {
-      const i = at % (s.length + 1);
-      if (op === 'delete') s = s.slice(0, i) + s.slice(i + len);
-      else if (op === 'insert') s = s.slice(0, i) + piece + s.slice(i);
-      else if (op === 'replace') s = s.slice(0, i) + piece + s.slice(i + Math.max(1, len % 4));
-      else {
-        const lines = s.split('\n');
-        const x = at % lines.length;
-        const y = (at + len) % lines.length;
-        if (op === 'dupline') lines.splice(x, 0, lines[x]!);
-        else [lines[x], lines[y]] = [lines[y]!, lines[x]!];
-        s = lines.join('\n');
-      }
-    }
+    const s = applyTextEdits(base.slice(cut), edits);
     return base.slice(0, cut) + s;
   });
 

@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { UserError } from '../src/spec/diagnostics.js';
 import { parseSpec } from '../src/spec/parse.js';
 import { parseFormula } from '../src/spec/parse-term.js';
+import { applyTextEdits, TEXT_EDIT_OPS } from './helpers/text-edits.js';
 
 const VALID = `protocol Fuzz
 options key-agreement
@@ -47,26 +48,11 @@ const arbSpecish = fc.array(fc.constantFrom(...SPEC_PIECES), { maxLength: 120 })
 /** A valid spec with a few random edits (delete, insert a piece, duplicate or swap lines). */
 const arbMutatedSpec = fc
   .array(
-    fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.constantFrom(...SPEC_PIECES), fc.constantFrom('delete', 'insert', 'replace', 'dupline', 'swaplines')),
+    fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.constantFrom(...SPEC_PIECES), fc.constantFrom(...TEXT_EDIT_OPS)),
     { minLength: 1, maxLength: 6 },
   )
   .map((edits) => {
-    let s = VALID;
-    for (const [at, len, piece, op] of edits) {
-      const i = at % (s.length + 1);
-      if (op === 'delete') s = s.slice(0, i) + s.slice(i + len);
-      else if (op === 'insert') s = s.slice(0, i) + piece + s.slice(i);
-      else if (op === 'replace') s = s.slice(0, i) + piece + s.slice(i + Math.max(1, len % 4));
-      else {
-        const lines = s.split('\n');
-        const a = at % lines.length;
-        const b = (at + len) % lines.length;
-        if (op === 'dupline') lines.splice(a, 0, lines[a]!);
-        else [lines[a], lines[b]] = [lines[b]!, lines[a]!];
-        s = lines.join('\n');
-      }
-    }
-    return s;
+    return applyTextEdits(VALID, edits);
   });
 
 /** Returns normally for a Spec or a UserError with positioned diagnostics; anything else fails. */
