@@ -48,3 +48,13 @@ describe('fuzz campaigns (CI budget)', () => {
     expect(flowTarget.input(inputRng('replay', 17), c)).toEqual(a);
   });
 });
+
+describe('findings of the long campaigns, replayed', () => {
+  test('parser, seed "long", index 84712: a spec just under the byte limit prints past it and still round-trips', async () => {
+    const t = TARGETS.parser!;
+    const c = await t.prepare();
+    const input = t.input(inputRng('long', 84712), c);
+    expect((input as { text: string }).text.length).toBeGreaterThan(250_000);
+    expect((await t.run(input, c)).kind).toBe('accepted');
+  });
+});
