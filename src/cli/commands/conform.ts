@@ -13,8 +13,6 @@
  */
 import { existsSync } from 'node:fs';
 import { readInputText } from '../../io/read-bounded.js';
-import { conform } from '../../conform/index.js';
-import { formatReport, traceabilityMatrix } from '../../conform/report.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { parseArgs, processIo, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput, type Verdict } from '../json-output.js';
@@ -49,6 +47,9 @@ export const command: Command = {
     const json = args.booleans.has('json');
     const bar = progressBar('conform', process.stderr.isTTY === true && io.err === processIo.err);
     bar.update(0, 1, 'reading the model with ts-morph');
+    // ts-morph (≈ 1–2 s to load) only when the command runs, so `bantam` and `bantam help` stay quick
+    const { conform } = await import('../../conform/index.js');
+    const { formatReport, traceabilityMatrix } = await import('../../conform/report.js');
     const report = conform({
       spec: args.values.get('spec') ?? packageFile('spec/emr-flow.ban'),
       src: args.values.get('src') ?? packageFile('src/model'),
