@@ -57,4 +57,12 @@ describe('findings of the long campaigns, replayed', () => {
     expect((input as { text: string }).text.length).toBeGreaterThan(250_000);
     expect((await t.run(input, c)).kind).toBe('accepted');
   });
+
+  test('cli, seed "long", index 7: the bare `bantam` prints its help (exit 2); the legend "70 internal error" is not a crash', async () => {
+    const t = TARGETS.cli!;
+    const c = await t.prepare();
+    const input = t.input(inputRng('long', 7), c);
+    expect((input as { argv: string[] }).argv).toEqual([]);
+    expect((await t.run(input, c)).kind).toBe('rejected');
+  });
 });

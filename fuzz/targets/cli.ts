@@ -123,7 +123,8 @@ export const cliTarget: FuzzTarget<CliCtx, CliInput> = {
     if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { kind: 'crash', klass, detail: 'killed after 60 s', ms: 60_000 };
     if (r.signal) return { kind: 'crash', klass, detail: `signal ${r.signal}`, ...extra };
     if (r.status === null || r.status > 3) return { kind: 'crash', klass, detail: `exit ${r.status}: ${stderr.slice(0, 300)}`, ...extra };
-    if (/internal error|\n\s+at .+:\d+:\d+\)?\n/.test(stderr)) return { kind: 'crash', klass, detail: `stack trace: ${stderr.slice(0, 300)}`, ...extra };
+    // bantam's own report of a bug is `bantam CMD: internal error: …` (the help's exit-code legend names '70 internal error' too)
+    if (/^bantam [^\n]*: internal error: |\n\s+at .+:\d+:\d+\)?\n/m.test(stderr)) return { kind: 'crash', klass, detail: `stack trace: ${stderr.slice(0, 300)}`, ...extra };
     const damage = sentinelDamage(c.dir);
     if (damage) {
       // Put the sentinels back so later inputs are judged on their own.
