@@ -19,6 +19,7 @@
  * Decoding never throws: it returns a typed failure naming what was wrong.
  */
 import { DecodeError, type CryptoSuite, type Point } from '../crypto/suite.js';
+import { ID_MAX_BYTES, validId } from '../net/codec.js';
 import { showSort, type BaseSort, type Sort } from './sorts.js';
 
 /** A value and its sort; `v` is a Value[] exactly when the sort is a tuple. */
@@ -27,12 +28,8 @@ export interface Value {
   v: bigint | Point | Uint8Array | string | boolean | Value[];
 }
 
-export const ID_MAX_BYTES = 64;
-const ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
-
-export function validId(id: string): boolean {
-  return ID_PATTERN.test(id) && new TextEncoder().encode(id).length <= ID_MAX_BYTES;
-}
+// An identity on the wire is the EMR codec's: 1..64 bytes of [A-Za-z0-9._:-] (src/net/codec.ts).
+export { ID_MAX_BYTES, validId };
 
 /** Fixed encoded size of a base sort, or undefined for a length-prefixed one. */
 export function fixedSize(suite: CryptoSuite, s: BaseSort): number | undefined {
@@ -171,7 +168,7 @@ export function readItem(suite: CryptoSuite, s: Sort, r: Reader, what: string): 
       } catch {
         return fail('bad-id', 'id is not UTF-8');
       }
-      if (!ID_PATTERN.test(text)) return fail('bad-id', `id ${JSON.stringify(text)} has characters outside [A-Za-z0-9._:-]`);
+      if (!validId(text)) return fail('bad-id', `id ${JSON.stringify(text)} has characters outside [A-Za-z0-9._:-]`);
       r.at += 1 + len;
       return { ok: true, value: { sort: s, v: text } };
     }
