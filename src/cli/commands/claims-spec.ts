@@ -8,7 +8,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
-import { DEFAULT_BOUND, queriesOf, reportJson, reportText, searchAttacks } from '../../attacker/index.js';
+import { DEFAULT_BOUND, queriesOf } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import type { SearchReport } from '../../attacker/search.js';
 import { getSuite } from '../../crypto/index.js';
 import type { TypedProtocol } from '../../flow-lang/typed.js';
+import { searchVariants } from '../../attacker/variants.js';
+import { variantsJson, variantsText, variantsVerdictName } from '../../attacker/variants-report.js';
 
 const ATTACKER_ASSURANCE = 'bounded search by a Dolev–Yao attacker derived from the spec, every attack confirmed on real crypto bytes: testing within the stated bound, not proof';
 import { intFlag, type CliIo, type OptionTable, type ParsedArgs } from '../args.js';
@@ -29,6 +31,7 @@ export const CLAIMS_SPEC_OPTIONS = {
   depth: { type: 'string', value: 'N', help: 'with SPEC: most deliveries per scenario (default: every receive step of the configuration)' },
   'max-states': { type: 'string', value: 'N', help: `with SPEC: search budget; running out leaves queries not tested (default ${DEFAULT_BOUND.maxStates})` },
   'per-delivery': { type: 'string', value: 'N', help: `with SPEC: most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
+  'as-written': { type: 'boolean', help: 'with SPEC: search only the spec as written (default: also the paper-literal variant without the wire tag and AEAD associated data it adds, marking each verdict that depends on them)' },
   'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
   diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned)' },
   render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
@@ -55,7 +58,8 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : undefined;
   const { spec, protocol } = loadExecutable(file);
   const queries = queriesOf(spec, protocol);
-  const report = searchAttacks(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) } });
+  const variants = searchVariants(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) }, asWritten: args.booleans.has('as-written') });
+  const report = variants.runs[0]!.report;
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
   if (diagramDir) drawn = await drawAttacks(protocol, report, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
@@ -65,10 +69,10 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   if (exportDir) exported = exportAttacks(report, { dir: exportDir, spec: file, suite, seed: String(seed), importFrom: args.values.get('import-from') ?? 'bantam', force: args.booleans.has('force') });
   else if (args.values.has('import-from')) throw new UserError('--import-from goes with --export DIR');
   if (args.booleans.has('json')) {
-    const verdicts = report.verdicts.map((v) => ({ name: v.query.text, verdict: v.status, ok: v.status !== 'refuted' }));
-    io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, reportJson(report, spec.file) as object));
+    const verdicts = report.verdicts.map((v, i) => ({ name: v.query.text, verdict: variantsVerdictName(variants, i), ok: v.status !== 'refuted' }));
+    io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, variantsJson(variants, protocol, spec.file)));
   }
-  else io.out(reportText(report, spec.file, protocol.options) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
+  else io.out(variantsText(variants, protocol, spec.file) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
   return report.verdicts.some((v) => v.status === 'refuted') ? 1 : 0;
 }
 
