@@ -144,7 +144,7 @@ describe('claims SPEC: paper-literal vs hardened on the key-transport fixture', 
     expect(q['confidentiality Ks of B'].restsOn).toMatch(/Kab \(shared by A, B\)/);
     expect(j.verdicts.find((v: { name: string }) => v.name === 'confidentiality Ks of B').verdict).toBe('holds (depends on: aead-ad field-step)');
     expect(j.variants.runs.map((r: { name: string }) => r.name)).toEqual(['as written', 'paper-literal', 'without wire tag', 'without aead-ad']);
-    expect(j.trust.values).toEqual([{ name: 'Kab', sort: 'key', roles: ['A', 'B'], how: 'shared', from: [], published: false }]);
+    expect(j.trust.values).toEqual([{ name: 'Kab', sort: 'key', roles: ['A', 'B'], how: 'shared', from: [], published: false, derivableBy: ['A', 'B'] }]);
     // the literal attack replays on the literal variant, and not on the spec as written
     const { spec, protocol } = loadExecutable(FIXTURE);
     const query = queriesOf(spec, protocol).find((x) => x.text === 'confidentiality Ks of B')!;
@@ -194,11 +194,20 @@ describe('claims SPEC: --as-written, already-literal specs, and the trust line',
     const q = queriesOf(nspk.spec, nspk.protocol)[0]!;
     expect(queryTrustText(nspk.protocol, t, q)).toBe("A, B honest in ns; secret: skA (A's only), skB (B's only)");
     // a value computed in the setup and not published is a secret, named with what it is derived from
-    const sts = readFileSync('spec/protocols/sts.ban', 'utf8').replace('    A publishes pkA\n', '    A publishes pkA\n    A computes hA = hash("h", skA, pkA)\n');
+    const sts = readFileSync('spec/protocols/sts.ban', 'utf8').replace('    A publishes pkA\n', '    A publishes pkA\n    A computes hA = hash("h", skA, pkA)\n    A computes hP = hash("p", pkA)\n');
     const ex = executableOf(parseSpec('sts-static.ban', sts));
     const t2 = trustOf(ex.protocol, ['A', 'B'], 'M');
     const hA = t2.values.find((v) => v.name === 'hA');
-    expect(hA).toMatchObject({ how: 'computed', roles: ['A'], published: false });
+    expect(hA).toMatchObject({ how: 'computed', roles: ['A'], published: false, derivableBy: ['A'] });
+    // computed from public values only: no secret, and the line says so
+    expect(t2.values.find((v) => v.name === 'hP')).toMatchObject({ how: 'computed', published: false, derivableBy: 'anyone' });
+    // keys made in a phase and stored (EMR's registration): held by the storer and by the party that made them
+    const emr = loadExecutable('spec/emr-flow.ban').protocol;
+    const sPat = trustOf(emr, ['PAT-1', 'HPA', 'HPB', 'CENTER'], 'M').values.find((v) => v.name === 'S_PAT');
+    expect(sPat).toMatchObject({ how: 'stored', roles: ['P', 'BC'] });
+    expect(sPat!.from).toContain('s');
+    expect(trustText(trustOf(emr, ['PAT-1'], 'M'))).toMatch(/S_PAT \(scalar\) kept by the principal playing P, also held by the one playing BC that made it from r_PAT, h_PAT, s/);
+    expect(trustText(t2)).toMatch(/hP \(hash\) is NOT secret: anyone can compute it from public pkA/);
     expect(hA!.from.sort()).toEqual(['pkA', 'skA']);
     expect(trustText(t2)).toMatch(/hA \(hash\) derived by the principal playing A's setup from (skA, pkA|pkA, skA), held only by it/);
   });

@@ -20,10 +20,16 @@ export interface LongTermValue {
   sort: string;
   /** The roles whose setup generates or computes it, or that share it. */
   roles: string[];
-  how: 'generated' | 'computed' | 'shared';
+  /** `stored`: made in a phase and kept by `stores` for later phases (registration's keys). */
+  how: 'generated' | 'computed' | 'shared' | 'stored';
   /** The names a computed value is computed from. */
   from: string[];
   published: boolean;
+  /**
+   * Who can compute it from what they hold: the roles holding every secret input (a computed value),
+   * 'anyone' when all its inputs are public (then it is no secret, whatever the spec intends).
+   */
+  derivableBy: string[] | 'anyone';
 }
 
 export interface Trust {
@@ -68,10 +74,57 @@ export function longTermValues(p: TypedProtocol): LongTermValue[] {
         how: a.kind === 'share' ? 'shared' : a.kind === 'generate' ? 'generated' : 'computed',
         from: [...from],
         published: p.published.has(name),
+        derivableBy: [],
       });
     }
   }
-  return [...out.values()];
+  // values made in a phase and kept for later phases (`X stores …`): held by X and by the party that computed it
+  for (const ph of p.phases) {
+    const acts = [...ph.local, ...ph.steps.flatMap((st) => [...st.before, ...st.after])];
+    for (const a of acts) {
+      if (a.kind !== 'store') continue;
+      for (const name of a.names) {
+        const makers = acts.filter((b) => (b.kind === 'compute' || b.kind === 'generate') && bound(b).includes(name));
+        const issuer = makers.find((b) => b.party !== a.party) ?? makers[0];
+        const roles = [a.party, ...makers.map((b) => b.party).filter((r) => r !== a.party)];
+        const prev = out.get(name);
+        if (prev) {
+          for (const r of roles) if (!prev.roles.includes(r)) prev.roles.push(r);
+          continue;
+        }
+        const from = new Set<string>();
+        if (issuer?.kind === 'compute') namesIn(issuer.expr, from);
+        from.delete(p.generator);
+        const sort = p.sorts.get(name);
+        out.set(name, { name, sort: sort ? showSort(sort) : '?', roles: [...new Set(roles)], how: 'stored', from: [...from], published: p.published.has(name), derivableBy: [] });
+      }
+    }
+  }
+  // who can derive each value: its holders, and for a computed value whoever holds all its secret inputs
+  const all = [...out.values()];
+  const isPublic = (n: string, seen: Set<string>): boolean => {
+    const v = out.get(n);
+    if (!v) return !p.sorts.has(n) || p.roles.some((r) => r.identity === n); // a literal, or an identity
+    if (v.published) return true;
+    if (v.how !== 'computed' || seen.has(n)) return false;
+    seen.add(n);
+    return v.from.every((x) => isPublic(x, seen));
+  };
+  for (const v of all) {
+    if (v.published || (v.how === 'computed' && isPublic(v.name, new Set()))) {
+      v.derivableBy = 'anyone';
+      continue;
+    }
+    if (v.how !== 'computed') {
+      v.derivableBy = [...v.roles];
+      continue;
+    }
+    const secretInputs = v.from.filter((x) => !isPublic(x, new Set()));
+    const holders = secretInputs.map((x) => out.get(x)?.roles ?? []);
+    const both = holders.length ? holders.reduce((a, b) => a.filter((r) => b.includes(r))) : [];
+    v.derivableBy = [...new Set([...v.roles, ...both])];
+  }
+  return all;
 }
 
 export function trustOf(p: TypedProtocol, honest: readonly string[], attacker: string): Trust {
@@ -88,9 +141,12 @@ export function secretsOf(p: TypedProtocol, t: Trust, q: Query): LongTermValue[]
 }
 
 function holderText(v: LongTermValue): string {
+  if (v.how === 'stored' && v.derivableBy !== 'anyone') return `${v.name} (${v.sort}) kept by the principal playing ${v.roles[0]}${v.roles.length > 1 ? `, also held by the one playing ${v.roles.slice(1).join(' / ')} that made it${v.from.length ? ` from ${v.from.join(', ')}` : ''}` : ''}`;
+  if (v.derivableBy === 'anyone') return `${v.name} (${v.sort}) is NOT secret: anyone can compute it from public ${v.from.join(', ') || 'constants'}`;
   if (v.how === 'shared') return `${v.name} (${v.sort}) held only by the principals it is drawn for (one value per set playing ${v.roles.join(', ')})`;
   const who = `the principal playing ${v.roles.join(' / ')}'s setup`;
-  return v.how === 'computed' ? `${v.name} (${v.sort}) derived by ${who} from ${v.from.join(', ') || 'constants'}, held only by it` : `${v.name} (${v.sort}) held only by ${who}`;
+  const others = v.derivableBy.filter((r) => !v.roles.includes(r));
+  return v.how === 'computed' ? `${v.name} (${v.sort}) derived by ${who} from ${v.from.join(', ') || 'constants'}, held only by it${others.length ? ` (and derivable by the principal playing ${others.join(' / ')})` : ''}` : `${v.name} (${v.sort}) held only by ${who}`;
 }
 
 /** The report-wide `assumes:` text. */
@@ -114,5 +170,6 @@ export function queryTrustText(p: TypedProtocol, t: Trust, q: Query): string {
   const ph = p.phases.find((x) => x.id === q.phase)!;
   const principals = t.trusted.join(', ');
   const secrets = secretsOf(p, t, q);
-  return `${principals} honest in ${ph.id}${secrets.length ? `; secret: ${secrets.map((v) => `${v.name} (${v.how === 'shared' ? `shared by ${v.roles.join(', ')}` : `${v.roles.join('/')}'s only`})`).join(', ')}` : '; no long-term secret'}`;
+  const held = (v: LongTermValue) => (v.derivableBy === 'anyone' ? 'NOT secret: computable from public values' : v.how === 'shared' ? `shared by ${v.roles.join(', ')}` : `${v.derivableBy.join('/')}'s only`);
+  return `${principals} honest in ${ph.id}${secrets.length ? `; secret: ${secrets.map((v) => `${v.name} (${held(v)})`).join(', ')}` : '; no long-term secret'}`;
 }
