@@ -5,6 +5,9 @@
  * numbered trace. Exit: 0 every tested query holds within the bound, 1 a query is refuted,
  * 2 bad input (spec errors with file:line:col, bad flags). A query the search could not decide
  * (budget, vacuous premise, unsupported kind) is "not tested", never "holds".
+ * By default the spec's paper-literal variant (no wire tag, no AEAD associated data) is searched
+ * too, and each verdict that depends on an addition says so (src/attacker/variants.ts);
+ * `--as-written` skips it. The exit code is the spec as written's.
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
