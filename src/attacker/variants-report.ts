@@ -56,7 +56,11 @@ export function variantsText(v: VariantsReport, p: TypedProtocol, specFile: stri
   const after: string[] = [];
   if (v.runs.length > 1) {
     after.push('', 'Variants (same seed, suite and bound):');
-    for (const run of v.runs) after.push(`  ${runLine(run)}`);
+    for (const run of v.runs) {
+      after.push(`  ${runLine(run)}`);
+      // a violation that did not confirm is a bantam bug in any variant, never a verdict
+      for (const u of run.report.unconfirmed) after.push(`    BUG (${run.name}): ${u}`);
+    }
     const deps = v.dependencies.filter((d) => d.dependsOn.length);
     after.push(
       deps.length
