@@ -12,7 +12,9 @@
  *  - `claims SPEC` marks each dependency in text and JSON; `--as-written` runs once; an already
  *    literal spec says so and runs once; the `assumes:` line is computed from the setup.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { getSuite } from '../src/crypto/index.js';
 import type { TExpr, TypedProtocol } from '../src/flow-lang/typed.js';
@@ -115,8 +117,9 @@ function st0Nonce(ctx: ReturnType<typeof attackContext>): number {
 describe('claims SPEC: paper-literal vs hardened on the key-transport fixture', () => {
   let text: { code: number; out: string };
   let json: { code: number; out: string };
+  const exportDir = mkdtempSync(join(tmpdir(), 'bantam-variants-'));
   beforeAll(async () => {
-    text = await cli('claims', FIXTURE);
+    text = await cli('claims', FIXTURE, '--export', exportDir, '--import-from', 'bantam');
     json = await cli('claims', FIXTURE, '--json');
   }, 240_000);
 
@@ -132,6 +135,24 @@ describe('claims SPEC: paper-literal vs hardened on the key-transport fixture', 
     // the attribution was computed: without the tag alone it holds, without the AD alone it is refuted
     expect(out).toMatch(/^ +without wire tag \(wire untagged, aead-ad field-step\): .* 0 refuted, 4 hold/m);
     expect(out).toMatch(/^ +without aead-ad \(wire tagged, aead-ad none\): .* 2 refuted, 2 hold/m);
+  });
+
+  test('--export writes the literal attacks as tests that rebuild the literal variant from the typed protocol', () => {
+    expect(readdirSync(exportDir).sort()).toEqual(['attack-L1.test.ts', 'attack-L2.test.ts']);
+    const src = readFileSync(join(exportDir, 'attack-L1.test.ts'), 'utf8');
+    expect(src).toMatch(/on the variant without wire-tag, aead-ad \(the paper-literal variant\)/);
+    expect(src).toContain('const protocol = attacker.withoutAdditions(written, ["wire-tag","aead-ad"]);');
+    expect(src).toContain('const QUERY = "confidentiality Ks of B";');
+    // its scenario violates the query on the literal variant only
+    const scenario = JSON.parse(/const SCENARIO: attacker\.Scenario = ([\s\S]*?);\n\ntest\(/.exec(src)![1]!);
+    const { spec, protocol } = loadExecutable(FIXTURE);
+    const query = queriesOf(spec, protocol).find((x) => x.text === 'confidentiality Ks of B')!;
+    const on = (p: TypedProtocol) => {
+      const ctx = attackContext(p, getSuite(SUITE), '1');
+      return judgeQuery(ctx, query, execute(ctx, scenario)).violated;
+    };
+    expect(on(withoutAdditions(protocol, ['wire-tag', 'aead-ad']))).toBe(true);
+    expect(on(protocol)).toBe(false);
   });
 
   test('--json carries both verdicts per query, the dependency, the replayable literal attack and the trust', () => {
@@ -157,6 +178,13 @@ describe('claims SPEC: paper-literal vs hardened on the key-transport fixture', 
     const stW = execute(ctxW, sc);
     expect(judgeQuery(ctxW, query, stW).violated).toBe(false);
   });
+});
+
+describe('claims SPEC --export: the literal attacks as tests', () => {
+  test('with --as-written no literal attack is exported (and as written nothing is refuted)', async () => {
+    const r = await cli('claims', FIXTURE, '--export', mkdtempSync(join(tmpdir(), 'bantam-variants-')), '--import-from', 'bantam', '--as-written');
+    expect(r.out).not.toMatch(/attack tests written/); // as written nothing is refuted, and --as-written has no literal attacks
+  }, 120_000);
 });
 
 describe('claims SPEC: --as-written, already-literal specs, and the trust line', () => {

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { SearchReport } from '../../attacker/search.js';
 import { getSuite } from '../../crypto/index.js';
 import type { TypedProtocol } from '../../flow-lang/typed.js';
-import { searchVariants } from '../../attacker/variants.js';
+import { searchVariants, type VariantsReport } from '../../attacker/variants.js';
 import { variantsJson, variantsText, variantsVerdictName } from '../../attacker/variants-report.js';
 
 const ATTACKER_ASSURANCE = 'bounded search by a Dolev–Yao attacker derived from the spec, every attack confirmed on real crypto bytes: testing within the stated bound, not proof';
@@ -69,7 +69,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   else if (args.values.has('render')) throw new UserError('--render goes with --diagram DIR');
   const exportDir = args.values.get('export');
   let exported: string[] = [];
-  if (exportDir) exported = exportAttacks(report, { dir: exportDir, spec: file, suite, seed: String(seed), importFrom: args.values.get('import-from') ?? 'bantam', force: args.booleans.has('force') });
+  if (exportDir) exported = exportAttacks(report, variants, { dir: exportDir, spec: file, suite, seed: String(seed), importFrom: args.values.get('import-from') ?? 'bantam', force: args.booleans.has('force') });
   else if (args.values.has('import-from')) throw new UserError('--import-from goes with --export DIR');
   if (args.booleans.has('json')) {
     const verdicts = report.verdicts.map((v, i) => ({ name: v.query.text, verdict: variantsVerdictName(variants, i), ok: v.status !== 'refuted' }));
@@ -109,7 +109,7 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, o: { s
 }
 
 /** Each confirmed attack as a standalone vitest file (src/attacker/export.ts), written safely into `dir`. */
-function exportAttacks(report: SearchReport, o: { dir: string; spec: string; suite: string; seed: string; importFrom: string; force: boolean }): string[] {
+function exportAttacks(report: SearchReport, variants: VariantsReport, o: { dir: string; spec: string; suite: string; seed: string; importFrom: string; force: boolean }): string[] {
   ensureOutputDir(o.dir);
   const out: string[] = [];
   let n = 0;
@@ -118,6 +118,16 @@ function exportAttacks(report: SearchReport, o: { dir: string; spec: string; sui
     n++;
     const path = join(o.dir, `attack-${n}.test.ts`);
     safeWriteFile(path, attackTestFile(v, { spec: o.spec, suite: o.suite, seed: o.seed, importFrom: o.importFrom, index: n }), { force: o.force });
+    out.push(path);
+  }
+  // the paper-literal variant's attacks on queries that hold as written (Ln, as the text numbers them)
+  let l = 0;
+  const literal = variants.runs[1];
+  for (const d of variants.dependencies) {
+    if (!literal || d.written.status === 'refuted' || d.literal?.status !== 'refuted') continue;
+    l++;
+    const path = join(o.dir, `attack-L${l}.test.ts`);
+    safeWriteFile(path, attackTestFile(d.literal, { spec: o.spec, suite: o.suite, seed: o.seed, importFrom: o.importFrom, index: `L${l}`, removed: literal.removed }), { force: o.force });
     out.push(path);
   }
   return out;
