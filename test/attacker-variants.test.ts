@@ -118,8 +118,9 @@ describe('claims SPEC: paper-literal vs hardened on the key-transport fixture', 
   let text: { code: number; out: string };
   let json: { code: number; out: string };
   const exportDir = mkdtempSync(join(tmpdir(), 'bantam-variants-'));
+  const drawDir = mkdtempSync(join(tmpdir(), 'bantam-variants-draw-'));
   beforeAll(async () => {
-    text = await cli('claims', FIXTURE, '--export', exportDir, '--import-from', 'bantam');
+    text = await cli('claims', FIXTURE, '--export', exportDir, '--import-from', 'bantam', '--diagram', drawDir, '--render', 'none');
     json = await cli('claims', FIXTURE, '--json');
   }, 240_000);
 
@@ -135,6 +136,13 @@ describe('claims SPEC: paper-literal vs hardened on the key-transport fixture', 
     // the attribution was computed: without the tag alone it holds, without the AD alone it is refuted
     expect(out).toMatch(/^ +without wire tag \(wire untagged, aead-ad field-step\): .* 0 refuted, 4 hold/m);
     expect(out).toMatch(/^ +without aead-ad \(wire tagged, aead-ad none\): .* 2 refuted, 2 hold/m);
+  });
+
+  test('--diagram draws the literal attacks from their replay on the literal variant, titled as such', () => {
+    expect(readdirSync(drawDir).sort()).toEqual(['attack-L1.mmd', 'attack-L2.mmd']);
+    const mmd = readFileSync(join(drawDir, 'attack-L1.mmd'), 'utf8');
+    expect(mmd).toMatch(/Attack L1: confidentiality Ks of B — REFUTED in the paper-literal variant \(wire untagged, aead-ad none\)/);
+    expect(mmd).toMatch(/re-read as a key/);
   });
 
   test('--export writes the literal attacks as tests that rebuild the literal variant from the typed protocol', () => {

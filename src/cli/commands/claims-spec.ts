@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { SearchReport } from '../../attacker/search.js';
 import { getSuite } from '../../crypto/index.js';
 import type { TypedProtocol } from '../../flow-lang/typed.js';
-import { searchVariants, type VariantsReport } from '../../attacker/variants.js';
+import { searchVariants, withoutAdditions, type VariantsReport } from '../../attacker/variants.js';
 import { variantsJson, variantsText, variantsVerdictName } from '../../attacker/variants-report.js';
 
 const ATTACKER_ASSURANCE = 'bounded search by a Dolev–Yao attacker derived from the spec, every attack confirmed on real crypto bytes: testing within the stated bound, not proof';
@@ -65,7 +65,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const report = variants.runs[0]!.report;
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
-  if (diagramDir) drawn = await drawAttacks(protocol, report, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
+  if (diagramDir) drawn = await drawAttacks(protocol, report, variants, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
   else if (args.values.has('render')) throw new UserError('--render goes with --diagram DIR');
   const exportDir = args.values.get('export');
   let exported: string[] = [];
@@ -84,7 +84,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
  * plain suite (as the confirmation did), its run trace drawn with an Adversary lane, and a closing
  * note naming the query it refutes, the violation, and what the attacker learned and how.
  */
-async function drawAttacks(protocol: TypedProtocol, report: SearchReport, o: { suite: string; seed: string; out: string; render: string; browser: string | undefined }): Promise<string[]> {
+async function drawAttacks(protocol: TypedProtocol, report: SearchReport, variants: VariantsReport, o: { suite: string; seed: string; out: string; render: string; browser: string | undefined }): Promise<string[]> {
   if (!['svg', 'png', 'none'].includes(o.render)) throw new UserError(`--render takes svg, png or none, got '${o.render}'`);
   const { diagramForTrace } = await import('../../diagrams/from-trace.js');
   const { renderDiagrams } = await import('../../diagrams/render.js');
@@ -102,6 +102,20 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, o: { s
       }),
     ];
   });
+  // the paper-literal variant's attacks on queries that hold as written (Ln, as the text numbers them)
+  const literal = variants.runs[1];
+  if (literal) {
+    const ctxL = attackContext(withoutAdditions(protocol, literal.removed), getSuite(o.suite), o.seed);
+    let l = 0;
+    for (const d of variants.dependencies) {
+      if (d.written.status === 'refuted' || d.literal?.status !== 'refuted' || !d.literal.attack) continue;
+      const a = d.literal.attack;
+      const st = execute(ctxL, a.scenario, true);
+      const learned = a.story.flat().filter((x) => x.trim().startsWith('attacker learns')).map((x) => x.trim());
+      l++;
+      list.push(diagramForTrace(st.world.tracer.trace, { name: `attack-L${l}`, title: `Attack L${l}: ${d.query.text} — REFUTED in the paper-literal variant (${literal.options})`, epilogue: [`REFUTED (paper-literal: ${literal.options}): ${d.query.text}`, `violated: ${a.detail}`, ...learned] }));
+    }
+  }
   if (list.length === 0) return [];
   const res = await renderDiagrams(list, { out: o.out, format: o.render as 'svg' | 'png' | 'none', ...(o.browser ? { browser: o.browser } : {}) });
   if (res.failures.length) throw new UserError(`could not render: ${res.failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`, [], 3);
