@@ -18,6 +18,7 @@ import type { TStep, TypedProtocol } from '../flow-lang/typed.js';
 import { EncodeError, showValue, type Value } from '../flow-lang/values.js';
 import { decodeMessage, encodeMessage } from '../interpret/wire.js';
 import { AAD_PREFIX, addPrincipal, createWorld, deliver, revealPrincipal, startSession, type Session, type World } from '../interpret/world.js';
+import { rereads } from './confusion.js';
 import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
 import { consumerOf, FORGEABLE, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
 
@@ -135,6 +136,8 @@ export function describeDerivation(ctx: AttackContext, k: Knowledge, it: Item): 
       return `observed in envelope #${h.envelope} (${h.step}.${h.field}, ${h.from} → ${h.to})`;
     case 'decrypted':
       return `${h.prim}(${describeItem(ctx, k, h.key)}, ${describeItem(ctx, k, h.from)}) as in '${h.via}'`;
+    case 'reread':
+      return `envelope #${h.envelope} (${h.step}${h.field ? `.${h.field}` : ''}) re-read as ${h.as} (type confusion: the encoding accepts it)`;
   }
 }
 
@@ -186,6 +189,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       const got = decodeMessage(suite, step, p.options.wire === 'tagged', e.bytes);
       if (!got.ok) continue;
       for (const f of step.fields) learn(got.fields.get(f.name)!, { kind: 'observed', envelope: e.id, step: e.step, field: f.name, from: e.from, to: e.to }, f.name);
+      for (const x of rereads(suite, p, e, step, got.fields, e.bytes, p.options.wire === 'tagged')) learn(x.value, x.how, x.name);
     }
     // closure: open every known ciphertext with every known key, the ways the spec opens them
     for (let changed = true; changed; ) {

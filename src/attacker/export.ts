@@ -15,8 +15,10 @@ export interface ExportOptions {
   seed: string;
   /** Module the test imports bantam from (default `bantam`; the project's own suite uses its source). */
   importFrom: string;
-  /** 1-based number of the attack in the report. */
-  index: number;
+  /** 1-based number of the attack in the report, or its label (`L1`: an attack on the paper-literal variant). */
+  index: number | string;
+  /** The additions removed to make the variant the attack was found on (./variants.ts); none: the spec as written. */
+  removed?: readonly string[];
 }
 
 export function attackTestFile(v: Verdict, o: ExportOptions): string {
@@ -24,7 +26,7 @@ export function attackTestFile(v: Verdict, o: ExportOptions): string {
   const scenario = JSON.stringify(v.attack.scenario, null, 2);
   const story = v.attack.story.flat().map((l) => ` * ${l.replace(/\*\//g, '* /')}`).join('\n');
   return `/**
- * Attack ${o.index} found by bantam's generic Dolev–Yao attacker (bantam claims ${o.spec} --seed ${o.seed} --suite ${o.suite}):
+ * Attack ${o.index} found by bantam's generic Dolev–Yao attacker (bantam claims ${o.spec} --seed ${o.seed} --suite ${o.suite})${o.removed?.length ? ` on the variant without ${o.removed.join(', ')} (the paper-literal variant)` : ''}:
  *   ${v.query.text}  — REFUTED
  *   violated: ${v.attack.detail.replace(/\*\//g, '* /')}
  *
@@ -45,7 +47,7 @@ const SEED = ${JSON.stringify(o.seed)};
 const SCENARIO: attacker.Scenario = ${scenario};
 
 test(${JSON.stringify(`attack ${o.index}: ${v.query.text} is violated (replayed on real crypto)`)}, () => {
-  const { spec, protocol } = loadExecutable(SPEC);
+  const { spec, protocol${o.removed?.length ? ': written' : ''} } = loadExecutable(SPEC);${o.removed?.length ? `\n  // the variant of the spec the attack was found on: these additions removed from the typed protocol\n  const protocol = attacker.withoutAdditions(written, ${JSON.stringify(o.removed)});` : ''}
   const query = attacker.queriesOf(spec, protocol).find((q) => q.text === QUERY);
   expect(query, \`\${SPEC} has no query '\${QUERY}'\`).toBeDefined();
   const ctx = attacker.attackContext(protocol, getSuite(SUITE), SEED);

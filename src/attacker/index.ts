@@ -9,3 +9,5 @@ export { execute, attackContext, candidates, type Scenario, type Move, type Sess
 export { judgeQuery } from './oracles.js';
 export { reportText, reportJson, boundText } from './report.js';
 export { attackTestFile, type ExportOptions } from './export.js';
+export { additionsOf, withoutAdditions, searchVariants, ADDITIONS, type Addition, type AdditionId, type VariantsReport, type QueryDependency } from './variants.js';
+export { trustOf, trustText, queryTrustText, type Trust, type LongTermValue } from './trust.js';

@@ -12,6 +12,8 @@ export type Derivation =
   | { kind: 'initial'; what: string }
   | { kind: 'observed'; envelope: number; step: string; field: string; from: string; to: string }
   | { kind: 'decrypted'; from: number; key: number; prim: string; via: string }
+  /** Observed bytes read the way a receiver would decode them as another step or sort (./confusion.ts). */
+  | { kind: 'reread'; envelope: number; step: string; field?: string; as: string }
   | { kind: 'revealed'; what: string };
 
 export interface Item {

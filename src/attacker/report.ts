@@ -24,17 +24,38 @@ export function assumptions(r: SearchReport): string {
 
 const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');
 
-export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }): string {
+/** Per-verdict annotations and a replacement `assumes:` text (./variants-report.ts adds the variants and the trust). */
+export interface ReportExtra {
+  assumes?: string;
+  /** Appended to a verdict's line. */
+  note?: (v: Verdict, index: number) => string;
+  /** Lines printed before the summary line. */
+  after?: string[];
+}
+
+/** One confirmed attack as a numbered trace, Verifpal-style. */
+export function attackLines(title: string, detail: string, story: readonly (readonly string[])[]): string[] {
+  const out = ['', title, `  violated: ${detail}`];
+  let k = 0;
+  for (const block of story) {
+    const [head, ...rest] = block;
+    out.push(`  ${String(++k).padStart(2)}. ${head ?? ''}`);
+    for (const l of rest) out.push(`      ${l.trimStart()}`);
+  }
+  return out;
+}
+
+export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }, extra: ReportExtra = {}): string {
   const out: string[] = [];
   out.push(`bantam claims ${specFile} — generic Dolev–Yao attacker (docs/properties.md "The generic attacker")`);
   out.push(`bound: ${boundText(r)}`);
   out.push(`crypto suite ${r.suite}, seed ${r.seed}; declared options: wire ${options.wire}, aead-ad ${options.aeadAd}`);
-  out.push(`assumes: ${assumptions(r)}`);
+  out.push(`assumes: ${extra.assumes ?? assumptions(r)}`);
   out.push(`searched ${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? ' — the bound was covered' : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status !== 'holds') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
   out.push('');
   let n = 0;
   const attacks: string[] = [];
-  for (const v of r.verdicts) {
+  r.verdicts.forEach((v, vi) => {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
     let line = `${statusTag(v)} ${v.query.text.padEnd(44)} `;
     if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
@@ -43,21 +64,16 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
       n++;
       const a = v.attack!;
       line += `— attack ${n} (seed ${r.seed}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
-      attacks.push('', `Attack ${n} — ${v.query.text} (${where})`, `  violated: ${a.detail}`);
-      let k = 0;
-      for (const block of a.story) {
-        const [head, ...rest] = block;
-        attacks.push(`  ${String(++k).padStart(2)}. ${head ?? ''}`);
-        for (const l of rest) attacks.push(`      ${l.trimStart()}`);
-      }
+      attacks.push(...attackLines(`Attack ${n} — ${v.query.text} (${where})`, a.detail, a.story));
     }
-    out.push(line);
-  }
+    out.push(line + (extra.note?.(v, vi) ?? ''));
+  });
   out.push(...attacks);
   if (r.unconfirmed.length) {
     out.push('', 'BUG: violations seen in the search that did not confirm on replay (never verdicts):');
     for (const u of r.unconfirmed) out.push(`  ${u}`);
   }
+  if (extra.after?.length) out.push(...extra.after);
   const c = (s: Verdict['status']) => r.verdicts.filter((v) => v.status === s).length;
   out.push('', `${c('refuted')} refuted with a confirmed attack, ${c('holds')} hold within the bound, ${c('not-tested')} not tested. Bounded search, not a proof.`);
   return out.join('\n');

@@ -5,10 +5,13 @@
  * numbered trace. Exit: 0 every tested query holds within the bound, 1 a query is refuted,
  * 2 bad input (spec errors with file:line:col, bad flags). A query the search could not decide
  * (budget, vacuous premise, unsupported kind) is "not tested", never "holds".
+ * By default the spec's paper-literal variant (no wire tag, no AEAD associated data) is searched
+ * too, and each verdict that depends on an addition says so (src/attacker/variants.ts);
+ * `--as-written` skips it. The exit code is the spec as written's.
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
-import { DEFAULT_BOUND, queriesOf, reportJson, reportText, searchAttacks } from '../../attacker/index.js';
+import { DEFAULT_BOUND, queriesOf } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
@@ -16,6 +19,8 @@ import { join } from 'node:path';
 import type { SearchReport } from '../../attacker/search.js';
 import { getSuite } from '../../crypto/index.js';
 import type { TypedProtocol } from '../../flow-lang/typed.js';
+import { searchVariants, withoutAdditions, type VariantsReport } from '../../attacker/variants.js';
+import { variantsJson, variantsText, variantsVerdictName } from '../../attacker/variants-report.js';
 
 const ATTACKER_ASSURANCE = 'bounded search by a Dolev–Yao attacker derived from the spec, every attack confirmed on real crypto bytes: testing within the stated bound, not proof';
 import { intFlag, type CliIo, type OptionTable, type ParsedArgs } from '../args.js';
@@ -29,6 +34,7 @@ export const CLAIMS_SPEC_OPTIONS = {
   depth: { type: 'string', value: 'N', help: 'with SPEC: most deliveries per scenario (default: every receive step of the configuration)' },
   'max-states': { type: 'string', value: 'N', help: `with SPEC: search budget; running out leaves queries not tested (default ${DEFAULT_BOUND.maxStates})` },
   'per-delivery': { type: 'string', value: 'N', help: `with SPEC: most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
+  'as-written': { type: 'boolean', help: 'with SPEC: search only the spec as written (default: also the paper-literal variant without the wire tag and AEAD associated data it adds, marking each verdict that depends on them)' },
   'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
   diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned)' },
   render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
@@ -55,20 +61,21 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : undefined;
   const { spec, protocol } = loadExecutable(file);
   const queries = queriesOf(spec, protocol);
-  const report = searchAttacks(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) } });
+  const variants = searchVariants(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) }, asWritten: args.booleans.has('as-written') });
+  const report = variants.runs[0]!.report;
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
-  if (diagramDir) drawn = await drawAttacks(protocol, report, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
+  if (diagramDir) drawn = await drawAttacks(protocol, report, variants, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
   else if (args.values.has('render')) throw new UserError('--render goes with --diagram DIR');
   const exportDir = args.values.get('export');
   let exported: string[] = [];
-  if (exportDir) exported = exportAttacks(report, { dir: exportDir, spec: file, suite, seed: String(seed), importFrom: args.values.get('import-from') ?? 'bantam', force: args.booleans.has('force') });
+  if (exportDir) exported = exportAttacks(report, variants, { dir: exportDir, spec: file, suite, seed: String(seed), importFrom: args.values.get('import-from') ?? 'bantam', force: args.booleans.has('force') });
   else if (args.values.has('import-from')) throw new UserError('--import-from goes with --export DIR');
   if (args.booleans.has('json')) {
-    const verdicts = report.verdicts.map((v) => ({ name: v.query.text, verdict: v.status, ok: v.status !== 'refuted' }));
-    io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, reportJson(report, spec.file) as object));
+    const verdicts = report.verdicts.map((v, i) => ({ name: v.query.text, verdict: variantsVerdictName(variants, i), ok: v.status !== 'refuted' }));
+    io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, variantsJson(variants, protocol, spec.file)));
   }
-  else io.out(reportText(report, spec.file, protocol.options) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
+  else io.out(variantsText(variants, protocol, spec.file) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
   return report.verdicts.some((v) => v.status === 'refuted') ? 1 : 0;
 }
 
@@ -77,7 +84,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
  * plain suite (as the confirmation did), its run trace drawn with an Adversary lane, and a closing
  * note naming the query it refutes, the violation, and what the attacker learned and how.
  */
-async function drawAttacks(protocol: TypedProtocol, report: SearchReport, o: { suite: string; seed: string; out: string; render: string; browser: string | undefined }): Promise<string[]> {
+async function drawAttacks(protocol: TypedProtocol, report: SearchReport, variants: VariantsReport, o: { suite: string; seed: string; out: string; render: string; browser: string | undefined }): Promise<string[]> {
   if (!['svg', 'png', 'none'].includes(o.render)) throw new UserError(`--render takes svg, png or none, got '${o.render}'`);
   const { diagramForTrace } = await import('../../diagrams/from-trace.js');
   const { renderDiagrams } = await import('../../diagrams/render.js');
@@ -95,6 +102,20 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, o: { s
       }),
     ];
   });
+  // the paper-literal variant's attacks on queries that hold as written (Ln, as the text numbers them)
+  const literal = variants.runs[1];
+  if (literal) {
+    const ctxL = attackContext(withoutAdditions(protocol, literal.removed), getSuite(o.suite), o.seed);
+    let l = 0;
+    for (const d of variants.dependencies) {
+      if (d.written.status === 'refuted' || d.literal?.status !== 'refuted' || !d.literal.attack) continue;
+      const a = d.literal.attack;
+      const st = execute(ctxL, a.scenario, true);
+      const learned = a.story.flat().filter((x) => x.trim().startsWith('attacker learns')).map((x) => x.trim());
+      l++;
+      list.push(diagramForTrace(st.world.tracer.trace, { name: `attack-L${l}`, title: `Attack L${l}: ${d.query.text} — REFUTED in the paper-literal variant (${literal.options})`, epilogue: [`REFUTED (paper-literal: ${literal.options}): ${d.query.text}`, `violated: ${a.detail}`, ...learned] }));
+    }
+  }
   if (list.length === 0) return [];
   const res = await renderDiagrams(list, { out: o.out, format: o.render as 'svg' | 'png' | 'none', ...(o.browser ? { browser: o.browser } : {}) });
   if (res.failures.length) throw new UserError(`could not render: ${res.failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`, [], 3);
@@ -102,7 +123,7 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, o: { s
 }
 
 /** Each confirmed attack as a standalone vitest file (src/attacker/export.ts), written safely into `dir`. */
-function exportAttacks(report: SearchReport, o: { dir: string; spec: string; suite: string; seed: string; importFrom: string; force: boolean }): string[] {
+function exportAttacks(report: SearchReport, variants: VariantsReport, o: { dir: string; spec: string; suite: string; seed: string; importFrom: string; force: boolean }): string[] {
   ensureOutputDir(o.dir);
   const out: string[] = [];
   let n = 0;
@@ -111,6 +132,16 @@ function exportAttacks(report: SearchReport, o: { dir: string; spec: string; sui
     n++;
     const path = join(o.dir, `attack-${n}.test.ts`);
     safeWriteFile(path, attackTestFile(v, { spec: o.spec, suite: o.suite, seed: o.seed, importFrom: o.importFrom, index: n }), { force: o.force });
+    out.push(path);
+  }
+  // the paper-literal variant's attacks on queries that hold as written (Ln, as the text numbers them)
+  let l = 0;
+  const literal = variants.runs[1];
+  for (const d of variants.dependencies) {
+    if (!literal || d.written.status === 'refuted' || d.literal?.status !== 'refuted') continue;
+    l++;
+    const path = join(o.dir, `attack-L${l}.test.ts`);
+    safeWriteFile(path, attackTestFile(d.literal, { spec: o.spec, suite: o.suite, seed: o.seed, importFrom: o.importFrom, index: `L${l}`, removed: literal.removed }), { force: o.force });
     out.push(path);
   }
   return out;
