@@ -28,6 +28,8 @@ export interface TraceDiagramOptions {
   ledger?: string;
   /** Lines of a closing note across every lane, on a red background (an attack: the query it refutes, what the attacker learned). */
   epilogue?: readonly string[];
+  /** The closing note's background: red (an attack, the default) or green (an honest run's summary). */
+  epilogueColor?: 'failure' | 'goal';
 }
 
 type Send = Extract<TraceEvent, { kind: 'send' }>;
@@ -228,7 +230,7 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
   }
   flushNote();
   if (shown.length === 0) lines.push(`  Note over ${span}: ${text(`no events${opts.phase ? ` in phase ${opts.phase}` : ''}`)}`);
-  if (opts.epilogue?.length) inRect(COLORS.failure, [`Note over ${span}: ${opts.epilogue.flatMap((l) => wrapLines(l, 100, 3)).map((l) => text(l)).join('<br/>')}`]);
+  if (opts.epilogue?.length) inRect(COLORS[opts.epilogueColor ?? 'failure'], [`Note over ${span}: ${opts.epilogue.flatMap((l) => wrapLines(l, 100, 3)).map((l) => text(l)).join('<br/>')}`]);
   const name = opts.name ?? (opts.phase ? `trace-${opts.phase}` : 'trace');
   return { name, title, mermaid: `${lines.join('\n')}\n` };
 }
