@@ -3,9 +3,12 @@
  * every box that holds text (notes, goal notes, participant boxes) each text's bounding box lies
  * inside the box, and the title is centred on the drawing and inside it. Representative diagrams:
  * EMR spec phases (with BAN-goal notes), a run trace drawn by `bantam run --diagram`, a classic
- * spec's idealised messages, an executable spec from spec/protocols/. A control shows the check
- * can fail: Mermaid's own SVG (before bantam's finishing pass) overflows a spanning goal note and
- * puts the title off centre. Skipped only when no Chromium is installed AND not in CI.
+ * spec's idealised messages, an executable spec from spec/protocols/, and the attack images of
+ * `claims SPEC --diagram` panel by panel (the attack and its honest run beside it). No label of a
+ * self-message (a loop on one lifeline) may straddle that lifeline. Controls show the checks can
+ * fail: Mermaid's own SVG (before bantam's finishing pass) overflows a spanning goal note, puts the
+ * title off centre and centres self-message labels on their lifeline. Skipped only when no
+ * Chromium is installed AND not in CI.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,8 @@
  * Geometry of a rendered Mermaid SVG, measured in Chromium (the SVG carries x/y, but only the
  * browser knows how wide a text is): every box that holds text — notes, participant boxes — must
  * contain its texts' bounding boxes, every highlight block (Mermaid `rect`) the notes drawn in it,
- * and the title must be horizontally centred in the drawing.
+ * the title must be horizontally centred in the drawing, and a self-message's label (the text
+ * just before its loop path) must not straddle its lifeline.
  */
 import type { Browser } from 'puppeteer';
 
