@@ -289,14 +289,16 @@ describe('claims SPEC --diagram: every confirmed attack is a picture', () => {
     const { cli } = await import('./helpers/cli.js');
     const r = await cli('claims', 'spec/protocols/nspk.ban', '--diagram', dir, '--render', 'none');
     expect(r.code).toBe(1);
-    expect(readdirSync(dir).sort()).toEqual(['attack-1.mmd', 'attack-2.mmd', 'attack-3.mmd']);
+    // each attack with the honest run of its sessions, drawn beside it (test/attack-honest-run.test.ts)
+    expect(readdirSync(dir).sort()).toEqual(['attack-1-honest.mmd', 'attack-1.mmd', 'attack-2-honest.mmd', 'attack-2.mmd', 'attack-3-honest.mmd', 'attack-3.mmd']);
     const m = readFileSync(join(dir, 'attack-3.mmd'), 'utf8');
     expect(m).toMatch(/participant \S+ as Adversary/);
-    expect(m).toMatch(/inject: ns\.1/);
+    expect(m).not.toMatch(/no recorded sender/);
+    expect(m).toMatch(/Adversary--\)A: inject ns\.1 as A: \d+ bytes, session s2/); // one arrow per injection, naming whom it poses as
     expect(m).toMatch(/REFUTED: injective-agreement B with A on Na, Nb/);
     expect(m).toMatch(/attacker learns Nb#35;\d+ = [0-9a-f]+… — pdec\(skB@M#35;\d+, c3#35;\d+\)/); // '#' is Mermaid's #35;
     // docs/attacks/nspk holds these very diagrams (regenerate: bantam claims spec/protocols/nspk.ban --diagram docs/attacks/nspk)
-    for (const f of ['attack-1.mmd', 'attack-2.mmd', 'attack-3.mmd']) expect(readFileSync(join(dir, f), 'utf8'), f).toBe(readFileSync(join('docs/attacks/nspk', f), 'utf8'));
+    for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'utf8'), f).toBe(readFileSync(join('docs/attacks/nspk', f), 'utf8'));
     // NSL: nothing refuted, nothing drawn
     const dir2 = mkdtempSync(join(tmpdir(), 'bantam-attack-diagrams-'));
     expect((await cli('claims', 'spec/protocols/nsl.ban', '--diagram', dir2, '--render', 'none')).code).toBe(0);

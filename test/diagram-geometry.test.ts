@@ -3,9 +3,12 @@
  * every box that holds text (notes, goal notes, participant boxes) each text's bounding box lies
  * inside the box, and the title is centred on the drawing and inside it. Representative diagrams:
  * EMR spec phases (with BAN-goal notes), a run trace drawn by `bantam run --diagram`, a classic
- * spec's idealised messages, an executable spec from spec/protocols/. A control shows the check
- * can fail: Mermaid's own SVG (before bantam's finishing pass) overflows a spanning goal note and
- * puts the title off centre. Skipped only when no Chromium is installed AND not in CI.
+ * spec's idealised messages, an executable spec from spec/protocols/, and the attack images of
+ * `claims SPEC --diagram` panel by panel (the attack and its honest run beside it). No label of a
+ * self-message (a loop on one lifeline) may straddle that lifeline. Controls show the checks can
+ * fail: Mermaid's own SVG (before bantam's finishing pass) overflows a spanning goal note, puts the
+ * title off centre and centres self-message labels on their lifeline. Skipped only when no
+ * Chromium is installed AND not in CI.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +46,7 @@ function expectClean(name: string, g: SvgGeometry): void {
   expect(g.titleOffset, `${name}: has a title`).not.toBeNull();
   expect(Math.abs(g.titleOffset!), `${name}: title centred`).toBeLessThanOrEqual(CENTRE_TOLERANCE);
   expect(g.titleInside, `${name}: title inside the drawing`).toBe(true);
+  expect(g.selfLabelCrossings, `${name}: a self-message's label crossed by its lifeline`).toEqual([]);
 }
 
 async function renderAndMeasure(dir: string, specs: readonly string[], pick?: (name: string) => boolean): Promise<Map<string, SvgGeometry>> {
@@ -82,6 +86,48 @@ describe.skipIf(!available && !inCi)('rendered SVG geometry', () => {
     expect(m.size).toBe(2);
     for (const [name, g] of m) expectClean(name, g);
   }, 120_000);
+
+  test('a self-message (the center calling its own contract) has its label off its lifeline', async () => {
+    const dir = join(out, 'self');
+    const r = await cli('run', 'spec/emr-flow.ban', '--diagram', dir, '--render', 'svg', '--browser', chromium.path);
+    expect(r.code, r.err).toBe(0);
+    const g = await measureSvg(browser, readFileSync(join(dir, 'trace-registration-patient.svg'), 'utf8'));
+    expect(g.selfMessages).toBeGreaterThan(0);
+    expectClean('trace-registration-patient.svg', g);
+  }, 120_000);
+
+  test("control: Mermaid's own SVG draws a self-message's label across its lifeline", async () => {
+    const { renderMermaid } = await import('@mermaid-js/mermaid-cli');
+    const { diagramsForTrace } = await import('../src/diagrams/from-trace.js');
+    const { runFlow } = await import('../src/interpret/run.js');
+    const { loadExecutable } = await import('../src/interpret/load.js');
+    const trace = runFlow(loadExecutable('spec/emr-flow.ban').protocol, { seed: 1 }).trace;
+    const d = diagramsForTrace(trace).find((x) => x.name === 'trace-registration-patient')!;
+    const { data } = await renderMermaid(browser, d.mermaid, 'svg', { mermaidConfig: { theme: 'default', sequence: { showSequenceNumbers: false, wrap: false } } });
+    const g = await measureSvg(browser, new TextDecoder().decode(data));
+    expect(g.selfMessages).toBeGreaterThan(0);
+    expect(g.selfLabelCrossings.length).toBe(g.selfMessages);
+  }, 60_000);
+
+  test('attack diagrams with the honest run beside them (claims SPEC --diagram): both panels clean', async () => {
+    const dir = join(out, 'attacks');
+    const r = await cli('claims', 'spec/protocols/nspk.ban', '--diagram', dir, '--render', 'svg', '--browser', chromium.path);
+    expect(r.code, r.err).toBe(1);
+    const svgs = readdirSync(dir).filter((f) => f.endsWith('.svg'));
+    expect(svgs.sort()).toEqual(['attack-1.svg', 'attack-2.svg', 'attack-3.svg']);
+    let selfMessages = 0;
+    for (const f of svgs) {
+      const svg = readFileSync(join(dir, f), 'utf8');
+      expect(svg).toContain('class="bantam-beside"');
+      for (const panel of [0, 1]) {
+        const g = await measureSvg(browser, svg, panel);
+        expectClean(`${f} panel ${panel}`, g);
+        selfMessages += g.selfMessages;
+      }
+    }
+    // NSPK's attacks bind principal A to both roles, so its honest runs hold A-to-A messages
+    expect(selfMessages).toBeGreaterThan(0);
+  }, 180_000);
 
   test("control: Mermaid's own SVG, before the finishing pass, fails the check", async () => {
     const { renderMermaid } = await import('@mermaid-js/mermaid-cli');

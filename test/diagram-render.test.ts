@@ -68,4 +68,26 @@ describe.skipIf(!available && !inCi)('rendering in Chromium', () => {
     expect(width).toBeGreaterThan(1500);
     expect(height).toBeGreaterThan(2000);
   });
+
+  test('a diagram with another beside it: both in one SVG (their own ids and titles) and one PNG as wide as both', async () => {
+    const left = diagramForTrace(attackedInitialTrace(), { name: 'left', title: 'Left: a run under attack' });
+    const right = diagramsForSpec(loadSpec('spec/protocols/nspk.ban')).find((d) => d.name === 'ns')!;
+    const pair = { ...left, name: 'pair', beside: { ...right, name: 'pair-beside' } };
+    const dir = join(out, 'beside');
+    const svg = await renderDiagrams([pair], { out: dir, format: 'svg' });
+    expect(svg.failures).toEqual([]);
+    expect(svg.diagrams[0]!.besideMmd).toBe(join(dir, 'pair-beside.mmd'));
+    expect(readFileSync(join(dir, 'pair-beside.mmd'), 'utf8')).toBe(right.mermaid);
+    const text = readFileSync(join(dir, 'pair.svg'), 'utf8');
+    expect(text).toMatch(/^<svg [^>]*class="bantam-beside"/);
+    expect(text).toContain('id="my-svg"');
+    expect(text).toContain('id="my-svg-beside"');
+    expect(text).toContain('Left: a run under attack');
+    expect(text).toContain(right.title.split(':')[0]!);
+    // the PNG holds both: wider than the left diagram drawn alone
+    const png = await renderDiagrams([pair], { out: join(dir, 'png'), format: 'png' });
+    const alone = await renderDiagrams([left], { out: join(dir, 'alone'), format: 'png' });
+    const width = (f: string) => readFileSync(f).readUInt32BE(16);
+    expect(width(png.diagrams[0]!.image!)).toBeGreaterThan(width(alone.diagrams[0]!.image!) + 400);
+  }, 120_000);
 });

@@ -38,8 +38,8 @@ describe('fuzz campaigns (CI budget)', () => {
 
   test('the flow target classifies by stage and replays by seed and index', () => {
     const c = flowCorpus();
-    // every spec whose own text has an executable flow: emr-flow.ban and the ten of spec/protocols
-    expect(c.executable).toEqual(['emr-flow.ban', ...['denning-sacco-pk-fixed', 'denning-sacco-pk', 'iso9798-3', 'mac-challenge-response', 'ns-shared-key', 'nsl', 'nspk', 'otway-rees', 'sts', 'yahalom'].map((n) => `protocols/${n}.ban`)]);
+    // every spec whose own text has an executable flow: emr-flow.ban, its fixed version and the ten of spec/protocols
+    expect(c.executable).toEqual(['emr-flow-fixed.ban', 'emr-flow.ban', ...['denning-sacco-pk-fixed', 'denning-sacco-pk', 'iso9798-3', 'mac-challenge-response', 'ns-shared-key', 'nsl', 'nspk', 'otway-rees', 'sts', 'yahalom'].map((n) => `protocols/${n}.ban`)]);
     const nsl = c.files.get('protocols/nsl.ban')!;
     expect(flowOutcome({ file: 'protocols/nsl.ban', text: nsl, seed: 1 }, c)).toMatchObject({ kind: 'accepted', klass: 'run-ok' });
     expect(flowOutcome({ file: 'protocols/nsl.ban', text: nsl.replace('pkA = skA·G', 'pkA = skA·(G'), seed: 1 }, c).kind).toBe('rejected');

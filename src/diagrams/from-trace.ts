@@ -28,6 +28,8 @@ export interface TraceDiagramOptions {
   ledger?: string;
   /** Lines of a closing note across every lane, on a red background (an attack: the query it refutes, what the attacker learned). */
   epilogue?: readonly string[];
+  /** The closing note's background: red (an attack, the default) or green (an honest run's summary). */
+  epilogueColor?: 'failure' | 'goal';
 }
 
 type Send = Extract<TraceEvent, { kind: 'send' }>;
@@ -105,6 +107,9 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
   // Deliveries per message, to tell honest deliveries from replays / modified copies.
   const deliveries = new Map<number, number[]>();
   for (const e of trace.events) if (e.kind === 'deliver') deliveries.set(e.ref, [...(deliveries.get(e.ref) ?? []), e.seq]);
+  // injections without a ref whose seq a delivery names: drawn once, at that delivery
+  const injected = new Map<number, Adv>();
+  for (const e of trace.events) if (e.kind === 'adversary' && e.action === 'inject' && e.ref === undefined && deliveries.has(e.seq)) injected.set(e.seq, e);
   const advByRef = new Map<number, Adv[]>();
   for (const e of trace.events) if (e.kind === 'adversary' && e.ref !== undefined) advByRef.set(e.ref, [...(advByRef.get(e.ref) ?? []), e]);
 
@@ -154,7 +159,10 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
       case 'deliver': {
         const s = sends.get(e.ref);
         if (!s) {
-          inRect(COLORS.adversary, [`${ADV}--)${id(e.to)}: ${text(`delivers message #${e.ref} (no recorded sender)`)}`]);
+          // a message the adversary made (its inject event's seq is the envelope's id): one arrow, named as injected
+          const inj = injected.get(e.ref);
+          const what = inj ? `inject ${inj.step ?? 'a message'}${inj.from ? ` as ${inj.from}` : ''}${inj.detail ? `: ${inj.detail}` : ''}` : `delivers message #${e.ref} (no recorded sender)`;
+          inRect(COLORS.adversary, [`${ADV}--)${id(e.to)}: ${text(what)}`]);
           break;
         }
         const all = deliveries.get(e.ref) ?? [];
@@ -189,6 +197,8 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
           inRect(COLORS.failure, [
             from === undefined ? `Note over ${ADV}: ${text(`drops ${step}${detail}`)}` : `${id(from)}-x${ADV}: ${text(`${s ? sendLabel(s) : step} dropped${detail}`)}`,
           ]);
+        } else if (injected.has(e.seq)) {
+          // drawn at its delivery
         } else {
           const pending = e.ref !== undefined && (deliveries.get(e.ref) ?? []).some((q) => q > e.seq);
           const body = [`Note over ${ADV}: ${text(`${e.action} ${step}${detail}`)}`];
@@ -228,7 +238,7 @@ export function diagramForTrace(trace: Trace, opts: TraceDiagramOptions = {}): D
   }
   flushNote();
   if (shown.length === 0) lines.push(`  Note over ${span}: ${text(`no events${opts.phase ? ` in phase ${opts.phase}` : ''}`)}`);
-  if (opts.epilogue?.length) inRect(COLORS.failure, [`Note over ${span}: ${opts.epilogue.flatMap((l) => wrapLines(l, 100, 3)).map((l) => text(l)).join('<br/>')}`]);
+  if (opts.epilogue?.length) inRect(COLORS[opts.epilogueColor ?? 'failure'], [`Note over ${span}: ${opts.epilogue.flatMap((l) => wrapLines(l, 100, 3)).map((l) => text(l)).join('<br/>')}`]);
   const name = opts.name ?? (opts.phase ? `trace-${opts.phase}` : 'trace');
   return { name, title, mermaid: `${lines.join('\n')}\n` };
 }

@@ -14,6 +14,11 @@ export interface Diagram {
   title: string;
   /** Mermaid source (`.mmd`). */
   mermaid: string;
+  /**
+   * A second diagram drawn to the right of this one in the same image (the honest run beside an
+   * attack, src/attacker/honest-run.ts). Its Mermaid text is written to its own `.mmd`.
+   */
+  beside?: Diagram;
 }
 
 /**

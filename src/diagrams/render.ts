@@ -12,7 +12,7 @@ import { ensureOutputDir, safeWriteFile } from '../io/safe-write.js';
 import { join } from 'node:path';
 import { UserError } from '../spec/diagnostics.js';
 import type { Diagram } from './mermaid.js';
-import { finishSvg, screenshotSvg } from './svg-finish.js';
+import { besideSvg, finishSvg, screenshotSvg } from './svg-finish.js';
 
 export type RenderFormat = 'svg' | 'png' | 'none';
 
@@ -52,6 +52,8 @@ export interface RenderOptions {
 export interface RenderedDiagram {
   name: string;
   mmd: string;
+  /** The `.mmd` of the diagram drawn beside this one in the same image, if any. */
+  besideMmd?: string;
   image?: string;
   error?: string;
 }
@@ -135,13 +137,17 @@ export function safeFileName(name: string): string {
 export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptions): Promise<RenderResult> {
   ensureOutputDir(opts.out); // refuses a non-directory and /proc, /sys (writing there can hang)
   const names = new Set<string>();
-  const diagrams: RenderedDiagram[] = list.map((d) => {
+  const writeMmd = (d: Diagram) => {
     const name = safeFileName(d.name);
     if (names.has(name)) throw new UserError(`two diagrams are named '${name}'`);
     names.add(name);
     const mmd = join(opts.out, `${name}.mmd`);
     safeWriteFile(mmd, d.mermaid, { force: opts.force ?? false });
     return { name, mmd };
+  };
+  const diagrams: RenderedDiagram[] = list.map((d) => {
+    const own = writeMmd(d);
+    return d.beside ? { ...own, besideMmd: writeMmd(d.beside).mmd } : own;
   });
   const result: RenderResult = { format: opts.format, diagrams, failures: [] };
   if (opts.format === 'none' || list.length === 0) return result;
@@ -164,14 +170,25 @@ export async function renderDiagrams(list: readonly Diagram[], opts: RenderOptio
       try {
         // Mermaid draws the SVG; the finishing pass fixes note widths and the title (svg-finish.ts);
         // a PNG is a screenshot of the finished SVG at device scale 2.
-        const { data: raw } = await renderMermaid(browser, d.mermaid, 'svg', {
-          backgroundColor: 'white',
-          mermaidConfig: { theme: 'default', sequence: { showSequenceNumbers: false, wrap: false } },
-        });
+        // A diagram with another beside it: both drawn and finished apart (distinct Mermaid ids,
+        // so their styles do not mix), then placed side by side in one SVG (svg-finish.ts).
+        const draw = async (text: string, svgId: string) =>
+          new TextDecoder().decode(
+            (
+              await renderMermaid(browser, text, 'svg', {
+                backgroundColor: 'white',
+                svgId,
+                mermaidConfig: { theme: 'default', sequence: { showSequenceNumbers: false, wrap: false } },
+              })
+            ).data,
+          );
+        const raw = await draw(d.mermaid, 'my-svg');
+        const rawBeside = d.beside ? await draw(d.beside.mermaid, 'my-svg-beside') : undefined;
         const page = await browser.newPage();
         let data: Uint8Array | string;
         try {
-          data = await finishSvg(page, new TextDecoder().decode(raw));
+          data = await finishSvg(page, raw);
+          if (rawBeside !== undefined) data = await besideSvg(page, data, await finishSvg(page, rawBeside));
           if (opts.format === 'png') data = await screenshotSvg(page, 2);
         } finally {
           await page.close();

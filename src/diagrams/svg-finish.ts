@@ -1,15 +1,19 @@
 /**
  * The finishing pass over a Mermaid sequence diagram, run in the same headless Chromium that drew
- * it (only the browser knows how wide a text is). Mermaid 11 leaves two layout faults that the
+ * it (only the browser knows how wide a text is). Mermaid 11 leaves three layout faults that the
  * rendered SVGs showed (test/diagram-geometry.test.ts measures them):
  *
  * - a note spanning several lanes is as wide as the lanes, whatever its text (`buildNoteModel`),
  *   and a one-lane note is sized with a font measurement that can come out narrower than the
  *   text as drawn — so text ran past its note box;
  * - the title is placed at `(box width)/2 − 2·diagramMarginX`, left-anchored, ignoring where the
- *   drawing starts — so titles sat right of centre, and a long one ran past the picture.
+ *   drawing starts — so titles sat right of centre, and a long one ran past the picture;
+ * - a message from a party to itself (a contract call by the ledger's own party, a principal
+ *   playing two roles) is a loop on its lifeline with the label centred ON the lifeline, so the
+ *   lifeline ran through the text.
  *
- * The pass widens each note box (about its centre, where Mermaid centres the text) to hold its
+ * The pass moves each self-message label right of its loop (left-aligned, level with the loop),
+ * widens each note box (about its centre, where Mermaid centres the text) to hold its
  * text plus padding, widens each highlight block (green goals, red failures, orange attacker) to
  * hold the notes drawn in it, grows the viewBox to hold everything drawn, then centres the title in it
  * (`text-anchor: middle`, class `bantam-title`). Nothing else moves, so the output stays
@@ -34,6 +38,21 @@ export async function finishSvg(page: Page, svg: string): Promise<string> {
 const FINISH = `(pad, margin) => {
       const root = document.querySelector('svg');
       if (!root) return '';
+      // 0. Self-messages (a party to itself: a loop on its lifeline, a path with data-from = data-to).
+      //    Mermaid centres the label on the lifeline, so the line runs through the text; move the
+      //    label right of the loop, left-aligned, its middle level with the loop's.
+      for (const loop of Array.from(root.querySelectorAll('path[data-et="message"]'))) {
+        if (!loop.getAttribute('data-from') || loop.getAttribute('data-from') !== loop.getAttribute('data-to')) continue;
+        const label = loop.previousElementSibling;
+        if (!label || label.tagName.toLowerCase() !== 'text' || !(label.getAttribute('class') || '').includes('messageText')) continue;
+        const l = loop.getBBox();
+        label.setAttribute('text-anchor', 'start');
+        label.setAttribute('x', String(Math.round((l.x + l.width + pad / 2) * 100) / 100));
+        const t = label.getBBox();
+        const dy = l.y + l.height / 2 - (t.y + t.height / 2);
+        label.setAttribute('y', String(Math.round((Number(label.getAttribute('y')) + dy) * 100) / 100));
+        label.setAttribute('class', (label.getAttribute('class') || '') + ' bantam-self-label');
+      }
       // 1. Notes: the rect and its texts share a <g>; widen the rect to the texts.
       for (const rect of Array.from(root.querySelectorAll('rect.note'))) {
         const g = rect.parentElement;
@@ -57,8 +76,8 @@ const FINISH = `(pad, margin) => {
         rect.setAttribute('x', String(Math.round((centre - width / 2) * 100) / 100));
         rect.setAttribute('width', String(Math.round(width * 100) / 100));
       }
-      // 1b. Highlight blocks (Mermaid 'rect', class rect): grow each to hold the notes drawn in it.
-      const notes = Array.from(root.querySelectorAll('rect.note')).map((n) => n.getBBox());
+      // 1b. Highlight blocks (Mermaid 'rect', class rect): grow each to hold the notes (and moved self-message labels) drawn in it.
+      const notes = Array.from(root.querySelectorAll('rect.note, text.bantam-self-label')).map((n) => n.getBBox());
       for (const block of Array.from(root.querySelectorAll('rect.rect'))) {
         const r = block.getBBox();
         let x0 = r.x;
@@ -117,3 +136,57 @@ export async function screenshotSvg(page: Page, scale: number): Promise<Uint8Arr
   if (!el) throw new Error('no <svg> in the page');
   return el.screenshot({ type: 'png' });
 }
+
+/** Space between two diagrams drawn side by side, with a grey rule in its middle (SVG units). */
+export const BESIDE_GAP = 60;
+
+/**
+ * Two finished SVGs drawn side by side in one SVG (an attack and the honest run it deviates from):
+ * each keeps its own drawing, title and styles (their Mermaid ids must differ), placed at its
+ * natural size, tops aligned, with a grey rule between them. Loads the result into `page` (so a PNG
+ * can be taken of it with `screenshotSvg`) and returns its text.
+ */
+export async function besideSvg(page: Page, left: string, right: string): Promise<string> {
+  await page.setContent(`<!doctype html><html><body style="margin:0;background:white">${left}${right}</body></html>`);
+  const svg = (await page.evaluate(`(${BESIDE})(${BESIDE_GAP})`)) as string;
+  await page.setContent(`<!doctype html><html><body style="margin:0;background:white">${svg}</body></html>`);
+  return svg;
+}
+
+const BESIDE = `(gap) => {
+      const NS = 'http://www.w3.org/2000/svg';
+      const [a, b] = Array.from(document.body.children).filter((c) => c.tagName.toLowerCase() === 'svg');
+      const size = (s) => { const vb = s.viewBox.baseVal; return { w: vb.width, h: vb.height }; };
+      const sa = size(a);
+      const sb = size(b);
+      const round = (v) => Math.round(v * 100) / 100;
+      const width = round(sa.w + gap + sb.w);
+      const height = round(Math.max(sa.h, sb.h));
+      const root = document.createElementNS(NS, 'svg');
+      root.setAttribute('xmlns', NS);
+      root.setAttribute('class', 'bantam-beside');
+      root.setAttribute('viewBox', \`0 0 \${width} \${height}\`);
+      root.setAttribute('width', String(width));
+      root.setAttribute('style', \`max-width: \${width}px; background-color: white;\`);
+      const place = (s, x, sz) => {
+        s.setAttribute('x', String(round(x)));
+        s.setAttribute('y', '0');
+        s.setAttribute('width', String(round(sz.w)));
+        s.setAttribute('height', String(round(sz.h)));
+        s.style.maxWidth = '';
+        root.appendChild(s);
+      };
+      place(a, 0, sa);
+      const rule = document.createElementNS(NS, 'line');
+      const mid = round(sa.w + gap / 2);
+      rule.setAttribute('x1', String(mid));
+      rule.setAttribute('x2', String(mid));
+      rule.setAttribute('y1', '10');
+      rule.setAttribute('y2', String(round(height - 10)));
+      rule.setAttribute('stroke', '#bbbbbb');
+      rule.setAttribute('stroke-width', '2');
+      rule.setAttribute('stroke-dasharray', '6 6');
+      root.appendChild(rule);
+      place(b, sa.w + gap, sb);
+      return new XMLSerializer().serializeToString(root);
+    }`;

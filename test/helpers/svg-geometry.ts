@@ -2,7 +2,8 @@
  * Geometry of a rendered Mermaid SVG, measured in Chromium (the SVG carries x/y, but only the
  * browser knows how wide a text is): every box that holds text — notes, participant boxes — must
  * contain its texts' bounding boxes, every highlight block (Mermaid `rect`) the notes drawn in it,
- * and the title must be horizontally centred in the drawing.
+ * the title must be horizontally centred in the drawing, and a self-message's label (the text
+ * just before its loop path) must not straddle its lifeline.
  */
 import type { Browser } from 'puppeteer';
 
@@ -25,21 +26,29 @@ export interface SvgGeometry {
   titleOffset: number | null;
   /** The title's bounding box lies inside the viewBox. */
   titleInside: boolean | null;
+  /** Self-messages (a loop on one lifeline) measured, and the labels the lifeline runs through. */
+  selfMessages: number;
+  selfLabelCrossings: { text: string; lifeline: number; left: number; right: number }[];
 }
 
-export async function measureSvg(browser: Browser, svg: string): Promise<SvgGeometry> {
+/**
+ * `panel` picks the n-th (0-based) of two diagrams drawn side by side in one SVG (an attack and
+ * its honest run, class `bantam-beside`); each is measured as a diagram of its own.
+ */
+export async function measureSvg(browser: Browser, svg: string, panel?: number): Promise<SvgGeometry> {
   const page = await browser.newPage();
   try {
     await page.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`);
-    return (await page.evaluate(`(${MEASURE})()`)) as SvgGeometry;
+    return (await page.evaluate(`(${MEASURE})(${panel === undefined ? 'undefined' : panel})`)) as SvgGeometry;
   } finally {
     await page.close();
   }
 }
 
 /** Runs in the page (plain JavaScript: the project compiles without the DOM library). */
-const MEASURE = `() => {
-      const root = document.querySelector('svg');
+const MEASURE = `(panel) => {
+      const outer = document.querySelector('svg');
+      const root = panel === undefined ? outer : Array.from(outer.children).filter((c) => c.tagName.toLowerCase() === 'svg')[panel];
       const overflows = [];
       let boxes = 0;
       for (const rect of Array.from(root.querySelectorAll('rect'))) {
@@ -77,5 +86,18 @@ const MEASURE = `() => {
         titleOffset = b.x + b.width / 2 - (vb.x + vb.width / 2);
         titleInside = b.x >= vb.x && b.x + b.width <= vb.x + vb.width && b.y >= vb.y;
       }
-      return { boxes, overflows, titleOffset, titleInside };
+      // Self-messages: a loop path from a lifeline back to it; its label is the text just before it.
+      // The lifeline's x is where the loop starts (its path's first point).
+      let selfMessages = 0;
+      const selfLabelCrossings = [];
+      for (const loop of Array.from(root.querySelectorAll('path[data-et="message"]'))) {
+        if (!loop.getAttribute('data-from') || loop.getAttribute('data-from') !== loop.getAttribute('data-to')) continue;
+        const label = loop.previousElementSibling;
+        if (!label || label.tagName.toLowerCase() !== 'text') continue;
+        selfMessages++;
+        const x = Number((/^M\\s*([-\\d.]+)/.exec(loop.getAttribute('d') || '') || [])[1]);
+        const b = label.getBBox();
+        if (b.x < x - 0.5 && b.x + b.width > x + 0.5) selfLabelCrossings.push({ text: label.textContent || '', lifeline: x, left: b.x, right: b.x + b.width });
+      }
+      return { boxes, overflows, titleOffset, titleInside, selfMessages, selfLabelCrossings };
     }`;

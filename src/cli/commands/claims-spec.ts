@@ -14,6 +14,7 @@ import { loadExecutable } from '../../interpret/load.js';
 import { DEFAULT_BOUND, queriesOf } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
+import { honestRunOf, honestRunSummary } from '../../attacker/honest-run.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
 import { join } from 'node:path';
 import type { SearchReport } from '../../attacker/search.js';
@@ -36,7 +37,8 @@ export const CLAIMS_SPEC_OPTIONS = {
   'per-delivery': { type: 'string', value: 'N', help: `with SPEC: most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
   'as-written': { type: 'boolean', help: 'with SPEC: search only the spec as written (default: also the paper-literal variant without the wire tag and AEAD associated data it adds, marking each verdict that depends on them)' },
   'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
-  diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned)' },
+  diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned), with the honest run it deviates from beside it' },
+  browser: { type: 'string', value: 'PATH', help: 'with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)' },
   render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
   export: { type: 'string', value: 'DIR', help: 'with SPEC: write each confirmed attack as a standalone vitest file (attack-N.test.ts) that replays it and fails once the protocol is fixed' },
   force: { type: 'boolean', help: 'with --export: write through a symbolic link at the target (never a device, FIFO or directory)' },
@@ -66,7 +68,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
   if (diagramDir) drawn = await drawAttacks(protocol, report, variants, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
-  else if (args.values.has('render')) throw new UserError('--render goes with --diagram DIR');
+  else if (args.values.has('render') || args.values.has('browser')) throw new UserError(`--${args.values.has('render') ? 'render' : 'browser'} goes with --diagram DIR`);
   const exportDir = args.values.get('export');
   let exported: string[] = [];
   if (exportDir) exported = exportAttacks(report, variants, { dir: exportDir, spec: file, suite, seed: String(seed), importFrom: args.values.get('import-from') ?? 'bantam', force: args.booleans.has('force') });
@@ -82,7 +84,9 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
 /**
  * Each confirmed attack drawn from its own replay: the scenario re-executed at the same seed on the
  * plain suite (as the confirmation did), its run trace drawn with an Adversary lane, and a closing
- * note naming the query it refutes, the violation, and what the attacker learned and how.
+ * note naming the query it refutes, the violation, and what the attacker learned and how. Beside it,
+ * in the same image, the honest run it deviates from (src/attacker/honest-run.ts): the same
+ * configuration's sessions, same seed, run with each other and no attacker.
  */
 async function drawAttacks(protocol: TypedProtocol, report: SearchReport, variants: VariantsReport, o: { suite: string; seed: string; out: string; render: string; browser: string | undefined }): Promise<string[]> {
   if (!['svg', 'png', 'none'].includes(o.render)) throw new UserError(`--render takes svg, png or none, got '${o.render}'`);
@@ -94,12 +98,21 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, varian
     const st = execute(ctx, v.attack.scenario, true);
     const learned = v.attack.story.flat().filter((l) => l.trim().startsWith('attacker learns')).map((l) => l.trim());
     const n = report.verdicts.slice(0, i + 1).filter((x) => x.status === 'refuted').length;
+    const honest = honestRunOf(ctx, v.attack.scenario);
     return [
-      diagramForTrace(st.world.tracer.trace, {
-        name: `attack-${n}`,
-        title: `Attack ${n}: ${v.query.text} — REFUTED`,
-        epilogue: [`REFUTED: ${v.query.text}`, `violated: ${v.attack.detail}`, ...learned],
-      }),
+      {
+        ...diagramForTrace(st.world.tracer.trace, {
+          name: `attack-${n}`,
+          title: `Attack ${n}: ${v.query.text} — REFUTED`,
+          epilogue: [`REFUTED: ${v.query.text}`, `violated: ${v.attack.detail}`, ...learned],
+        }),
+        beside: diagramForTrace(honest.trace, {
+          name: `attack-${n}-honest`,
+          title: `Attack ${n}, honest run: the same sessions, no attacker`,
+          epilogue: honestRunSummary(honest),
+          epilogueColor: 'goal',
+        }),
+      },
     ];
   });
   // the paper-literal variant's attacks on queries that hold as written (Ln, as the text numbers them)
@@ -113,13 +126,17 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, varian
       const st = execute(ctxL, a.scenario, true);
       const learned = a.story.flat().filter((x) => x.trim().startsWith('attacker learns')).map((x) => x.trim());
       l++;
-      list.push(diagramForTrace(st.world.tracer.trace, { name: `attack-L${l}`, title: `Attack L${l}: ${d.query.text} — REFUTED in the paper-literal variant (${literal.options})`, epilogue: [`REFUTED (paper-literal: ${literal.options}): ${d.query.text}`, `violated: ${a.detail}`, ...learned] }));
+      const honest = honestRunOf(ctxL, a.scenario);
+      list.push({
+        ...diagramForTrace(st.world.tracer.trace, { name: `attack-L${l}`, title: `Attack L${l}: ${d.query.text} — REFUTED in the paper-literal variant (${literal.options})`, epilogue: [`REFUTED (paper-literal: ${literal.options}): ${d.query.text}`, `violated: ${a.detail}`, ...learned] }),
+        beside: diagramForTrace(honest.trace, { name: `attack-L${l}-honest`, title: `Attack L${l}, honest run: the same sessions, no attacker`, epilogue: honestRunSummary(honest), epilogueColor: 'goal' }),
+      });
     }
   }
   if (list.length === 0) return [];
   const res = await renderDiagrams(list, { out: o.out, format: o.render as 'svg' | 'png' | 'none', ...(o.browser ? { browser: o.browser } : {}) });
   if (res.failures.length) throw new UserError(`could not render: ${res.failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`, [], 3);
-  return res.diagrams.flatMap((d) => (d.image ? [d.mmd, d.image] : [d.mmd]));
+  return res.diagrams.flatMap((d) => [d.mmd, ...(d.besideMmd ? [d.besideMmd] : []), ...(d.image ? [d.image] : [])]);
 }
 
 /** Each confirmed attack as a standalone vitest file (src/attacker/export.ts), written safely into `dir`. */
