@@ -139,8 +139,10 @@ describe('claims SPEC: paper-literal vs hardened on the key-transport fixture', 
   });
 
   test('--diagram draws the literal attacks from their replay on the literal variant, titled as such', () => {
-    expect(readdirSync(drawDir).sort()).toEqual(['attack-L1.mmd', 'attack-L2.mmd']);
+    expect(readdirSync(drawDir).sort()).toEqual(['attack-L1-honest.mmd', 'attack-L1.mmd', 'attack-L2-honest.mmd', 'attack-L2.mmd']);
     const mmd = readFileSync(join(drawDir, 'attack-L1.mmd'), 'utf8');
+    // the honest run beside it is replayed on the same literal variant, with no attacker
+    expect(readFileSync(join(drawDir, 'attack-L1-honest.mmd'), 'utf8')).toMatch(/Attack L1, honest run: the same sessions, no attacker/);
     expect(mmd).toMatch(/Attack L1: confidentiality Ks of B — REFUTED in the paper-literal variant \(wire untagged, aead-ad none\)/);
     expect(mmd).toMatch(/re-read as a key/);
   });
