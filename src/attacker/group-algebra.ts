@@ -94,6 +94,35 @@ export function substitute(F: Fq, p: Poly, values: ReadonlyMap<number, bigint>):
   return out;
 }
 
+/** The polynomial with the atom `id` replaced by the polynomial `by` (exact: an equality between the true values). */
+export function substituteAtom(F: Fq, p: Poly, id: number, by: Poly): Poly {
+  let out: Poly = new Map();
+  for (const [m, c] of p) {
+    const ids = monoAtoms(m);
+    const k = ids.filter((x) => x === id).length;
+    let term: Poly = new Map([[monoKey(ids.filter((x) => x !== id)), c]]);
+    for (let i = 0; i < k; i++) term = mul(F, term, by);
+    out = add(F, out, term);
+  }
+  return out;
+}
+
+/**
+ * An atom the equation `p = 0` can be solved for linearly: it occurs in p only as a monomial of
+ * degree 1 (so p = c·x + rest, x not in rest). The lowest such id, or undefined.
+ */
+export function linearPivot(p: Poly): number | undefined {
+  const count = new Map<number, number>();
+  const alone = new Set<number>();
+  for (const m of p.keys()) {
+    const ids = monoAtoms(m);
+    for (const id of ids) count.set(id, (count.get(id) ?? 0) + 1);
+    if (ids.length === 1) alone.add(ids[0]!);
+  }
+  const ok = [...alone].filter((id) => count.get(id) === 1).sort((a, b) => a - b);
+  return ok[0];
+}
+
 /** The constant term and the rest. */
 export function splitConstant(p: Poly): { c: bigint; rest: Poly } {
   const rest = new Map(p);

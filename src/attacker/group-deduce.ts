@@ -138,8 +138,11 @@ export function showRecipe(suite: CryptoSuite, r: Recipe, names: ReadonlyMap<big
   switch (r.kind) {
     case 'known':
       return r.label;
-    case 'public':
-      return showValue(suite, r.value);
+    case 'public': {
+      const v = r.value.v;
+      const text = v instanceof Uint8Array ? new TextDecoder().decode(v) : undefined;
+      return text !== undefined && /^[\x20-\x7e]*$/.test(text) ? JSON.stringify(text) : showValue(suite, r.value);
+    }
     case 'apply':
       return r.prim === 'tuple' ? `(${r.args.map((x) => showRecipe(suite, x, names)).join(', ')})` : `${r.prim}(${r.args.map((x) => showRecipe(suite, x, names)).join(', ')})`;
     case 'combine': {
@@ -174,7 +177,15 @@ export class GroupDeducer {
   private readonly F: A.Fq;
   private readonly known = new Map<string, Known>();
   private readonly atomVal = new Map<number, AtomFact>();
-  private spans?: { points: A.Span; pointSrc: (Recipe | 'G')[]; pointPolys: A.Poly[]; scalars: A.Span; scalarSrc: { recipe: Recipe; c: bigint; poly: A.Poly }[] };
+  private spans?: {
+    points: A.Span;
+    pointSrc: (Recipe | 'G')[];
+    pointPolys: A.Poly[];
+    scalars: A.Span;
+    scalarSrc: { recipe: Recipe; c: bigint; poly: A.Poly }[];
+    reduce: (p: A.Poly) => A.Poly;
+    elims: { atom: number; by: A.Poly; known: Recipe }[];
+  };
   private memo = new Map<string, Recipe | null>();
   private closed = false;
 
@@ -264,8 +275,33 @@ export class GroupDeducer {
     return [...ids].sort((a, b) => a - b).map((id) => ({ atom: id, label: this.model.atoms[id]!.label, recipe: this.atomVal.get(id)!.recipe }));
   }
 
+  /**
+   * Linear relations among unknown scalars given by held scalars (S_PAT = r_PAT + h_PAT·s held:
+   * r_PAT = S_PAT − h_PAT·s), each solved for one atom that occurs in it only linearly, in order:
+   * the attacker multiplies points by held scalars, so a point polynomial is compared modulo them.
+   */
+  private eliminations(): { atom: number; by: A.Poly; known: Recipe }[] {
+    const out: { atom: number; by: A.Poly; known: Recipe }[] = [];
+    for (const k of this.known.values()) {
+      const t = this.model.termOf(k.value);
+      if (t?.kind !== 'poly' || t.sort !== 'scalar') continue;
+      // p(atoms) − v = 0, with known atoms and earlier eliminations applied
+      let p = A.sub(this.F, this.subst(t.poly), A.constant(this.F, k.value.v as bigint));
+      for (const e of out) p = A.substituteAtom(this.F, p, e.atom, e.by);
+      const x = A.linearPivot(p);
+      if (x === undefined) continue;
+      const c = p.get(String(x))!;
+      const rest = new Map(p);
+      rest.delete(String(x));
+      out.push({ atom: x, by: A.scale(this.F, rest, this.F.neg(this.F.inv(c))), known: { kind: 'known', label: k.label, value: k.value } });
+    }
+    return out;
+  }
+
   private getSpans() {
     if (this.spans) return this.spans;
+    const elims = this.eliminations();
+    const reduce = (p: A.Poly) => elims.reduce((acc, e) => A.substituteAtom(this.F, acc, e.atom, e.by), this.subst(p));
     const pointSrc: (Recipe | 'G')[] = ['G'];
     const pointPolys: A.Poly[] = [A.constant(this.F, 1n)];
     const scalarSrc: { recipe: Recipe; c: bigint; poly: A.Poly }[] = [];
@@ -278,14 +314,14 @@ export class GroupDeducer {
         pointPolys.push(t.poly);
       } else scalarSrc.push({ recipe, c: 0n, poly: t.poly });
     }
-    const points = new A.Span(this.F, pointPolys.map((p) => this.subst(p)));
+    const points = new A.Span(this.F, pointPolys.map(reduce));
     const scalarRests = scalarSrc.map((s) => {
       const { c, rest } = A.splitConstant(this.subst(s.poly));
       s.c = c;
       return rest;
     });
     const scalars = new A.Span(this.F, scalarRests);
-    this.spans = { points, pointSrc, pointPolys, scalars, scalarSrc };
+    this.spans = { points, pointSrc, pointPolys, scalars, scalarSrc, reduce, elims };
     return this.spans;
   }
 
@@ -308,8 +344,8 @@ export class GroupDeducer {
   }
 
   private solvePoint(p: A.Poly): Recipe | undefined {
-    const { points, pointSrc, pointPolys } = this.getSpans();
-    const d = points.express(this.subst(p));
+    const { points, pointSrc, pointPolys, reduce, elims } = this.getSpans();
+    const d = points.express(reduce(p));
     if (!d) return undefined;
     let constant = 0n;
     const terms: { coef: bigint; of: Recipe }[] = [];
@@ -322,11 +358,17 @@ export class GroupDeducer {
         used.push(pointPolys[i]!);
       }
     }
-    return { kind: 'combine', sort: 'point', constant, terms, uses: this.usesOf(used) };
+    // the relations the coefficients rest on (those whose atom the target or a used point mentions)
+    const mentioned = new Set(used.flatMap((x) => [...A.atomsOf(x)]));
+    const rel = elims.filter((e) => mentioned.has(e.atom)).map((e) => ({ atom: e.atom, label: `the relation that eliminates ${this.model.atoms[e.atom]!.label}`, recipe: e.known }));
+    return { kind: 'combine', sort: 'point', constant, terms, uses: [...this.usesOf(used), ...rel] };
   }
 
   private deriveArg(a: Arg, visiting: Set<string>): Recipe | undefined {
-    if (a.value) return this.derive(a.value, visiting);
+    if (a.value) {
+      const r = this.derive(a.value, visiting);
+      if (r) return r;
+    }
     return this.deriveTerm(a.term, visiting);
   }
 
