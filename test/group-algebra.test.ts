@@ -18,7 +18,13 @@ import { attackContext, execute, judgeQuery, queriesOf, searchAttacks, type Move
 import * as A from '../src/attacker/group-algebra.js';
 import { deduce, GroupDeducer, runRecipe, type Known, type Recipe } from '../src/attacker/group-deduce.js';
 import { buildGroupModel, checkModel, type GroupModel } from '../src/attacker/group-model.js';
-import { GroupDeductionBug, groupDerivation } from '../src/attacker/group-oracle.js';
+import { GroupDeductionBug, groupDerivation, learnComputable } from '../src/attacker/group-oracle.js';
+import { createKnowledge } from '../src/attacker/knowledge.js';
+import { utf8 } from '../src/crypto/encoding.js';
+import { seededRng } from '../src/crypto/rng.js';
+import { PRIMITIVE_BY_NAME } from '../src/flow-lang/primitives.js';
+import { valuesEqual } from '../src/flow-lang/values.js';
+import { AAD_PREFIX } from '../src/interpret/world.js';
 import { getSuite } from '../src/crypto/index.js';
 import type { Value } from '../src/flow-lang/values.js';
 import { executableOf, loadExecutable } from '../src/interpret/load.js';
@@ -174,6 +180,27 @@ describe('EMR initial phase from a real interpreter run (spec/emr-flow.ban, seed
     expect(ask('SEK_AP', [...reveal(HA, 'b'), ...reveal(HA, 'S_HPA')]).status).toBe('derived');
     expect(ask('SEK_AP', [...reveal(P, 'a'), ...reveal(HA, 'S_HPA')]).status).toBe('not-derived');
     expect(ask('SEK_AP', [...reveal(HA, 'b'), ...reveal(P, 'S_PAT')]).status).toBe('not-derived');
+  });
+
+  test('the knowledge closed under the algebra: with a and b revealed the attacker adds SEK_AP (computed) and opens the patient\'s c_PAT with it', () => {
+    const mk = (extra: Known[]) => {
+      const k = createKnowledge(w.suite);
+      for (const x of [...K, ...extra]) k.add(x.value, { kind: 'revealed', what: x.label }, x.label.replace(/#\d+$/, ''));
+      return k;
+    };
+    const passive = mk([]);
+    expect(learnComputable({ world: w, knowledge: passive })).toEqual([]);
+    const kn = mk([...reveal(P, 'a'), ...reveal(HA, 'b')]);
+    const added = learnComputable({ world: w, knowledge: kn });
+    const sek = added.find((it) => valuesEqual(w.suite, it.value, P.values.get('SEK_AP')!));
+    expect(sek?.name).toBe('SEK_AP');
+    expect(sek?.how).toEqual({ kind: 'computed', recipe: expect.stringMatching(/^H2\(/) });
+    // only the initial-phase key: SEK_BP (ephemerals c, d) and SEK_AB (e, f) stay out of reach
+    expect(added.map((it) => it.name)).toEqual(['SEK_AP']);
+    const cPAT = kn.items.find((it) => it.name === 'c_PAT')!.value;
+    const msg = P.values.get('message')!;
+    const opened = PRIMITIVE_BY_NAME.get('dec')!.eval({ suite: w.suite, rng: seededRng('t'), ad: utf8(`${AAD_PREFIX}initial.3`), count: () => {} }, [sek!.value, cPAT], msg.sort);
+    expect(opened.ok && valuesEqual(w.suite, opened.value, msg)).toBe(true);
   });
 
   test('implicit certificates: PK_X from public (ID_X, R_X, PK); S_X not, not even with s; s from S_X and r_X', () => {

@@ -135,6 +135,8 @@ export function describeDerivation(ctx: AttackContext, k: Knowledge, it: Item): 
       return `observed in envelope #${h.envelope} (${h.step}.${h.field}, ${h.from} → ${h.to})`;
     case 'decrypted':
       return `${h.prim}(${describeItem(ctx, k, h.key)}, ${describeItem(ctx, k, h.from)}) as in '${h.via}'`;
+    case 'computed':
+      return `computed by the group algebra as ${h.recipe}`;
   }
 }
 

@@ -12,7 +12,8 @@ import type { Value } from '../flow-lang/values.js';
 import type { World } from '../interpret/world.js';
 import { explainUses, GROUP_ALGEBRA_BOUND, GroupDeducer, type Deduction, type Known } from './group-deduce.js';
 import { buildGroupModel, DETERMINISTIC } from './group-model.js';
-import type { Knowledge } from './knowledge.js';
+import type { Item, Knowledge } from './knowledge.js';
+import type { BaseSort } from '../flow-lang/sorts.js';
 
 export class GroupDeductionBug extends Error {
   constructor(detail: string) {
@@ -76,4 +77,40 @@ export function groupDerivation(st: { world: World; knowledge: Knowledge }, targ
     text: `computed by the group algebra as ${got.text}${uses.length ? ` (where ${uses.join('; ')})` : ''}, confirmed on real crypto [${GROUP_ALGEBRA_BOUND}]`,
     deduction: got,
   };
+}
+
+/**
+ * The attacker's knowledge closed under the algebra, for the values of this run: every value a
+ * principal's setup or a session holds, of one of `sorts`, not held yet, whose name the algebra can
+ * compute (`mayCompute`) and which it derives (confirmed on real crypto), is added with derivation
+ * `computed` (its recipe). Keys first by default: a computed key then opens ciphertexts in the
+ * attacker's usual closure. Returns the items added. Throws GroupDeductionBug like groupDerivation.
+ *
+ * For compromise events (a reveal happens once, then this runs once); it is not called on every
+ * state of the search (src/attacker/execute.ts), where its cost would be paid on every re-run.
+ */
+export function learnComputable(st: { world: World; knowledge: Knowledge }, sorts: readonly BaseSort[] = ['key']): Item[] {
+  const p = st.world.protocol;
+  const candidates: { name: string; value: Value }[] = [];
+  const seen = new Set<Value>();
+  const consider = (values: ReadonlyMap<string, Value>) => {
+    for (const [name, value] of values) {
+      if (seen.has(value) || value.sort.kind !== 'base' || !sorts.includes(value.sort.name) || !mayCompute(p, name)) continue;
+      seen.add(value);
+      candidates.push({ name, value });
+    }
+  };
+  for (const pr of st.world.principals.values()) for (const m of pr.setup.values()) consider(m);
+  for (const s of st.world.sessions) consider(s.values);
+  const added: Item[] = [];
+  const d = deducerFor(st);
+  for (const c of candidates) {
+    if (st.knowledge.find(c.value)) continue;
+    const got = d.deduce(c.value);
+    if (got.status === 'unconfirmed') throw new GroupDeductionBug(got.detail);
+    if (got.status !== 'derived') continue;
+    const it = st.knowledge.add(c.value, { kind: 'computed', recipe: got.text }, c.name);
+    if (it) added.push(it);
+  }
+  return added;
 }
