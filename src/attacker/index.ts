@@ -9,3 +9,6 @@ export { execute, attackContext, candidates, type Scenario, type Move, type Sess
 export { judgeQuery } from './oracles.js';
 export { reportText, reportJson, boundText } from './report.js';
 export { attackTestFile, type ExportOptions } from './export.js';
+export { buildGroupModel, checkModel, type GroupModel, type Term, type Atom } from './group-model.js';
+export { deduce, GroupDeducer, runRecipe, showRecipe, GROUP_ALGEBRA_BOUND, type Deduction, type Recipe, type Known } from './group-deduce.js';
+export { groupDerivation, learnComputable, knownOf, GroupDeductionBug } from './group-oracle.js';
