@@ -62,6 +62,15 @@ describe('the linear algebra over Z_q (hand-built polynomials)', () => {
     expect(F.add(c.get(0) ?? 0n, c.get(1) ?? 0n)).toBe(0n); // b = ½(a+b) − ½(a−b)
   });
 
+  test('a polynomial cannot explode: past MAX_MONOMIALS the product throws PolyTooLarge (the model then treats the value as opaque)', () => {
+    let p: A.Poly = new Map();
+    for (let i = 0; i < 12; i++) p = A.add(F, p, A.atom(i));
+    expect(() => {
+      let x = p;
+      for (let k = 0; k < 8; k++) x = A.mul(F, x, p); // (a0 + … + a11)^9 has C(20, 11) = 167960 monomials
+    }).toThrow(A.PolyTooLarge);
+  });
+
   test('substituting known scalars turns products into linear terms: a·b with a known is a multiple of b', () => {
     const ab = A.mul(F, a, b);
     const sub = A.substitute(F, ab, new Map([[0, 9n]]));

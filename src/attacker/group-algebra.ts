@@ -72,9 +72,22 @@ export function sub(F: Fq, a: Poly, b: Poly): Poly {
   return add(F, a, scale(F, b, F.neg(1n)));
 }
 
+/** Most monomials a polynomial may have: beyond it a value is outside the algebra (hostile specs cannot make it explode). */
+export const MAX_MONOMIALS = 4096;
+
+export class PolyTooLarge extends Error {
+  constructor() {
+    super(`a polynomial with more than ${MAX_MONOMIALS} monomials`);
+    this.name = 'PolyTooLarge';
+  }
+}
+
+/** The product; throws PolyTooLarge past MAX_MONOMIALS. */
 export function mul(F: Fq, a: Poly, b: Poly): Poly {
+  if (a.size * b.size > MAX_MONOMIALS * 4) throw new PolyTooLarge();
   const out = new Map<string, bigint>();
   for (const [m1, c1] of a) for (const [m2, c2] of b) put(F, out, monoMul(m1, m2), F.mul(c1, c2));
+  if (out.size > MAX_MONOMIALS) throw new PolyTooLarge();
   return out;
 }
 

@@ -224,6 +224,7 @@ export class GroupDeducer {
       return { status: 'derived', recipe: r, text: showRecipe(this.model.suite, r, this.coefficientNames()) };
     } catch (e) {
       if (e instanceof Unconfirmed) return { status: 'unconfirmed', recipe: e.recipe, detail: e.detail };
+      if (e instanceof A.PolyTooLarge) return { status: 'not-derived', why: `${e.message} arose while reducing (outside the algebra's bound)` };
       throw e;
     }
   }
@@ -287,7 +288,12 @@ export class GroupDeducer {
       if (t?.kind !== 'poly' || t.sort !== 'scalar') continue;
       // p(atoms) − v = 0, with known atoms and earlier eliminations applied
       let p = A.sub(this.F, this.subst(t.poly), A.constant(this.F, k.value.v as bigint));
-      for (const e of out) p = A.substituteAtom(this.F, p, e.atom, e.by);
+      try {
+        for (const e of out) p = A.substituteAtom(this.F, p, e.atom, e.by);
+      } catch (err) {
+        if (err instanceof A.PolyTooLarge) continue; // this relation is not used (outside the bound)
+        throw err;
+      }
       const x = A.linearPivot(p);
       if (x === undefined) continue;
       const c = p.get(String(x))!;

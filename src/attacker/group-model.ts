@@ -186,8 +186,14 @@ export function buildGroupModel(w: World): GroupModel {
           const ps = (ts as Term[]).map((t) => (t.kind === 'poly' ? t.poly : undefined));
           if (ps.some((p) => !p)) return { kind: 'opaque', why: `${e.prim} of a value outside the algebra` };
           const [x, y] = ps as A.Poly[];
-          const poly =
-            e.prim === 'mulG' ? x! : e.prim === 'mul' || e.prim === 'smul' ? A.mul(F, x!, y!) : e.prim === 'ssub' ? A.sub(F, x!, y!) : A.add(F, x!, y!);
+          let poly: A.Poly;
+          try {
+            poly = e.prim === 'mulG' ? x! : e.prim === 'mul' || e.prim === 'smul' ? A.mul(F, x!, y!) : e.prim === 'ssub' ? A.sub(F, x!, y!) : A.add(F, x!, y!);
+          } catch (err) {
+            if (err instanceof A.PolyTooLarge) return { kind: 'opaque', why: `${err.message} (outside the algebra's bound)` };
+            throw err;
+          }
+          if (poly.size > A.MAX_MONOMIALS) return { kind: 'opaque', why: `a polynomial with more than ${A.MAX_MONOMIALS} monomials (outside the algebra's bound)` };
           return { kind: 'poly', sort: e.sort.kind === 'base' && e.sort.name === 'point' ? 'point' : 'scalar', poly };
         }
         if (e.prim === 'tuple') {
