@@ -205,6 +205,14 @@ export class GroupDeducer {
     const out = new Map<bigint, string>();
     for (const k of this.known.values()) if (k.value.sort.kind === 'base' && k.value.sort.name === 'scalar') out.set(k.value.v as bigint, k.label);
     for (const [id, f] of this.atomVal) if (!out.has(f.value)) out.set(f.value, this.model.atoms[id]!.label);
+    // products of two of them (K2 = a·b·G reads as `a#12·b#13·G`)
+    const singles = [...out].slice(0, 32);
+    for (let i = 0; i < singles.length; i++) {
+      for (let j = i; j < singles.length; j++) {
+        const v = this.F.mul(singles[i]![0], singles[j]![0]);
+        if (!out.has(v)) out.set(v, `${singles[i]![1]}·${singles[j]![1]}`);
+      }
+    }
     return out;
   }
 
