@@ -41,6 +41,8 @@ export interface AtomUse {
   atom: number;
   label: string;
   recipe: Recipe;
+  /** The recipe is a held scalar whose relation eliminated this atom (rather than the atom's value). */
+  relation?: boolean;
 }
 
 export type Recipe =
@@ -160,7 +162,7 @@ export function explainUses(suite: CryptoSuite, r: Recipe, names: ReadonlyMap<bi
     for (const t of r.terms) explainUses(suite, t.of, names, out);
     for (const u of r.uses) {
       if (out.has(u.label)) continue;
-      out.set(u.label, showRecipe(suite, u.recipe, names));
+      out.set(u.label, u.relation ? `eliminated with ${showRecipe(suite, u.recipe, names)}` : showRecipe(suite, u.recipe, names));
       explainUses(suite, u.recipe, names, out);
     }
   }
@@ -374,7 +376,7 @@ export class GroupDeducer {
     }
     // the relations the coefficients rest on (those whose atom the target or a used point mentions)
     const mentioned = new Set(used.flatMap((x) => [...A.atomsOf(x)]));
-    const rel = elims.filter((e) => mentioned.has(e.atom)).map((e) => ({ atom: e.atom, label: `the relation that eliminates ${this.model.atoms[e.atom]!.label}`, recipe: e.known }));
+    const rel = elims.filter((e) => mentioned.has(e.atom)).map((e) => ({ atom: e.atom, label: this.model.atoms[e.atom]!.label, recipe: e.known, relation: true }));
     return { kind: 'combine', sort: 'point', constant, terms, uses: [...this.usesOf(used), ...rel] };
   }
 
@@ -392,8 +394,16 @@ export class GroupDeducer {
         return { kind: 'public', value: t.value };
       case 'opaque':
         return undefined;
-      case 'poly':
-        return t.sort === 'point' ? this.solvePoint(t.poly) : this.solveScalar(t.poly);
+      case 'poly': {
+        if (t.sort === 'point') return this.solvePoint(t.poly);
+        // a single learned atom: its own recipe
+        const [only] = t.poly.size === 1 ? [...t.poly] : [];
+        if (only && only[1] === 1n && !only[0].includes('*') && only[0] !== A.ONE_MONO) {
+          const f = this.atomVal.get(Number(only[0]));
+          if (f) return f.recipe;
+        }
+        return this.solveScalar(t.poly);
+      }
       case 'app': {
         if (t.prim !== 'tuple' && !DETERMINISTIC.has(t.prim)) return undefined;
         const args: Recipe[] = [];

@@ -72,7 +72,7 @@ export function groupDerivation(st: { world: World; knowledge: Knowledge }, targ
   if (got.status === 'unconfirmed') throw new GroupDeductionBug(got.detail);
   if (got.status !== 'derived') return undefined;
   const names = d.coefficientNames();
-  const uses = [...explainUses(d.model.suite, got.recipe, names)].map(([a, how]) => `${a} = ${how}`);
+  const uses = [...explainUses(d.model.suite, got.recipe, names)].map(([a, how]) => (how.startsWith('eliminated with ') ? `${a} ${how}` : `${a} = ${how}`));
   return {
     text: `computed by the group algebra as ${got.text}${uses.length ? ` (where ${uses.join('; ')})` : ''}, confirmed on real crypto [${GROUP_ALGEBRA_BOUND}]`,
     deduction: got,
