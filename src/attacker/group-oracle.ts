@@ -66,8 +66,7 @@ export function mayCompute(p: TypedProtocol, name: string): boolean {
  * derivation as text (recipe, then how each scalar it rests on was obtained), or undefined.
  * Throws GroupDeductionBug when a deduction fails to confirm.
  */
-export function groupDerivation(st: { world: World; knowledge: Knowledge }, target: Value): { text: string; deduction: Deduction } | undefined {
-  const d = deducerFor(st);
+export function groupDerivation(st: { world: World; knowledge: Knowledge }, target: Value, d: GroupDeducer = deducerFor(st)): { text: string; deduction: Deduction } | undefined {
   const got = d.deduce(target);
   if (got.status === 'unconfirmed') throw new GroupDeductionBug(got.detail);
   if (got.status !== 'derived') return undefined;
