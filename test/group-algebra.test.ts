@@ -8,6 +8,7 @@
  *    or with both long-term keys and s after the session (forward secrecy), it cannot;
  *  - implicit certificates: PK_X = R_X + H1(ID_X, R_X)·PK from public values; S_X not;
  *  - STS (Diffie–Hellman): the key from either exponent, not from the long-term keys;
+ *  - solving for a scalar: Schnorr identification with a reused commitment gives the key;
  *  - every derivation is confirmed on real crypto; a model that lies is caught (unconfirmed, a bug);
  *  - the confidentiality oracle uses it: a broken STS (key from the sum of the public shares) is
  *    refuted by the search, with the recipe in the verdict.
@@ -24,12 +25,11 @@ import { utf8 } from '../src/crypto/encoding.js';
 import { seededRng } from '../src/crypto/rng.js';
 import { PRIMITIVE_BY_NAME } from '../src/flow-lang/primitives.js';
 import { valuesEqual } from '../src/flow-lang/values.js';
-import { AAD_PREFIX } from '../src/interpret/world.js';
 import { getSuite } from '../src/crypto/index.js';
 import type { Value } from '../src/flow-lang/values.js';
 import { executableOf, loadExecutable } from '../src/interpret/load.js';
 import { runFlow } from '../src/interpret/run.js';
-import type { Session, World } from '../src/interpret/world.js';
+import { addPrincipal, AAD_PREFIX, createWorld, runUntilQuiet, startSession, type Session, type World } from '../src/interpret/world.js';
 import { parseSpec } from '../src/spec/parse.js';
 import { passiveKnowledge, reveal } from './helpers/passive-knowledge.js';
 
@@ -253,6 +253,70 @@ describe('STS (Diffie–Hellman) from a real run', () => {
       expect(d.status === 'derived' && d.text).toMatch(/^kdf\("?.*\)$/);
     }
     expect(deduce(m, [...K, ...reveal(A_, 'skA'), ...reveal(B_, 'skB')], key).status).toBe('not-derived');
+  });
+});
+
+describe('solving for a scalar: Schnorr identification with a reused commitment leaks the key', () => {
+  // written here, not in the library: z = k + c·x, checked as z·G =? R + c·X
+  const SCHNORR = `protocol Schnorr-ID
+
+principals A, B
+
+flow
+  options wire tagged
+  participant A "Prover"
+  participant B "Verifier"
+
+  setup
+    A generates x: scalar
+    A computes X = x·G
+    A publishes X
+
+  phase id "Schnorr identification"
+    participants A, B
+    B knows X
+    id.1: A -> B : (R: point)
+      A generates k: scalar
+      A computes R = k·G
+    id.2: B -> A : (c: scalar)
+      B generates c: scalar
+    id.3: A -> B : (z: scalar)
+      A computes z = k + c·x
+      B checks z·G =? R + c·X
+`;
+  /** Two honest identifications of A to B on one world (every message public). */
+  function twoRuns(text: string): World {
+    const { protocol } = executableOf(parseSpec('schnorr.ban', text));
+    const w = createWorld(protocol, { suite: getSuite(SUITE), seed: '5' });
+    addPrincipal(w, 'A', ['A']);
+    addPrincipal(w, 'B', ['B']);
+    for (const label of ['r1', 'r2']) {
+      startSession(w, 'id', 'A', { A: 'A', B: 'B' }, label);
+      startSession(w, 'id', 'B', { A: 'A', B: 'B' }, label);
+      runUntilQuiet(w);
+    }
+    expect(w.sessions.map((s) => s.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+    return w;
+  }
+  const secretOf = (w: World) => w.principals.get('A')!.setup.get('A')!.get('x')!;
+
+  test('fresh k per run: x stays out of reach (two equations, three unknowns)', () => {
+    const w = twoRuns(SCHNORR);
+    const m = buildGroupModel(w);
+    expect(checkModel(m).mismatches).toEqual([]);
+    const d = deduce(m, passiveKnowledge(w), secretOf(w));
+    expect(d.status).toBe('not-derived');
+  });
+
+  test('k generated once in setup (reused): x = (z1 − z2)/(c1 − c2), derived from the transcript and confirmed', () => {
+    const reused = SCHNORR.replace('    A publishes X\n', '    A publishes X\n    A generates k: scalar\n    A computes R = k·G\n').replace('      A generates k: scalar\n      A computes R = k·G\n', '');
+    expect(reused.match(/generates k/g)).toHaveLength(1);
+    const w = twoRuns(reused);
+    const m = buildGroupModel(w);
+    const d = deduce(m, passiveKnowledge(w), secretOf(w));
+    expect(d.status).toBe('derived');
+    const used = labels((d as { recipe: Recipe }).recipe).join(' ');
+    expect(used).toMatch(/z#\d+.*z#\d+/);
   });
 });
 
