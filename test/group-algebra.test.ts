@@ -318,6 +318,19 @@ flow
     const used = labels((d as { recipe: Recipe }).recipe).join(' ');
     expect(used).toMatch(/z#\d+.*z#\d+/);
   });
+
+  test('the search, from the spec alone: with k reused, confidentiality of x is refuted (two runs, the attacker choosing c); with k fresh it holds within the bound', () => {
+    const withQuery = (t: string) => t.replace('\nflow\n', '\nqueries\n  confidentiality x of A\n\nflow\n');
+    const reused = withQuery(SCHNORR).replace('    A publishes X\n', '    A publishes X\n    A generates k: scalar\n    A computes R = k·G\n').replace('      A generates k: scalar\n      A computes R = k·G\n', '');
+    const bad = executableOf(parseSpec('schnorr-reused.ban', reused));
+    const r = searchAttacks(bad.protocol, queriesOf(bad.spec, bad.protocol), { suite: SUITE, seed: '1' });
+    expect(r.verdicts[0]!.status).toBe('refuted');
+    expect(r.verdicts[0]!.attack!.detail).toMatch(/the attacker computes x of session s\d \(A as A with B = B\).*computed by the group algebra as .*z#\d+.*z#\d+.*confirmed on real crypto/);
+    const good = executableOf(parseSpec('schnorr.ban', withQuery(SCHNORR)));
+    const g = searchAttacks(good.protocol, queriesOf(good.spec, good.protocol), { suite: SUITE, seed: '1' });
+    expect(g.verdicts[0]!.status).toBe('holds');
+    expect(g.exhausted).toBe(true);
+  }, 120_000);
 });
 
 describe('every deduction is confirmed on real crypto: a model that lies is caught', () => {
