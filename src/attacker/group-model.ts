@@ -130,7 +130,12 @@ export function buildGroupModel(w: World): GroupModel {
   const F = A.fieldOf(suite.order);
   const atoms: Atom[] = [];
   const table = new Map<string, { value: Value; term: Term; name: string }>();
-  const key = (v: Value) => keyOf(suite, v);
+  const keys = new WeakMap<Value, string>();
+  const key = (v: Value): string => {
+    let k = keys.get(v);
+    if (k === undefined) keys.set(v, (k = keyOf(suite, v)));
+    return k;
+  };
   const define = (v: Value, term: Term, name: string): boolean => {
     const k = key(v);
     if (table.has(k)) return false;
