@@ -8,7 +8,7 @@
  *    or with both long-term keys and s after the session (forward secrecy), it cannot;
  *  - implicit certificates: PK_X = R_X + H1(ID_X, R_X)·PK from public values; S_X not;
  *  - STS (Diffie–Hellman): the key from either exponent, not from the long-term keys;
- *  - solving for a scalar: Schnorr identification with a reused commitment gives the key;
+ *  - solving for a scalar: Schnorr identification (spec/protocols/schnorr-id.ban) with a reused commitment gives the key;
  *  - every derivation is confirmed on real crypto; a model that lies is caught (unconfirmed, a bug);
  *  - the confidentiality oracle uses it: a broken STS (key from the sum of the public shares) is
  *    refuted by the search, with the recipe in the verdict.
@@ -257,33 +257,8 @@ describe('STS (Diffie–Hellman) from a real run', () => {
 });
 
 describe('solving for a scalar: Schnorr identification with a reused commitment leaks the key', () => {
-  // written here, not in the library: z = k + c·x, checked as z·G =? R + c·X
-  const SCHNORR = `protocol Schnorr-ID
-
-principals A, B
-
-flow
-  options wire tagged
-  participant A "Prover"
-  participant B "Verifier"
-
-  setup
-    A generates x: scalar
-    A computes X = x·G
-    A publishes X
-
-  phase id "Schnorr identification"
-    participants A, B
-    B knows X
-    id.1: A -> B : (R: point)
-      A generates k: scalar
-      A computes R = k·G
-    id.2: B -> A : (c: scalar)
-      B generates c: scalar
-    id.3: A -> B : (z: scalar)
-      A computes z = k + c·x
-      B checks z·G =? R + c·X
-`;
+  // spec/protocols/schnorr-id.ban: z = k + c·x, checked as z·G =? R + c·X
+  const SCHNORR = readFileSync('spec/protocols/schnorr-id.ban', 'utf8');
   /** Two honest identifications of A to B on one world (every message public). */
   function twoRuns(text: string): World {
     const { protocol } = executableOf(parseSpec('schnorr.ban', text));
@@ -320,13 +295,13 @@ flow
   });
 
   test('the search, from the spec alone: with k reused, confidentiality of x is refuted (two runs, the attacker choosing c); with k fresh it holds within the bound', () => {
-    const withQuery = (t: string) => t.replace('\nflow\n', '\nqueries\n  confidentiality x of A\n\nflow\n');
-    const reused = withQuery(SCHNORR).replace('    A publishes X\n', '    A publishes X\n    A generates k: scalar\n    A computes R = k·G\n').replace('      A generates k: scalar\n      A computes R = k·G\n', '');
+    expect(SCHNORR).toMatch(/\nqueries\n  confidentiality x of A\n/);
+    const reused = SCHNORR.replace('    A publishes X\n', '    A publishes X\n    A generates k: scalar\n    A computes R = k·G\n').replace('      A generates k: scalar\n      A computes R = k·G\n', '');
     const bad = executableOf(parseSpec('schnorr-reused.ban', reused));
     const r = searchAttacks(bad.protocol, queriesOf(bad.spec, bad.protocol), { suite: SUITE, seed: '1' });
     expect(r.verdicts[0]!.status).toBe('refuted');
     expect(r.verdicts[0]!.attack!.detail).toMatch(/the attacker computes x of session s\d \(A as A with B = B\).*computed by the group algebra as .*z#\d+.*z#\d+.*confirmed on real crypto/);
-    const good = executableOf(parseSpec('schnorr.ban', withQuery(SCHNORR)));
+    const good = loadExecutable('spec/protocols/schnorr-id.ban');
     const g = searchAttacks(good.protocol, queriesOf(good.spec, good.protocol), { suite: SUITE, seed: '1' });
     expect(g.verdicts[0]!.status).toBe('holds');
     expect(g.exhausted).toBe(true);
