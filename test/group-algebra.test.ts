@@ -8,7 +8,7 @@
  *    or with both long-term keys and s after the session (forward secrecy), it cannot;
  *  - implicit certificates: PK_X = R_X + H1(ID_X, R_X)·PK from public values; S_X not;
  *  - STS (Diffie–Hellman): the key from either exponent, not from the long-term keys;
- *  - solving for a scalar: Schnorr identification (spec/protocols/schnorr-id.ban) with a reused commitment gives the key;
+ *  - solving for a scalar: Schnorr identification (test/fixtures/schnorr-id.ban) with a reused commitment gives the key;
  *  - every derivation is confirmed on real crypto; a model that lies is caught (unconfirmed, a bug);
  *  - the confidentiality oracle uses it: a broken STS (key from the sum of the public shares) is
  *    refuted by the search, with the recipe in the verdict.
@@ -257,8 +257,8 @@ describe('STS (Diffie–Hellman) from a real run', () => {
 });
 
 describe('solving for a scalar: Schnorr identification with a reused commitment leaks the key', () => {
-  // spec/protocols/schnorr-id.ban: z = k + c·x, checked as z·G =? R + c·X
-  const SCHNORR = readFileSync('spec/protocols/schnorr-id.ban', 'utf8');
+  // test/fixtures/schnorr-id.ban: z = k + c·x, checked as z·G =? R + c·X
+  const SCHNORR = readFileSync('test/fixtures/schnorr-id.ban', 'utf8');
   /** Two honest identifications of A to B on one world (every message public). */
   function twoRuns(text: string): World {
     const { protocol } = executableOf(parseSpec('schnorr.ban', text));
@@ -301,7 +301,7 @@ describe('solving for a scalar: Schnorr identification with a reused commitment 
     const r = searchAttacks(bad.protocol, queriesOf(bad.spec, bad.protocol), { suite: SUITE, seed: '1' });
     expect(r.verdicts[0]!.status).toBe('refuted');
     expect(r.verdicts[0]!.attack!.detail).toMatch(/the attacker computes x of session s\d \(A as A with B = B\).*computed by the group algebra as .*z#\d+.*z#\d+.*confirmed on real crypto/);
-    const good = loadExecutable('spec/protocols/schnorr-id.ban');
+    const good = loadExecutable('test/fixtures/schnorr-id.ban');
     const g = searchAttacks(good.protocol, queriesOf(good.spec, good.protocol), { suite: SUITE, seed: '1' });
     expect(g.verdicts[0]!.status).toBe('holds');
     expect(g.exhausted).toBe(true);
