@@ -138,6 +138,8 @@ export function describeDerivation(ctx: AttackContext, k: Knowledge, it: Item): 
       return `${h.prim}(${describeItem(ctx, k, h.key)}, ${describeItem(ctx, k, h.from)}) as in '${h.via}'`;
     case 'reread':
       return `envelope #${h.envelope} (${h.step}${h.field ? `.${h.field}` : ''}) re-read as ${h.as} (type confusion: the encoding accepts it)`;
+    case 'computed':
+      return `computed by the group algebra as ${h.recipe}`;
   }
 }
 

@@ -11,3 +11,6 @@ export { reportText, reportJson, boundText } from './report.js';
 export { attackTestFile, type ExportOptions } from './export.js';
 export { additionsOf, withoutAdditions, searchVariants, ADDITIONS, type Addition, type AdditionId, type VariantsReport, type QueryDependency } from './variants.js';
 export { trustOf, trustText, queryTrustText, type Trust, type LongTermValue } from './trust.js';
+export { buildGroupModel, checkModel, type GroupModel, type Term, type Atom } from './group-model.js';
+export { deduce, GroupDeducer, runRecipe, showRecipe, GROUP_ALGEBRA_BOUND, type Deduction, type Recipe, type Known } from './group-deduce.js';
+export { groupDerivation, learnComputable, knownOf, GroupDeductionBug } from './group-oracle.js';

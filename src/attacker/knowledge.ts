@@ -1,6 +1,6 @@
 /**
  * The attacker's knowledge: concrete values, each with the record of how it was learned
- * (Initial / Observed / Decrypted / Revealed), indexed by sort and by encoding so "does the
+ * (Initial / Observed / Decrypted / Revealed / Computed), indexed by sort and by encoding so "does the
  * attacker hold these bytes?" is one lookup. Items get ids in the order they are learned, which
  * is deterministic from the seed, so a recorded move can name its ingredients by id and replay.
  */
@@ -14,7 +14,9 @@ export type Derivation =
   | { kind: 'decrypted'; from: number; key: number; prim: string; via: string }
   /** Observed bytes read the way a receiver would decode them as another step or sort (./confusion.ts). */
   | { kind: 'reread'; envelope: number; step: string; field?: string; as: string }
-  | { kind: 'revealed'; what: string };
+  | { kind: 'revealed'; what: string }
+  /** Computed by the group algebra (./group-oracle.ts `learnComputable`): the recipe, confirmed on real crypto. */
+  | { kind: 'computed'; recipe: string };
 
 export interface Item {
   id: number;

@@ -2,7 +2,8 @@
  * The oracles: each query of the spec decided on a run's final state (sessions and attacker
  * knowledge), never on a hand-kept expectation.
  *
- *  - confidentiality NAME: refuted when the attacker holds the exact bytes of NAME of a session
+ *  - confidentiality NAME: refuted when the attacker holds the exact bytes of NAME of a session,
+ *    or computes them by the group algebra (./group-oracle.ts, confirmed on real crypto),
  *    that ACCEPTED and whose binding names only honest principals (no role played by the
  *    attacker's identity) — a secrecy claim made at the end of the run, as Scyther and Casper
  *    make it: a key-exchange session that never completed promised nothing about its key.
@@ -19,6 +20,7 @@ import { valuesEqual } from '../flow-lang/values.js';
 import type { Session } from '../interpret/world.js';
 import type { AttackContext, RunState } from './execute.js';
 import { describeDerivation, describeItem } from './execute.js';
+import { groupDerivation, mayCompute } from './group-oracle.js';
 import type { Query } from './queries.js';
 
 export interface OracleResult {
@@ -43,6 +45,9 @@ export function judgeQuery(ctx: AttackContext, q: Query, st: RunState): OracleRe
       premise = true;
       const it = st.knowledge.find(v);
       if (it) return { premise, violated: true, detail: `the attacker holds ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${describeItem(ctx, st.knowledge, it.id)}, ${describeDerivation(ctx, st.knowledge, it)}` };
+      // not held: can it compute it? (the group algebra, ./group-oracle.ts; confirmed on real crypto or thrown as a bug)
+      const g = mayCompute(ctx.protocol, q.name) ? groupDerivation(st, v) : undefined;
+      if (g) return { premise, violated: true, detail: `the attacker computes ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${g.text}` };
     }
     return { premise, violated: false };
   }

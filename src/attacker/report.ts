@@ -19,7 +19,7 @@ export function boundText(r: SearchReport): string {
 
 /** The trust assumptions every "holds" rests on, named rather than implied. */
 export function assumptions(r: SearchReport): string {
-  return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} is the attacker's; the attacker learns only what the bound lets it derive (no guessing, no group algebra)`;
+  return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} is the attacker's; the attacker learns only what the bound lets it derive (no guessing; in the group, linear combinations with coefficients it holds — no discrete logs, no pairings: docs/properties.md "The group algebra")`;
 }
 
 const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');

@@ -158,7 +158,7 @@ export function trustText(t: Trust): string {
     `untrusted: ${t.attacker}, the attacker's registered identity, whose every value (its own instance of each long-term value, every key shared with it) is the attacker's`,
     secrets.length ? `long-term secrets: ${secrets.map(holderText).join('; ')}` : 'long-term secrets: none',
     pub.length ? `public: ${pub.map((v) => (v.from.length ? `${v.name} (from ${v.from.join(', ')})` : v.name)).join(', ')}` : '',
-    'the attacker learns only what the bound lets it derive (no guessing, no group algebra, no compromise events)',
+    'the attacker learns only what the bound lets it derive (in the group: linear combinations with coefficients it holds — no discrete logs, no pairings, docs/properties.md "The group algebra"; no guessing and no compromise unless a query declares them)',
   ]
     .filter(Boolean)
     .join('; ');
