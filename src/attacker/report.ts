@@ -30,19 +30,22 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   out.push(`bound: ${boundText(r)}`);
   out.push(`crypto suite ${r.suite}, seed ${r.seed}; declared options: wire ${options.wire}, aead-ad ${options.aeadAd}`);
   out.push(`assumes: ${assumptions(r)}`);
-  out.push(`searched ${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? ' — the bound was covered' : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status !== 'holds') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
+  const sharded = r.shard.count > 1;
+  const part = sharded ? `shard ${r.shard.index}/${r.shard.count} (configurations ${r.shard.index}, ${r.shard.index + r.shard.count}, ${r.shard.index + 2 * r.shard.count}, … of the ${r.configurations.all} in canonical order): ` : '';
+  out.push(`searched ${part}${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? (sharded ? " — this shard's part of the bound was covered; merge every shard for verdicts on the bound (bantam claims --merge)" : ' — the bound was covered') : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status === 'refuted' || v.query.kind === 'unsupported') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
   out.push('');
   let n = 0;
   const attacks: string[] = [];
   for (const v of r.verdicts) {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
     let line = `${statusTag(v)} ${v.query.text.padEnd(44)} `;
-    if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
+    if (v.status === 'holds' && sharded) line += `— holds in this shard's part of the bound only (shard ${r.shard.index}/${r.shard.count}, ${r.states} states, seed ${r.seed}) [${where}]`;
+    else if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
     else if (v.status === 'not-tested') line += `— ${v.reason} [${where}]`;
     else {
       n++;
       const a = v.attack!;
-      line += `— attack ${n} (seed ${r.seed}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
+      line += `— attack ${n} (${a.shard ? `shard ${a.shard.index}/${a.shard.count}, ` : ''}seed ${a.seed ?? r.seed}${a.suite && a.suite !== r.suite ? `, suite ${a.suite}` : ''}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
       attacks.push('', `Attack ${n} — ${v.query.text} (${where})`, `  violated: ${a.detail}`);
       let k = 0;
       for (const block of a.story) {
@@ -59,18 +62,20 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
     for (const u of r.unconfirmed) out.push(`  ${u}`);
   }
   const c = (s: Verdict['status']) => r.verdicts.filter((v) => v.status === s).length;
-  out.push('', `${c('refuted')} refuted with a confirmed attack, ${c('holds')} hold within the bound, ${c('not-tested')} not tested. Bounded search, not a proof.`);
+  out.push('', `${c('refuted')} refuted with a confirmed attack, ${c('holds')} hold within ${sharded ? `shard ${r.shard.index}/${r.shard.count} of the bound` : 'the bound'}, ${c('not-tested')} not tested. Bounded search, not a proof.`);
   return out.join('\n');
 }
 
-export function reportJson(r: SearchReport, specFile: string): unknown {
+export function reportJson(r: SearchReport, specFile: string, specHash?: string): unknown {
   return {
     spec: specFile,
+    ...(specHash ? { specHash } : {}),
     attacker: r.attacker,
     honest: r.honest,
     suite: r.suite,
     seed: r.seed,
     bound: r.bound,
+    shard: r.shard,
     assumes: assumptions(r),
     states: r.states,
     configurations: r.configurations,
@@ -84,7 +89,9 @@ export function reportJson(r: SearchReport, specFile: string): unknown {
       at: `${v.query.pos.file}:${v.query.pos.line}:${v.query.pos.col}`,
       verdict: v.status,
       ...(v.reason ? { reason: v.reason } : {}),
-      ...(v.attack ? { attack: { detail: v.attack.detail, foundAfterStates: v.attack.foundAfterStates, foundAfterMs: Math.round(v.attack.foundAfterMs), trace: v.attack.story, scenario: v.attack.scenario } } : {}),
+      ...(v.covered !== undefined ? { covered: v.covered } : {}),
+      ...(v.premise !== undefined ? { premise: v.premise } : {}),
+      ...(v.attack ? { attack: { detail: v.attack.detail, foundAfterStates: v.attack.foundAfterStates, foundAfterMs: Math.round(v.attack.foundAfterMs), trace: v.attack.story, scenario: v.attack.scenario, ...(v.attack.shard ? { shard: v.attack.shard, seed: v.attack.seed, suite: v.attack.suite } : {}) } } : {}),
     })),
   };
 }
