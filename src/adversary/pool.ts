@@ -110,10 +110,15 @@ export async function runOnChildren<J extends { readonly id: number }, R>(
       ),
     ]);
   } finally {
+    const exits: Promise<unknown>[] = [];
     for (const c of children) {
-      if (stopped && c.exitCode === null && c.signalCode === null) c.kill();
-      else if (c.connected) c.disconnect();
+      if (stopped && c.exitCode === null && c.signalCode === null) {
+        // killed and reaped before returning, so a caller timing the pool sees their CPU time too
+        exits.push(new Promise((resolve) => c.once('exit', resolve)));
+        c.kill();
+      } else if (c.connected) c.disconnect();
     }
+    await Promise.all(exits);
   }
   return results;
 }

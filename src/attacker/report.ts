@@ -9,7 +9,7 @@ import type { SearchReport, Verdict } from './search.js';
 export function boundText(r: SearchReport): string {
   const b = r.bound;
   return [
-    `${b.sessions} session${b.sessions === 1 ? '' : 's'} per configuration (honest ${r.honest.join(', ')}; attacker ${r.attacker} with its own registered keys${b.attackerSessions ? `, also running sessions of its own` : ''})`,
+    `${b.sessions} session${b.sessions === 1 ? '' : 's'} per configuration (honest ${r.honest.join(', ')}; the attacker, registered as ${r.attacker} with its own keys${b.attackerSessions ? `, also running sessions of its own` : ''})`,
     b.depth !== undefined ? `≤ ${b.depth} deliveries` : 'every receive step once',
     `≤ ${b.perDelivery} candidate messages per delivery`,
     'messages one constructor deep over known values',
@@ -19,7 +19,7 @@ export function boundText(r: SearchReport): string {
 
 /** The trust assumptions every "holds" rests on, named rather than implied. */
 export function assumptions(r: SearchReport): string {
-  return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} is the attacker's; the attacker learns only what the bound lets it derive (no guessing, no group algebra)`;
+  return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} (the attacker's registered identity) is the attacker's; the attacker learns only what the bound lets it derive (no guessing, no group algebra)`;
 }
 
 const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');

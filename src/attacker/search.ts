@@ -11,9 +11,9 @@
  * it becomes a verdict (a violation that does not confirm is a bug, reported as such). A search
  * that crashes, runs out of budget or never meets a query's premise leaves it not tested.
  *
- * Order (only affects how soon an attack is found, never what is covered): configurations that
- * give the attacker a foothold (a session whose peer is the attacker's identity) come first, ties
- * in a seeded shuffle; deliveries whose ingredients carry the spec name the receiver expects are
+ * Order (only affects how soon an attack is found, never what is covered): configurations with a
+ * session a query speaks about beside a foothold (a session whose peer is the attacker's identity)
+ * come first (./order.ts), ties in a seeded shuffle; deliveries whose ingredients carry the spec name the receiver expects are
  * tried first.
  */
 import { getSuite } from '../crypto/index.js';
@@ -25,6 +25,7 @@ import { memoSuite } from './memo-suite.js';
 import { judgeQuery } from './oracles.js';
 import type { Query } from './queries.js';
 import { inShard, type Shard } from './shard.js';
+import { orderConfigurations } from './order.js';
 
 export interface Bound {
   /** Sessions per configuration (exactly; an attacker may leave any of them idle). */
@@ -230,10 +231,8 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     const mine = every.filter((_, i) => inShard(shard, all + i));
     all += every.length;
     total += mine.length;
-    const foothold = (c: SessionSpec[]) => c.some((s) => Object.values(s.binding).includes(fast.attacker));
-    const shuffled = shuffle(mine, rng);
-    // footholds first, ties in the seeded order
-    const ordered = [...shuffled.filter(foothold), ...shuffled.filter((c) => !foothold(c))].map((c, i) => ({ c, i })).sort((a, b) => Number(foothold(b.c)) - Number(foothold(a.c)) || a.i - b.i).map((x) => x.c);
+    // victims beside a foothold first, ties in the seeded order (./order.ts)
+    const ordered = orderConfigurations(shuffle(mine, rng), { attacker: fast.attacker, queries: qs });
     for (const config of ordered) {
       if (!live(qs).length) break;
       explored++;
