@@ -9,7 +9,9 @@
  *      (the foothold): the shape of the classic man-in-the-middle and misbinding attacks (Lowe on
  *      NSPK: the victim B with A, the foothold A with M; STS: the victim A with B, the foothold B
  *      with M), where the attacker relays between the two;
- *   3  the same with the foothold run by another principal;
+ *   3  the same with the foothold run by another principal; or the victim beside an honest session
+ *      of another role run by the victim's own principal (the shape of a reflection attack: A's
+ *      own responder session answers A's challenge);
  *   2  the same with the foothold in the victim's own role;
  *   1  any session whose peer is the attacker's identity (a foothold only);
  *   0  the rest (honest sessions only).
@@ -24,18 +26,34 @@ export interface OrderContext {
 }
 
 const runner = (s: SessionSpec) => s.binding[s.role];
+const honestOnly = (s: SessionSpec, o: OrderContext) => !Object.values(s.binding).includes(o.attacker);
+/** The session a violated query would name: its role (any role, for confidentiality of a value) with honest peers only. */
+const isVictim = (s: SessionSpec, o: OrderContext) =>
+  honestOnly(s, o) && o.queries.some((q) => q.kind !== 'unsupported' && q.phase === s.phase && (q.kind === 'agreement' ? q.role === s.role : !q.role || q.role === s.role));
 const peers = (s: SessionSpec) => Object.entries(s.binding).filter(([r]) => r !== s.role).map(([, p]) => p);
 
 export function configurationRank(c: readonly SessionSpec[], o: OrderContext): number {
   const foothold = (s: SessionSpec) => runner(s) !== o.attacker && peers(s).includes(o.attacker);
-  const honest = (s: SessionSpec) => !Object.values(s.binding).includes(o.attacker);
-  // the session a violated query would name: its role (any role, for confidentiality of a value) with honest peers only
-  const victim = (s: SessionSpec) => honest(s) && o.queries.some((q) => q.kind !== 'unsupported' && q.phase === s.phase && (q.kind === 'agreement' ? q.role === s.role : !q.role || q.role === s.role));
+  const honest = (s: SessionSpec) => honestOnly(s, o);
+  const victim = (s: SessionSpec) => isVictim(s, o);
   let best = c.some((s) => !honest(s)) ? 1 : 0;
   for (const v of c.filter(victim)) {
     for (const f of c.filter((s) => s !== v && foothold(s))) best = Math.max(best, f.role === v.role ? 2 : peers(v).includes(runner(f)!) ? 4 : 3);
+    if (c.some((s) => s !== v && honest(s) && s.role !== v.role && runner(s) === runner(v))) best = Math.max(best, 3);
   }
   return best;
+}
+
+/**
+ * The order in which the search offers deliveries to the sessions of one configuration: victims
+ * (as above) first, then the rest, each group in configuration order. Any fixed order is sound for
+ * the search's sleep sets; this one reaches an attack on a victim that needs no other session's
+ * help (a dropped check) in a few states instead of after the other session's whole subtree.
+ */
+export function sessionOrder(c: readonly SessionSpec[], o: OrderContext): number[] {
+  const victim = (s: SessionSpec) => isVictim(s, o);
+  const idx = c.map((_, i) => i);
+  return [...idx.filter((i) => victim(c[i]!)), ...idx.filter((i) => !victim(c[i]!))];
 }
 
 /** `shuffled` (the seeded order) sorted by rank, stably. */

@@ -25,7 +25,7 @@ import { memoSuite } from './memo-suite.js';
 import { judgeQuery } from './oracles.js';
 import type { Query } from './queries.js';
 import { inShard, type Shard } from './shard.js';
-import { orderConfigurations } from './order.js';
+import { orderConfigurations, sessionOrder } from './order.js';
 
 export interface Bound {
   /** Sessions per configuration (exactly; an attacker may leave any of them idle). */
@@ -236,6 +236,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     for (const config of ordered) {
       if (!live(qs).length) break;
       explored++;
+      const sessions = sessionOrder(config, { attacker: fast.attacker, queries: qs }); // victims first (./order.ts)
       const depth = bound.depth ?? config.reduce((n, s) => n + protocol.phases.find((p) => p.id === s.phase)!.steps.filter((x) => x.to === s.role).length, 0);
       const visit = (moves: Move[], st: RunState, sleep: ReadonlySet<string>): boolean => {
         states++;
@@ -270,7 +271,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
         // explored is not re-tried after an independent move; every reachable state is still visited
         const done: string[] = [];
         const moveKey = (m: Move) => `${m.session}|${JSON.stringify(m.fields)}`;
-        for (let i = 0; i < st.sessions.length; i++) {
+        for (const i of sessions) {
           const c = candidates(fast, st, i, bound.perDelivery);
           if (c.capped) capped++;
           for (const m of c.moves) {
