@@ -13,8 +13,9 @@
  *
  * Order (only affects how soon an attack is found, never what is covered): configurations with a
  * session a query speaks about beside a foothold (a session whose peer is the attacker's identity)
- * come first (./order.ts), ties in a seeded shuffle; deliveries whose ingredients carry the spec name the receiver expects are
- * tried first.
+ * come first (./order.ts), ties in a seeded shuffle; within a configuration, deliveries to the
+ * sessions a query names come first, and those whose ingredients carry the spec name the receiver
+ * expects are tried first.
  */
 import { getSuite } from '../crypto/index.js';
 import { forkRng, seededRng } from '../crypto/rng.js';
