@@ -145,6 +145,8 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   const w = createWorld(p, { suite, seed: ctx.seed });
   const roles = p.roles.map((r) => r.id);
   for (const id of [...ctx.honest, ctx.attacker]) addPrincipal(w, id, roles);
+  // diagrams title a lane "P (role)": the attacker's lane says what it is, not the roles it registered for
+  w.tracer.setRole(ctx.attacker, "the attacker's identity");
   const K = createKnowledge(suite);
   const story: string[][] = [];
   let block: string[] = [];
