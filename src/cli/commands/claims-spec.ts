@@ -47,7 +47,7 @@ export const CLAIMS_SPEC_OPTIONS = {
 export const CLAIMS_SPEC_USAGE = [
   '       bantam claims SPEC [options]      the queries of SPEC (an executable flow with a queries section), decided by',
   '                                         the generic Dolev–Yao attacker (docs/properties.md); --seed and --suite apply',
-  '       bantam claims --merge FILE...          merge the --json results of bantam claims SPEC --shard K/N --json',
+  '       bantam claims --merge FILE...     merge the --json results of bantam claims SPEC --shard K/N --json',
   '  exit with SPEC or --merge: 0 every tested query holds within the bound, 1 a query is refuted, 2 bad input, 3 workers could not run',
 ].join('\n');
 
