@@ -1,44 +1,110 @@
 /**
  * Time to the first CONFIRMED attack of the generic Dolev–Yao attacker (src/attacker), from the
- * spec alone: NSPK (Lowe's man in the middle), the Denning–Sacco PK canary (Abadi–Needham) and
- * station-to-station (Lowe's identity misbinding). One configuration
- * (1 worker, default bound, secp256k1), so no interleaving of configurations is needed; each
- * seed is one search with `stopAtFirst`, timed on the wall clock from the call to the confirmed
- * verdict (search + confirmation replay on the plain suite). Reported: median over ≥ 5 seeds,
- * fastest and slowest (the spread comes mostly from the seeded configuration order), and the
- * median as a ratio to T measured in the same run. One warm-up search first (JIT), not counted.
+ * spec alone, at 1 and 2 workers: NSPK (Lowe's man in the middle), station-to-station (Lowe's
+ * identity misbinding) and every canary mutant of the CI set (test/helpers/canaries.ts: the
+ * Denning–Sacco PK, MAC challenge–response and ISO 9798-3 mutants and NSL without B's name).
+ *
+ * For each target the two configurations run PAIR BY PAIR (bench/pairs.ts: order flipping every
+ * pair; pair i searches with seed i on both sides, so the spread across pairs comes mostly from the
+ * seeded configuration order):
+ *   - 1 worker: `searchAttacks(..., { stopAtFirst })` in this process (the spec loaded beforehand);
+ *   - 2 workers: `searchAttacksParallel(file, { workers: 2, stopAtFirst })`, i.e. `bantam claims
+ *     SPEC --workers 2`: two shards in two child processes of the campaigns' pool, stopped at the
+ *     first confirmed attack. Worker start-up (a Node process with tsx, loading the spec) is part of
+ *     every trial, as it is of every run of the command.
+ * Timed on the wall clock from the call to the confirmed verdict (search + confirmation replay on
+ * the plain suite), with CPU time beside it (this process plus its reaped children, /proc), and
+ * the load average at the start and end. Reported: median wall and CPU per side, and the median
+ * per-pair ratio of wall time (2 workers / 1 worker). One warm-up search per target first (JIT).
  * Anchors (their authors' machines): ProVerif 0.15 s, Tamarin 1.1 s on Lowe's attack; target < 1 s.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { queriesOf, searchAttacks } from '../src/attacker/index.js';
+import { searchAttacksParallel } from '../src/attacker/parallel.js';
 import { loadExecutable } from '../src/interpret/load.js';
-import { median, type BenchReport, type BenchRow, type Harness } from './harness.js';
+import { CANARIES, canaryTexts } from '../test/helpers/canaries.js';
+import type { BenchReport, BenchRow, Harness } from './harness.js';
+import { childrenCpuNs, cpuNowNs, median, paired, type Trial } from './pairs.js';
 
 const SUITE = 'secp256k1';
-const SEEDS = ['1', '2', '3', '4', '5', '6', '7'];
-const SPECS = ['spec/protocols/nspk.ban', 'spec/protocols/denning-sacco-pk.ban', 'spec/protocols/sts.ban'];
+
+interface Target {
+  name: string;
+  file: string;
+}
+
+function targets(): Target[] {
+  const dir = mkdtempSync(join(tmpdir(), 'bantam-attack-bench-'));
+  const out: Target[] = [
+    { name: 'nspk', file: 'spec/protocols/nspk.ban' },
+    { name: 'sts', file: 'spec/protocols/sts.ban' },
+  ];
+  CANARIES.forEach((c, i) => {
+    if (c.bound) return; // the CLI form with workers takes the default bound here
+    const file = join(dir, `canary-${i + 1}.ban`);
+    writeFileSync(file, canaryTexts(c).broken);
+    out.push({ name: `canary: ${c.name}`, file });
+  });
+  return out;
+}
 
 export default async function attackBench(h: Harness): Promise<BenchReport> {
-  const unit = h.unitT(SUITE);
-  const T = h.measure('T', unit.fn).medianNs;
+  const quick = h.options.minTimeMs < 200;
+  const pairs = quick ? 3 : 7;
+  const load0 = loadavg();
   const rows: BenchRow[] = [];
-  for (const file of SPECS) {
-    const { spec, protocol } = loadExecutable(file);
+  const md: string[] = [
+    `| first confirmed attack (${SUITE}, default bound; median of ${pairs} pairs, seeds 1..${pairs}) | 1 worker: wall | CPU | 2 workers: wall | CPU | wall 2 / 1 (median per pair) | states to the attack (1 worker) |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const t of targets()) {
+    const { spec, protocol } = loadExecutable(t.file);
     const queries = queriesOf(spec, protocol);
     searchAttacks(protocol, queries, { suite: SUITE, seed: 'warm-up', stopAtFirst: true });
-    const ms: number[] = [];
+    let seedA = 0;
+    let seedB = 0;
     const states: number[] = [];
-    for (const seed of SEEDS) {
-      const t0 = performance.now();
+    const one = async (): Promise<Trial> => {
+      const seed = String(++seedA);
+      const c0 = cpuNowNs();
+      const w0 = process.hrtime.bigint();
       const r = searchAttacks(protocol, queries, { suite: SUITE, seed, stopAtFirst: true });
-      const dt = performance.now() - t0;
+      const wallNs = Number(process.hrtime.bigint() - w0);
       const a = r.verdicts.find((v) => v.attack);
-      if (!a) throw new Error(`${file} seed ${seed}: no attack found — the bench measures nothing`);
-      ms.push(dt);
+      if (!a) throw new Error(`${t.name} seed ${seed}: no attack found with 1 worker — the bench measures nothing`);
       states.push(a.attack!.foundAfterStates);
-    }
-    const name = file.replace(/^.*\//, '').replace(/\.ban$/, '');
-    const med = median(ms);
-    rows.push({ group: name, op: `first confirmed attack, median of ${SEEDS.length} seeds`, ratio: (med * 1e6) / T, medianNs: med * 1e6, note: `${(med / 1000).toFixed(2)} s; fastest ${(Math.min(...ms) / 1000).toFixed(2)} s, slowest ${(Math.max(...ms) / 1000).toFixed(2)} s; states to the attack: median ${median(states)}, ${Math.min(...states)}–${Math.max(...states)}` });
+      return { wallNs, cpuNs: cpuNowNs() - c0 };
+    };
+    const two = async (): Promise<Trial> => {
+      const seed = String(++seedB);
+      const c0 = cpuNowNs() + childrenCpuNs();
+      const w0 = process.hrtime.bigint();
+      const { report } = await searchAttacksParallel(t.file, { suite: SUITE, seed, workers: 2, stopAtFirst: true });
+      const wallNs = Number(process.hrtime.bigint() - w0);
+      if (!report.verdicts.some((v) => v.attack)) throw new Error(`${t.name} seed ${seed}: no attack found with 2 workers — the bench measures nothing`);
+      return { wallNs, cpuNs: cpuNowNs() + childrenCpuNs() - c0 };
+    };
+    const r = await paired('1 worker', one, '2 workers', two, { pairs, metric: 'wall-rate' });
+    const wall = (xs: Trial[]) => median(xs.map((x) => x.wallNs)) / 1e9;
+    const cpu = (xs: Trial[]) => median(xs.map((x) => x.cpuNs)) / 1e9;
+    // paired() reports rate(B)/rate(A); the time ratio 2 workers / 1 worker is its inverse, per pair
+    const timeRatios = r.ratios.map((x) => 1 / x);
+    const tr = median(timeRatios);
+    const s = (x: number) => `${x.toFixed(2)} s`;
+    rows.push({ group: t.name, op: '1 worker: wall to the first confirmed attack', ratio: wall(r.a.trials), medianNs: wall(r.a.trials) * 1e9, note: `CPU ${s(cpu(r.a.trials))}; fastest ${s(Math.min(...r.a.trials.map((x) => x.wallNs)) / 1e9)}, slowest ${s(Math.max(...r.a.trials.map((x) => x.wallNs)) / 1e9)}; states to the attack: median ${median(states)}, ${Math.min(...states)}–${Math.max(...states)}` });
+    rows.push({ group: t.name, op: '2 workers: wall to the first confirmed attack', ratio: wall(r.b.trials), medianNs: wall(r.b.trials) * 1e9, note: `CPU ${s(cpu(r.b.trials))} (parent + workers); wall 2 / 1 per pair: median ${tr.toFixed(2)}, ${Math.min(...timeRatios).toFixed(2)}–${Math.max(...timeRatios).toFixed(2)}` });
+    md.push(`| ${t.name} | ${s(wall(r.a.trials))} | ${s(cpu(r.a.trials))} | ${s(wall(r.b.trials))} | ${s(cpu(r.b.trials))} | ${tr.toFixed(2)} | ${median(states)} |`);
   }
-  return { name: 'generic attacker: wall time to the first confirmed attack (1 worker)', unit: `T = one suite.mul on ${SUITE}`, units: { [SUITE]: T }, rows };
+  const load1 = loadavg();
+  const load = `load average (1, 5, 15 min) ${load0.map((x) => x.toFixed(2)).join(', ')} at the start, ${load1.map((x) => x.toFixed(2)).join(', ')} at the end`;
+  md.push('', load);
+  return {
+    name: `generic attacker: wall time to the first confirmed attack, 1 and 2 workers (${load})`,
+    unit: 'ratio column = median wall seconds',
+    units: {},
+    rows,
+    markdown: { 'time-to-attack': md.join('\n') },
+  };
 }

@@ -51,7 +51,7 @@ describe('NSPK: Lowe\'s attack found from the spec alone', () => {
     expect(fooled && Object.values(fooled.binding).every((p) => p !== r.attacker)).toBe(true);
     // the attacker re-encrypts A's nonce for B and then B's nonce, through the table's penc
     expect(a.scenario.moves.filter((m) => m.fields.some((f) => f.recipe.kind === 'build' && f.recipe.prim === 'penc'))).toHaveLength(2);
-    expect(a.story.flat().join('\n')).toMatch(/attacker learns Nb#\d+ .* pdec\(skB@M#\d+, c3#\d+\)/);
+    expect(a.story.flat().join('\n')).toMatch(/attacker learns Nb#\d+ .* pdec\(skB@Attacker#\d+, c3#\d+\)/);
   });
 
   test('every attack replays from its record at the same seed, on the plain suite, and violates its query again', () => {
@@ -232,7 +232,7 @@ describe('--attacker-sessions: M runs a role through the interpreter and owns it
     const a = with_.verdicts[0]!;
     expect(a.status).toBe('refuted');
     expect(a.attack!.scenario.config.some((s) => s.binding[s.role] === with_.attacker)).toBe(true);
-    expect(a.attack!.story.flat().join('\n')).toMatch(/attacker learns K#\d+ = .* — K of M's own session/);
+    expect(a.attack!.story.flat().join('\n')).toMatch(/attacker learns K#\d+ = .* — K of Attacker's own session/);
     // without M's own sessions the attacker cannot compute a Diffie–Hellman key: within that bound it holds
     const without = searchAttacks(protocol, queries, { suite: SUITE, seed: '1' });
     expect(without.verdicts[0]!.status).toBe('holds');
@@ -296,7 +296,7 @@ describe('claims SPEC --diagram: every confirmed attack is a picture', () => {
     expect(m).not.toMatch(/no recorded sender/);
     expect(m).toMatch(/Adversary--\)A: inject ns\.1 as A: \d+ bytes, session s2/); // one arrow per injection, naming whom it poses as
     expect(m).toMatch(/REFUTED: injective-agreement B with A on Na, Nb/);
-    expect(m).toMatch(/attacker learns Nb#35;\d+ = [0-9a-f]+… — pdec\(skB@M#35;\d+, c3#35;\d+\)/); // '#' is Mermaid's #35;
+    expect(m).toMatch(/attacker learns Nb#35;\d+ = [0-9a-f]+… — pdec\(skB@Attacker#35;\d+, c3#35;\d+\)/); // '#' is Mermaid's #35;
     // docs/attacks/nspk holds these very diagrams (regenerate: bantam claims spec/protocols/nspk.ban --diagram docs/attacks/nspk)
     for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'utf8'), f).toBe(readFileSync(join('docs/attacks/nspk', f), 'utf8'));
     // NSL: nothing refuted, nothing drawn

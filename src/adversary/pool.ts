@@ -45,45 +45,80 @@ const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './worker.ts' : './worker.js'
 
 /** Runs jobs on `workers` child processes; `onTick` is called once per completed fast-check run. */
 export async function runJobs(jobs: readonly Job[], workers: number, onTick: () => void): Promise<Map<number, SuiteResult>> {
-  const results = new Map<number, SuiteResult>();
+  return runOnChildren<Job, SuiteResult>(WORKER, jobs, workers, { onTick });
+}
+
+/**
+ * The pool itself, for any worker module that speaks the same messages (ready / tick / done / error;
+ * src/attacker/shard-worker.ts is the other one): jobs go to `workers` forked children, one job at
+ * a time each. `stopWhen(result)` returning true ends the pool early: the jobs not yet handed out
+ * are dropped and the children this pool forked are killed (the generic attacker's first-attack mode).
+ */
+export async function runOnChildren<J extends { readonly id: number }, R>(
+  workerFile: string,
+  jobs: readonly J[],
+  workers: number,
+  o: { onTick?: () => void; stopWhen?: (result: R) => boolean } = {},
+): Promise<Map<number, R>> {
+  const results = new Map<number, R>();
   const queue = [...jobs];
   const execArgv = FROM_SOURCE ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   const n = Math.max(1, Math.min(workers, jobs.length));
   const children: ChildProcess[] = [];
+  let stopped = false;
+  let wake: () => void = () => {};
+  const stop = new Promise<void>((resolve) => (wake = resolve));
   try {
-    await Promise.all(
-      Array.from({ length: n }, () =>
-        new Promise<void>((resolve, reject) => {
-          const child = fork(WORKER, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-          children.push(child);
-          const next = () => {
-            const job = queue.shift();
-            if (!job) {
-              // Done when the child has exited (and been reaped), so a caller timing the campaign
-              // sees every child's CPU time (bench/campaign.bench.ts reads it from /proc).
-              child.once('exit', () => resolve());
-              child.disconnect();
-              return;
-            }
-            child.send(job);
-          };
-          child.on('message', (m: { type: string; id?: number; result?: SuiteResult; error?: string }) => {
-            if (m.type === 'ready') next();
-            else if (m.type === 'tick') onTick();
-            else if (m.type === 'done') {
-              results.set(m.id!, m.result!);
-              next();
-            } else if (m.type === 'error') reject(new Error(`worker failed on job ${m.id}: ${m.error}`));
-          });
-          child.on('error', reject);
-          child.on('exit', (code) => {
-            if (code !== 0 && code !== null && queue.length) reject(new Error(`worker exited with code ${code}`));
-          });
-        }),
+    await Promise.race([
+      stop,
+      Promise.all(
+        Array.from({ length: n }, () =>
+          new Promise<void>((resolve, reject) => {
+            const child = fork(workerFile, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+            children.push(child);
+            const next = () => {
+              const job = stopped ? undefined : queue.shift();
+              if (!job) {
+                // Done when the child has exited (and been reaped), so a caller timing the campaign
+                // sees every child's CPU time (bench/campaign.bench.ts reads it from /proc).
+                child.once('exit', () => resolve());
+                child.disconnect();
+                return;
+              }
+              child.send(job);
+            };
+            child.on('message', (m: { type: string; id?: number; result?: R; error?: string }) => {
+              if (m.type === 'ready') next();
+              else if (m.type === 'tick') o.onTick?.();
+              else if (m.type === 'done') {
+                results.set(m.id!, m.result!);
+                if (o.stopWhen?.(m.result!)) {
+                  stopped = true;
+                  wake();
+                  return;
+                }
+                next();
+              } else if (m.type === 'error') reject(new Error(`worker failed on job ${m.id}: ${m.error}`));
+            });
+            child.on('error', reject);
+            child.on('exit', (code) => {
+              if (stopped) return resolve();
+              if (code !== 0 && code !== null && queue.length) reject(new Error(`worker exited with code ${code}`));
+            });
+          }),
+        ),
       ),
-    );
+    ]);
   } finally {
-    for (const c of children) if (c.connected) c.disconnect();
+    const exits: Promise<unknown>[] = [];
+    for (const c of children) {
+      if (stopped && c.exitCode === null && c.signalCode === null) {
+        // killed and reaped before returning, so a caller timing the pool sees their CPU time too
+        exits.push(new Promise((resolve) => c.once('exit', resolve)));
+        c.kill();
+      } else if (c.connected) c.disconnect();
+    }
+    await Promise.all(exits);
   }
   return results;
 }

@@ -84,8 +84,9 @@ export interface RunState {
 
 export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed: string): AttackContext {
   const honest = [...new Set(protocol.roles.map((r) => r.principal))];
-  let attacker = 'M';
-  for (let i = 2; honest.includes(attacker); i++) attacker = `M${i}`;
+  // a name no trace can mistake for a role or an honest party (a spec's own principal of that name gets a number)
+  let attacker = 'Attacker';
+  for (let i = 2; honest.includes(attacker); i++) attacker = `Attacker${i}`;
   return { protocol, suite, seed, honest, attacker, openings: openingsOf(protocol), forges: forgeTemplatesOf(protocol), consumers: new Map() };
 }
 
@@ -149,6 +150,8 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   const w = createWorld(p, { suite, seed: ctx.seed });
   const roles = p.roles.map((r) => r.id);
   for (const id of [...ctx.honest, ctx.attacker]) addPrincipal(w, id, roles);
+  // diagrams title a lane "P (role)": the attacker's lane says what it is, not the roles it registered for
+  w.tracer.setRole(ctx.attacker, "the attacker's identity");
   const K = createKnowledge(suite);
   const story: string[][] = [];
   let block: string[] = [];
@@ -269,7 +272,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       else values.set(f.name, got.value);
     }
     const from = s.binding[step.from] ?? ctx.attacker;
-    if (narrate) block.push(`${step.id}: attacker (as ${from}) → ${s.principal} [s${m.session + 1}]: ${m.fields.map((f) => `${f.name} = ${describeRecipe(ctx, K, f.recipe)}`).join(', ')}`);
+    if (narrate) block.push(`${step.id}: attacker${from === ctx.attacker ? '' : ` (as ${from})`} → ${s.principal} [s${m.session + 1}]: ${m.fields.map((f) => `${f.name} = ${describeRecipe(ctx, K, f.recipe)}`).join(', ')}`);
     let bytes: Uint8Array | undefined;
     if (!failed) {
       try {

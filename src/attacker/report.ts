@@ -9,7 +9,7 @@ import type { SearchReport, Verdict } from './search.js';
 export function boundText(r: SearchReport): string {
   const b = r.bound;
   return [
-    `${b.sessions} session${b.sessions === 1 ? '' : 's'} per configuration (honest ${r.honest.join(', ')}; attacker ${r.attacker} with its own registered keys${b.attackerSessions ? `, also running sessions of its own` : ''})`,
+    `${b.sessions} session${b.sessions === 1 ? '' : 's'} per configuration (honest ${r.honest.join(', ')}; the attacker, registered as ${r.attacker} with its own keys${b.attackerSessions ? `, also running sessions of its own` : ''})`,
     b.depth !== undefined ? `≤ ${b.depth} deliveries` : 'every receive step once',
     `≤ ${b.perDelivery} candidate messages per delivery`,
     'messages one constructor deep over known values',
@@ -19,7 +19,7 @@ export function boundText(r: SearchReport): string {
 
 /** The trust assumptions every "holds" rests on, named rather than implied. */
 export function assumptions(r: SearchReport): string {
-  return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} is the attacker's; the attacker learns only what the bound lets it derive (no guessing; in the group, linear combinations with coefficients it holds — no discrete logs, no pairings: docs/properties.md "The group algebra")`;
+  return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} (the attacker's registered identity) is the attacker's; the attacker learns only what the bound lets it derive (in the group: linear combinations with coefficients it holds — no discrete logs, no pairings, docs/properties.md "The group algebra"; no guessing and no compromise unless a query declares them)`;
 }
 
 const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');
@@ -51,19 +51,22 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   out.push(`bound: ${boundText(r)}`);
   out.push(`crypto suite ${r.suite}, seed ${r.seed}; declared options: wire ${options.wire}, aead-ad ${options.aeadAd}`);
   out.push(`assumes: ${extra.assumes ?? assumptions(r)}`);
-  out.push(`searched ${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? ' — the bound was covered' : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status !== 'holds') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
+  const sharded = r.shard.count > 1;
+  const part = sharded ? `shard ${r.shard.index}/${r.shard.count} (configurations ${r.shard.index}, ${r.shard.index + r.shard.count}, ${r.shard.index + 2 * r.shard.count}, … of the ${r.configurations.all} in canonical order): ` : '';
+  out.push(`searched ${part}${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? (sharded ? " — this shard's part of the bound was covered; merge every shard for verdicts on the bound (bantam claims --merge)" : ' — the bound was covered') : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status === 'refuted' || v.query.kind === 'unsupported') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
   out.push('');
   let n = 0;
   const attacks: string[] = [];
   r.verdicts.forEach((v, vi) => {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
     let line = `${statusTag(v)} ${v.query.text.padEnd(44)} `;
-    if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
+    if (v.status === 'holds' && sharded) line += `— holds in this shard's part of the bound only (shard ${r.shard.index}/${r.shard.count}, ${r.states} states, seed ${r.seed}) [${where}]`;
+    else if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
     else if (v.status === 'not-tested') line += `— ${v.reason} [${where}]`;
     else {
       n++;
       const a = v.attack!;
-      line += `— attack ${n} (seed ${r.seed}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
+      line += `— attack ${n} (${a.shard ? `shard ${a.shard.index}/${a.shard.count}, ` : ''}seed ${a.seed ?? r.seed}${a.suite && a.suite !== r.suite ? `, suite ${a.suite}` : ''}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
       attacks.push(...attackLines(`Attack ${n} — ${v.query.text} (${where})`, a.detail, a.story));
     }
     out.push(line + (extra.note?.(v, vi) ?? ''));
@@ -75,18 +78,20 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   }
   if (extra.after?.length) out.push(...extra.after);
   const c = (s: Verdict['status']) => r.verdicts.filter((v) => v.status === s).length;
-  out.push('', `${c('refuted')} refuted with a confirmed attack, ${c('holds')} hold within the bound, ${c('not-tested')} not tested. Bounded search, not a proof.`);
+  out.push('', `${c('refuted')} refuted with a confirmed attack, ${c('holds')} hold within ${sharded ? `shard ${r.shard.index}/${r.shard.count} of the bound` : 'the bound'}, ${c('not-tested')} not tested. Bounded search, not a proof.`);
   return out.join('\n');
 }
 
-export function reportJson(r: SearchReport, specFile: string): unknown {
+export function reportJson(r: SearchReport, specFile: string, specHash?: string): unknown {
   return {
     spec: specFile,
+    ...(specHash ? { specHash } : {}),
     attacker: r.attacker,
     honest: r.honest,
     suite: r.suite,
     seed: r.seed,
     bound: r.bound,
+    shard: r.shard,
     assumes: assumptions(r),
     states: r.states,
     configurations: r.configurations,
@@ -100,7 +105,9 @@ export function reportJson(r: SearchReport, specFile: string): unknown {
       at: `${v.query.pos.file}:${v.query.pos.line}:${v.query.pos.col}`,
       verdict: v.status,
       ...(v.reason ? { reason: v.reason } : {}),
-      ...(v.attack ? { attack: { detail: v.attack.detail, foundAfterStates: v.attack.foundAfterStates, foundAfterMs: Math.round(v.attack.foundAfterMs), trace: v.attack.story, scenario: v.attack.scenario } } : {}),
+      ...(v.covered !== undefined ? { covered: v.covered } : {}),
+      ...(v.premise !== undefined ? { premise: v.premise } : {}),
+      ...(v.attack ? { attack: { detail: v.attack.detail, foundAfterStates: v.attack.foundAfterStates, foundAfterMs: Math.round(v.attack.foundAfterMs), trace: v.attack.story, scenario: v.attack.scenario, ...(v.attack.shard ? { shard: v.attack.shard, seed: v.attack.seed, suite: v.attack.suite } : {}) } } : {}),
     })),
   };
 }

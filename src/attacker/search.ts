@@ -11,10 +11,11 @@
  * it becomes a verdict (a violation that does not confirm is a bug, reported as such). A search
  * that crashes, runs out of budget or never meets a query's premise leaves it not tested.
  *
- * Order (only affects how soon an attack is found, never what is covered): configurations that
- * give the attacker a foothold (a session whose peer is the attacker's identity) come first, ties
- * in a seeded shuffle; deliveries whose ingredients carry the spec name the receiver expects are
- * tried first.
+ * Order (only affects how soon an attack is found, never what is covered): configurations with a
+ * session a query speaks about beside a foothold (a session whose peer is the attacker's identity)
+ * come first (./order.ts), ties in a seeded shuffle; within a configuration, deliveries to the
+ * sessions a query names come first, and those whose ingredients carry the spec name the receiver
+ * expects are tried first.
  */
 import { getSuite } from '../crypto/index.js';
 import { forkRng, seededRng } from '../crypto/rng.js';
@@ -24,6 +25,8 @@ import { attackContext, candidates, execute, type AttackContext, type Move, type
 import { memoSuite } from './memo-suite.js';
 import { judgeQuery } from './oracles.js';
 import type { Query } from './queries.js';
+import { inShard, type Shard } from './shard.js';
+import { orderConfigurations, sessionOrder } from './order.js';
 
 export interface Bound {
   /** Sessions per configuration (exactly; an attacker may leave any of them idle). */
@@ -51,6 +54,10 @@ export interface Attack {
   /** States explored when it was found, and the wall time (ms) to its confirmation. */
   foundAfterStates: number;
   foundAfterMs: number;
+  /** Set by a merge (./merge.ts): the shard that found it, and the seed and suite it replays under. */
+  shard?: Shard;
+  seed?: string;
+  suite?: string;
 }
 
 export interface Verdict {
@@ -58,6 +65,13 @@ export interface Verdict {
   status: 'holds' | 'refuted' | 'not-tested';
   reason?: string;
   attack?: Attack;
+  /**
+   * For merging shards (./merge.ts): `covered` — every configuration of this search's part of the
+   * bound was explored for this query (true for a "holds" and for a vacuous "not tested");
+   * `premise` — some honest session met the query's premise.
+   */
+  covered?: boolean;
+  premise?: boolean;
 }
 
 export interface SearchReport {
@@ -67,8 +81,11 @@ export interface SearchReport {
   attacker: string;
   honest: readonly string[];
   bound: Bound;
+  /** The part of the configurations this search covered (./shard.ts); 1/1 is all of them. */
+  shard: Shard;
   states: number;
-  configurations: { explored: number; total: number };
+  /** explored/total of this shard's configurations; `all`: every configuration of the bound (every shard). */
+  configurations: { explored: number; total: number; all: number };
   /** Deliveries whose candidate list was cut at bound.perDelivery. */
   cappedDeliveries: number;
   exhausted: boolean;
@@ -181,6 +198,8 @@ export interface SearchOptions {
   bound?: Partial<Bound>;
   /** Stop at the first confirmed attack (benchmarks). */
   stopAtFirst?: boolean;
+  /** Search only shard `index` of `count` of the configurations (./shard.ts; default 1/1, all). */
+  shard?: Shard;
 }
 
 export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[], opts: SearchOptions): SearchReport {
@@ -200,21 +219,25 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   let stoppedEarly = false;
   let explored = 0;
   let total = 0;
+  let all = 0;
+  const shard: Shard = opts.shard ?? { index: 1, count: 1 };
   const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q) && !crashed.has(q));
   const rng = forkRng(seededRng(opts.seed), 'search-order');
 
   const phases = [...new Set(queries.filter((q) => q.kind !== 'unsupported').map((q) => (q as { phase: string }).phase))];
   outer: for (const phase of phases) {
     const qs = queries.filter((q) => q.kind !== 'unsupported' && q.phase === phase);
-    const all = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
-    total += all.length;
-    const foothold = (c: SessionSpec[]) => c.some((s) => Object.values(s.binding).includes(fast.attacker));
-    const shuffled = shuffle(all, rng);
-    // footholds first, ties in the seeded order
-    const ordered = [...shuffled.filter(foothold), ...shuffled.filter((c) => !foothold(c))].map((c, i) => ({ c, i })).sort((a, b) => Number(foothold(b.c)) - Number(foothold(a.c)) || a.i - b.i).map((x) => x.c);
+    // sharding filters the canonical order (before the seeded shuffle), so the shards partition it
+    const every = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
+    const mine = every.filter((_, i) => inShard(shard, all + i));
+    all += every.length;
+    total += mine.length;
+    // victims beside a foothold first, ties in the seeded order (./order.ts)
+    const ordered = orderConfigurations(shuffle(mine, rng), { attacker: fast.attacker, queries: qs });
     for (const config of ordered) {
       if (!live(qs).length) break;
       explored++;
+      const sessions = sessionOrder(config, { attacker: fast.attacker, queries: qs }); // victims first (./order.ts)
       const depth = bound.depth ?? config.reduce((n, s) => n + protocol.phases.find((p) => p.id === s.phase)!.steps.filter((x) => x.to === s.role).length, 0);
       const visit = (moves: Move[], st: RunState, sleep: ReadonlySet<string>): boolean => {
         states++;
@@ -249,7 +272,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
         // explored is not re-tried after an independent move; every reachable state is still visited
         const done: string[] = [];
         const moveKey = (m: Move) => `${m.session}|${JSON.stringify(m.fields)}`;
-        for (let i = 0; i < st.sessions.length; i++) {
+        for (const i of sessions) {
           const c = candidates(fast, st, i, bound.perDelivery);
           if (c.capped) capped++;
           for (const m of c.moves) {
@@ -296,8 +319,8 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
     if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
-    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${q.peer} within the bound (vacuous)` };
-    return { query: q, status: 'holds' };
+    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${q.peer} within the bound (vacuous)`, covered: true, premise: false };
+    return { query: q, status: 'holds', covered: true, premise: true };
   });
   return {
     protocol: protocol.file,
@@ -306,8 +329,9 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     attacker: fast.attacker,
     honest: fast.honest,
     bound,
+    shard,
     states,
-    configurations: { explored, total },
+    configurations: { explored, total, all },
     cappedDeliveries: capped,
     exhausted,
     ms: performance.now() - t0,

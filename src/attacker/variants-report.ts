@@ -20,7 +20,7 @@ function runLine(run: VariantRun): string {
 function variantsLine(v: VariantsReport, p: TypedProtocol): string {
   const adds = v.additions.map((a) => `${a.hardened} (${a.meaning}; ${a.declared ? 'declared' : 'a default the spec does not declare'})`).join(', ');
   if (v.literalAsWritten) return `variants: the spec as written is already paper-literal (wire ${p.options.wire}, aead-ad ${p.options.aeadAd}: no addition to remove), so it runs once`;
-  if (v.skipped) return `variants: --as-written: only the spec as written was searched; its additions (${adds}) were not removed, so no verdict below says whether it depends on them`;
+  if (v.skipped) return `variants: ${v.skippedBy ?? '--as-written'}: only the spec as written was searched; its additions (${adds}) were not removed, so no verdict below says whether it depends on them`;
   return `variants: as written and paper-literal (${v.runs[1]!.options}); additions the paper does not make: ${adds}`;
 }
 
@@ -86,10 +86,10 @@ function verdictJson(v: Verdict): object {
   };
 }
 
-export function variantsJson(v: VariantsReport, p: TypedProtocol, specFile: string): object {
+export function variantsJson(v: VariantsReport, p: TypedProtocol, specFile: string, specHash?: string): object {
   const written = v.runs[0]!.report;
   const trust: Trust = trustOf(p, written.honest, written.attacker);
-  const base = reportJson(written, specFile) as { queries: object[] } & Record<string, unknown>;
+  const base = reportJson(written, specFile, specHash) as { queries: object[] } & Record<string, unknown>;
   return {
     ...base,
     assumes: trustText(trust),
@@ -98,6 +98,7 @@ export function variantsJson(v: VariantsReport, p: TypedProtocol, specFile: stri
       additions: v.additions,
       literalAsWritten: v.literalAsWritten,
       skipped: v.skipped,
+      ...(v.skippedBy ? { skippedBy: v.skippedBy } : {}),
       runs: v.runs.map((run) => ({ name: run.name, removed: run.removed, options: run.options, states: run.report.states, configurations: run.report.configurations, exhausted: run.report.exhausted, ms: Math.round(run.report.ms), unconfirmed: run.report.unconfirmed })),
       ms: Math.round(v.ms),
     },

@@ -151,8 +151,10 @@ export interface VariantsReport {
   additions: Addition[];
   /** True when the spec carries no addition (it is already literal): one run. */
   literalAsWritten: boolean;
-  /** True when the literal run was skipped on request (--as-written). */
+  /** True when the literal run was skipped on request (--as-written, or --workers: `skippedBy`). */
   skipped: boolean;
+  /** What skipped it, when not --as-written (e.g. '--workers 2'). */
+  skippedBy?: string;
   runs: VariantRun[];
   dependencies: QueryDependency[];
   ms: number;
@@ -207,6 +209,13 @@ export function searchVariants(protocol: TypedProtocol, queries: readonly Query[
     return single.length ? { ...base, dependsOn: single.map((a) => a.id), jointly: false } : { ...base, dependsOn: all, jointly: true };
   });
   return { additions, literalAsWritten, skipped: false, runs, dependencies, ms: performance.now() - t0 };
+}
+
+/** A search of the spec as written only (e.g. run by worker processes), as a variants report that says so. */
+export function asWrittenOnly(protocol: TypedProtocol, queries: readonly Query[], report: SearchReport, skippedBy: string): VariantsReport {
+  const additions = additionsOf(protocol);
+  const literalAsWritten = additions.length === 0;
+  return { additions, literalAsWritten, skipped: !literalAsWritten, ...(literalAsWritten ? {} : { skippedBy }), runs: [{ name: 'as written', removed: [], options: optionsText(protocol), report }], dependencies: queries.map((q, i) => ({ query: q, written: report.verdicts[i]!, dependsOn: [], jointly: false })), ms: report.ms };
 }
 
 /** "wire tag", "aead-ad", or "wire tag and aead-ad together". */

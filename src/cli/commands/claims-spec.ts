@@ -11,7 +11,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
-import { DEFAULT_BOUND, queriesOf } from '../../attacker/index.js';
+import { DEFAULT_BOUND, queriesOf, reportJson, reportText } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
 import { honestRunOf, honestRunSummary } from '../../attacker/honest-run.js';
@@ -20,12 +20,17 @@ import { join } from 'node:path';
 import type { SearchReport } from '../../attacker/search.js';
 import { getSuite } from '../../crypto/index.js';
 import type { TypedProtocol } from '../../flow-lang/typed.js';
-import { searchVariants, withoutAdditions, type VariantsReport } from '../../attacker/variants.js';
+import { asWrittenOnly, searchVariants, withoutAdditions, type VariantsReport } from '../../attacker/variants.js';
 import { variantsJson, variantsText, variantsVerdictName } from '../../attacker/variants-report.js';
 
 const ATTACKER_ASSURANCE = 'bounded search by a Dolev–Yao attacker derived from the spec, every attack confirmed on real crypto bytes: testing within the stated bound, not proof';
 import { intFlag, type CliIo, type OptionTable, type ParsedArgs } from '../args.js';
 import { seedOf, suiteOf } from '../defaults.js';
+import { parseShard } from '../../attacker/shard.js';
+import { specHash } from '../../attacker/spec-hash.js';
+import { searchAttacksParallel } from '../../attacker/parallel.js';
+import { asShardJson, mergeLine, mergeShards, type MergeInfo } from '../../attacker/merge.js';
+import { readFileSync } from 'node:fs';
 import { jsonOutput } from '../json-output.js';
 
 
@@ -43,17 +48,20 @@ export const CLAIMS_SPEC_OPTIONS = {
   export: { type: 'string', value: 'DIR', help: 'with SPEC: write each confirmed attack as a standalone vitest file (attack-N.test.ts) that replays it and fails once the protocol is fixed' },
   force: { type: 'boolean', help: 'with --export: write through a symbolic link at the target (never a device, FIFO or directory)' },
   'import-from': { type: 'string', value: 'MODULE', help: "with --export: the module the tests import bantam from", default: 'bantam' },
+  shard: { type: 'string', value: 'K/N', help: 'with SPEC: search only shard K of N of the configurations (round-robin over their canonical order); merge the --json results with --merge', conflicts: ['merge'] },
+  merge: { type: 'boolean', help: 'merge the --json results of shards given as FILE arguments: refuted if any shard refuted; holds only if every shard 1..N is there with the same spec, seed, suite and bound, and all held', conflicts: ['shard', 'sessions', 'depth', 'max-states', 'per-delivery', 'attacker-sessions', 'workers', 'seed', 'suite', 'export', 'diagram'] },
 } as const satisfies OptionTable;
 
 export const CLAIMS_SPEC_USAGE = [
   '       bantam claims SPEC [options]      the queries of SPEC (an executable flow with a queries section), decided by',
   '                                         the generic Dolev–Yao attacker (docs/properties.md); --seed and --suite apply',
-  '  exit with SPEC: 0 every tested query holds within the bound, 1 a query is refuted, 2 bad input',
+  '       bantam claims --merge FILE...     merge the --json results of bantam claims SPEC --shard K/N --json',
+  '  exit with SPEC or --merge: 0 every tested query holds within the bound, 1 a query is refuted, 2 bad input, 3 workers could not run',
 ].join('\n');
 
 export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positional.length !== 1) throw new UserError(`expected one SPEC, got ${args.positional.length}: ${args.positional.join(' ')}`);
-  for (const k of ['runs', 'workers', 'backend']) if (args.values.has(k)) throw new UserError(`--${k} is for the EMR property campaigns (bantam claims without SPEC); the generic attacker's bound is --sessions, --depth, --max-states, --per-delivery`);
+  for (const k of ['runs', 'backend']) if (args.values.has(k)) throw new UserError(`--${k} is for the EMR property campaigns (bantam claims without SPEC); the generic attacker's bound is --sessions, --depth, --max-states, --per-delivery`);
   const file = args.positional[0]!;
   const suite = suiteOf(args);
   const seed = seedOf(args);
@@ -61,9 +69,24 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const maxStates = intFlag(args, 'max-states', DEFAULT_BOUND.maxStates, 1);
   const perDelivery = intFlag(args, 'per-delivery', DEFAULT_BOUND.perDelivery, 1);
   const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : undefined;
+  const shard = args.values.has('shard') ? parseShard(args.values.get('shard')!) : undefined;
+  const workers = intFlag(args, 'workers', 1, 1);
   const { spec, protocol } = loadExecutable(file);
   const queries = queriesOf(spec, protocol);
-  const variants = searchVariants(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) }, asWritten: args.booleans.has('as-written') });
+  const bound = { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) };
+  let variants: VariantsReport;
+  let merged: MergeInfo | undefined;
+  if (workers > 1) {
+    // the worker processes search the spec as written; the paper-literal comparison needs a run without --workers
+    let report: SearchReport;
+    try {
+      ({ report, info: merged } = await searchAttacksParallel(file, { suite, seed: String(seed), bound, workers, ...(shard ? { shard } : {}) }));
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw new UserError(`cannot run the worker processes: ${e instanceof Error ? e.message : String(e)}`, [], 3);
+    }
+    variants = asWrittenOnly(protocol, queries, report, `--workers ${workers}`);
+  } else variants = searchVariants(protocol, queries, { suite, seed: String(seed), bound, ...(shard ? { shard } : {}), asWritten: args.booleans.has('as-written') });
   const report = variants.runs[0]!.report;
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
@@ -75,10 +98,41 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   else if (args.values.has('import-from')) throw new UserError('--import-from goes with --export DIR');
   if (args.booleans.has('json')) {
     const verdicts = report.verdicts.map((v, i) => ({ name: v.query.text, verdict: variantsVerdictName(variants, i), ok: v.status !== 'refuted' }));
-    io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, variantsJson(variants, protocol, spec.file)));
+    io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, { ...variantsJson(variants, protocol, spec.file, specHash(spec)), ...(merged ? { workers: { count: workers, merged: mergedJson(merged) } } : {}) }));
   }
-  else io.out(variantsText(variants, protocol, spec.file) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
+  else io.out(variantsText(variants, protocol, spec.file) + (merged ? `\n${workers} workers: ${mergeLine(merged)}` : '') + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
   return report.verdicts.some((v) => v.status === 'refuted') ? 1 : 0;
+}
+
+const mergedJson = (m: MergeInfo) => ({ shards: m.shards, count: m.count, missing: m.missing, mismatched: m.mismatched, duplicates: m.duplicates, complete: m.complete });
+
+/** `bantam claims --merge FILE...`: the shards' --json results merged (src/attacker/merge.ts). */
+export function runClaimsMerge(args: ParsedArgs, io: CliIo): number {
+  if (!args.positional.length) throw new UserError('--merge needs the JSON results of the shards as arguments: bantam claims --merge shard-1.json shard-2.json ...');
+  for (const k of ['runs', 'backend', 'render', 'import-from']) if (args.values.has(k)) throw new UserError(`--${k} does not go with --merge (it merges finished results)`);
+  const inputs = args.positional.map((source) => {
+    let text: string;
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch (e) {
+      throw new UserError(`cannot read '${source}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      throw new UserError(`${source}: not JSON (${(e as Error).message}); expected the output of bantam claims SPEC --shard K/N --json`);
+    }
+    return { json: asShardJson(v, source), source };
+  });
+  const { report, info } = mergeShards(inputs);
+  const refuted = report.verdicts.some((v) => v.status === 'refuted');
+  if (args.booleans.has('json')) {
+    const verdicts = report.verdicts.map((v) => ({ name: v.query.text, verdict: v.status, ok: v.status !== 'refuted' }));
+    const seed = Number(report.seed);
+    io.out(jsonOutput({ command: 'claims', ok: !refuted, assurance: ATTACKER_ASSURANCE, seed: Number.isInteger(seed) ? seed : 0, suite: report.suite, runs: null, verdicts }, { ...(reportJson(report, report.protocol, inputs[0]!.json.specHash) as object), merged: mergedJson(info) }));
+  } else io.out(`${mergeLine(info)}\nvariants: a merge covers the spec as written (each shard's paper-literal run is not merged; run claims SPEC without --shard for it)\n${reportText(report, report.protocol, { wire: 'as in each shard', aeadAd: 'as in each shard' })}`);
+  return refuted ? 1 : 0;
 }
 
 /**

@@ -16,14 +16,14 @@ import { intFlag, parseArgs, type CliIo, type Command, type OptionTable } from '
 import { RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
 import { jsonOutput } from '../json-output.js';
 import { EnvironmentError, progressTo, runProps } from './props.js';
-import { CLAIMS_SPEC_OPTIONS, CLAIMS_SPEC_USAGE, runClaimsSpec } from './claims-spec.js';
+import { CLAIMS_SPEC_OPTIONS, CLAIMS_SPEC_USAGE, runClaimsMerge, runClaimsSpec } from './claims-spec.js';
 
 export const OPTIONS = {
   runs: { ...RUNS_OPTION, help: 'fast-check runs per experiment' },
   seed: { ...SEED_OPTION, help: 'base seed' },
   suite: SUITE_OPTION,
   backend: { type: 'string', value: 'B', help: `crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one, else noble)` },
-  workers: { type: 'string', value: 'N', help: 'child processes (default: all cores)' },
+  workers: { type: 'string', value: 'N', help: 'child processes (default: all cores; with SPEC: 1, the search runs in this process)' },
   ...CLAIMS_SPEC_OPTIONS,
 } as const satisfies OptionTable;
 
@@ -70,6 +70,7 @@ export const command: Command = {
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, OPTIONS);
     // `claims SPEC`: the spec's queries, decided by the generic attacker (src/attacker)
+    if (args.booleans.has('merge')) return runClaimsMerge(args, io);
     if (args.positional.length) return runClaimsSpec(args, io);
     for (const k of Object.keys(CLAIMS_SPEC_OPTIONS)) if (args.values.has(k) || args.booleans.has(k)) throw new UserError(`--${k} goes with SPEC (the generic attacker); without SPEC, claims runs the EMR property campaigns\nusage: ${USAGE}`);
     const suite = suiteOf(args);

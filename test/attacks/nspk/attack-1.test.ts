@@ -1,23 +1,23 @@
 /**
  * Attack 1 found by bantam's generic Dolev–Yao attacker (bantam claims spec/protocols/nspk.ban --seed 1 --suite secp256k1):
  *   confidentiality Nb of B  — REFUTED
- *   violated: the attacker holds Nb of session s2 (A as B with A = A), which accepted and whose peers are all honest: Nb#18, pdec(skB@M#11, c3#17) as in 'Nb = pdec(skB, c3)'
+ *   violated: the attacker holds Nb of session s2 (A as B with A = A), which accepted and whose peers are all honest: Nb#18, pdec(skB@Attacker#11, c3#17) as in 'Nb = pdec(skB, c3)'
  *
  * The trace, as bantam printed it:
- * start session s1: A as A in ns with B = M
- *     envelope #1 ns.1: A → M (session s1, 98 bytes)
- *     attacker learns c1#14 = 039177b00e9f4058… — observed in envelope #1 (ns.1.c1, A → M)
- *     attacker learns Na#15 = 90dd7d038e6fc16a… — pdec(skB@M#11, c1#14) as in '(Na, A) = pdec(skB, c1)'
+ * start session s1: A as A in ns with B = Attacker
+ *     envelope #1 ns.1: A → Attacker (session s1, 98 bytes)
+ *     attacker learns c1#14 = 039177b00e9f4058… — observed in envelope #1 (ns.1.c1, A → Attacker)
+ *     attacker learns Na#15 = 90dd7d038e6fc16a… — pdec(skB@Attacker#11, c1#14) as in '(Na, A) = pdec(skB, c1)'
  * start session s2: A as B in ns with A = A
  * ns.1: attacker (as A) → A [s2]: c1 = penc(pkB@A#2, (Na#15, A#0))
  *     A [s2] continues
  *     envelope #5 ns.2: A → A (session s2, 128 bytes)
  *     attacker learns c2#16 = 02f2e78a8227cc0a… — observed in envelope #5 (ns.2.c2, A → A)
- * ns.2: attacker (as M) → A [s1]: c2 = c2#16
- *     A [s1] ACCEPTS (A = A, B = M)
- *     envelope #9 ns.3: A → M (session s1, 96 bytes)
- *     attacker learns c3#17 = 020ad7e00fa9d193… — observed in envelope #9 (ns.3.c3, A → M)
- *     attacker learns Nb#18 = 320c9b4316764f19… — pdec(skB@M#11, c3#17) as in 'Nb = pdec(skB, c3)'
+ * ns.2: attacker → A [s1]: c2 = c2#16
+ *     A [s1] ACCEPTS (A = A, B = Attacker)
+ *     envelope #9 ns.3: A → Attacker (session s1, 96 bytes)
+ *     attacker learns c3#17 = 020ad7e00fa9d193… — observed in envelope #9 (ns.3.c3, A → Attacker)
+ *     attacker learns Nb#18 = 320c9b4316764f19… — pdec(skB@Attacker#11, c3#17) as in 'Nb = pdec(skB, c3)'
  * ns.3: attacker (as A) → A [s2]: c3 = penc(pkB@A#2, Nb#18)
  *     A [s2] ACCEPTS (B = A, A = A)
  *
@@ -39,7 +39,7 @@ const SCENARIO: attacker.Scenario = {
       "role": "A",
       "binding": {
         "A": "A",
-        "B": "M"
+        "B": "Attacker"
       }
     },
     {
