@@ -1,6 +1,6 @@
 /**
  * The attacker's knowledge: concrete values, each with the record of how it was learned
- * (Initial / Observed / Decrypted / Revealed), indexed by sort and by encoding so "does the
+ * (Initial / Observed / Decrypted / Revealed / Computed / Guessed), indexed by sort and by encoding so "does the
  * attacker hold these bytes?" is one lookup. Items get ids in the order they are learned, which
  * is deterministic from the seed, so a recorded move can name its ingredients by id and replay.
  */
@@ -12,7 +12,11 @@ export type Derivation =
   | { kind: 'initial'; what: string }
   | { kind: 'observed'; envelope: number; step: string; field: string; from: string; to: string }
   | { kind: 'decrypted'; from: number; key: number; prim: string; via: string }
-  | { kind: 'revealed'; what: string };
+  | { kind: 'revealed'; what: string }
+  /** Re-evaluated by the spec's own computation `via` over the items `from` (./deduce.ts). */
+  | { kind: 'computed'; via: string; from: number[] }
+  /** A dictionary word tried for a low-entropy value (./guessing.ts). */
+  | { kind: 'guessed'; what: string };
 
 export interface Item {
   id: number;

@@ -23,7 +23,8 @@ import type { TypedProtocol } from '../flow-lang/typed.js';
 import { attackContext, candidates, execute, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
 import { memoSuite } from './memo-suite.js';
 import { judgeQuery } from './oracles.js';
-import type { Query } from './queries.js';
+import type { Query, Reveal } from './queries.js';
+import { compromiseHook } from './compromise.js';
 
 export interface Bound {
   /** Sessions per configuration (exactly; an attacker may leave any of them idle). */
@@ -58,6 +59,10 @@ export interface Verdict {
   status: 'holds' | 'refuted' | 'not-tested';
   reason?: string;
   attack?: Attack;
+  /** Queries decided outside the search (./analyse.ts): their own bound, evidence and trust assumptions. */
+  bound?: string;
+  detail?: string;
+  assumes?: string;
 }
 
 export interface SearchReport {
@@ -126,7 +131,7 @@ export function configurations(ctx: AttackContext, phase: string, n: number, att
 function isTarget(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boolean {
   const honest = (p: string | undefined) => p !== undefined && p !== ctx.attacker;
   return qs.some((q) =>
-    q.kind === 'confidentiality'
+    q.kind === 'confidentiality' || q.kind === 'weak-secrecy'
       ? q.phase === s.phase && (!q.role || q.role === s.role) && Object.values(s.binding).every(honest)
       : q.kind === 'agreement' && q.phase === s.phase && (s.role === q.role ? honest(s.binding[q.peer]) : s.role === q.peer),
   );
@@ -181,13 +186,17 @@ export interface SearchOptions {
   bound?: Partial<Bound>;
   /** Stop at the first confirmed attack (benchmarks). */
   stopAtFirst?: boolean;
+  /** Compromise events revealed before the sessions, shared by every query searched (./compromise.ts, ./analyse.ts). */
+  reveals?: readonly Reveal[];
 }
 
 export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[], opts: SearchOptions): SearchReport {
   const t0 = performance.now();
   const plain = typeof opts.suite === 'string' ? getSuite(opts.suite) : opts.suite;
   const bound: Bound = { ...DEFAULT_BOUND, ...opts.bound };
-  const fast = attackContext(protocol, memoSuite(plain), opts.seed);
+  const base = attackContext(protocol, memoSuite(plain), opts.seed);
+  const hook = compromiseHook(base, opts.reveals ?? []);
+  const fast: AttackContext = hook ? { ...base, compromise: hook } : base;
   const exact = { ...fast, suite: plain, consumers: new Map() };
   const verdicts = new Map<Query, Verdict>();
   const premise = new Set<Query>();
@@ -296,7 +305,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
     if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
-    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${q.peer} within the bound (vacuous)` };
+    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' || q.kind === 'weak-secrecy' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${(q as { peer?: string }).peer} within the bound (vacuous)` };
     return { query: q, status: 'holds' };
   });
   return {

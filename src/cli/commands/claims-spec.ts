@@ -8,7 +8,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
-import { DEFAULT_BOUND, queriesOf, reportJson, reportText, searchAttacks } from '../../attacker/index.js';
+import { analyseQueries, DEFAULT_BOUND, queriesOf, reportJson, reportText } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
@@ -55,7 +55,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : undefined;
   const { spec, protocol } = loadExecutable(file);
   const queries = queriesOf(spec, protocol);
-  const report = searchAttacks(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) } });
+  const report = analyseQueries(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) } });
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
   if (diagramDir) drawn = await drawAttacks(protocol, report, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
