@@ -4,7 +4,8 @@
  *  - `openAll`: open every known ciphertext with every known key, the ways the spec opens them
  *    (the table's destructors, ./templates.ts `openingsOf`);
  *  - `recomputeAll`: re-evaluate the spec's own `compute` actions over values the attacker holds
- *    under the same spec names (`K = kdf("sts", x·Y)` once it holds an `x` and a `Y`), through the
+ *    under the same spec names (`K = kdf("sts", x·Y)` once it holds an `x` and a `Y`; a principal's
+ *    published `pkB@B` stands for `pkB`), through the
  *    primitive table's `eval`. Name-guided, so it is sound (every result is a real evaluation) and
  *    incomplete (it never combines values under other names); at most RECOMPUTE_CAP combinations
  *    per action and round.
@@ -127,7 +128,7 @@ export function recomputeAll(
   for (let round = 0; round < (opts.rounds ?? 3); round++) {
     let changed = false;
     for (const c of computes) {
-      const choices = c.names.map((n) => (n === p.generator ? [{ id: -1, value: { sort: { kind: 'base', name: 'point' }, v: suite.G } as Value }] : K.items.filter((it) => it.name === n).map((it) => ({ id: it.id, value: it.value }))));
+      const choices = c.names.map((n) => (n === p.generator ? [{ id: -1, value: { sort: { kind: 'base', name: 'point' }, v: suite.G } as Value }] : K.items.filter((it) => it.name === n || it.name?.startsWith(`${n}@`)).map((it) => ({ id: it.id, value: it.value }))));
       if (choices.some((x) => !x.length)) continue;
       let combos: { id: number; value: Value }[][] = [[]];
       for (const ch of choices) combos = combos.flatMap((cb) => ch.map((x) => [...cb, x])).slice(0, RECOMPUTE_CAP * 8);

@@ -305,7 +305,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
         if (kind === 'confidentiality') queries.push({ kind, name, ...(r ? { role: r } : {}), phase, text, pos, ...withReveals(reveals) });
         else queries.push({ kind, name, ...(r ? { role: r } : {}), phase, dictionary, text, pos, ...withReveals(reveals) });
       };
-      if (kw.text in UNSUPPORTED) {
+      if (Object.hasOwn(UNSUPPORTED, kw.text)) {
         queries.push({ kind: 'unsupported', keyword: kw.text, reason: UNSUPPORTED[kw.text]!, text, pos });
         continue;
       }

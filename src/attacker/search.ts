@@ -212,9 +212,10 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q) && !crashed.has(q));
   const rng = forkRng(seededRng(opts.seed), 'search-order');
 
-  const phases = [...new Set(queries.filter((q) => q.kind !== 'unsupported').map((q) => (q as { phase: string }).phase))];
+  const searched = (q: Query) => q.kind !== 'unsupported' && q.kind !== 'non-repudiation' && q.kind !== 'unlinkability'; // those two: ./analyse.ts
+  const phases = [...new Set(queries.filter(searched).map((q) => (q as { phase: string }).phase))];
   outer: for (const phase of phases) {
-    const qs = queries.filter((q) => q.kind !== 'unsupported' && q.phase === phase);
+    const qs = queries.filter((q) => searched(q) && (q as { phase: string }).phase === phase);
     const all = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
     total += all.length;
     const foothold = (c: SessionSpec[]) => c.some((s) => Object.values(s.binding).includes(fast.attacker));
@@ -301,6 +302,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     const v = verdicts.get(q);
     if (v) return v;
     if (q.kind === 'unsupported') return { query: q, status: 'not-tested', reason: q.reason };
+    if (!searched(q)) return { query: q, status: 'not-tested', reason: `${q.kind} is decided outside the search (analyseQueries, as bantam claims does)` };
     if (crashed.has(q)) return { query: q, status: 'not-tested', reason: crashed.get(q)! };
     if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
