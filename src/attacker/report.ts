@@ -63,6 +63,10 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
         attacks.push(`  ${String(++k).padStart(2)}. ${head ?? ''}`);
         for (const l of rest) attacks.push(`      ${l.trimStart()}`);
       }
+      // what the oracle adds once the run is over (./compromise.ts, ./guessing.ts): its steps are in 'violated'
+      const after = (v.query.reveals ?? []).filter((x) => x.when === 'after');
+      if (after.length) attacks.push(`  ${String(++k).padStart(2)}. after the run, the attacker is given ${after.map((x) => `${x.name} of ${x.role}`).join(', ')} and derives as stated under 'violated'`);
+      if (v.query.kind === 'weak-secrecy') attacks.push(`  ${String(++k).padStart(2)}. offline, the attacker tests each of the ${v.query.dictionary.length} dictionary words as stated under 'violated'`);
     }
     out.push(line);
   }
