@@ -1,7 +1,7 @@
 /**
  * Compromise events (`given reveal NAME of ROLE [before|after]`, ./queries.ts): values of honest
  * parties handed to the attacker, as the query declares.
- *  - before: a long-term value (setup) of ROLE, of every honest principal (the bound's honest
+ *  - before: a long-term value (setup, or stored by an earlier phase) of ROLE, of every honest principal (the bound's honest
  *    principals are interchangeable, ./search.ts), or a key ROLE shares, is in the attacker's
  *    knowledge from the start, so the search uses it in every move (forging, opening);
  *  - after: once the run is over, the value of every honest session of ROLE (an ephemeral, a session
@@ -26,7 +26,8 @@ function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what
   const out: { value: Value; what: string }[] = [];
   if (r.scope === 'long-term') {
     for (const p of ctx.honest) {
-      const v = w.principals.get(p)?.setup.get(r.role)?.get(r.name);
+      const pr = w.principals.get(p);
+      const v = pr?.setup.get(r.role)?.get(r.name) ?? pr?.store.get(r.name); // setup, or stored by an earlier phase
       if (v) out.push({ value: v, what: `${r.name} of ${p} as ${r.role}, revealed ${r.when} (compromise event of the query)` });
     }
   } else if (r.scope === 'shared') {

@@ -122,7 +122,7 @@ export function namesHeld(p: TypedProtocol, phase: TPhase, role: string): Set<st
   return out;
 }
 
-/** The role's long-term values (its setup) and the keys it shares, by name. */
+/** The role's long-term values (its setup, and what it stores for later phases) and the keys it shares, by name. */
 export function longTermOf(p: TypedProtocol, role: string): Map<string, 'long-term' | 'shared'> {
   const out = new Map<string, 'long-term' | 'shared'>();
   for (const a of p.setup) {
@@ -134,6 +134,8 @@ export function longTermOf(p: TypedProtocol, role: string): Map<string, 'long-te
     }
   }
   for (const ph of p.phases) for (const a of ph.local) if (a.kind === 'share' && a.parties.includes(role)) out.set(a.name, 'shared');
+  // values a role stores for later phases (`X stores v`) are its long-term state from then on
+  for (const ph of p.phases) for (const a of [...ph.local, ...ph.steps.flatMap((s) => [...s.before, ...s.after])]) if (a.kind === 'store' && a.party === role) for (const n of a.names) if (!out.has(n)) out.set(n, 'long-term');
   return out;
 }
 
