@@ -135,6 +135,9 @@ describe('bantam claims SPEC prints each new verdict with its bound, compromise 
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^REFUTED  non-repudiation tB of B +— B can deny tB/m);
     expect(r.out).toMatch(/^holds    unlinkability A +— holds within its bound \(a passive attacker .*; seed 1\); assumes: /m);
+    const j = await cli('claims', 'spec/protocols/mac-challenge-response.ban', '--per-delivery', '8', '--json');
+    const nr = (JSON.parse(j.out) as { queries: { kind: string; verdict: string; detail?: string; bound?: string }[] }).queries.find((q) => q.kind === 'non-repudiation')!;
+    expect(nr).toMatchObject({ verdict: 'refuted', detail: expect.stringMatching(/byte for byte tB of B/), bound: expect.stringMatching(/^static/) });
     const { spec, protocol } = loadExecutable('spec/protocols/sts.ban');
     expect(queriesOf(spec, protocol).find((q) => q.kind === 'confidentiality')!.reveals).toMatchObject([{ name: 'skA', role: 'A', when: 'after', scope: 'long-term' }, { name: 'skB', role: 'B', when: 'after', scope: 'long-term' }]);
   }, 120_000);
