@@ -1,7 +1,8 @@
 /**
  * Time to the first CONFIRMED attack of the generic Dolev–Yao attacker (src/attacker), from the
  * spec alone: NSPK (Lowe's man in the middle), the Denning–Sacco PK canary (Abadi–Needham) and
- * station-to-station (Lowe's identity misbinding). One configuration
+ * station-to-station (Lowe's identity misbinding), and the password challenge–response (offline
+ * guessing, a weak-secrecy query). One configuration
  * (1 worker, default bound, secp256k1), so no interleaving of configurations is needed; each
  * seed is one search with `stopAtFirst`, timed on the wall clock from the call to the confirmed
  * verdict (search + confirmation replay on the plain suite). Reported: median over ≥ 5 seeds,
@@ -9,13 +10,13 @@
  * median as a ratio to T measured in the same run. One warm-up search first (JIT), not counted.
  * Anchors (their authors' machines): ProVerif 0.15 s, Tamarin 1.1 s on Lowe's attack; target < 1 s.
  */
-import { queriesOf, searchAttacks } from '../src/attacker/index.js';
+import { analyseQueries, queriesOf } from '../src/attacker/index.js';
 import { loadExecutable } from '../src/interpret/load.js';
 import { median, type BenchReport, type BenchRow, type Harness } from './harness.js';
 
 const SUITE = 'secp256k1';
 const SEEDS = ['1', '2', '3', '4', '5', '6', '7'];
-const SPECS = ['spec/protocols/nspk.ban', 'spec/protocols/denning-sacco-pk.ban', 'spec/protocols/sts.ban'];
+const SPECS = ['spec/protocols/nspk.ban', 'spec/protocols/denning-sacco-pk.ban', 'spec/protocols/sts.ban', 'spec/protocols/password-challenge.ban'];
 
 export default async function attackBench(h: Harness): Promise<BenchReport> {
   const unit = h.unitT(SUITE);
@@ -24,12 +25,12 @@ export default async function attackBench(h: Harness): Promise<BenchReport> {
   for (const file of SPECS) {
     const { spec, protocol } = loadExecutable(file);
     const queries = queriesOf(spec, protocol);
-    searchAttacks(protocol, queries, { suite: SUITE, seed: 'warm-up', stopAtFirst: true });
+    analyseQueries(protocol, queries, { suite: SUITE, seed: 'warm-up', stopAtFirst: true });
     const ms: number[] = [];
     const states: number[] = [];
     for (const seed of SEEDS) {
       const t0 = performance.now();
-      const r = searchAttacks(protocol, queries, { suite: SUITE, seed, stopAtFirst: true });
+      const r = analyseQueries(protocol, queries, { suite: SUITE, seed, stopAtFirst: true });
       const dt = performance.now() - t0;
       const a = r.verdicts.find((v) => v.attack);
       if (!a) throw new Error(`${file} seed ${seed}: no attack found — the bench measures nothing`);

@@ -28,6 +28,10 @@ export function analyseQueries(protocol: Parameters<typeof searchAttacks>[0], qu
   const byQuery = new Map<Query, Verdict>(reports.flatMap((r) => r.verdicts.map((v) => [v.query, v] as const)));
   const suite = typeof opts.suite === 'string' ? getSuite(opts.suite) : opts.suite;
   for (const q of queries) {
+    const sv = byQuery.get(q);
+    if (q.kind === 'weak-secrecy' && sv?.status === 'holds') {
+      byQuery.set(q, { ...sv, assumes: `a guess is confirmed only by re-evaluating the flow's own computations (≤ 3 rounds) and authenticated decryptions under it; the ${q.dictionary.length} dictionary words are the wrong guesses tried` });
+    }
     if (q.kind === 'non-repudiation') {
       const v = judgeNonRepudiation(protocol, suite, opts.seed, q);
       byQuery.set(q, { query: q, status: v.status, bound: v.bound, ...(v.reason ? { reason: v.reason } : {}), ...(v.detail ? { detail: v.detail } : {}), ...(v.assumes ? { assumes: v.assumes } : {}) });
