@@ -6,6 +6,7 @@
  */
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { TypedProtocol } from '../flow-lang/typed.js';
+import { ENVIRONMENTS } from '../interpret/environments/index.js';
 import { addPrincipal, createWorld, runUntilQuiet, startSession, type Session, type World } from '../interpret/world.js';
 
 export interface HonestRuns {
@@ -16,7 +17,7 @@ export interface HonestRuns {
 
 /** Runs each binding as one full run of `phase` (a session per role), in order; `principals` are registered first, in this order. */
 export function honestRuns(protocol: TypedProtocol, suite: CryptoSuite, seed: string, phase: string, principals: readonly string[], bindings: readonly Record<string, string>[]): HonestRuns {
-  const w = createWorld(protocol, { suite, seed });
+  const w = createWorld(protocol, { suite, seed, environments: ENVIRONMENTS });
   const roles = protocol.roles.map((r) => r.id);
   for (const id of principals) addPrincipal(w, id, roles);
   const ph = protocol.phases.find((x) => x.id === phase)!;

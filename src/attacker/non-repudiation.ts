@@ -45,8 +45,9 @@ export function judgeNonRepudiation(protocol: TypedProtocol, suite: CryptoSuite,
   const keyNames = new Set<string>();
   freeNames(keyExpr, keyNames);
   const keyText = keyExpr.kind === 'name' ? keyExpr.name : `the key of '${made.action.text}'`;
-  // who holds every name the key is made of
-  const holders = protocol.roles.map((r) => r.id).filter((r) => r !== q.role && [...keyNames].every((n) => namesHeld(protocol, ph, r).has(n) || longTermOf(protocol, r).has(n)));
+  // who holds every name the key is made of, in any phase (a trusted centre that computed a party's key at registration holds it too)
+  const heldBy = (r: string, n: string) => longTermOf(protocol, r).has(n) || protocol.phases.some((x) => x.roles.includes(r) && namesHeld(protocol, x, r).has(n));
+  const holders = protocol.roles.map((r) => r.id).filter((r) => r !== q.role && [...keyNames].every((n) => heldBy(r, n)));
   const published = [...keyNames].filter((n) => protocol.published.has(n));
   const revealed = (q.reveals ?? []).filter((r) => r.when === 'before' && keyNames.has(r.name));
   const kindText = made.expr.prim === 'sign' ? 'signature' : 'MAC';
@@ -62,14 +63,15 @@ export function judgeNonRepudiation(protocol: TypedProtocol, suite: CryptoSuite,
   // evidence on real crypto: the other holder's copy re-makes X over the same message
   const binding = declaredBinding(protocol, q.phase);
   let run;
+  const statically = holders.length ? `${holders.join(', ')} also hold${holders.length === 1 ? 's' : ''} ${keyText}` : published.length ? `${published.join(', ')} is published` : 'its key is revealed before the session';
   try {
     run = honestRuns(protocol, suite, seed, q.phase, Object.values(binding), [binding]);
   } catch (e) {
-    return { status: 'not-tested', reason: `the honest run for the evidence failed: ${e instanceof Error ? e.message : String(e)}`, bound: BOUND };
+    return { status: 'not-tested', reason: `${statically} (read off the protocol), but the honest run for the evidence failed: ${e instanceof Error ? e.message : String(e)}`, bound: BOUND };
   }
   const signer = run.runs[0]![q.role]!;
   const x = signer.values.get(q.name);
-  if (!x) return { status: 'not-tested', reason: `${q.role}'s session never computed ${q.name} in an honest run (status ${signer.status})`, bound: BOUND };
+  if (!x) return { status: 'not-tested', reason: `${statically} (read off the protocol), but ${q.role}'s session never computed ${q.name} in an honest run of phase ${q.phase} alone (status ${signer.status}${signer.abort ? `: ${signer.abort.detail}` : ''})`, bound: BOUND };
   const rng = forkRng(seededRng(seed), 'non-repudiation');
   const message = evalWith(suite, rng, made.expr.args[1]!, signer.values);
   const who = holders[0] ?? 'the attacker';
@@ -79,7 +81,7 @@ export function judgeNonRepudiation(protocol: TypedProtocol, suite: CryptoSuite,
     if (other) env.set(n, other);
   }
   const key = evalWith(suite, rng, keyExpr, env);
-  if (!key || !message) return { status: 'not-tested', reason: `${who}'s copy of ${keyText} could not be evaluated in an honest run`, bound: BOUND };
+  if (!key || !message) return { status: 'not-tested', reason: `${statically} (read off the protocol), but ${who}'s copy of ${keyText} is not in an honest run of phase ${q.phase}, so there is no evidence on real crypto`, bound: BOUND };
   const remade = PRIMITIVE_BY_NAME.get(made.expr.prim)!.eval(evalCtxOf(suite, rng, made.expr.ad), [key, message], made.expr.sort);
   if (!remade.ok) return { status: 'not-tested', reason: `re-making ${q.name}: ${remade.reason}`, bound: BOUND };
   let evidence: string;
