@@ -2,7 +2,8 @@
  * Time to the first CONFIRMED attack of the generic Dolev–Yao attacker (src/attacker), from the
  * spec alone, at 1 and 2 workers: NSPK (Lowe's man in the middle), station-to-station (Lowe's
  * identity misbinding) and every canary mutant of the CI set (test/helpers/canaries.ts: the
- * Denning–Sacco PK, MAC challenge–response and ISO 9798-3 mutants and NSL without B's name).
+ * Denning–Sacco PK, MAC challenge–response and ISO 9798-3 mutants and NSL without B's name), and the
+ * password challenge–response (offline guessing, a weak-secrecy query).
  *
  * For each target the two configurations run PAIR BY PAIR (bench/pairs.ts: order flipping every
  * pair; pair i searches with seed i on both sides, so the spread across pairs comes mostly from the
@@ -40,6 +41,7 @@ function targets(): Target[] {
   const out: Target[] = [
     { name: 'nspk', file: 'spec/protocols/nspk.ban' },
     { name: 'sts', file: 'spec/protocols/sts.ban' },
+    { name: 'password-challenge', file: 'spec/protocols/password-challenge.ban' },
   ];
   CANARIES.forEach((c, i) => {
     if (c.bound) return; // the CLI form with workers takes the default bound here

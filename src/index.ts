@@ -65,7 +65,7 @@ export { loadExecutable, executableOf } from './interpret/load.js';
 
 // the generic Dolev–Yao attacker: queries from the spec, bounded search, confirmed attacks
 export * as attacker from './attacker/index.js';
-export { queriesOf, searchAttacks, type Query, type SearchReport } from './attacker/index.js';
+export { analyseQueries, queriesOf, searchAttacks, type Query, type SearchReport } from './attacker/index.js';
 
 // diagrams
 export { diagramsForSpec } from './diagrams/from-flow.js';

@@ -203,7 +203,7 @@ describe('EMR initial phase from a real interpreter run (spec/emr-flow.ban, seed
     const added = learnComputable({ world: w, knowledge: kn });
     const sek = added.find((it) => valuesEqual(w.suite, it.value, P.values.get('SEK_AP')!));
     expect(sek?.name).toBe('SEK_AP');
-    expect(sek?.how).toEqual({ kind: 'computed', recipe: expect.stringMatching(/^H2\(/) });
+    expect(sek?.how).toEqual({ kind: 'group', recipe: expect.stringMatching(/^H2\(/) });
     // only the initial-phase key: SEK_BP (ephemerals c, d) and SEK_AB (e, f) stay out of reach
     expect(added.map((it) => it.name)).toEqual(['SEK_AP']);
     const cPAT = kn.items.find((it) => it.name === 'c_PAT')!.value;

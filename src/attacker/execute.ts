@@ -11,14 +11,15 @@
  */
 import { utf8 } from '../crypto/encoding.js';
 import { forkRng, seededRng } from '../crypto/rng.js';
-import type { CryptoSuite, Rng } from '../crypto/suite.js';
-import { PRIMITIVE_BY_NAME, type EvalCtx } from '../flow-lang/primitives.js';
+import type { CryptoSuite } from '../crypto/suite.js';
+import { PRIMITIVE_BY_NAME } from '../flow-lang/primitives.js';
 import { showSort, type Sort } from '../flow-lang/sorts.js';
 import type { TStep, TypedProtocol } from '../flow-lang/typed.js';
 import { EncodeError, showValue, type Value } from '../flow-lang/values.js';
 import { decodeMessage, encodeMessage } from '../interpret/wire.js';
 import { AAD_PREFIX, addPrincipal, createWorld, deliver, revealPrincipal, startSession, type Session, type World } from '../interpret/world.js';
 import { rereads } from './confusion.js';
+import { evalCtxOf, openAll, type Learn } from './deduce.js';
 import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
 import { consumerOf, FORGEABLE, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
 
@@ -66,6 +67,8 @@ export interface AttackContext {
   openings: readonly Opening[];
   forges: ReadonlyMap<string, ForgeTemplate[]>;
   consumers: Map<string, FieldConsumer | undefined>;
+  /** Compromise events of the queries searched (./compromise.ts): hands revealed values to the attacker as they come to exist. */
+  compromise?: (w: World, learn: Learn) => void;
 }
 
 /** Most re-made values per slot (a stated part of the bound). */
@@ -93,17 +96,6 @@ export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed:
 function stepOf(p: TypedProtocol, id: string): TStep | undefined {
   for (const ph of p.phases) for (const s of ph.steps) if (s.id === id) return s;
   return undefined;
-}
-
-const noCount = () => {};
-
-function evalCtx(suite: CryptoSuite, rng: Rng, ad: string | undefined): EvalCtx {
-  return { suite, rng, ...(ad !== undefined ? { ad: utf8(`${AAD_PREFIX}${ad}`) } : {}), count: noCount };
-}
-
-function shapeSortLeaves(s: Shape, v: Value, out: { value: Value; name?: string }[]): void {
-  if (s.kind === 'leaf') out.push({ value: v, ...(s.name ? { name: s.name } : {}) });
-  else s.items.forEach((x, i) => shapeSortLeaves(x, (v.v as Value[])[i]!, out));
 }
 
 export function describeItem(ctx: AttackContext, k: Knowledge, id: number): string {
@@ -139,8 +131,12 @@ export function describeDerivation(ctx: AttackContext, k: Knowledge, it: Item): 
       return `${h.prim}(${describeItem(ctx, k, h.key)}, ${describeItem(ctx, k, h.from)}) as in '${h.via}'`;
     case 'reread':
       return `envelope #${h.envelope} (${h.step}${h.field ? `.${h.field}` : ''}) re-read as ${h.as} (type confusion: the encoding accepts it)`;
-    case 'computed':
+    case 'group':
       return `computed by the group algebra as ${h.recipe}`;
+    case 'computed':
+      return `computed as in '${h.via}' from ${h.from.map((id) => describeItem(ctx, k, id)).join(', ') || 'public values'}`;
+    case 'guessed':
+      return h.what;
   }
 }
 
@@ -174,6 +170,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   const tried = new Set<string>();
   let seen = 0;
   const observe = () => {
+    ctx.compromise?.(w, learn); // compromise events revealed before the sessions (./compromise.ts)
     // keys shared with the attacker's identity (`X, Y share K`) are its own: drawn when a session binds it
     for (const [k, v] of w.shared) {
       const [name, who] = k.split('|');
@@ -197,24 +194,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       for (const x of rereads(suite, p, e, step, got.fields, e.bytes, p.options.wire === 'tagged')) learn(x.value, x.how, x.name);
     }
     // closure: open every known ciphertext with every known key, the ways the spec opens them
-    for (let changed = true; changed; ) {
-      changed = false;
-      ctx.openings.forEach((o, oi) => {
-        const prim = PRIMITIVE_BY_NAME.get(o.prim)!;
-        for (const ct of K.bySort(showSort(o.ctSort))) {
-          for (const key of K.bySort(showSort(o.keySort))) {
-            const t = `${oi}|${ct.id}|${key.id}`;
-            if (tried.has(t)) continue;
-            tried.add(t);
-            const r = prim.eval(evalCtx(suite, openRng, o.ad), [key.value, ct.value], o.result);
-            if (!r.ok) continue;
-            const parts: { value: Value; name?: string }[] = [];
-            shapeSortLeaves(o.shape, r.value, parts);
-            for (const x of parts) if (learn(x.value, { kind: 'decrypted', from: ct.id, key: key.id, prim: o.prim, via: o.text }, x.name)) changed = true;
-          }
-        }
-      });
-    }
+    openAll(suite, ctx.openings, K, openRng, tried, learn);
   };
   observe();
   sc.config.forEach((spec, i) => {
@@ -249,7 +229,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       if (typeof pl === 'number') return K.items[pl]!.value;
       if (Array.isArray(pl)) return { sort, v: pl.map((x, i) => plainValue(x, (sort as Extract<Sort, { kind: 'tuple' }>).items[i]!)) };
       const args = pl.args.map((a) => ('lit' in a ? { sort: a.sort, v: a.sort.kind === 'base' && a.sort.name === 'id' ? a.lit : utf8(a.lit) } : plainValue(a.plain, a.sort)));
-      const got = PRIMITIVE_BY_NAME.get(pl.forge)!.eval(evalCtx(suite, forkRng(arng, `move:${mi}:forge:${forged++}`), pl.ad), args, pl.sort);
+      const got = PRIMITIVE_BY_NAME.get(pl.forge)!.eval(evalCtxOf(suite, forkRng(arng, `move:${mi}:forge:${forged++}`), pl.ad), args, pl.sort);
       if (!got.ok) {
         failed = `${pl.forge}: ${got.reason}`;
         return { sort: pl.sort, v: new Uint8Array(0) };
@@ -267,7 +247,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
         continue;
       }
       const prim = PRIMITIVE_BY_NAME.get(r.prim)!;
-      const got = prim.eval(evalCtx(suite, forkRng(arng, `move:${mi}:${f.name}`), r.ad), [K.items[r.key]!.value, plainValue(r.plain, r.plainSort)], r.sort);
+      const got = prim.eval(evalCtxOf(suite, forkRng(arng, `move:${mi}:${f.name}`), r.ad), [K.items[r.key]!.value, plainValue(r.plain, r.plainSort)], r.sort);
       if (!got.ok) failed = `${r.prim}: ${got.reason}`;
       else values.set(f.name, got.value);
     }

@@ -108,7 +108,7 @@ export function learnComputable(st: { world: World; knowledge: Knowledge }, sort
     const got = d.deduce(c.value);
     if (got.status === 'unconfirmed') throw new GroupDeductionBug(got.detail);
     if (got.status !== 'derived') continue;
-    const it = st.knowledge.add(c.value, { kind: 'computed', recipe: got.text }, c.name);
+    const it = st.knowledge.add(c.value, { kind: 'group', recipe: got.text }, c.name);
     if (it) added.push(it);
   }
   return added;

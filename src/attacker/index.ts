@@ -7,6 +7,7 @@ export { parseQueries, queriesOf, type Query } from './queries.js';
 export { searchAttacks, configurations, DEFAULT_BOUND, type Bound, type SearchReport, type Verdict, type Attack, type SearchOptions } from './search.js';
 export { execute, attackContext, candidates, type Scenario, type Move, type SessionSpec, type RunState } from './execute.js';
 export { judgeQuery } from './oracles.js';
+export { analyseQueries } from './analyse.js';
 export { reportText, reportJson, boundText } from './report.js';
 export { attackTestFile, type ExportOptions } from './export.js';
 export { additionsOf, withoutAdditions, searchVariants, ADDITIONS, type Addition, type AdditionId, type VariantsReport, type QueryDependency } from './variants.js';

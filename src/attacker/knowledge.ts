@@ -1,6 +1,6 @@
 /**
  * The attacker's knowledge: concrete values, each with the record of how it was learned
- * (Initial / Observed / Decrypted / Revealed / Computed), indexed by sort and by encoding so "does the
+ * (Initial / Observed / Decrypted / Revealed / Computed / Guessed), indexed by sort and by encoding so "does the
  * attacker hold these bytes?" is one lookup. Items get ids in the order they are learned, which
  * is deterministic from the seed, so a recorded move can name its ingredients by id and replay.
  */
@@ -14,9 +14,13 @@ export type Derivation =
   | { kind: 'decrypted'; from: number; key: number; prim: string; via: string }
   /** Observed bytes read the way a receiver would decode them as another step or sort (./confusion.ts). */
   | { kind: 'reread'; envelope: number; step: string; field?: string; as: string }
-  | { kind: 'revealed'; what: string }
   /** Computed by the group algebra (./group-oracle.ts `learnComputable`): the recipe, confirmed on real crypto. */
-  | { kind: 'computed'; recipe: string };
+  | { kind: 'group'; recipe: string }
+  | { kind: 'revealed'; what: string }
+  /** Re-evaluated by the spec's own computation `via` over the items `from` (./deduce.ts). */
+  | { kind: 'computed'; via: string; from: number[] }
+  /** A dictionary word tried for a low-entropy value (./guessing.ts). */
+  | { kind: 'guessed'; what: string };
 
 export interface Item {
   id: number;

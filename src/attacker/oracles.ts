@@ -22,6 +22,16 @@ import type { AttackContext, RunState } from './execute.js';
 import { describeDerivation, describeItem } from './execute.js';
 import { groupDerivation, mayCompute } from './group-oracle.js';
 import type { Query } from './queries.js';
+import { knowledgeAfter } from './compromise.js';
+import { judgeWeakSecrecy } from './guessing.js';
+import type { Item, Knowledge } from './knowledge.js';
+
+/** The derivations of the ingredients of a computed item that were revealed or computed (one level), for the verdict's detail. */
+function derivationChain(ctx: AttackContext, K: Knowledge, it: Item): string {
+  if (it.how.kind !== 'computed') return '';
+  const parts = it.how.from.map((id) => K.items[id]!).filter((x) => x.how.kind === 'revealed' || x.how.kind === 'computed');
+  return parts.length ? `; where ${parts.map((x) => `${describeItem(ctx, K, x.id)} is ${describeDerivation(ctx, K, x)}`).join('; ')}` : '';
+}
 
 export interface OracleResult {
   premise: boolean;
@@ -32,21 +42,26 @@ export interface OracleResult {
 const who = (s: Session, i: number) => `s${i + 1} (${s.principal} as ${s.role} with ${Object.entries(s.binding).filter(([r]) => r !== s.role).map(([r, x]) => `${r} = ${x}`).join(', ')})`;
 
 export function judgeQuery(ctx: AttackContext, q: Query, st: RunState): OracleResult {
-  if (q.kind === 'unsupported') return { premise: false, violated: false };
+  if (q.kind === 'weak-secrecy') return judgeWeakSecrecy(ctx, q, st);
+  // decided outside the search (./non-repudiation.ts, ./unlinkability.ts)
+  if (q.kind === 'unsupported' || q.kind === 'non-repudiation' || q.kind === 'unlinkability') return { premise: false, violated: false };
   const honest = (p: string | undefined) => p !== undefined && p !== ctx.attacker;
   const idx = (s: Session) => st.sessions.indexOf(s);
   if (q.kind === 'confidentiality') {
     let premise = false;
+    // after-reveals (./compromise.ts): judged on a copy of the final knowledge with the revealed values and their closure
+    let K: Knowledge | undefined;
+    const knowledge = () => (K ??= q.reveals?.some((r) => r.when === 'after') ? knowledgeAfter(ctx, q, st) : st.knowledge);
     for (const s of st.sessions) {
       if (s.phase.id !== q.phase || (q.role && s.role !== q.role) || s.status !== 'accepted') continue;
       if (!s.phase.roles.every((r) => honest(s.binding[r]))) continue;
       const v = s.values.get(q.name);
       if (!v) continue;
       premise = true;
-      const it = st.knowledge.find(v);
-      if (it) return { premise, violated: true, detail: `the attacker holds ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${describeItem(ctx, st.knowledge, it.id)}, ${describeDerivation(ctx, st.knowledge, it)}` };
+      const it = knowledge().find(v);
+      if (it) return { premise, violated: true, detail: `the attacker holds ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${describeItem(ctx, knowledge(), it.id)}, ${describeDerivation(ctx, knowledge(), it)}${derivationChain(ctx, knowledge(), it)}` };
       // not held: can it compute it? (the group algebra, ./group-oracle.ts; confirmed on real crypto or thrown as a bug)
-      const g = mayCompute(ctx.protocol, q.name) ? groupDerivation(st, v) : undefined;
+      const g = mayCompute(ctx.protocol, q.name) ? groupDerivation({ world: st.world, knowledge: knowledge() }, v) : undefined;
       if (g) return { premise, violated: true, detail: `the attacker computes ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${g.text}` };
     }
     return { premise, violated: false };

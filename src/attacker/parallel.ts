@@ -12,7 +12,8 @@ import { loadExecutable } from '../interpret/load.js';
 import { mergeShards, type MergeInfo, type ShardJson } from './merge.js';
 import { queriesOf } from './queries.js';
 import { reportJson } from './report.js';
-import { searchAttacks, type Bound, type SearchReport } from './search.js';
+import type { Bound, SearchReport } from './search.js';
+import { analyseQueries } from './analyse.js';
 import { splitShard, WHOLE, type Shard } from './shard.js';
 import { specHash } from './spec-hash.js';
 
@@ -29,7 +30,7 @@ export interface ShardJob {
 /** One shard, in this process: the JSON a worker sends back (and `claims SPEC --shard K/N --json` prints). */
 export function runShardJob(job: Omit<ShardJob, 'id'>): ShardJson {
   const { spec, protocol } = loadExecutable(job.file);
-  const report = searchAttacks(protocol, queriesOf(spec, protocol), { suite: job.suite, seed: job.seed, ...(job.bound ? { bound: job.bound } : {}), shard: job.shard, ...(job.stopAtFirst ? { stopAtFirst: true } : {}) });
+  const report = analyseQueries(protocol, queriesOf(spec, protocol), { suite: job.suite, seed: job.seed, ...(job.bound ? { bound: job.bound } : {}), shard: job.shard, ...(job.stopAtFirst ? { stopAtFirst: true } : {}) });
   return { ...(reportJson(report, spec.file, specHash(spec)) as ShardJson), seed: job.seed };
 }
 

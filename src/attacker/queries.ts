@@ -6,35 +6,60 @@
  *   agreement ROLE with PEER on NAME, ... [in PHASE]            (non-injective, Lowe 1997)
  *   injective-agreement ROLE with PEER on NAME, ... [in PHASE]
  *
- * `weak-secrecy`, `unlinkability` and `non-repudiation` (issue 13) parse, and are reported as
- * not tested with the reason, never silently dropped. Errors are diagnostics with positions and
- * stable codes (`query.syntax`, `query.unknown-kind`, `query.unknown-role`, `query.unknown-phase`,
- * `query.unknown-name`, `query.not-held`, `query.ambiguous-phase`), all reported at once.
+ *   weak-secrecy NAME [of ROLE] dictionary "w1", "w2", ... [in PHASE]   (offline guessing: ./guessing.ts)
+ *   non-repudiation NAME of ROLE [in PHASE]                             (./non-repudiation.ts)
+ *   unlinkability ROLE [in PHASE]                                       (./unlinkability.ts)
+ *
+ * Any query may end in compromise events (./compromise.ts):
+ *   ... given reveal NAME of ROLE [before|after], reveal ...
+ * Errors are diagnostics with positions and stable codes (`query.syntax`, `query.unknown-kind`,
+ * `query.unknown-role`, `query.unknown-phase`, `query.unknown-name`, `query.not-held`,
+ * `query.ambiguous-phase`, `query.reveal-timing`, `query.trivial-reveal`, `query.not-signed`,
+ * `query.dictionary`), all reported at once.
  */
 import type { Spec } from '../spec/ast.js';
 import { diag, UserError, type Diagnostic, type SourcePos } from '../spec/diagnostics.js';
 import { didYouMean } from '../spec/suggest.js';
-import type { TAction, TPattern, TPhase, TypedProtocol } from '../flow-lang/typed.js';
+import { showSort, type Sort } from '../flow-lang/sorts.js';
+import type { TAction, TExpr, TPattern, TPhase, TypedProtocol } from '../flow-lang/typed.js';
+
+/**
+ * A compromise event: the value NAME of ROLE handed to the attacker. `long-term`: a setup value of
+ * the role (of every honest principal playing it); `shared`: a key the role shares (`X, Y share K`);
+ * `session`: a value of every honest session of the role (an ephemeral, a session key).
+ * `before`: in the attacker's knowledge from the start (long-term and shared values only);
+ * `after`: given to it once the sessions have run, for the query's judgement only.
+ */
+export interface Reveal {
+  name: string;
+  role: string;
+  when: 'before' | 'after';
+  scope: 'long-term' | 'shared' | 'session';
+  pos: SourcePos;
+}
 
 interface QueryBase {
   /** The query as written (one line, trimmed). */
   text: string;
   pos: SourcePos;
+  /** Compromise events (`given reveal ...`), in the order written. */
+  reveals?: Reveal[];
 }
 
 export type Query = QueryBase &
   (
     | { kind: 'confidentiality'; name: string; role?: string; phase: string }
     | { kind: 'agreement'; injective: boolean; role: string; peer: string; names: string[]; phase: string }
+    | { kind: 'weak-secrecy'; name: string; role?: string; phase: string; dictionary: string[] }
+    | { kind: 'non-repudiation'; name: string; role: string; phase: string }
+    | { kind: 'unlinkability'; role: string; phase: string }
     | { kind: 'unsupported'; keyword: string; reason: string }
   );
 
-const SUPPORTED = ['confidentiality', 'agreement', 'injective-agreement'] as const;
-const UNSUPPORTED: Readonly<Record<string, string>> = {
-  'weak-secrecy': 'offline guessing of low-entropy values is not implemented in the generic attacker yet',
-  unlinkability: 'unlinkability (an equivalence property) is not implemented in the generic attacker yet',
-  'non-repudiation': 'non-repudiation is not implemented in the generic attacker yet',
-};
+const SUPPORTED = ['confidentiality', 'agreement', 'injective-agreement', 'weak-secrecy', 'non-repudiation', 'unlinkability'] as const;
+const UNSUPPORTED: Readonly<Record<string, string>> = {};
+/** Sorts a dictionary word can stand for (docs/properties.md "Weak secrecy"). */
+export const GUESSABLE_SORTS = ['bytes', 'key', 'nonce'] as const;
 
 interface Tok {
   text: string;
@@ -43,7 +68,7 @@ interface Tok {
 
 function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
-  const re = /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|\S/g;
+  const re = /"[^"]*"?|[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*|\S/g;
   for (let m = re.exec(text); m; m = re.exec(text)) out.push({ text: m[0], col: m.index + 1 });
   return out;
 }
@@ -62,6 +87,28 @@ function actionNames(a: TAction, out: Set<string>): void {
   else if (a.kind === 'share') out.add(a.name);
 }
 
+/** The sort of a name in a phase (from the action or field that introduces it). */
+export function sortOfName(p: TypedProtocol, phase: TPhase, name: string): Sort | undefined {
+  const acts = [...p.setup, ...phase.local, ...phase.steps.flatMap((s) => [...s.before, ...s.after])];
+  for (const s of phase.steps) for (const f of s.fields) if (f.name === name) return f.sort;
+  for (const a of acts) {
+    if ((a.kind === 'generate' || a.kind === 'share') && a.name === name) return a.sort;
+    if (a.kind === 'know') for (const n of a.names) if (n.name === name) return n.sort;
+    if (a.kind === 'compute' && a.target.kind === 'bind' && a.target.name === name) return a.expr.sort;
+  }
+  return undefined;
+}
+
+/** The action by which `role` makes `name` in `phase` with a signature or a MAC (`name = S_sk(...)`, `name = mac(K, ...)`), if any. */
+export function producerOf(p: TypedProtocol, phase: TPhase, role: string, name: string): { action: TAction; expr: Extract<TExpr, { kind: 'prim' }> } | undefined {
+  const acts = [...phase.local, ...phase.steps.flatMap((s) => [...s.before, ...s.after])];
+  for (const a of acts) {
+    if (a.party !== role || a.kind !== 'compute' || a.target.kind !== 'bind' || a.target.name !== name) continue;
+    if (a.expr.kind === 'prim' && (a.expr.prim === 'sign' || a.expr.prim === 'mac')) return { action: a, expr: a.expr };
+  }
+  return undefined;
+}
+
 /** Every name a session of `role` in `phase` can hold: received and sent fields, bound, generated, known, long-term, identities. */
 export function namesHeld(p: TypedProtocol, phase: TPhase, role: string): Set<string> {
   const out = new Set<string>();
@@ -72,6 +119,23 @@ export function namesHeld(p: TypedProtocol, phase: TPhase, role: string): Set<st
     if (s.from === role || s.to === role) for (const f of s.fields) out.add(f.name);
     for (const a of [...s.before, ...s.after]) if (a.party === role) actionNames(a, out);
   }
+  return out;
+}
+
+/** The role's long-term values (its setup, and what it stores for later phases) and the keys it shares, by name. */
+export function longTermOf(p: TypedProtocol, role: string): Map<string, 'long-term' | 'shared'> {
+  const out = new Map<string, 'long-term' | 'shared'>();
+  for (const a of p.setup) {
+    if (a.kind === 'share' && a.parties.includes(role)) out.set(a.name, 'shared');
+    else if (a.party === role && a.kind !== 'share') {
+      const s = new Set<string>();
+      actionNames(a, s);
+      for (const n of s) out.set(n, 'long-term');
+    }
+  }
+  for (const ph of p.phases) for (const a of ph.local) if (a.kind === 'share' && a.parties.includes(role)) out.set(a.name, 'shared');
+  // values a role stores for later phases (`X stores v`) are its long-term state from then on
+  for (const ph of p.phases) for (const a of [...ph.local, ...ph.steps.flatMap((s) => [...s.before, ...s.after])]) if (a.kind === 'store' && a.party === role) for (const n of a.names) if (!out.has(n)) out.set(n, 'long-term');
   return out;
 }
 
@@ -138,11 +202,60 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
       const end = () => {
         if (i < toks.length) err('query.syntax', `unexpected '${toks[i]!.text}' after the query`, toks[i], 'end of line');
       };
-      if (kw.text in UNSUPPORTED) {
-        queries.push({ kind: 'unsupported', keyword: kw.text, reason: UNSUPPORTED[kw.text]!, text, pos });
-        continue;
-      }
-      if (kw.text === 'confidentiality') {
+      /** `given reveal NAME of ROLE [before|after], ...` (raw; checked by checkReveals once the phase is known). */
+      const rawReveals: { name: Tok; role: Tok; when?: Tok }[] = [];
+      const given = () => {
+        if (toks[i]?.text !== 'given') return;
+        i++;
+        for (;;) {
+          if (!expectWord('reveal')) return;
+          const name = ident('the name of a value to reveal');
+          if (!name || !expectWord('of')) return;
+          const r = ident('a role');
+          if (!r) return;
+          const when = toks[i]?.text === 'before' || toks[i]?.text === 'after' ? toks[i++] : undefined;
+          rawReveals.push({ name, role: r, ...(when ? { when } : {}) });
+          if (toks[i]?.text !== ',') return;
+          i++;
+        }
+      };
+      /** Resolves the reveals against the phase; `secret`: the queried value; `peers`: roles whose long-term secrets revealed before the session make the query trivial. */
+      const checkReveals = (phase: string, secret: string | undefined, peers: string[]): Reveal[] => {
+        const ph = p.phases.find((x) => x.id === phase)!;
+        const out: Reveal[] = [];
+        for (const rv of rawReveals) {
+          const r = role(rv.role);
+          if (!r) continue;
+          const lt = longTermOf(p, r);
+          const held = namesHeld(p, ph, r);
+          const name = rv.name.text;
+          if (!lt.has(name) && !held.has(name)) {
+            err('query.unknown-name', `no value '${name}' held by ${r} in phase ${phase}${didYouMean(name, new Set([...lt.keys(), ...held]))}`, rv.name, `a name ${r} holds`);
+            continue;
+          }
+          const scope = lt.get(name) ?? 'session';
+          const when = (rv.when?.text as 'before' | 'after' | undefined) ?? 'after';
+          if (scope === 'session' && when === 'before') {
+            err('query.reveal-timing', `${name} is a value of a session of ${r}: it exists only once the session runs, so it cannot be revealed before; reveal it after`, rv.when ?? rv.name, "'after'");
+            continue;
+          }
+          if (name === secret) {
+            err('query.trivial-reveal', `revealing ${name}, the value the query is about, breaks it trivially`, rv.name, 'another value');
+            continue;
+          }
+          if (when === 'before' && scope !== 'session' && !p.published.has(name)) {
+            const owner = peers.find((x) => longTermOf(p, x).has(name));
+            if (owner) {
+              err('query.trivial-reveal', `${name} is ${owner}'s long-term secret: revealed before the session, the attacker simply plays ${owner} (impersonation, not a flaw of the protocol). Reveal it after (forward secrecy), or reveal the claimant's own key (key-compromise impersonation)`, rv.name, `'after', or a value of the claiming role`);
+              continue;
+            }
+          }
+          out.push({ name, role: r, when, scope, pos: at(rv.name) });
+        }
+        return out;
+      };
+      const withReveals = (rs: Reveal[]) => (rs.length ? { reveals: rs } : {});
+      const secretQuery = (kind: 'confidentiality' | 'weak-secrecy') => {
         const nameTok = ident('the name of a value');
         let r: string | undefined;
         let roleTok: Tok | undefined;
@@ -151,10 +264,28 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
           roleTok = ident('a role');
           r = role(roleTok);
         }
+        const dictionary: string[] = [];
+        if (kind === 'weak-secrecy' && !errs.length) {
+          const dt = toks[i];
+          if (expectWord('dictionary')) {
+            for (;;) {
+              const t = toks[i];
+              if (!t || !t.text.startsWith('"') || t.text.length < 2 || !t.text.endsWith('"')) {
+                err('query.dictionary', t ? `expected a quoted word of the dictionary, found '${t.text}'` : 'expected a quoted word of the dictionary at the end of the query', t ?? dt, '"word"');
+                break;
+              }
+              i++;
+              dictionary.push(t.text.slice(1, -1));
+              if (toks[i]?.text !== ',') break;
+              i++;
+            }
+          }
+        }
         const name = nameTok?.text;
         const holds = (ph: TPhase) => !!name && (r ? ph.roles.includes(r) && namesHeld(p, ph, r).has(name) : ph.roles.some((x) => namesHeld(p, ph, x).has(name)));
-        const phase = phaseOf(holds, `${name}`);
-        end();
+        const phase = errs.length ? undefined : phaseOf(holds, `${name}`);
+        if (!errs.length) given();
+        if (!errs.length) end();
         if (name && phase === '' && !errs.length) {
           const all = new Set(p.phases.flatMap((ph) => ph.roles.flatMap((x) => [...namesHeld(p, ph, x)])));
           if (all.has(name)) err('query.not-held', `no session of ${r} holds ${name}`, roleTok ?? nameTok, `a name ${r} computes, receives or knows`);
@@ -162,7 +293,55 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
         } else if (name && phase && !errs.length && !holds(p.phases.find((x) => x.id === phase)!)) {
           err('query.not-held', `no session ${r ? `of ${r} ` : ''}in phase ${phase} holds ${name}`, nameTok);
         }
-        if (!errs.length && name && phase) queries.push({ kind: 'confidentiality', name, ...(r ? { role: r } : {}), phase, text, pos });
+        if (errs.length || !name || !phase) return;
+        const ph = p.phases.find((x) => x.id === phase)!;
+        if (kind === 'weak-secrecy') {
+          const sort = sortOfName(p, ph, name);
+          if (!sort || sort.kind !== 'base' || !(GUESSABLE_SORTS as readonly string[]).includes(sort.name)) {
+            err('query.dictionary', `${name} is a ${sort ? showSort(sort) : 'value of unknown sort'}: a dictionary word can stand only for a ${GUESSABLE_SORTS.join(', ')}`, nameTok, `a value of sort ${GUESSABLE_SORTS.join(' or ')}`);
+            return;
+          }
+        }
+        const reveals = checkReveals(phase, name, r ? ph.roles.filter((x) => x !== r) : []);
+        if (errs.length) return;
+        if (kind === 'confidentiality') queries.push({ kind, name, ...(r ? { role: r } : {}), phase, text, pos, ...withReveals(reveals) });
+        else queries.push({ kind, name, ...(r ? { role: r } : {}), phase, dictionary, text, pos, ...withReveals(reveals) });
+      };
+      if (Object.hasOwn(UNSUPPORTED, kw.text)) {
+        queries.push({ kind: 'unsupported', keyword: kw.text, reason: UNSUPPORTED[kw.text]!, text, pos });
+        continue;
+      }
+      if (kw.text === 'confidentiality' || kw.text === 'weak-secrecy') {
+        secretQuery(kw.text);
+      } else if (kw.text === 'non-repudiation') {
+        const nameTok = ident('the name of a signed or MACed value');
+        const name = nameTok?.text;
+        if (!errs.length) expectWord('of');
+        const rTok = errs.length ? undefined : ident('a role');
+        const r = role(rTok);
+        const makes = (ph: TPhase) => !!name && !!r && ph.roles.includes(r) && !!producerOf(p, ph, r, name);
+        const phase = errs.length ? undefined : phaseOf(makes, `${name} of ${r}`);
+        if (!errs.length) given();
+        if (!errs.length) end();
+        if (!errs.length && name && r && phase !== undefined) {
+          const ph = phase ? p.phases.find((x) => x.id === phase)! : undefined;
+          const made = ph ? producerOf(p, ph, r, name) : undefined;
+          if (!made) err('query.not-signed', `${r} computes no value '${name}' with a signature or a MAC (sign, mac) ${phase ? `in phase ${phase}` : 'in any phase'}`, nameTok, `a name ${r} computes as S_sk(...) or mac(K, ...)`);
+          else {
+            const reveals = checkReveals(phase!, name, []);
+            if (!errs.length) queries.push({ kind: 'non-repudiation', name, role: r, phase: phase!, text, pos, ...withReveals(reveals) });
+          }
+        }
+      } else if (kw.text === 'unlinkability') {
+        const rTok = ident('a role');
+        const r = role(rTok);
+        const plays = (ph: TPhase) => !!r && ph.roles.includes(r);
+        const phase = errs.length ? undefined : phaseOf(plays, `${r}`);
+        if (!errs.length) given();
+        if (!errs.length) end();
+        if (!errs.length && phase === '') err('query.not-held', `no phase has role ${r}`, rTok);
+        if (!errs.length && rawReveals.length) err('query.syntax', 'unlinkability takes no compromise events (the linking game is played by a passive attacker)', toks.find((t) => t.text === 'given'), 'end of line');
+        if (!errs.length && r && phase) queries.push({ kind: 'unlinkability', role: r, phase, text, pos });
       } else if (kw.text === 'agreement' || kw.text === 'injective-agreement') {
         const r1Tok = ident('a role');
         const r1 = role(r1Tok);
@@ -182,6 +361,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
         }
         const both = (ph: TPhase) => !!r1 && !!r2 && ph.roles.includes(r1) && ph.roles.includes(r2);
         const phase = errs.length ? undefined : phaseOf(both, `${r1} with ${r2}`);
+        if (!errs.length) given();
         if (!errs.length) end();
         if (!errs.length && phase === '') err('query.not-held', `no phase has both roles ${r1} and ${r2}`, r2Tok);
         if (!errs.length && phase && r1 && r2) {
@@ -194,7 +374,8 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
               err('query.unknown-name', `no value '${t.text}' held by ${r1} or ${r2} in phase ${phase}${didYouMean(t.text, all)}`, t, 'a name both roles hold');
             } else if (!h1.has(t.text) || !h2.has(t.text)) err('query.not-held', `${t.text} is not held by ${h1.has(t.text) ? r2 : r1} in phase ${phase}: both roles must hold a value they agree on`, t);
           }
-          if (!errs.length) queries.push({ kind: 'agreement', injective: kw.text === 'injective-agreement', role: r1, peer: r2, names: nameToks.map((t) => t.text), phase, text, pos });
+          const reveals = errs.length ? [] : checkReveals(phase, undefined, [r2]);
+          if (!errs.length) queries.push({ kind: 'agreement', injective: kw.text === 'injective-agreement', role: r1, peer: r2, names: nameToks.map((t) => t.text), phase, text, pos, ...withReveals(reveals) });
         }
       } else {
         const known = [...SUPPORTED, ...Object.keys(UNSUPPORTED)];

@@ -3,6 +3,8 @@
  * and bound, then each attack as a numbered trace of moves (who sent what to whom, what the
  * attacker learned and how). JSON carries the same, with the replayable scenario record.
  */
+import { revealText } from './compromise.js';
+import { RECOMPUTE_CAP } from './deduce.js';
 import { FORGE_CAP } from './execute.js';
 import type { SearchReport, Verdict } from './search.js';
 
@@ -14,12 +16,21 @@ export function boundText(r: SearchReport): string {
     `≤ ${b.perDelivery} candidate messages per delivery`,
     'messages one constructor deep over known values',
     `signatures, MACs and hashes re-made by the spec's own constructions over known values (≤ ${FORGE_CAP} per slot)`,
+    `after a compromise event or a guess, the spec's own computations re-evaluated over held values of the same names (≤ ${RECOMPUTE_CAP} combinations per computation)`,
   ].join(', ');
 }
 
 /** The trust assumptions every "holds" rests on, named rather than implied. */
 export function assumptions(r: SearchReport): string {
-  return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} (the attacker's registered identity) is the attacker's; the attacker learns only what the bound lets it derive (in the group: linear combinations with coefficients it holds — no discrete logs, no pairings, docs/properties.md "The group algebra"; no guessing and no compromise unless a query declares them)`;
+  return `${r.honest.join(', ')} honest (their values never revealed except by a query's compromise events); every value of ${r.attacker} (the attacker's registered identity) is the attacker's; the attacker learns only what the bound lets it derive (guessing only in weak-secrecy queries; in the group: linear combinations with coefficients it holds — no discrete logs, no pairings, docs/properties.md "The group algebra")`;
+}
+
+/** What a verdict's query itself adds to (or replaces in) the report's assumptions. */
+function verdictAssumes(v: Verdict): string {
+  const parts: string[] = [];
+  if (v.query.reveals?.length) parts.push(`compromised: ${v.query.reveals.map(revealText).join(', ')}`);
+  if (v.assumes) parts.push(`assumes: ${v.assumes}`);
+  return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
 const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');
@@ -60,14 +71,23 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   r.verdicts.forEach((v, vi) => {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
     let line = `${statusTag(v)} ${v.query.text.padEnd(44)} `;
-    if (v.status === 'holds' && sharded) line += `— holds in this shard's part of the bound only (shard ${r.shard.index}/${r.shard.count}, ${r.states} states, seed ${r.seed}) [${where}]`;
-    else if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
+    if (v.status === 'holds' && sharded) line += `— holds in this shard's part of the bound only (shard ${r.shard.index}/${r.shard.count}, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
+    else if (v.status === 'holds' && v.bound) line += `— holds within its bound (${v.bound}; seed ${r.seed})${verdictAssumes(v)} [${where}]`;
+    else if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
     else if (v.status === 'not-tested') line += `— ${v.reason} [${where}]`;
+    else if (!v.attack) line += `— ${v.detail} (${v.bound ?? 'computed'}; seed ${r.seed}${v.query.reveals?.length ? `; compromised: ${v.query.reveals.map(revealText).join(', ')}` : ''}) [${where}]`;
     else {
       n++;
       const a = v.attack!;
       line += `— attack ${n} (${a.shard ? `shard ${a.shard.index}/${a.shard.count}, ` : ''}seed ${a.seed ?? r.seed}${a.suite && a.suite !== r.suite ? `, suite ${a.suite}` : ''}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
-      attacks.push(...attackLines(`Attack ${n} — ${v.query.text} (${where})`, a.detail, a.story));
+      const lines = attackLines(`Attack ${n} — ${v.query.text} (${where})`, a.detail, a.story);
+      if (v.query.reveals?.length) lines.splice(2, 0, `  compromised: ${v.query.reveals.map(revealText).join(', ')}`);
+      attacks.push(...lines);
+      let k = a.story.length;
+      // what the oracle adds once the run is over (./compromise.ts, ./guessing.ts): its steps are in 'violated'
+      const after = (v.query.reveals ?? []).filter((x) => x.when === 'after');
+      if (after.length) attacks.push(`  ${String(++k).padStart(2)}. after the run, the attacker is given ${after.map((x) => `${x.name} of ${x.role}`).join(', ')} and derives as stated under 'violated'`);
+      if (v.query.kind === 'weak-secrecy') attacks.push(`  ${String(++k).padStart(2)}. offline, the attacker tests each of the ${v.query.dictionary.length} dictionary words as stated under 'violated'`);
     }
     out.push(line + (extra.note?.(v, vi) ?? ''));
   });
@@ -107,6 +127,10 @@ export function reportJson(r: SearchReport, specFile: string, specHash?: string)
       ...(v.reason ? { reason: v.reason } : {}),
       ...(v.covered !== undefined ? { covered: v.covered } : {}),
       ...(v.premise !== undefined ? { premise: v.premise } : {}),
+      ...(v.query.reveals?.length ? { reveals: v.query.reveals.map((x) => ({ name: x.name, role: x.role, when: x.when, scope: x.scope })) } : {}),
+      ...(v.bound ? { bound: v.bound } : {}),
+      ...(v.detail ? { detail: v.detail } : {}),
+      ...(v.assumes ? { assumes: v.assumes } : {}),
       ...(v.attack ? { attack: { detail: v.attack.detail, foundAfterStates: v.attack.foundAfterStates, foundAfterMs: Math.round(v.attack.foundAfterMs), trace: v.attack.story, scenario: v.attack.scenario, ...(v.attack.shard ? { shard: v.attack.shard, seed: v.attack.seed, suite: v.attack.suite } : {}) } } : {}),
     })),
   };

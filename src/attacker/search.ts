@@ -24,7 +24,8 @@ import type { TypedProtocol } from '../flow-lang/typed.js';
 import { attackContext, candidates, execute, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
 import { memoSuite } from './memo-suite.js';
 import { judgeQuery } from './oracles.js';
-import type { Query } from './queries.js';
+import type { Query, Reveal } from './queries.js';
+import { compromiseHook } from './compromise.js';
 import { inShard, type Shard } from './shard.js';
 import { orderConfigurations, sessionOrder } from './order.js';
 
@@ -72,6 +73,10 @@ export interface Verdict {
    */
   covered?: boolean;
   premise?: boolean;
+  /** Queries decided outside the search (./analyse.ts): their own bound, evidence and trust assumptions. */
+  bound?: string;
+  detail?: string;
+  assumes?: string;
 }
 
 export interface SearchReport {
@@ -143,7 +148,7 @@ export function configurations(ctx: AttackContext, phase: string, n: number, att
 function isTarget(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boolean {
   const honest = (p: string | undefined) => p !== undefined && p !== ctx.attacker;
   return qs.some((q) =>
-    q.kind === 'confidentiality'
+    q.kind === 'confidentiality' || q.kind === 'weak-secrecy'
       ? q.phase === s.phase && (!q.role || q.role === s.role) && Object.values(s.binding).every(honest)
       : q.kind === 'agreement' && q.phase === s.phase && (s.role === q.role ? honest(s.binding[q.peer]) : s.role === q.peer),
   );
@@ -200,13 +205,17 @@ export interface SearchOptions {
   stopAtFirst?: boolean;
   /** Search only shard `index` of `count` of the configurations (./shard.ts; default 1/1, all). */
   shard?: Shard;
+  /** Compromise events revealed before the sessions, shared by every query searched (./compromise.ts, ./analyse.ts). */
+  reveals?: readonly Reveal[];
 }
 
 export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[], opts: SearchOptions): SearchReport {
   const t0 = performance.now();
   const plain = typeof opts.suite === 'string' ? getSuite(opts.suite) : opts.suite;
   const bound: Bound = { ...DEFAULT_BOUND, ...opts.bound };
-  const fast = attackContext(protocol, memoSuite(plain), opts.seed);
+  const base = attackContext(protocol, memoSuite(plain), opts.seed);
+  const hook = compromiseHook(base, opts.reveals ?? []);
+  const fast: AttackContext = hook ? { ...base, compromise: hook } : base;
   const exact = { ...fast, suite: plain, consumers: new Map() };
   const verdicts = new Map<Query, Verdict>();
   const premise = new Set<Query>();
@@ -224,9 +233,10 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q) && !crashed.has(q));
   const rng = forkRng(seededRng(opts.seed), 'search-order');
 
-  const phases = [...new Set(queries.filter((q) => q.kind !== 'unsupported').map((q) => (q as { phase: string }).phase))];
+  const searched = (q: Query) => q.kind !== 'unsupported' && q.kind !== 'non-repudiation' && q.kind !== 'unlinkability'; // those two: ./analyse.ts
+  const phases = [...new Set(queries.filter(searched).map((q) => (q as { phase: string }).phase))];
   outer: for (const phase of phases) {
-    const qs = queries.filter((q) => q.kind !== 'unsupported' && q.phase === phase);
+    const qs = queries.filter((q) => searched(q) && (q as { phase: string }).phase === phase);
     // sharding filters the canonical order (before the seeded shuffle), so the shards partition it
     const every = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
     const mine = every.filter((_, i) => inShard(shard, all + i));
@@ -315,11 +325,12 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     const v = verdicts.get(q);
     if (v) return v;
     if (q.kind === 'unsupported') return { query: q, status: 'not-tested', reason: q.reason };
+    if (!searched(q)) return { query: q, status: 'not-tested', reason: `${q.kind} is decided outside the search (analyseQueries, as bantam claims does)` };
     if (crashed.has(q)) return { query: q, status: 'not-tested', reason: crashed.get(q)! };
     if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
     if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
-    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${q.peer} within the bound (vacuous)`, covered: true, premise: false };
+    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' || q.kind === 'weak-secrecy' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${(q as { peer?: string }).peer} within the bound (vacuous)`, covered: true, premise: false };
     return { query: q, status: 'holds', covered: true, premise: true };
   });
   return {

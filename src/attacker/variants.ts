@@ -16,7 +16,8 @@
  */
 import type { TAction, TExpr, TPhase, TStep, TypedProtocol } from '../flow-lang/typed.js';
 import type { Query } from './queries.js';
-import { searchAttacks, type SearchOptions, type SearchReport, type Verdict } from './search.js';
+import type { SearchOptions, SearchReport, Verdict } from './search.js';
+import { analyseQueries } from './analyse.js';
 
 export type AdditionId = 'wire-tag' | 'aead-ad';
 
@@ -172,7 +173,7 @@ export function searchVariants(protocol: TypedProtocol, queries: readonly Query[
   const t0 = performance.now();
   const { asWritten, ...search } = opts;
   const additions = additionsOf(protocol);
-  const written: VariantRun = { name: 'as written', removed: [], options: optionsText(protocol), report: searchAttacks(protocol, queries, search) };
+  const written: VariantRun = { name: 'as written', removed: [], options: optionsText(protocol), report: analyseQueries(protocol, queries, search) };
   const runs: VariantRun[] = [written];
   const literalAsWritten = additions.length === 0;
   if (literalAsWritten || asWritten) {
@@ -180,14 +181,14 @@ export function searchVariants(protocol: TypedProtocol, queries: readonly Query[
   }
   const all = additions.map((a) => a.id);
   const litP = withoutAdditions(protocol, all);
-  const literal: VariantRun = { name: 'paper-literal', removed: all, options: optionsText(litP), report: searchAttacks(litP, queries, search) };
+  const literal: VariantRun = { name: 'paper-literal', removed: all, options: optionsText(litP), report: analyseQueries(litP, queries, search) };
   runs.push(literal);
   const differs = queries.some((_, i) => decided(written.report.verdicts[i]!) && decided(literal.report.verdicts[i]!) && !same(written.report.verdicts[i]!, literal.report.verdicts[i]!));
   const singles = new Map<AdditionId, VariantRun>();
   if (differs && additions.length > 1) {
     for (const a of additions) {
       const p1 = withoutAdditions(protocol, [a.id]);
-      const run: VariantRun = { name: `without ${a.label}`, removed: [a.id], options: optionsText(p1), report: searchAttacks(p1, queries, search) };
+      const run: VariantRun = { name: `without ${a.label}`, removed: [a.id], options: optionsText(p1), report: analyseQueries(p1, queries, search) };
       singles.set(a.id, run);
       runs.push(run);
     }

@@ -1,0 +1,85 @@
+/**
+ * Compromise events (`given reveal NAME of ROLE [before|after]`, ./queries.ts): values of honest
+ * parties handed to the attacker, as the query declares.
+ *  - before: a long-term value (setup, or stored by an earlier phase) of ROLE, of every honest principal (the bound's honest
+ *    principals are interchangeable, ./search.ts), or a key ROLE shares, is in the attacker's
+ *    knowledge from the start, so the search uses it in every move (forging, opening);
+ *  - after: once the run is over, the value of every honest session of ROLE (an ephemeral, a session
+ *    key) or the long-term/shared value is added to a copy of the final knowledge, which is closed
+ *    under openings and the spec's own computations (./deduce.ts); the query is judged on that copy.
+ *    The search never uses an after-reveal in a move.
+ * Trivial cases are rejected when the query is parsed (`query.trivial-reveal`): revealing the queried
+ * value itself, or a peer's long-term secret before the session (impersonation).
+ */
+import { forkRng, seededRng } from '../crypto/rng.js';
+import type { Value } from '../flow-lang/values.js';
+import type { World } from '../interpret/world.js';
+import { openAll, recomputeAll, type Learn } from './deduce.js';
+import type { AttackContext, RunState } from './execute.js';
+import { createKnowledge, type Knowledge } from './knowledge.js';
+import type { Query, Reveal } from './queries.js';
+
+export const revealText = (r: Reveal) => `${r.name} of ${r.role} ${r.when}`;
+
+/** The values a reveal names in this world: long-term/shared ones now, session ones of the sessions so far. */
+function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what: string }[] {
+  const out: { value: Value; what: string }[] = [];
+  if (r.scope === 'long-term') {
+    for (const p of ctx.honest) {
+      const pr = w.principals.get(p);
+      const v = pr?.setup.get(r.role)?.get(r.name) ?? pr?.store.get(r.name); // setup, or stored by an earlier phase
+      if (v) out.push({ value: v, what: `${r.name} of ${p} as ${r.role}, revealed ${r.when} (compromise event of the query)` });
+    }
+  } else if (r.scope === 'shared') {
+    for (const [k, v] of w.shared) {
+      const [name, who] = k.split('|');
+      if (name === r.name) out.push({ value: v, what: `${r.name} shared by ${who}, revealed ${r.when} (compromise event of the query)` });
+    }
+  } else {
+    for (const s of w.sessions) {
+      if (s.role !== r.role || s.principal === ctx.attacker) continue;
+      const v = s.values.get(r.name);
+      if (v) out.push({ value: v, what: `${r.name} of session ${s.id} (${s.principal} as ${s.role}), revealed after (compromise event of the query)` });
+    }
+  }
+  return out;
+}
+
+/** The hook that hands before-reveals to the attacker in every run of the search (AttackContext.compromise). */
+export function compromiseHook(ctx: AttackContext, reveals: readonly Reveal[]): ((w: World, learn: Learn) => void) | undefined {
+  const before = reveals.filter((r) => r.when === 'before');
+  if (!before.length) return undefined;
+  return (w, learn) => {
+    for (const r of before) for (const x of revealed(ctx, w, r)) learn(x.value, { kind: 'revealed', what: x.what }, r.name);
+  };
+}
+
+/** The before-reveals of a query, as a key: queries with the same key share one search. */
+export const beforeKey = (q: Query) => (q.reveals ?? []).filter((r) => r.when === 'before').map(revealText).sort().join('; ');
+
+/** A copy of the run's final knowledge (same item ids), with every after-reveal added and the closure run. */
+export function knowledgeAfter(ctx: AttackContext, q: Query, st: RunState): Knowledge {
+  const K = copyKnowledge(ctx, st.knowledge);
+  const learn: Learn = (v, how, name) => K.add(v, how, name);
+  for (const r of (q.reveals ?? []).filter((x) => x.when === 'after')) for (const x of revealed(ctx, st.world, r)) learn(x.value, { kind: 'revealed', what: x.what }, r.name);
+  closeKnowledge(ctx, K, learn);
+  return K;
+}
+
+export function copyKnowledge(ctx: AttackContext, from: Knowledge): Knowledge {
+  const K = createKnowledge(ctx.suite);
+  for (const it of from.items) K.add(it.value, it.how, it.name);
+  return K;
+}
+
+/** Openings and recomputation to a fixpoint (bounded rounds), deterministic from the seed. */
+export function closeKnowledge(ctx: AttackContext, K: Knowledge, learn: Learn): void {
+  const rng = forkRng(seededRng(ctx.seed), 'compromise-closure');
+  const tried = new Set<string>();
+  for (let round = 0; round < 3; round++) {
+    const n = K.items.length;
+    openAll(ctx.suite, ctx.openings, K, rng, tried, learn);
+    recomputeAll(ctx.protocol, ctx.suite, K, rng, learn);
+    if (K.items.length === n) break;
+  }
+}
