@@ -14,7 +14,19 @@ export function boundText(r: SearchReport): string {
     `≤ ${b.perDelivery} candidate messages per delivery`,
     'messages one constructor deep over known values',
     `signatures, MACs and hashes re-made by the spec's own constructions over known values (≤ ${FORGE_CAP} per slot)`,
+    ...(r.prior.length ? ["a checked field recomputed as its receiver checks it, where every input is known; the environment's public functions and public state used as the spec declares them"] : []),
   ].join(', ');
+}
+
+/** Multi-phase bound lines: which earlier phases ran before each phase searched, and the insider. */
+export function priorText(r: SearchReport, attacker: string): string[] {
+  return r.prior.map((x) => {
+    const ins = x.insider
+      ? `; the attacker's identity ${attacker} is registered as an insider in every role a configuration gives it, by running honestly ${Object.entries(x.insider).map(([role, chain]) => `${chain.join(' + ')} as ${role}`).join(', ')}, and may run sessions of those roles`
+      : `; the attacker's identity ${attacker} is not registered (no insider)`;
+    const refused = x.refused.length ? `; refused to the insider: ${x.refused.join('; ')}` : '';
+    return `before phase ${x.phase}: ${x.honest.join('; ')} — run honestly once, their public messages and the environment's public state observed by the attacker${ins}${refused}`;
+  });
 }
 
 /** The trust assumptions every "holds" rests on, named rather than implied. */
@@ -24,26 +36,28 @@ export function assumptions(r: SearchReport): string {
 
 const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');
 
-export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }): string {
+export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }, boundNote?: string): string {
   const out: string[] = [];
   out.push(`bantam claims ${specFile} — generic Dolev–Yao attacker (docs/properties.md "The generic attacker")`);
-  out.push(`bound: ${boundText(r)}`);
+  out.push(`bound: ${boundText(r)}${boundNote ? ` — ${boundNote}` : ''}`);
+  for (const l of priorText(r, r.attacker)) out.push(`prior phases ${l}`);
   out.push(`crypto suite ${r.suite}, seed ${r.seed}; declared options: wire ${options.wire}, aead-ad ${options.aeadAd}`);
   out.push(`assumes: ${assumptions(r)}`);
   out.push(`searched ${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? ' — the bound was covered' : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status !== 'holds') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
   out.push('');
   let n = 0;
   const attacks: string[] = [];
+  const citeWidth = Math.max(0, ...r.verdicts.map((v) => v.query.cite?.length ?? 0));
   for (const v of r.verdicts) {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
-    let line = `${statusTag(v)} ${v.query.text.padEnd(44)} `;
+    let line = `${statusTag(v)} ${v.query.text.padEnd(44)} ${citeWidth ? `${(v.query.cite ?? '').padEnd(citeWidth)} ` : ''}`;
     if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
     else if (v.status === 'not-tested') line += `— ${v.reason} [${where}]`;
     else {
       n++;
       const a = v.attack!;
       line += `— attack ${n} (seed ${r.seed}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
-      attacks.push('', `Attack ${n} — ${v.query.text} (${where})`, `  violated: ${a.detail}`);
+      attacks.push('', `Attack ${n} — ${v.query.text}${v.query.cite ? ` (${v.query.cite})` : ''} (${where})`, `  violated: ${a.detail}`);
       let k = 0;
       for (const block of a.story) {
         const [head, ...rest] = block;
@@ -78,8 +92,10 @@ export function reportJson(r: SearchReport, specFile: string): unknown {
     cappedDeliveries: r.cappedDeliveries,
     ms: Math.round(r.ms),
     unconfirmed: r.unconfirmed,
+    ...(r.prior.length ? { prior: r.prior } : {}),
     queries: r.verdicts.map((v) => ({
       query: v.query.text,
+      ...(v.query.cite ? { cite: v.query.cite } : {}),
       kind: v.query.kind,
       at: `${v.query.pos.file}:${v.query.pos.line}:${v.query.pos.col}`,
       verdict: v.status,

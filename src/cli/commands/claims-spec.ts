@@ -8,7 +8,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
-import { DEFAULT_BOUND, queriesOf, reportJson, reportText, searchAttacks } from '../../attacker/index.js';
+import { DEFAULT_BOUND, declaredBoundOf, queriesOf, reportJson, reportText, searchAttacks } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
@@ -49,12 +49,14 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const file = args.positional[0]!;
   const suite = suiteOf(args);
   const seed = seedOf(args);
-  const sessions = intFlag(args, 'sessions', DEFAULT_BOUND.sessions, 1);
-  const maxStates = intFlag(args, 'max-states', DEFAULT_BOUND.maxStates, 1);
-  const perDelivery = intFlag(args, 'per-delivery', DEFAULT_BOUND.perDelivery, 1);
-  const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : undefined;
   const { spec, protocol } = loadExecutable(file);
   const queries = queriesOf(spec, protocol);
+  // the spec's declared bound (a `bound` line in its queries section) is the default; flags override it
+  const declared = declaredBoundOf(spec, protocol);
+  const sessions = intFlag(args, 'sessions', declared?.sessions ?? DEFAULT_BOUND.sessions, 1);
+  const maxStates = intFlag(args, 'max-states', declared?.maxStates ?? DEFAULT_BOUND.maxStates, 1);
+  const perDelivery = intFlag(args, 'per-delivery', declared?.perDelivery ?? DEFAULT_BOUND.perDelivery, 1);
+  const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : declared?.depth;
   const report = searchAttacks(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) } });
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
@@ -68,7 +70,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
     const verdicts = report.verdicts.map((v) => ({ name: v.query.text, verdict: v.status, ok: v.status !== 'refuted' }));
     io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, reportJson(report, spec.file) as object));
   }
-  else io.out(reportText(report, spec.file, protocol.options) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
+  else io.out(reportText(report, spec.file, protocol.options, declared ? `the spec declares its bound at ${declared.pos.file}:${declared.pos.line} (flags override it)` : undefined) + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
   return report.verdicts.some((v) => v.status === 'refuted') ? 1 : 0;
 }
 
