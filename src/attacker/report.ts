@@ -48,9 +48,10 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   let n = 0;
   const attacks: string[] = [];
   const citeWidth = Math.max(0, ...r.verdicts.map((v) => v.query.cite?.length ?? 0));
+  const textWidth = Math.max(44, ...r.verdicts.map((v) => v.query.text.length));
   for (const v of r.verdicts) {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
-    let line = `${statusTag(v)} ${v.query.text.padEnd(44)} ${citeWidth ? `${(v.query.cite ?? '').padEnd(citeWidth)} ` : ''}`;
+    let line = `${statusTag(v)} ${v.query.text.padEnd(textWidth)} ${citeWidth ? `${(v.query.cite ?? '').padEnd(citeWidth)} ` : ''}`;
     if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
     else if (v.status === 'not-tested') line += `— ${v.reason} [${where}]`;
     else {
