@@ -30,6 +30,7 @@ export const CLAIMS_SPEC_OPTIONS = {
   'max-states': { type: 'string', value: 'N', help: `with SPEC: search budget; running out leaves queries not tested (default ${DEFAULT_BOUND.maxStates})` },
   'per-delivery': { type: 'string', value: 'N', help: `with SPEC: most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
   'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
+  outsider: { type: 'boolean', help: "with SPEC, multi-phase: the attacker's identity is not registered through the prior phases (default: an insider in the roles a configuration gives it)" },
   diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned)' },
   render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
   export: { type: 'string', value: 'DIR', help: 'with SPEC: write each confirmed attack as a standalone vitest file (attack-N.test.ts) that replays it and fails once the protocol is fixed' },
@@ -57,7 +58,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const maxStates = intFlag(args, 'max-states', declared?.maxStates ?? DEFAULT_BOUND.maxStates, 1);
   const perDelivery = intFlag(args, 'per-delivery', declared?.perDelivery ?? DEFAULT_BOUND.perDelivery, 1);
   const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : declared?.depth;
-  const report = searchAttacks(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) } });
+  const report = searchAttacks(protocol, queries, { suite, seed: String(seed), bound: { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), insider: !args.booleans.has('outsider'), ...(depth !== undefined ? { depth } : {}) } });
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
   if (diagramDir) drawn = await drawAttacks(protocol, report, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
