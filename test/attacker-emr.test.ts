@@ -11,8 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { attackContext, declaredBoundOf, execute, judgeQuery, parseQueries, priorPlan, queriesOf, reportText, searchAttacks } from '../src/attacker/index.js';
+import { attackContext, configurations, declaredBoundOf, execute, judgeQuery, parseQueries, priorPlan, queriesOf, reportText, searchAttacks } from '../src/attacker/index.js';
 import { memoSuite } from '../src/attacker/memo-suite.js';
+import { refersTo } from '../src/attacker/prior-phases.js';
 import { getSuite } from '../src/crypto/index.js';
 import { forkRng, seededRng } from '../src/crypto/rng.js';
 import { executableOf, loadExecutable } from '../src/interpret/load.js';
@@ -34,6 +35,16 @@ describe('prior phases are derived from the flow', () => {
     expect(Object.fromEntries(plan.chains)).toEqual({ P: ['registration-patient', 'initial'], HB: ['registration-hpb'], HA: ['registration-hpa'] });
     expect(priorPlan(protocol, 'initial').phases).toEqual(['setup', 'registration-patient', 'registration-hpa']);
     expect(priorPlan(protocol, 'setup').phases).toEqual([]);
+  });
+
+  test('a role binds a peer it never refers to to the declared principal: P in inter does not depend on who HA is', () => {
+    const inter = protocol.phases.find((x) => x.id === 'inter')!;
+    expect(refersTo(protocol, inter, 'P', 'HA')).toBe(false);
+    expect(refersTo(protocol, inter, 'P', 'HB')).toBe(true);
+    expect(refersTo(protocol, inter, 'HB', 'HA')).toBe(true);
+    expect(refersTo(protocol, inter, 'HA', 'P')).toBe(true);
+    const ctx = attackContext(protocol, getSuite(SUITE), '1');
+    for (const c of configurations(ctx, 'inter', 1, false)) for (const x of c) if (x.role === 'P') expect(x.binding.HA).toBe('HPA');
   });
 
   test('every EMR query cites its paper section; the spec declares its bound', () => {

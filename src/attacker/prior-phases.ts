@@ -43,6 +43,29 @@ function actionsOf(ph: TPhase, role: string): TAction[] {
   return out;
 }
 
+/**
+ * Whether `role`'s program in `ph` depends on who plays `other`: it names `other`'s identity (in an
+ * action or a field it sends or receives) or `knows` a value of `other`. If not, binding `other`
+ * to one principal or another changes nothing the role does.
+ */
+export function refersTo(p: TypedProtocol, ph: TPhase, role: string, other: string): boolean {
+  const ident = p.roles.find((r) => r.id === other)?.identity;
+  const names = new Set<string>();
+  for (const a of actionsOf(ph, role)) {
+    if (a.kind === 'know' && a.names.some((n) => n.from.kind !== 'own' && n.from.role === other)) return true;
+    if (a.kind === 'compute') {
+      exprNames(a.expr, names);
+      patternNames(a.target, names);
+    } else if (a.kind === 'check') {
+      exprNames(a.left, names);
+      if (a.right) exprNames(a.right, names);
+    } else if (a.kind === 'call') for (const x of a.args) exprNames(x, names);
+    else if (a.kind === 'store' || a.kind === 'publish') for (const n of a.names) names.add(n);
+  }
+  for (const st of ph.steps) if (st.from === role || st.to === role) for (const f of st.fields) names.add(f.name);
+  return ident !== undefined && names.has(ident);
+}
+
 /** Whether `role` does anything in `ph` (a participant with no action and no step runs no session). */
 export function hasProgram(ph: TPhase, role: string): boolean {
   return actionsOf(ph, role).length > 0 || ph.steps.some((s) => s.from === role || s.to === role);

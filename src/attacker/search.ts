@@ -22,7 +22,7 @@ import type { CryptoSuite } from '../crypto/suite.js';
 import type { TypedProtocol } from '../flow-lang/typed.js';
 import { attackContext, candidates, execute, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
 import { memoSuite } from './memo-suite.js';
-import { hasProgram } from './prior-phases.js';
+import { hasProgram, refersTo } from './prior-phases.js';
 import { judgeQuery } from './oracles.js';
 import type { Query } from './queries.js';
 
@@ -110,7 +110,9 @@ export function configurations(ctx: AttackContext, phase: string, n: number, att
   // identity as an insider; a participant with nothing to do in the phase keeps its declared principal
   const plan = ctx.prior(phase);
   const declared = (r: string) => ctx.protocol.roles.find((x) => x.id === r)!.principal;
-  const bindable = (r: string) => (!hasProgram(ph, r) ? [declared(r)] : plan.chains.has(r) ? [declared(r), ctx.attacker] : everyone);
+  // (multi-phase) a role whose program never refers to another role's principal binds it to the declared one
+  const bindable = (role: string, r: string) =>
+    !hasProgram(ph, r) || (plan.phases.length > 0 && !refersTo(ctx.protocol, ph, role, r)) ? [declared(r)] : plan.chains.has(r) ? [declared(r), ctx.attacker] : everyone;
   const runners = (r: string) => (plan.chains.has(r) ? [declared(r), ...(attackerRuns || ctx.insider ? [ctx.attacker] : [])] : attackerRuns ? [...ctx.honest, ctx.attacker] : ctx.honest);
   const specs: SessionSpec[] = [];
   for (const role of ph.roles.filter((r) => hasProgram(ph, r))) {
@@ -120,7 +122,7 @@ export function configurations(ctx: AttackContext, phase: string, n: number, att
         specs.push({ phase, role, binding: { ...b } });
         return;
       }
-      for (const p of bindable(others[i]!)) assign(i + 1, { ...b, [others[i]!]: p });
+      for (const p of bindable(role, others[i]!)) assign(i + 1, { ...b, [others[i]!]: p });
     };
     for (const runner of runners(role)) assign(0, { [role]: runner });
   }
