@@ -11,17 +11,19 @@
  */
 import { utf8 } from '../crypto/encoding.js';
 import { forkRng, seededRng } from '../crypto/rng.js';
-import type { CryptoSuite } from '../crypto/suite.js';
+import type { CryptoSuite, Rng } from '../crypto/suite.js';
 import { PRIMITIVE_BY_NAME } from '../flow-lang/primitives.js';
 import { showSort, type Sort } from '../flow-lang/sorts.js';
-import type { TStep, TypedProtocol } from '../flow-lang/typed.js';
+import type { TExpr, TStep, TypedProtocol } from '../flow-lang/typed.js';
 import { EncodeError, showValue, type Value } from '../flow-lang/values.js';
 import { decodeMessage, encodeMessage } from '../interpret/wire.js';
 import { AAD_PREFIX, addPrincipal, createWorld, deliver, revealPrincipal, startSession, type Session, type World } from '../interpret/world.js';
 import { rereads } from './confusion.js';
 import { evalCtxOf, openAll, type Learn } from './deduce.js';
+import { ENVIRONMENTS } from '../interpret/environments/index.js';
 import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
-import { consumerOf, FORGEABLE, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
+import { priorPlan, runPriorPhases, type PriorPlan, type PriorRun } from './prior-phases.js';
+import { checkOf, consumerOf, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
 
 /** One session the attacker starts: `role` of `phase`, played by binding[role]. */
 export interface SessionSpec {
@@ -35,7 +37,9 @@ export type Plain = number | Plain[] | Forge;
 
 /** A signature, MAC or hash re-made by one of the spec's own constructions over known items. */
 export interface Forge {
+  /** A primitive of the table, or (env) a public function of the spec's environment. */
   forge: string;
+  env?: boolean;
   args: ({ lit: string; sort: Sort } | { plain: Plain; sort: Sort })[];
   sort: Sort;
   ad?: string;
@@ -69,6 +73,20 @@ export interface AttackContext {
   consumers: Map<string, FieldConsumer | undefined>;
   /** Compromise events of the queries searched (./compromise.ts): hands revealed values to the attacker as they come to exist. */
   compromise?: (w: World, learn: Learn) => void;
+  /** The earlier phases a phase depends on (./prior-phases.ts), memoised. */
+  prior(phase: string): PriorPlan;
+  /**
+   * Multi-phase: the attacker's identity is registered, through the honest prior phases, in every
+   * role the configuration gives it (an insider with a genuinely issued key pair).
+   */
+  insider: boolean;
+}
+
+/** Roles of the phase with prerequisites that the configuration gives the attacker's identity (as runner or peer). */
+export function insiderRoles(plan: PriorPlan, config: readonly SessionSpec[], attacker: string): string[] {
+  const roles = new Set<string>();
+  for (const s of config) for (const [r, x] of Object.entries(s.binding)) if (x === attacker && plan.chains.has(r)) roles.add(r);
+  return [...plan.chains.keys()].filter((r) => roles.has(r));
 }
 
 /** Most re-made values per slot (a stated part of the bound). */
@@ -83,14 +101,18 @@ export interface RunState {
   outcomes: MoveOutcome[];
   /** Narration, when asked for: one block per start and per move. */
   story: string[][];
+  /** Multi-phase: what the prior phases ran (./prior-phases.ts). */
+  prior?: PriorRun;
 }
 
-export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed: string): AttackContext {
+export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed: string, opts: { insider?: boolean } = {}): AttackContext {
   const honest = [...new Set(protocol.roles.map((r) => r.principal))];
   // a name no trace can mistake for a role or an honest party (a spec's own principal of that name gets a number)
   let attacker = 'Attacker';
   for (let i = 2; honest.includes(attacker); i++) attacker = `Attacker${i}`;
-  return { protocol, suite, seed, honest, attacker, openings: openingsOf(protocol), forges: forgeTemplatesOf(protocol), consumers: new Map() };
+  const plans = new Map<string, PriorPlan>();
+  const prior = (phase: string) => plans.get(phase) ?? plans.set(phase, priorPlan(protocol, phase)).get(phase)!;
+  return { protocol, suite, seed, honest, attacker, openings: openingsOf(protocol), forges: forgeTemplatesOf(protocol), consumers: new Map(), prior, insider: opts.insider ?? true };
 }
 
 function stepOf(p: TypedProtocol, id: string): TStep | undefined {
@@ -140,10 +162,18 @@ export function describeDerivation(ctx: AttackContext, k: Knowledge, it: Item): 
   }
 }
 
+/** A public function of the environment, applied by the attacker (its own call, on the world's state). */
+function envEval(w: World, attacker: string, fn: string, args: Value[], rng: Rng): { ok: true; value: Value } | { ok: false; reason: string } {
+  const f = w.env?.module.functions?.[fn];
+  if (!f?.public) return { ok: false, reason: `${fn} is not a public function of the environment` };
+  const r = f.eval(w.env!.state, args, { caller: attacker, role: '', phase: '', session: 'attacker', rng, values: new Map(), suite: () => w.suite });
+  return r.ok ? r : { ok: false, reason: r.reason };
+}
+
 /** Replays a scenario from its seed on ctx.suite; `narrate` fills `story`. */
 export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunState {
   const { protocol: p, suite } = ctx;
-  const w = createWorld(p, { suite, seed: ctx.seed });
+  const w = createWorld(p, { suite, seed: ctx.seed, environments: ENVIRONMENTS });
   const roles = p.roles.map((r) => r.id);
   for (const id of [...ctx.honest, ctx.attacker]) addPrincipal(w, id, roles);
   // diagrams title a lane "P (role)": the attacker's lane says what it is, not the roles it registered for
@@ -156,11 +186,17 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     if (it && narrate && how.kind !== 'initial') block.push(`    attacker learns ${describeItem(ctx, K, it.id)} = ${showValue(suite, v)} — ${describeDerivation(ctx, K, it)}`);
     return it;
   };
+  // multi-phase: the phases the configuration's phase depends on run first, honestly (./prior-phases.ts)
+  const phase = sc.config[0]?.phase;
+  const plan = phase !== undefined ? ctx.prior(phase) : undefined;
+  const prior = plan && plan.phases.length ? runPriorPhases(w, plan, ctx.attacker, ctx.insider ? insiderRoles(plan, sc.config, ctx.attacker) : []) : undefined;
+  if (prior && narrate) story.push([`prior phases, run honestly before the search (part of the bound): ${prior.lines.join('; ')}`]);
   for (const id of [...ctx.honest, ctx.attacker]) {
     learn({ sort: { kind: 'base', name: 'id' }, v: id }, { kind: 'initial', what: `the identity of ${id}` }, id);
     for (const [n, v] of w.principals.get(id)!.published) learn(v, { kind: 'initial', what: `${id}'s published ${n}` }, `${n}@${id}`);
   }
   for (const [n, v] of revealPrincipal(w, ctx.attacker)) learn(v, { kind: 'initial', what: `${ctx.attacker}'s own ${n} (the attacker's registered identity)` }, `${n}@${ctx.attacker}`);
+  for (const s of prior?.own ?? []) for (const [n, v] of s.values) learn(v, { kind: 'revealed', what: `${n} of ${ctx.attacker}'s own ${s.phase.id} session (an insider's)` }, n);
   const arng = forkRng(seededRng(ctx.seed), 'attacker');
   const fresh = arng;
   learn({ sort: { kind: 'base', name: 'nonce' }, v: fresh.bytes(32) }, { kind: 'initial', what: "the attacker's own fresh nonce" }, 'N_M');
@@ -181,6 +217,9 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       if (s.principal !== ctx.attacker) continue;
       for (const [n, v] of s.values) learn(v, { kind: 'revealed', what: `${n} of ${ctx.attacker}'s own session ${s.id}` }, n);
     }
+    // what the environment makes public (a public ledger's entries), as it stands now
+    const pub = w.env?.module.observable?.(w.env.state) ?? [];
+    for (const o of pub) learn(o.value, { kind: 'initial', what: o.what }, o.name);
     const log = w.network.adversary.observed();
     for (; seen < log.length; seen++) {
       const e = log[seen]!;
@@ -229,7 +268,8 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       if (typeof pl === 'number') return K.items[pl]!.value;
       if (Array.isArray(pl)) return { sort, v: pl.map((x, i) => plainValue(x, (sort as Extract<Sort, { kind: 'tuple' }>).items[i]!)) };
       const args = pl.args.map((a) => ('lit' in a ? { sort: a.sort, v: a.sort.kind === 'base' && a.sort.name === 'id' ? a.lit : utf8(a.lit) } : plainValue(a.plain, a.sort)));
-      const got = PRIMITIVE_BY_NAME.get(pl.forge)!.eval(evalCtxOf(suite, forkRng(arng, `move:${mi}:forge:${forged++}`), pl.ad), args, pl.sort);
+      const frng = forkRng(arng, `move:${mi}:forge:${forged++}`);
+      const got = pl.env ? envEval(w, ctx.attacker, pl.forge, args, frng) : PRIMITIVE_BY_NAME.get(pl.forge)!.eval(evalCtxOf(suite, frng, pl.ad), args, pl.sort);
       if (!got.ok) {
         failed = `${pl.forge}: ${got.reason}`;
         return { sort: pl.sort, v: new Uint8Array(0) };
@@ -278,7 +318,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     observe();
     if (narrate) story.push(block);
   });
-  return { world: w, knowledge: K, sessions, outcomes, story };
+  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}) };
 }
 
 /** Every delivery the attacker can make to session i now, within the construction bound. */
@@ -298,27 +338,106 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
       perField.push(out);
       continue;
     }
-    const known = [...K.bySort(showSort(f.sort))].sort((a, b) => Number(b.name === f.name) - Number(a.name === f.name));
-    for (const it of known) out.push({ kind: 'known', item: it.id });
+    const known = [...K.bySort(showSort(f.sort))].sort((a, b) => nameRank(b, f.name) - nameRank(a, f.name));
+    // a field the receiver checks against its own recomputation (`F =? expr`) over values it holds
+    // already: when the attacker knows every input it recomputes it the same way, and nothing else
+    // can pass that check (any other value differs from it), so that is the field's one candidate
+    const chk = checkOf(ctx.protocol, step, f.name);
+    const re = chk ? remake(ctx, st, s, chk) : undefined;
+    if (re && typeof re === 'object' && !Array.isArray(re) && 'forge' in re) {
+      perField.push([{ kind: 'forge', forge: re }]);
+      continue;
+    }
     const ck = `${step.id}|${f.name}`;
     if (!ctx.consumers.has(ck)) ctx.consumers.set(ck, consumerOf(ctx.protocol, step, f.name));
     const cons = ctx.consumers.get(ck);
+    // a known ciphertext the receiver opens with a key the attacker also holds: tried only if it opens
+    const opens = cons ? opensUnder(ctx, st, s, cons) : undefined;
+    for (const it of known) if (!opens || opens(it.value)) out.push({ kind: 'known', item: it.id });
     if (cons) out.push(...builds(ctx, st, s, cons, f.sort));
-    else for (const fg of forges(ctx, st, f.sort)) out.push({ kind: 'forge', forge: fg });
+    else for (const fg of forges(ctx, st, f.sort, s)) out.push({ kind: 'forge', forge: fg });
     perField.push(out);
   }
   let combos: Recipe[][] = [[]];
   let capped = false;
-  for (const opts of perField) {
-    const next: Recipe[][] = [];
-    for (const c of combos) for (const r of opts) next.push([...c, r]);
-    combos = next;
-    if (combos.length > cap) {
-      combos = combos.slice(0, cap);
-      capped = true;
+  const product = perField.reduce((n, o) => n * o.length, 1);
+  if (product > cap) {
+    // more combinations than the cap: keep the most preferred ones (least sum of per-field ranks)
+    combos = byRankSum(perField, cap);
+    capped = true;
+  } else {
+    for (const opts of perField) {
+      const next: Recipe[][] = [];
+      for (const c of combos) for (const r of opts) next.push([...c, r]);
+      combos = next;
     }
   }
   return { moves: combos.map((rs) => ({ session: i, step: step.id, fields: step.fields.map((f, k) => ({ name: f.name, recipe: rs[k]! })) })), capped };
+}
+
+/** For a field opened with the receiver's own key (AEAD): when the attacker holds that key, a test of whether a value opens. */
+function opensUnder(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsumer): ((v: Value) => boolean) | undefined {
+  if (cons.keyKind !== 'same') return undefined;
+  const key = s.values.get(cons.keyName);
+  if (!key || !st.knowledge.find(key)) return undefined;
+  const prim = PRIMITIVE_BY_NAME.get(cons.opening.prim)!;
+  const c = evalCtxOf(ctx.suite, forkRng(seededRng(ctx.seed), 'probe'), cons.opening.ad);
+  return (v) => prim.eval(c, [key, v], cons.opening.result).ok;
+}
+
+/** Preference of a knowledge item for a slot named `want`: the same name, then the same name of another owner (`R_X@M`). */
+function nameRank(it: Item, want: string | undefined): number {
+  if (!want || !it.name) return 0;
+  return it.name === want ? 2 : it.name.split('@')[0] === want ? 1 : 0;
+}
+
+/** The first `cap` combinations (one option per field) in order of increasing sum of option ranks, ties lexicographic. */
+function byRankSum<T>(perField: T[][], cap: number): T[][] {
+  const out: T[][] = [];
+  const maxSum = perField.reduce((n, o) => n + o.length - 1, 0);
+  const rec = (i: number, left: number, acc: T[]): void => {
+    if (out.length >= cap) return;
+    if (i === perField.length) {
+      if (left === 0) out.push(acc.slice());
+      return;
+    }
+    const opts = perField[i]!;
+    const rest = perField.slice(i + 1).reduce((n, o) => n + o.length - 1, 0);
+    for (let r = Math.max(0, left - rest); r <= Math.min(left, opts.length - 1); r++) {
+      acc.push(opts[r]!);
+      rec(i + 1, left - r, acc);
+      acc.pop();
+    }
+  };
+  for (let t = 0; t <= maxSum && out.length < cap; t++) rec(0, t, []);
+  return out;
+}
+
+/**
+ * The receiver's own expression (`checkOf`) rebuilt from the knowledge: every name is the
+ * receiver's value of that name, which the attacker must hold (else undefined).
+ */
+function remake(ctx: AttackContext, st: RunState, s: Session, e: TExpr): Plain | { lit: string } | undefined {
+  if (e.kind === 'name') {
+    const v = s.values.get(e.name);
+    const it = v ? st.knowledge.find(v) : undefined;
+    return it?.id;
+  }
+  if (e.kind === 'lit') return { lit: e.value };
+  if (e.kind === 'tuple') {
+    const xs = e.items.map((x) => remake(ctx, st, s, x));
+    return xs.every((x) => x !== undefined && !(typeof x === 'object' && 'lit' in x)) ? (xs as Plain[]) : undefined;
+  }
+  if (e.kind === 'prim' || e.kind === 'env') {
+    const args: Forge['args'] = [];
+    for (const a of e.args) {
+      const x = remake(ctx, st, s, a);
+      if (x === undefined) return undefined;
+      args.push(typeof x === 'object' && !Array.isArray(x) && 'lit' in x ? { lit: x.lit, sort: a.sort } : { plain: x as Plain, sort: a.sort });
+    }
+    return { forge: e.kind === 'prim' ? e.prim : e.fn, ...(e.kind === 'env' ? { env: true } : {}), args, sort: e.sort, ...(e.kind === 'prim' && e.ad !== undefined ? { ad: e.ad } : {}) };
+  }
+  return undefined;
 }
 
 /** Messages the receiver's destructor would open: the matching constructor, a key it can open with, plaintexts from knowledge. */
@@ -343,7 +462,7 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
       const it = K.find(mine);
       return it ? [it.id] : [];
     }
-    return [...[...K.bySort(showSort(leaf.sort))].sort((a, b) => Number(b.name === leaf.name) - Number(a.name === leaf.name)).map((x) => x.id), ...forges(ctx, st, leaf.sort)];
+    return [...[...K.bySort(showSort(leaf.sort))].sort((a, b) => nameRank(b, leaf.name) - nameRank(a, leaf.name)).map((x) => x.id), ...forges(ctx, st, leaf.sort, s)];
   });
   if (leafOpts.some((o) => o.length === 0)) return [];
   let flat: Plain[][] = [[]];
@@ -363,16 +482,23 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
  * its literal arguments kept, every other argument filled with known items of the right sorts
  * (names matching the spec's first), at most FORGE_CAP per slot.
  */
-function forges(ctx: AttackContext, st: RunState, sort: Sort): Forge[] {
-  if (sort.kind !== 'base' || !FORGEABLE.has(sort.name)) return [];
+function forges(ctx: AttackContext, st: RunState, sort: Sort, receiver?: Session): Forge[] {
+  // the spec's forgeable constructions (FORGEABLE sorts) and its public environment functions, by result sort
+  if (sort.kind !== 'base') return [];
   const K = st.knowledge;
-  const out: Forge[] = [];
+  const perTemplate: Forge[][] = [];
   for (const t of ctx.forges.get(sort.name) ?? []) {
+    const out: Forge[] = [];
+    perTemplate.push(out);
     const slots = t.args.map((a) => {
       if (a.kind === 'lit') return [{ lit: a.value, sort: a.sort }];
       const shape = shapeOf(undefined, a.sort);
       const want = a.kind === 'name' ? a.name : undefined;
-      const leafIds = leaves(shape).map((l) => [...K.bySort(showSort(l.sort))].sort((x, y) => Number(y.name === want) - Number(x.name === want)).map((x) => x.id));
+      // the receiver's own value of that name first (a session already holding it), then items of that name
+      const held = want !== undefined ? receiver?.values.get(want) : undefined;
+      const heldId = held ? K.find(held)?.id : undefined;
+      const rank = (x: Item) => (x.id === heldId ? 2 : Number(x.name === want));
+      const leafIds = leaves(shape).map((l) => [...K.bySort(showSort(l.sort))].sort((x, y) => rank(y) - rank(x)).map((x) => x.id));
       let combos: number[][] = [[]];
       for (const o of leafIds) combos = combos.flatMap((c) => o.map((x) => [...c, x])).slice(0, FORGE_CAP);
       const rebuild = (sh: Shape, ids: number[], at: { i: number }): Plain => (sh.kind === 'leaf' ? ids[at.i++]! : sh.items.map((x) => rebuild(x, ids, at)));
@@ -380,7 +506,10 @@ function forges(ctx: AttackContext, st: RunState, sort: Sort): Forge[] {
     });
     let combos: Forge['args'][] = [[]];
     for (const o of slots) combos = combos.flatMap((c) => o.map((x) => [...c, x])).slice(0, FORGE_CAP);
-    for (const args of combos) out.push({ forge: t.prim, args, sort: t.sort, ...(t.ad !== undefined ? { ad: t.ad } : {}) });
+    for (const args of combos) out.push({ forge: t.prim, ...(t.env ? { env: true } : {}), args, sort: t.sort, ...(t.ad !== undefined ? { ad: t.ad } : {}) });
   }
+  // interleaved across the spec's constructions (the first of each, then the second of each, ...)
+  const out: Forge[] = [];
+  for (let k = 0; perTemplate.some((l) => k < l.length); k++) for (const l of perTemplate) if (k < l.length) out.push(l[k]!);
   return out;
 }

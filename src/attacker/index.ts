@@ -3,12 +3,13 @@
  * derived from the typed flow and the primitive table, a bounded search whose every attack is
  * confirmed on real crypto bytes. docs/properties.md "The generic attacker".
  */
-export { parseQueries, queriesOf, type Query } from './queries.js';
+export { parseQueries, queriesOf, declaredBoundOf, type Query, type DeclaredBound } from './queries.js';
 export { searchAttacks, configurations, DEFAULT_BOUND, type Bound, type SearchReport, type Verdict, type Attack, type SearchOptions } from './search.js';
+export { runPriorPhases, priorPlan, type PriorPlan, type PriorRun } from './prior-phases.js';
 export { execute, attackContext, candidates, type Scenario, type Move, type SessionSpec, type RunState } from './execute.js';
 export { judgeQuery } from './oracles.js';
 export { analyseQueries } from './analyse.js';
-export { reportText, reportJson, boundText } from './report.js';
+export { reportText, reportJson, boundText, priorText } from './report.js';
 export { attackTestFile, type ExportOptions } from './export.js';
 export { additionsOf, withoutAdditions, searchVariants, ADDITIONS, type Addition, type AdditionId, type VariantsReport, type QueryDependency } from './variants.js';
 export { trustOf, trustText, queryTrustText, type Trust, type LongTermValue } from './trust.js';

@@ -173,6 +173,8 @@ export function mergeShards(inputs: readonly { json: ShardJson; source: string }
     cappedDeliveries: sum((j) => j.cappedDeliveries ?? 0),
     exhausted: complete && used.every((x) => x.json.exhausted),
     ms: Math.max(...used.map((x) => x.json.ms ?? 0)),
+    // the prior phases (multi-phase searches) are the same in every shard: they do not depend on the shard
+    prior: ((first as { prior?: SearchReport['prior'] }).prior ?? []),
     verdicts,
     unconfirmed: used.flatMap((x) => (x.json.unconfirmed ?? []).map((u) => `shard ${shardText(x.json.shard)}: ${u}`)),
   };

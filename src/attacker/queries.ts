@@ -10,12 +10,18 @@
  *   non-repudiation NAME of ROLE [in PHASE]                             (./non-repudiation.ts)
  *   unlinkability ROLE [in PHASE]                                       (./unlinkability.ts)
  *
+ * One optional line `bound sessions N, depth N, per-delivery N, max-states N` (any of them) sets
+ * the spec's own default bound for its queries; command-line flags override it.
+ *
+ * Any query may end with the paper's section it checks, from a `§` to the end of the line
+ * (`confidentiality SEK_AB in inter  §4.2`); `bantam claims` prints it beside the verdict.
+ *
  * Any query may end in compromise events (./compromise.ts):
  *   ... given reveal NAME of ROLE [before|after], reveal ...
  * Errors are diagnostics with positions and stable codes (`query.syntax`, `query.unknown-kind`,
  * `query.unknown-role`, `query.unknown-phase`, `query.unknown-name`, `query.not-held`,
  * `query.ambiguous-phase`, `query.reveal-timing`, `query.trivial-reveal`, `query.not-signed`,
- * `query.dictionary`), all reported at once.
+ * `query.dictionary`, `query.bound`), all reported at once.
  */
 import type { Spec } from '../spec/ast.js';
 import { diag, UserError, type Diagnostic, type SourcePos } from '../spec/diagnostics.js';
@@ -39,8 +45,10 @@ export interface Reveal {
 }
 
 interface QueryBase {
-  /** The query as written (one line, trimmed). */
+  /** The query as written (one line, trimmed, without its citation). */
   text: string;
+  /** The paper's section the spec cites for it (a trailing `§3.7`, `§2.2.1, §4.1`), printed with its verdict. */
+  cite?: string;
   pos: SourcePos;
   /** Compromise events (`given reveal ...`), in the order written. */
   reveals?: Reveal[];
@@ -140,23 +148,63 @@ export function longTermOf(p: TypedProtocol, role: string): Map<string, 'long-te
 }
 
 /** Parses and checks the spec's queries against its typed protocol; every problem is a diagnostic. */
-export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; diagnostics: Diagnostic[] } {
+/** The search bound a spec declares for its queries (`bound sessions 2, per-delivery 4, max-states 6000`). */
+export interface DeclaredBound {
+  sessions?: number;
+  depth?: number;
+  perDelivery?: number;
+  maxStates?: number;
+  pos: SourcePos;
+}
+
+const BOUND_KEYS: Readonly<Record<string, keyof Omit<DeclaredBound, 'pos'>>> = { sessions: 'sessions', depth: 'depth', 'per-delivery': 'perDelivery', 'max-states': 'maxStates' };
+
+/** Parses and checks the spec's queries against its typed protocol; every problem is a diagnostic. */
+export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; diagnostics: Diagnostic[]; bound?: DeclaredBound } {
   const queries: Query[] = [];
   const diagnostics: Diagnostic[] = [];
+  let bound: DeclaredBound | undefined;
   const roleIds = p.roles.map((r) => r.id);
   const phaseIds = p.phases.map((x) => x.id);
   for (const section of spec.queries ?? []) {
     for (const ln of section.lines) {
-      const toks = tokenize(ln.text);
-      if (toks.length === 0) continue;
+      // `bound KEY N, ...`: the spec's own default bound for its queries (command-line flags override it)
+      const bm = /^(\s*)bound\b(.*)$/.exec(ln.text);
+      if (bm) {
+        const pos: SourcePos = { file: section.file, line: ln.line, col: bm[1]!.length + 1 };
+        if (bound) diagnostics.push(diag('error', 'query.bound', 'a second bound line (one per queries section)', pos, { expected: 'one bound line', length: 5 }));
+        const b: DeclaredBound = { pos };
+        let col = bm[1]!.length + 6;
+        for (const part of bm[2]!.split(',')) {
+          const m = /^\s*([a-z-]+)\s+(\d+)\s*$/.exec(part);
+          const key = m ? BOUND_KEYS[m[1]!] : undefined;
+          const n = m ? Number(m[2]) : NaN;
+          if (!m || !key || !(n >= (key === 'depth' ? 0 : 1)) || !Number.isSafeInteger(n)) {
+            diagnostics.push(diag('error', 'query.bound', `expected 'KEY N' with KEY one of ${Object.keys(BOUND_KEYS).join(', ')} and N a positive integer, found '${part.trim()}'`, { file: section.file, line: ln.line, col: col + part.length - part.trimStart().length }, { expected: "e.g. 'sessions 2'", length: Math.max(1, part.trim().length) }));
+          } else b[key] = n;
+          col += part.length + 1;
+        }
+        bound = b;
+        continue;
+      }
+      // an optional trailing citation: everything from the first '§' on
+      const cut = ln.text.indexOf('§');
+      const body = cut >= 0 ? ln.text.slice(0, cut) : ln.text;
+      const cite = cut >= 0 ? ln.text.slice(cut).trim() : undefined;
+      const toks = tokenize(body);
+      if (toks.length === 0) {
+        if (cite !== undefined) diagnostics.push(diag('error', 'query.syntax', 'a citation without a query', { file: section.file, line: ln.line, col: cut + 1 }, { expected: 'a query before the citation', length: 1 }));
+        continue;
+      }
       const at = (t: Tok | undefined, fallbackCol = ln.text.length + 1): SourcePos => ({ file: section.file, line: ln.line, col: t?.col ?? fallbackCol });
       const errs: Diagnostic[] = [];
       const err = (code: string, msg: string, t: Tok | undefined, expected?: string) =>
         errs.push(diag('error', code, msg, at(t), { ...(expected ? { expected } : {}), length: Math.max(1, t?.text.length ?? 1) }));
       let i = 0;
       const kw = toks[i++]!;
-      const text = ln.text.trim();
+      const text = body.trim();
       const pos = at(kw);
+      if (cite !== undefined && !/^§\s*\S/.test(cite)) err('query.syntax', "expected a section after '§' (e.g. §3.7)", { text: '§', col: cut + 1 }, 'a section number');
       const expectWord = (w: string): boolean => {
         const t = toks[i];
         if (t?.text === w) {
@@ -304,11 +352,11 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
         }
         const reveals = checkReveals(phase, name, r ? ph.roles.filter((x) => x !== r) : []);
         if (errs.length) return;
-        if (kind === 'confidentiality') queries.push({ kind, name, ...(r ? { role: r } : {}), phase, text, pos, ...withReveals(reveals) });
-        else queries.push({ kind, name, ...(r ? { role: r } : {}), phase, dictionary, text, pos, ...withReveals(reveals) });
+        if (kind === 'confidentiality') queries.push({ kind, name, ...(r ? { role: r } : {}), phase, text, pos, ...withReveals(reveals), ...(cite ? { cite } : {}) });
+        else queries.push({ kind, name, ...(r ? { role: r } : {}), phase, dictionary, text, pos, ...withReveals(reveals), ...(cite ? { cite } : {}) });
       };
       if (Object.hasOwn(UNSUPPORTED, kw.text)) {
-        queries.push({ kind: 'unsupported', keyword: kw.text, reason: UNSUPPORTED[kw.text]!, text, pos });
+        queries.push({ kind: 'unsupported', keyword: kw.text, reason: UNSUPPORTED[kw.text]!, text, pos, ...(cite ? { cite } : {}) });
         continue;
       }
       if (kw.text === 'confidentiality' || kw.text === 'weak-secrecy') {
@@ -329,7 +377,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
           if (!made) err('query.not-signed', `${r} computes no value '${name}' with a signature or a MAC (sign, mac) ${phase ? `in phase ${phase}` : 'in any phase'}`, nameTok, `a name ${r} computes as S_sk(...) or mac(K, ...)`);
           else {
             const reveals = checkReveals(phase!, name, []);
-            if (!errs.length) queries.push({ kind: 'non-repudiation', name, role: r, phase: phase!, text, pos, ...withReveals(reveals) });
+            if (!errs.length) queries.push({ kind: 'non-repudiation', name, role: r, phase: phase!, text, pos, ...withReveals(reveals), ...(cite ? { cite } : {}) });
           }
         }
       } else if (kw.text === 'unlinkability') {
@@ -341,7 +389,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
         if (!errs.length) end();
         if (!errs.length && phase === '') err('query.not-held', `no phase has role ${r}`, rTok);
         if (!errs.length && rawReveals.length) err('query.syntax', 'unlinkability takes no compromise events (the linking game is played by a passive attacker)', toks.find((t) => t.text === 'given'), 'end of line');
-        if (!errs.length && r && phase) queries.push({ kind: 'unlinkability', role: r, phase, text, pos });
+        if (!errs.length && r && phase) queries.push({ kind: 'unlinkability', role: r, phase, text, pos, ...(cite ? { cite } : {}) });
       } else if (kw.text === 'agreement' || kw.text === 'injective-agreement') {
         const r1Tok = ident('a role');
         const r1 = role(r1Tok);
@@ -375,7 +423,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
             } else if (!h1.has(t.text) || !h2.has(t.text)) err('query.not-held', `${t.text} is not held by ${h1.has(t.text) ? r2 : r1} in phase ${phase}: both roles must hold a value they agree on`, t);
           }
           const reveals = errs.length ? [] : checkReveals(phase, undefined, [r2]);
-          if (!errs.length) queries.push({ kind: 'agreement', injective: kw.text === 'injective-agreement', role: r1, peer: r2, names: nameToks.map((t) => t.text), phase, text, pos, ...withReveals(reveals) });
+          if (!errs.length) queries.push({ kind: 'agreement', injective: kw.text === 'injective-agreement', role: r1, peer: r2, names: nameToks.map((t) => t.text), phase, text, pos, ...withReveals(reveals), ...(cite ? { cite } : {}) });
         }
       } else {
         const known = [...SUPPORTED, ...Object.keys(UNSUPPORTED)];
@@ -384,7 +432,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
       diagnostics.push(...errs);
     }
   }
-  return { queries, diagnostics };
+  return { queries, diagnostics, ...(bound ? { bound } : {}) };
 }
 
 /** The spec's queries, or a UserError (exit 2) carrying every diagnostic; a spec without queries is an error too. */
@@ -401,4 +449,9 @@ export function queriesOf(spec: Spec, p: TypedProtocol): Query[] {
   }
   if (!queries.length) throw new UserError(`${spec.file}: the queries section is empty`, [diag('error', 'query.missing', 'the queries section is empty', { file: spec.file, line: spec.queries[0]!.headerLine, col: 1 }, { expected: 'one query per line' })], 2, new Map(Object.entries(spec.sources ?? {})));
   return queries;
+}
+
+/** The bound the spec's queries section declares, if any (after `queriesOf` has checked the section). */
+export function declaredBoundOf(spec: Spec, p: TypedProtocol): DeclaredBound | undefined {
+  return spec.queries ? parseQueries(spec, p).bound : undefined;
 }

@@ -17,7 +17,19 @@ export function boundText(r: SearchReport): string {
     'messages one constructor deep over known values',
     `signatures, MACs and hashes re-made by the spec's own constructions over known values (≤ ${FORGE_CAP} per slot)`,
     `after a compromise event or a guess, the spec's own computations re-evaluated over held values of the same names (≤ ${RECOMPUTE_CAP} combinations per computation)`,
+    ...(r.prior.length ? ["a checked field recomputed as its receiver checks it, where every input is known; the environment's public functions and public state used as the spec declares them"] : []),
   ].join(', ');
+}
+
+/** Multi-phase bound lines: which earlier phases ran before each phase searched, and the insider. */
+export function priorText(r: SearchReport, attacker: string): string[] {
+  return r.prior.map((x) => {
+    const ins = x.insider
+      ? `; the attacker's identity ${attacker} is registered as an insider in every role a configuration gives it, by running honestly ${Object.entries(x.insider).map(([role, chain]) => `${chain.join(' + ')} as ${role}`).join(', ')}, and may run sessions of those roles`
+      : `; the attacker's identity ${attacker} is not registered (no insider)`;
+    const refused = x.refused.length ? `; refused to the insider: ${x.refused.join('; ')}` : '';
+    return `before phase ${x.phase}: ${x.honest.join('; ')} — run honestly once, their public messages and the environment's public state observed by the attacker${ins}${refused}`;
+  });
 }
 
 /** The trust assumptions every "holds" rests on, named rather than implied. */
@@ -42,6 +54,8 @@ export interface ReportExtra {
   note?: (v: Verdict, index: number) => string;
   /** Lines printed before the summary line. */
   after?: string[];
+  /** Where the bound came from (the spec's declared bound, flags), printed after the bound line. */
+  boundNote?: string;
 }
 
 /** One confirmed attack as a numbered trace, Verifpal-style. */
@@ -59,7 +73,8 @@ export function attackLines(title: string, detail: string, story: readonly (read
 export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }, extra: ReportExtra = {}): string {
   const out: string[] = [];
   out.push(`bantam claims ${specFile} — generic Dolev–Yao attacker (docs/properties.md "The generic attacker")`);
-  out.push(`bound: ${boundText(r)}`);
+  out.push(`bound: ${boundText(r)}${extra.boundNote ? ` — ${extra.boundNote}` : ''}`);
+  for (const l of priorText(r, r.attacker)) out.push(`prior phases ${l}`);
   out.push(`crypto suite ${r.suite}, seed ${r.seed}; declared options: wire ${options.wire}, aead-ad ${options.aeadAd}`);
   out.push(`assumes: ${extra.assumes ?? assumptions(r)}`);
   const sharded = r.shard.count > 1;
@@ -68,9 +83,11 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   out.push('');
   let n = 0;
   const attacks: string[] = [];
+  const citeWidth = Math.max(0, ...r.verdicts.map((v) => v.query.cite?.length ?? 0));
+  const textWidth = Math.max(44, ...r.verdicts.map((v) => v.query.text.length));
   r.verdicts.forEach((v, vi) => {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
-    let line = `${statusTag(v)} ${v.query.text.padEnd(44)} `;
+    let line = `${statusTag(v)} ${v.query.text.padEnd(textWidth)} ${citeWidth ? `${(v.query.cite ?? '').padEnd(citeWidth)} ` : ''}`;
     if (v.status === 'holds' && sharded) line += `— holds in this shard's part of the bound only (shard ${r.shard.index}/${r.shard.count}, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
     else if (v.status === 'holds' && v.bound) line += `— holds within its bound (${v.bound}; seed ${r.seed})${verdictAssumes(v)} [${where}]`;
     else if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
@@ -80,7 +97,7 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
       n++;
       const a = v.attack!;
       line += `— attack ${n} (${a.shard ? `shard ${a.shard.index}/${a.shard.count}, ` : ''}seed ${a.seed ?? r.seed}${a.suite && a.suite !== r.suite ? `, suite ${a.suite}` : ''}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
-      const lines = attackLines(`Attack ${n} — ${v.query.text} (${where})`, a.detail, a.story);
+      const lines = attackLines(`Attack ${n} — ${v.query.text}${v.query.cite ? ` (${v.query.cite})` : ''} (${where})`, a.detail, a.story);
       if (v.query.reveals?.length) lines.splice(2, 0, `  compromised: ${v.query.reveals.map(revealText).join(', ')}`);
       attacks.push(...lines);
       let k = a.story.length;
@@ -119,8 +136,10 @@ export function reportJson(r: SearchReport, specFile: string, specHash?: string)
     cappedDeliveries: r.cappedDeliveries,
     ms: Math.round(r.ms),
     unconfirmed: r.unconfirmed,
+    ...(r.prior.length ? { prior: r.prior } : {}),
     queries: r.verdicts.map((v) => ({
       query: v.query.text,
+      ...(v.query.cite ? { cite: v.query.cite } : {}),
       kind: v.query.kind,
       at: `${v.query.pos.file}:${v.query.pos.line}:${v.query.pos.col}`,
       verdict: v.status,

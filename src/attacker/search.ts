@@ -23,6 +23,7 @@ import type { CryptoSuite } from '../crypto/suite.js';
 import type { TypedProtocol } from '../flow-lang/typed.js';
 import { attackContext, candidates, execute, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
 import { memoSuite } from './memo-suite.js';
+import { hasProgram, refersTo } from './prior-phases.js';
 import { judgeQuery } from './oracles.js';
 import type { Query, Reveal } from './queries.js';
 import { compromiseHook } from './compromise.js';
@@ -43,9 +44,15 @@ export interface Bound {
    * its own keys, exactly as an honest party would); every value of such a session is its own.
    */
   attackerSessions: boolean;
+  /**
+   * Multi-phase (./prior-phases.ts): the attacker's identity is registered through the honest
+   * prior phases in every role with prerequisites that a configuration gives it, and may run
+   * sessions of those roles (an insider). Off: it holds no such credentials.
+   */
+  insider?: boolean;
 }
 
-export const DEFAULT_BOUND: Bound = { sessions: 2, perDelivery: 64, maxStates: 20_000, attackerSessions: false };
+export const DEFAULT_BOUND: Bound = { sessions: 2, perDelivery: 64, maxStates: 20_000, attackerSessions: false, insider: true };
 
 export interface Attack {
   scenario: Scenario;
@@ -98,6 +105,13 @@ export interface SearchReport {
   verdicts: Verdict[];
   /** Violations seen in the search that did not confirm on replay: bugs, never verdicts. */
   unconfirmed: string[];
+  /**
+   * Multi-phase searches (./prior-phases.ts), per phase searched that depends on earlier ones: the
+   * phases run honestly first (with the default principals), the chain that registers the
+   * attacker's identity per role when a configuration gives it that role, and any prior session
+   * that did not complete (honest ones void the phase's queries; the insider's are reported).
+   */
+  prior: { phase: string; phases: string[]; honest: string[]; insider: Record<string, string[]> | null; refused: string[] }[];
 }
 
 function permutations<T>(xs: readonly T[]): T[][] {
@@ -113,17 +127,26 @@ function specKey(s: SessionSpec): string {
 export function configurations(ctx: AttackContext, phase: string, n: number, attackerRuns = false): SessionSpec[][] {
   const ph = ctx.protocol.phases.find((x) => x.id === phase)!;
   const everyone = [...ctx.honest, ctx.attacker];
+  // multi-phase (./prior-phases.ts): a role with prerequisites from earlier phases is played by, or
+  // bound to, a principal that obtained them there — its declared principal, or the attacker's
+  // identity as an insider; a participant with nothing to do in the phase keeps its declared principal
+  const plan = ctx.prior(phase);
+  const declared = (r: string) => ctx.protocol.roles.find((x) => x.id === r)!.principal;
+  // (multi-phase) a role whose program never refers to another role's principal binds it to the declared one
+  const bindable = (role: string, r: string) =>
+    !hasProgram(ph, r) || (plan.phases.length > 0 && !refersTo(ctx.protocol, ph, role, r)) ? [declared(r)] : plan.chains.has(r) ? [declared(r), ctx.attacker] : everyone;
+  const runners = (r: string) => (plan.chains.has(r) ? [declared(r), ...(attackerRuns || ctx.insider ? [ctx.attacker] : [])] : attackerRuns ? [...ctx.honest, ctx.attacker] : ctx.honest);
   const specs: SessionSpec[] = [];
-  for (const role of ph.roles) {
+  for (const role of ph.roles.filter((r) => hasProgram(ph, r))) {
     const others = ph.roles.filter((r) => r !== role);
     const assign = (i: number, b: Record<string, string>): void => {
       if (i === others.length) {
         specs.push({ phase, role, binding: { ...b } });
         return;
       }
-      for (const p of everyone) assign(i + 1, { ...b, [others[i]!]: p });
+      for (const p of bindable(role, others[i]!)) assign(i + 1, { ...b, [others[i]!]: p });
     };
-    for (const runner of attackerRuns ? [...ctx.honest, ctx.attacker] : ctx.honest) assign(0, { [role]: runner });
+    for (const runner of runners(role)) assign(0, { [role]: runner });
   }
   const perms = permutations(ctx.honest);
   const rename = (s: SessionSpec, perm: string[]): SessionSpec => ({ ...s, binding: Object.fromEntries(Object.entries(s.binding).map(([r, p]) => [r, ctx.honest.includes(p) ? perm[ctx.honest.indexOf(p)]! : p])) });
@@ -151,6 +174,20 @@ function isTarget(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boo
     q.kind === 'confidentiality' || q.kind === 'weak-secrecy'
       ? q.phase === s.phase && (!q.role || q.role === s.role) && Object.values(s.binding).every(honest)
       : q.kind === 'agreement' && q.phase === s.phase && (s.role === q.role ? honest(s.binding[q.peer]) : s.role === q.peer),
+  );
+}
+
+/**
+ * Sessions a violation can be about: an accepted session with only honest principals
+ * (confidentiality), or an honest R1 session with an honest R2 peer (agreement). A configuration
+ * without one cannot violate any query of the phase, nor meet a premise.
+ */
+function isClaim(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boolean {
+  const honest = (p: string | undefined) => p !== undefined && p !== ctx.attacker;
+  return qs.some((q) =>
+    q.kind === 'confidentiality'
+      ? q.phase === s.phase && (!q.role || q.role === s.role) && Object.values(s.binding).every(honest)
+      : q.kind === 'agreement' && q.phase === s.phase && s.role === q.role && honest(s.binding[q.role]) && honest(s.binding[q.peer]),
   );
 }
 
@@ -213,7 +250,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const t0 = performance.now();
   const plain = typeof opts.suite === 'string' ? getSuite(opts.suite) : opts.suite;
   const bound: Bound = { ...DEFAULT_BOUND, ...opts.bound };
-  const base = attackContext(protocol, memoSuite(plain), opts.seed);
+  const base = attackContext(protocol, memoSuite(plain), opts.seed, { insider: bound.insider ?? true });
   const hook = compromiseHook(base, opts.reveals ?? []);
   const fast: AttackContext = hook ? { ...base, compromise: hook } : base;
   const exact = { ...fast, suite: plain, consumers: new Map() };
@@ -230,6 +267,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   let total = 0;
   let all = 0;
   const shard: Shard = opts.shard ?? { index: 1, count: 1 };
+  const prior: SearchReport['prior'] = [];
   const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q) && !crashed.has(q));
   const rng = forkRng(seededRng(opts.seed), 'search-order');
 
@@ -237,8 +275,9 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const phases = [...new Set(queries.filter(searched).map((q) => (q as { phase: string }).phase))];
   outer: for (const phase of phases) {
     const qs = queries.filter((q) => searched(q) && (q as { phase: string }).phase === phase);
-    // sharding filters the canonical order (before the seeded shuffle), so the shards partition it
-    const every = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isTarget(fast, qs, s)));
+    // only configurations with a session a query can be violated about; sharding then filters the
+    // canonical order (before the seeded shuffle), so the shards partition it
+    const every = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isTarget(fast, qs, s)) && c.some((s) => isClaim(fast, qs, s)));
     const mine = every.filter((_, i) => inShard(shard, all + i));
     all += every.length;
     total += mine.length;
@@ -309,7 +348,22 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
       };
       let cont: boolean;
       try {
-        cont = visit([], execute(fast, { config, moves: [] }), new Set());
+        const root = execute(fast, { config, moves: [] });
+        if (root.prior) {
+          let rec = prior.find((x) => x.phase === phase);
+          if (!rec) {
+            const plan = fast.prior(phase);
+            prior.push((rec = { phase, phases: plan.phases, honest: root.prior.lines.slice(0, plan.phases.length), insider: fast.insider ? Object.fromEntries(plan.chains) : null, refused: [] }));
+          }
+          for (const f of root.prior.refused) if (!rec.refused.includes(f)) rec.refused.push(f);
+          if (root.prior.failures.length) {
+            // the honest prior phases did not complete: nothing about this phase can be decided
+            const why = `the prior phases did not complete honestly: ${root.prior.failures.join('; ')}`;
+            for (const q of live(qs)) crashed.set(q, why);
+            continue outer;
+          }
+        }
+        cont = visit([], root, new Set());
       } catch (e) {
         // a crashed search decides nothing: every open query of the phase is not tested, with the reason
         const why = `the search crashed in configuration ${config.map((x) => `${x.binding[x.role]} as ${x.role}`).join(' + ')}: ${e instanceof Error ? e.message : String(e)}`;
@@ -348,5 +402,6 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     ms: performance.now() - t0,
     verdicts: out,
     unconfirmed,
+    prior,
   };
 }

@@ -9,6 +9,7 @@
  * Nothing here is protocol-specific: it is a walk over the TExprs and the primitive table.
  */
 import { PRIMITIVE_BY_NAME } from '../flow-lang/primitives.js';
+import { ENVIRONMENTS } from '../interpret/environments/index.js';
 import { showSort, type Sort } from '../flow-lang/sorts.js';
 import type { TAction, TExpr, TPattern, TStep, TypedProtocol } from '../flow-lang/typed.js';
 
@@ -85,9 +86,25 @@ export function openingsOf(p: TypedProtocol): Opening[] {
   return [...seen.values()];
 }
 
+/**
+ * What the receiver of `step` does with it before it waits again, in program order: its actions
+ * after the step, then those before each message it sends next (a step without a message of its
+ * own — the paper's "Step 4" — is written before the next send).
+ */
+export function receiverActions(p: TypedProtocol, step: TStep): TAction[] {
+  const ph = p.phases.find((x) => x.steps.includes(step));
+  const out = step.after.filter((a) => a.party === step.to);
+  if (!ph) return out;
+  for (const s of ph.steps.slice(ph.steps.indexOf(step) + 1)) {
+    if (s.to === step.to) break;
+    if (s.from === step.to) out.push(...s.before.filter((a) => a.party === step.to));
+  }
+  return out;
+}
+
 /** How the receiver of `step` consumes `field`: the destructor its after-actions apply to it, if any. */
 export function consumerOf(p: TypedProtocol, step: TStep, field: string): FieldConsumer | undefined {
-  for (const action of step.after) {
+  for (const action of receiverActions(p, step)) {
     if (action.party !== step.to) continue;
     for (const { expr, target } of exprsOf(action)) {
       let found: FieldConsumer | undefined;
@@ -124,12 +141,37 @@ export function leaves(s: Shape): Extract<Shape, { kind: 'leaf' }>[] {
   return s.kind === 'leaf' ? [s] : s.items.flatMap(leaves);
 }
 
+/** Whether the spec's environment declares `fn` public (computable by anyone from its arguments). */
+export function envPublic(p: TypedProtocol, fn: string): boolean {
+  return !!p.environment && ENVIRONMENTS.get(p.environment)?.functions?.[fn]?.public === true;
+}
+
+/**
+ * How the receiver of `step` checks `field` against its own recomputation (`X checks F =? expr`,
+ * `expr` made of the table's constructors, public environment functions, names and literals):
+ * the expression, so the attacker can recompute it the same way where it knows every input.
+ */
+export function checkOf(p: TypedProtocol, step: TStep, field: string): TExpr | undefined {
+  const makeable = (e: TExpr): boolean =>
+    e.kind === 'name' || e.kind === 'lit' || (e.kind === 'tuple' && e.items.every(makeable)) ||
+    (e.kind === 'prim' && PRIMITIVE_BY_NAME.get(e.prim)?.symbolic.role === 'constructor' && e.args.every(makeable)) ||
+    (e.kind === 'env' && envPublic(p, e.fn) && e.args.every(makeable));
+  for (const a of receiverActions(p, step)) {
+    if (a.party !== step.to || a.kind !== 'check' || !a.right) continue;
+    const [mine, other] = a.left.kind === 'name' && a.left.name === field ? [a.left, a.right] : a.right.kind === 'name' && a.right.name === field ? [a.right, a.left] : [undefined, undefined];
+    if (mine && other && other.kind !== 'name' && makeable(other)) return other;
+  }
+  return undefined;
+}
+
 /** Sorts the attacker re-makes from the spec's own constructions with what it knows (re-sign, re-MAC, re-hash). */
 export const FORGEABLE = new Set(['signature', 'mac', 'hash']);
 
 /** One constructor application of the spec whose result is forgeable: its primitive, arguments (literals kept) and AD. */
 export interface ForgeTemplate {
+  /** A primitive of the table, or (env) a public function of the spec's environment. */
   prim: string;
+  env?: boolean;
   args: TExpr[];
   sort: Sort;
   ad?: string;
@@ -144,7 +186,17 @@ export function forgeTemplatesOf(p: TypedProtocol): Map<string, ForgeTemplate[]>
   for (const { action } of allActions(p)) {
     for (const { expr } of exprsOf(action)) {
       walk(expr, (e) => {
-        if (e.kind !== 'prim' || e.sort.kind !== 'base' || !FORGEABLE.has(e.sort.name)) return;
+        if (e.sort.kind !== 'base') return;
+        // a public function of the environment (message formatting anyone can do) is made like a constructor
+        if (e.kind === 'env' && envPublic(p, e.fn)) {
+          const key = `env:${e.fn}(${e.args.map(sig).join(',')})`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          const list = out.get(e.sort.name) ?? out.set(e.sort.name, []).get(e.sort.name)!;
+          list.push({ prim: e.fn, env: true, args: e.args, sort: e.sort, text: action.text });
+          return;
+        }
+        if (e.kind !== 'prim' || !FORGEABLE.has(e.sort.name)) return;
         if (PRIMITIVE_BY_NAME.get(e.prim)?.symbolic.role !== 'constructor') return;
         const key = `${e.prim}(${e.args.map(sig).join(',')})|${e.ad ?? ''}`;
         if (seen.has(key)) return;

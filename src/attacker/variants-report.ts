@@ -34,7 +34,7 @@ function literalAttacks(v: VariantsReport): Map<number, number> {
   return out;
 }
 
-export function variantsText(v: VariantsReport, p: TypedProtocol, specFile: string): string {
+export function variantsText(v: VariantsReport, p: TypedProtocol, specFile: string, boundNote?: string): string {
   const written = v.runs[0]!.report;
   const trust = trustOf(p, written.honest, written.attacker);
   const lit = literalAttacks(v);
@@ -75,7 +75,7 @@ export function variantsText(v: VariantsReport, p: TypedProtocol, specFile: stri
       after.push(...attackLines(`Attack L${n} — ${d.query.text} in the paper-literal variant (${v.runs[1]!.options}; seed ${literal.seed}, ${literal.bound.sessions} sessions, confirmed on replay)`, a.detail, a.story));
     });
   }
-  return reportText(written, specFile, p.options, { assumes: trustText(trust), note, after }).replace(/^(crypto suite .*)$/m, `$1\n${variantsLine(v, p)}`);
+  return reportText(written, specFile, p.options, { assumes: trustText(trust), note, after, ...(boundNote ? { boundNote } : {}) }).replace(/^(crypto suite .*)$/m, `$1\n${variantsLine(v, p)}`);
 }
 
 function verdictJson(v: Verdict): object {

@@ -11,7 +11,7 @@
  */
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
-import { DEFAULT_BOUND, queriesOf, reportJson, reportText } from '../../attacker/index.js';
+import { DEFAULT_BOUND, declaredBoundOf, queriesOf, reportJson, reportText } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
 import { honestRunOf, honestRunSummary } from '../../attacker/honest-run.js';
@@ -42,6 +42,7 @@ export const CLAIMS_SPEC_OPTIONS = {
   'per-delivery': { type: 'string', value: 'N', help: `with SPEC: most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
   'as-written': { type: 'boolean', help: 'with SPEC: search only the spec as written (default: also the paper-literal variant without the wire tag and AEAD associated data it adds, marking each verdict that depends on them)' },
   'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
+  outsider: { type: 'boolean', help: "with SPEC, multi-phase: the attacker's identity is not registered through the prior phases (default: an insider in the roles a configuration gives it)" },
   diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned), with the honest run it deviates from beside it' },
   browser: { type: 'string', value: 'PATH', help: 'with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)' },
   render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
@@ -65,15 +66,17 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const file = args.positional[0]!;
   const suite = suiteOf(args);
   const seed = seedOf(args);
-  const sessions = intFlag(args, 'sessions', DEFAULT_BOUND.sessions, 1);
-  const maxStates = intFlag(args, 'max-states', DEFAULT_BOUND.maxStates, 1);
-  const perDelivery = intFlag(args, 'per-delivery', DEFAULT_BOUND.perDelivery, 1);
-  const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : undefined;
-  const shard = args.values.has('shard') ? parseShard(args.values.get('shard')!) : undefined;
-  const workers = intFlag(args, 'workers', 1, 1);
   const { spec, protocol } = loadExecutable(file);
   const queries = queriesOf(spec, protocol);
-  const bound = { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), ...(depth !== undefined ? { depth } : {}) };
+  // the spec's declared bound (a `bound` line in its queries section) is the default; flags override it
+  const declared = declaredBoundOf(spec, protocol);
+  const sessions = intFlag(args, 'sessions', declared?.sessions ?? DEFAULT_BOUND.sessions, 1);
+  const maxStates = intFlag(args, 'max-states', declared?.maxStates ?? DEFAULT_BOUND.maxStates, 1);
+  const perDelivery = intFlag(args, 'per-delivery', declared?.perDelivery ?? DEFAULT_BOUND.perDelivery, 1);
+  const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : declared?.depth;
+  const shard = args.values.has('shard') ? parseShard(args.values.get('shard')!) : undefined;
+  const workers = intFlag(args, 'workers', 1, 1);
+  const bound = { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), insider: !args.booleans.has('outsider'), ...(depth !== undefined ? { depth } : {}) };
   let variants: VariantsReport;
   let merged: MergeInfo | undefined;
   if (workers > 1) {
@@ -88,6 +91,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
     variants = asWrittenOnly(protocol, queries, report, `--workers ${workers}`);
   } else variants = searchVariants(protocol, queries, { suite, seed: String(seed), bound, ...(shard ? { shard } : {}), asWritten: args.booleans.has('as-written') });
   const report = variants.runs[0]!.report;
+  const boundNote = declared ? `the spec declares its bound at ${declared.pos.file}:${declared.pos.line} (flags override it)` : undefined;
   const diagramDir = args.values.get('diagram');
   let drawn: string[] = [];
   if (diagramDir) drawn = await drawAttacks(protocol, report, variants, { suite, seed: String(seed), out: diagramDir, render: args.values.get('render') ?? 'svg', browser: args.values.get('browser') });
@@ -100,7 +104,7 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
     const verdicts = report.verdicts.map((v, i) => ({ name: v.query.text, verdict: variantsVerdictName(variants, i), ok: v.status !== 'refuted' }));
     io.out(jsonOutput({ command: 'claims', ok: !report.verdicts.some((v) => v.status === 'refuted'), assurance: ATTACKER_ASSURANCE, seed, suite, runs: null, verdicts }, { ...variantsJson(variants, protocol, spec.file, specHash(spec)), ...(merged ? { workers: { count: workers, merged: mergedJson(merged) } } : {}) }));
   }
-  else io.out(variantsText(variants, protocol, spec.file) + (merged ? `\n${workers} workers: ${mergeLine(merged)}` : '') + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
+  else io.out(variantsText(variants, protocol, spec.file, boundNote) + (merged ? `\n${workers} workers: ${mergeLine(merged)}` : '') + (drawn.length ? `\n\nattack diagrams written: ${drawn.join(', ')}` : '') + (exported.length ? `\n\nattack tests written: ${exported.join(', ')} (vitest; each fails once the protocol is fixed)` : ''));
   return report.verdicts.some((v) => v.status === 'refuted') ? 1 : 0;
 }
 

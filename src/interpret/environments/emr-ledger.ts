@@ -28,6 +28,7 @@
  */
 import type { Point } from '../../crypto/suite.js';
 import { encodeIndex } from '../../model/records.js';
+import { ledgerState } from '../../ledger/index.js';
 import * as D from '../../emr-env/data.js';
 import * as Env from '../../emr-env/state.js';
 import type { EvalResult } from '../../flow-lang/primitives.js';
@@ -135,6 +136,18 @@ export const emrLedger: EnvironmentModule<EmrLedgerState> = {
       run: (s, c, [e, g, p, i, from]) => call(s, (st) => { const r = Env.mrchk(st, by(e!), str(p!), by(i!), str(from!)); return r.ok ? Env.keepReceived(r.state, { caller: c.caller }, by(e!), str(from!), by(g!)) : r; }),
     },
   },
+  // the ledger is public (a blockchain): every record's medical index (diagnosis id, hospital,
+  // digest) and the record's diagnosis id can be read off it by anyone, the attacker included
+  observable: (s) => {
+    const st = s.current;
+    if (!st) return [];
+    const out: { name: string; value: Value; what: string }[] = [];
+    for (const r of ledgerState(st.ledger).records.values()) {
+      const what = `read off the public ledger (mrins tx ${r.index}: ${r.diagnosisId} of ${r.patientId} at ${r.hospitalId})`;
+      out.push({ name: `index@ledger`, value: { sort: bytes, v: encodeIndex({ diagnosisId: r.diagnosisId, hospitalId: r.hospitalId, recordDigest: r.recordDigest }) }, what });
+    }
+    return out;
+  },
   functions: {
     valid: {
       args: [id], result: base('bool'),
@@ -146,13 +159,13 @@ export const emrLedger: EnvironmentModule<EmrLedgerState> = {
       doc: "ptchk_record(ID_PAT, index): the index's diagnosis id, if ptchk maps it to the patient (its mapping medical record; fails otherwise)",
       eval: (s, [p, i]) => fn(s, id, (st) => (Env.ptchkMapped(st, str(p!), by(i!)).ok ? (D.parseIndex(by(i!))?.diagnosisId ?? null) : null), "the index names no record in the patient's mapping medical record"),
     },
-    symptoms: { args: [id, bytes], result: bytes, doc: 'symptoms(ID_PAT, text): the message of (26)', eval: (s, [p, t]) => fn(s, bytes, () => D.symptomsMessage(str(p!), text(t!)), 'bad symptoms') },
+    symptoms: { args: [id, bytes], result: bytes, public: true, doc: 'symptoms(ID_PAT, text): the message of (26)', eval: (s, [p, t]) => fn(s, bytes, () => D.symptomsMessage(str(p!), text(t!)), 'bad symptoms') },
     symptoms_of: {
       args: [bytes, id], result: bytes, doc: "symptoms_of(message, ID_PAT): the symptoms text, if message is this patient's symptoms record",
       eval: (s, [m, p]) => fn(s, bytes, () => { const t = D.symptomsOf(by(m!), str(p!)); return t === null ? null : utf8(t); }, 'the message is not a symptoms record of this patient'),
     },
     visit: {
-      args: [id, bytes, bytes], result: bytes, doc: 'visit(ID_PAT, text, index): the message of (46)',
+      args: [id, bytes, bytes], result: bytes, public: true, doc: 'visit(ID_PAT, text, index): the message of (46)',
       eval: (s, [p, t, i]) => fn(s, bytes, () => D.visitMessage(str(p!), text(t!), by(i!)), 'the index is not a medical index'),
     },
     visit_of: {
@@ -160,7 +173,7 @@ export const emrLedger: EnvironmentModule<EmrLedgerState> = {
       eval: (s, [m, p]) => fn(s, tuple([bytes, bytes]), () => { const v = D.visitOf(by(m!), str(p!)); return v ? pair(utf8(v.symptoms), v.index) : null; }, 'the message is not a visit record of this patient'),
     },
     record_request: {
-      args: [id, id, id], result: bytes, doc: 'record_request(ID_HPB, ID_PAT, diagnosis_id): the message of (62)',
+      args: [id, id, id], result: bytes, public: true, doc: 'record_request(ID_HPB, ID_PAT, diagnosis_id): the message of (62)',
       eval: (s, [r, p, d]) => fn(s, bytes, () => D.requestMessage(str(r!), str(p!), str(d!)), 'bad request'),
     },
     request_of: {

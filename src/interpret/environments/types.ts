@@ -42,5 +42,14 @@ export interface EnvironmentModule<State = unknown> {
   doc: string;
   init(ctx: EnvInitContext): State;
   calls: Readonly<Record<string, { args: ArgSort[]; doc: string; run(state: State, ctx: EnvCallContext, args: Value[]): { ok: boolean; detail?: string } }>>;
-  functions?: Readonly<Record<string, { args: ArgSort[]; result: Sort; doc: string; eval(state: State, args: Value[], ctx: EnvCallContext): EvalResult }>>;
+  /**
+   * `public: true` marks a function anyone can compute (message formatting over its arguments
+   * alone): the attacker may apply it, as the spec does, to values it knows (src/attacker).
+   */
+  functions?: Readonly<Record<string, { args: ArgSort[]; result: Sort; doc: string; public?: boolean; eval(state: State, args: Value[], ctx: EnvCallContext): EvalResult }>>;
+  /**
+   * What the environment's state makes public (a public ledger's entries): the attacker learns
+   * these values (src/attacker/execute.ts). `name` is a label for the value, `what` says where it is read.
+   */
+  observable?(state: State): { name: string; value: Value; what: string }[];
 }
