@@ -129,17 +129,26 @@ export function children(t: Term): readonly Term[] {
  * The builder `from` of a ciphertext is part of its identity.
  */
 export function termKey(t: Term): string {
-  // Terms are immutable, so a term object's key never changes: memoised per object, which also
-  // makes the key of a new term built from existing parts cost only its top layer.
-  let k = keyMemo.get(t);
-  if (k === undefined) {
-    k = computeKey(t);
-    keyMemo.set(t, k);
+  // Terms are immutable, so a term object's key never changes: memoised on the object itself (a
+  // non-enumerable symbol property, invisible to equality, spreading and JSON), which also makes
+  // the key of a new term built from existing parts cost only its top layer. Faster than a
+  // WeakMap, whose ephemeron table costs a hash per look-up and extra work in every GC.
+  const memo = (t as Memo)[KEY];
+  if (memo !== undefined) return memo;
+  if (!Object.isExtensible(t)) {
+    let f = frozenMemo.get(t);
+    if (f === undefined) frozenMemo.set(t, (f = computeKey(t)));
+    return f;
   }
+  const k = computeKey(t);
+  Object.defineProperty(t, KEY, { value: k });
   return k;
 }
 
-const keyMemo = new WeakMap<Term, string>();
+const KEY: unique symbol = Symbol('termKey');
+type Memo = { [KEY]?: string };
+/** Keys of terms that cannot carry the memo (frozen by a caller). */
+const frozenMemo = new WeakMap<Term, string>();
 
 function computeKey(t: Term): string {
   switch (t.kind) {
