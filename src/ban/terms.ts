@@ -123,6 +123,41 @@ export function children(t: Term): readonly Term[] {
   }
 }
 
+/** Does every direct subterm satisfy f? Like `children(t).every(f)`, without building the array. */
+export function everyChild(t: Term, f: (c: Term) => boolean): boolean {
+  switch (t.kind) {
+    case 'atom':
+    case 'var':
+      return true;
+    case 'tuple':
+      return t.items.every(f);
+    case 'enc':
+      return f(t.body) && f(t.key) && (t.from === undefined || f(t.from));
+    case 'comb':
+      return f(t.body) && f(t.secret) && (t.from === undefined || f(t.from));
+    case 'inv':
+      return f(t.key);
+    case 'app':
+    case 'pred':
+      return t.args.every(f);
+    case 'believes':
+    case 'sees':
+    case 'said':
+    case 'controls':
+      return f(t.who) && f(t.what);
+    case 'fresh':
+      return f(t.what);
+    case 'sharedKey':
+      return f(t.a) && f(t.key) && f(t.b);
+    case 'pubKey':
+      return f(t.key) && f(t.owner);
+    case 'secret':
+      return f(t.a) && f(t.secret) && f(t.b);
+    case 'kaKey':
+      return f(t.owner) && f(t.key);
+  }
+}
+
 /**
  * Canonical identity string. Symmetric formulas (`<-K->`, `<=X=>`) are ordered so that
  * `A <-K-> B` and `B <-K-> A` have the same key (BAN treats them as the same statement).

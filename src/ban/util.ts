@@ -3,7 +3,7 @@
  * (to show when symmetry was used), ground checks, substitution, subterm walks, the
  * "cleartext" test of nonce verification, and filling the builder (`from R`) of ciphertexts.
  */
-import { children, conjuncts, termKey, type Term } from './terms.js';
+import { children, conjuncts, everyChild, termKey, type Term } from './terms.js';
 
 /** Like termKey but orientation-sensitive: `A <-K-> B` and `B <-K-> A` differ. */
 export function rawKey(t: Term): string {
@@ -36,8 +36,7 @@ export function rawKey(t: Term): string {
 }
 
 export function isGround(t: Term): boolean {
-  if (t.kind === 'var') return false;
-  return children(t).every(isGround);
+  return t.kind !== 'var' && everyChild(t, isGround);
 }
 
 /** Rebuild a term with new children (same order as `children`). */
@@ -97,7 +96,7 @@ export function subterms(t: Term, out: Term[] = []): Term[] {
  */
 export function isCleartext(t: Term): boolean {
   if (t.kind === 'enc' || t.kind === 'comb') return false;
-  return children(t).every(isCleartext);
+  return everyChild(t, isCleartext);
 }
 
 /** The tuple with its non-cleartext components removed (undefined if nothing changes or nothing is left). */

@@ -374,6 +374,53 @@ function rank(t: Term, st: State, sorts: Sorts | undefined): number | undefined 
   }
 }
 
+/** What the backward search needs to know about a premise; the same for every goal of a state. */
+interface PremiseInfo {
+  key: string;
+  /** Known (a fact or a schema instance) or not worth listing (silly): never missing. */
+  known: boolean;
+  ground: boolean;
+  /** Gives a key, secret or public key to a pair or owner the spec already gives to another. */
+  clash: boolean;
+  /** Could be true for the declared sorts. */
+  possible: boolean;
+  rank: number | undefined;
+}
+
+const premiseCache = new WeakMap<State, { size: number; sorts: Sorts | undefined; byKey: Map<string, PremiseInfo> }>();
+
+/**
+ * The premise facts of a state, memoised per state (and sorts) by the premise's identity: the
+ * searches of several goals meet the same premises (symmetric goals, shared subgoals), and each is
+ * judged once. Every judgement depends only on the premise's identity (termKey), the state's facts
+ * and the sorts.
+ */
+function premiseInfo(st: State, sorts: Sorts | undefined, owners: Map<string, Set<string>>): (p: Term) => PremiseInfo {
+  let c = premiseCache.get(st);
+  if (!c || c.size !== st.facts.size || c.sorts !== sorts) {
+    c = { size: st.facts.size, sorts, byKey: new Map() };
+    premiseCache.set(st, c);
+  }
+  const byKey = c.byKey;
+  return (p) => {
+    const key = keyOf(p);
+    let i = byKey.get(key);
+    if (!i) {
+      const ground = isGround(p);
+      i = {
+        key,
+        known: (ground && known(st, p)) || silly(p),
+        ground,
+        clash: clashes(p, owners),
+        possible: !sorts || !sortViolation(p, sorts),
+        rank: rank(p, st, sorts),
+      };
+      byKey.set(key, i);
+    }
+    return i;
+  };
+}
+
 /** Backward search from an underivable goal, the blockers, then verified suggestions. */
 export function whyNot(st: State, goal: Term, label: string, principals: readonly Term[], opts: Options = {}, ctx: WhyContext = {}): WhyNot {
   const depth = opts.depth ?? 5;
@@ -387,8 +434,7 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
   const candidates: { term: Term; depth: number; rank: number; order: number }[] = [];
   const candKeys = new Set<string>([keyOf(goal)]);
   const visited = new Set<string>();
-  const has = (t: Term): boolean => isGround(t) && known(st, t);
-  const possible = (t: Term): boolean => !sorts || !sortViolation(t, sorts);
+  const info = premiseInfo(st, sorts, owners);
 
   // Breadth-first over (goal, path) so the shallowest missing premises come first.
   let layer: { t: Term; at: string }[] = [{ t: goal, at: label }];
@@ -400,19 +446,20 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
       visited.add(k);
       for (const alt of alternativesCached(st, t, principals)) {
         // An alternative needing a premise that cannot be true (a public key as a secret) is no way.
-        if (!alt.premises.every(possible)) continue;
+        if (!alt.premises.every((p) => info(p).possible)) continue;
         const step = `${at} ⇐ ${alt.rule}`;
         for (const p of alt.premises) {
-          if (has(p) || silly(p)) continue;
-          const pk = keyOf(p);
-          if (!missingKeys.has(pk) && missing.length < maxMissing && !clashes(p, owners)) {
+          const pi = info(p);
+          if (pi.known) continue;
+          const pk = pi.key;
+          if (!missingKeys.has(pk) && missing.length < maxMissing && !pi.clash) {
             missingKeys.add(pk);
             missing.push({ formula: p, at: step });
           }
-          if (isGround(p) && !candKeys.has(pk)) {
+          if (pi.ground && !candKeys.has(pk)) {
             candKeys.add(pk);
-            const r = rank(p, st, sorts);
-            if (r !== undefined && !clashes(p, owners)) candidates.push({ term: p, depth: d, rank: r, order: candidates.length });
+            const r = pi.rank;
+            if (r !== undefined && !pi.clash) candidates.push({ term: p, depth: d, rank: r, order: candidates.length });
           }
           next.push({ t: p, at: step });
         }
