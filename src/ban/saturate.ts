@@ -745,5 +745,6 @@ export function factsOf(st: State, whoKey: string): readonly Fact[] {
 /** Is t a fact, or an instance of a schematic assumption? (Does not add anything to st.) */
 export function known(st: State, t: Term): boolean {
   if (st.facts.has(keyOf(t))) return true;
+  if (!st.schemata.length) return false;
   return schemataFor(st.schemata, t).some((s) => instances(s.formula, t).length > 0);
 }

@@ -90,6 +90,18 @@ export function subterms(t: Term, out: Term[] = []): Term[] {
   return out;
 }
 
+const subtermKeyMemo = new WeakMap<Term, ReadonlySet<string>>();
+
+/**
+ * The keys of t's subterms at any depth (t included), memoised per term object: the explanations
+ * ask of every body a principal sees whether it contains a goal's content, goal after goal.
+ */
+export function subtermKeys(t: Term): ReadonlySet<string> {
+  let keys = subtermKeyMemo.get(t);
+  if (!keys) subtermKeyMemo.set(t, (keys = new Set(subterms(t).map(termKey))));
+  return keys;
+}
+
 /**
  * Cleartext in the sense of BAN's nonce-verification rule (BAN 1989 §2.3, "X must be
  * cleartext"): no encrypted or combined part anywhere inside.

@@ -15,7 +15,7 @@ import {
   said,
   type Term,
 } from './terms.js';
-import { cleartextProjection, isCleartext, isGround, keyOf, subst, subterms } from './util.js';
+import { cleartextProjection, isCleartext, isGround, keyOf, subst, subtermKeys, subterms } from './util.js';
 import { blockersOf } from './blockers.js';
 import { sortViolation, type Sorts } from './sorts.js';
 import type { RuleId } from './rules.js';
@@ -157,9 +157,10 @@ function alternativesCached(st: State, goal: Term, principals: readonly Term[]):
 
 /** Does t contain every conjunct of Y as a subterm (at any depth)? */
 function containsDeep(t: Term, Y: Term): boolean {
-  const keys = new Set(subterms(t).map(keyOf));
+  const keys = subtermKeys(t);
   return conjuncts(Y).every((c) => keys.has(keyOf(c)));
 }
+
 
 function has(st: State, t: Term): boolean {
   return known(st, t);
@@ -202,6 +203,20 @@ function candidatesForJurisdiction(st: State, P: Term): Set<string> | undefined 
 
 /** Did Q say anything to P (a fact P |= Q |~ _)? */
 function spoke(st: State, P: Term, Q: Term): boolean {
+  let c = spokeCache.get(st);
+  if (!c || c.size !== st.facts.size) {
+    c = { size: st.facts.size, byPair: new Map() };
+    spokeCache.set(st, c);
+  }
+  const k = `${keyOf(P)}\u0000${keyOf(Q)}`;
+  let hit = c.byPair.get(k);
+  if (hit === undefined) c.byPair.set(k, (hit = computeSpoke(st, P, Q)));
+  return hit;
+}
+
+const spokeCache = new WeakMap<State, { size: number; byPair: Map<string, boolean> }>();
+
+function computeSpoke(st: State, P: Term, Q: Term): boolean {
   const qk = keyOf(Q);
   const mine = factsOf(st, keyOf(P));
   for (const f of mine) {
