@@ -21,7 +21,7 @@ import { show } from './pretty.js';
 import { factsOf, type State } from './saturate.js';
 import type { Sorts } from './sorts.js';
 import { conjuncts, type Term } from './terms.js';
-import { isCleartext, keyOf, subterms } from './util.js';
+import { isCleartext, keyOf, subtermKeys } from './util.js';
 
 export interface Blocker {
   kind: 'key-agreement' | 'unreadable' | 'reflected' | 'public-key-origin' | 'said-in-ciphertext' | 'not-fresh' | 'never-received';
@@ -40,7 +40,7 @@ function contentOf(goal: Term): { P: Term; Y: Term; Q?: Term } | undefined {
 
 /** Does t contain every conjunct of Y as a subterm? */
 function contains(t: Term, Y: Term): boolean {
-  const keys = new Set(subterms(t).map(keyOf));
+  const keys = subtermKeys(t);
   return conjuncts(Y).every((c) => keys.has(keyOf(c)));
 }
 

@@ -14,8 +14,8 @@ import { alternatives, showHoles } from './why.js';
 import { sortsOfSpec, sortViolation, type Sorts } from './sorts.js';
 import { unify } from './match.js';
 import { show } from './pretty.js';
-import { conjuncts, sees, variablesOf, type Term } from './terms.js';
-import { adoptBuilders, fillBuilders, hasBuilderless, isCleartext, keyOf, rawKey } from './util.js';
+import { conjuncts, sees, type Term } from './terms.js';
+import { adoptBuilders, fillBuilders, hasBuilderless, isCleartext, isGround, keyOf, rawKey } from './util.js';
 import type { Spec } from '../spec/ast.js';
 
 export interface StepVerdict {
@@ -111,6 +111,7 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
   const steps: StepVerdict[] = [];
   /** A valid statement's formula as the engine derived it (builders filled in), for later steps. */
   const engineForm = new Map<string, Term>();
+  const messageTerms = new Map<string, Term>();
 
   spec.proof.forEach((step, i) => {
     const claim = step.formula;
@@ -137,8 +138,12 @@ export function checkProof(spec: Spec, opts: { keyAgreement?: boolean } = {}): P
       const m = messages.get(lab);
       const a = assumptions.get(lab);
       const j = stepIndex.get(lab);
-      if (m) premises.push({ label: lab, term: sees({ kind: 'atom', name: m.to }, fillBuilders(m.body, { kind: 'atom', name: m.from })), schematic: false });
-      else if (a) premises.push({ label: lab, term: a.formula, schematic: variablesOf(a.formula).size > 0 });
+      if (m) {
+        // Built once per message and check: steps citing the same message share its terms (and their keys).
+        let term = messageTerms.get(lab);
+        if (!term) messageTerms.set(lab, (term = sees({ kind: 'atom', name: m.to }, fillBuilders(m.body, { kind: 'atom', name: m.from }))));
+        premises.push({ label: lab, term, schematic: false });
+      } else if (a) premises.push({ label: lab, term: a.formula, schematic: !isGround(a.formula) });
       else if (j !== undefined && j < i) {
         const v = verdicts.get(lab)!;
         if (!v.valid) invalidDeps = [...invalidDeps, lab];

@@ -35,7 +35,7 @@ import {
   variablesOf,
   type Term,
 } from './terms.js';
-import { cleartextProjection, fillBuilders, isCleartext, keyOf, subterms } from './util.js';
+import { cleartextProjection, fillBuilders, isCleartext, isGround, keyOf, subterms } from './util.js';
 import type { Spec } from '../spec/ast.js';
 
 export type DerivRule = RuleId | 'assumption' | 'message' | 'instance';
@@ -97,7 +97,7 @@ export function buildUniverse(roots: readonly Term[]): Universe {
   for (const r of roots) for (const s of subterms(r)) queue.push(s);
   for (let i = 0; i < queue.length; i++) {
     const t = queue[i]!;
-    if (variablesOf(t).size > 0) continue;
+    if (!isGround(t)) continue;
     const k = keyOf(t);
     if (u.keys.has(k)) continue;
     u.keys.add(k);
@@ -745,5 +745,6 @@ export function factsOf(st: State, whoKey: string): readonly Fact[] {
 /** Is t a fact, or an instance of a schematic assumption? (Does not add anything to st.) */
 export function known(st: State, t: Term): boolean {
   if (st.facts.has(keyOf(t))) return true;
+  if (!st.schemata.length) return false;
   return schemataFor(st.schemata, t).some((s) => instances(s.formula, t).length > 0);
 }

@@ -3,7 +3,7 @@
  * (to show when symmetry was used), ground checks, substitution, subterm walks, the
  * "cleartext" test of nonce verification, and filling the builder (`from R`) of ciphertexts.
  */
-import { children, conjuncts, termKey, type Term } from './terms.js';
+import { children, conjuncts, everyChild, termKey, type Term } from './terms.js';
 
 /** Like termKey but orientation-sensitive: `A <-K-> B` and `B <-K-> A` differ. */
 export function rawKey(t: Term): string {
@@ -36,8 +36,7 @@ export function rawKey(t: Term): string {
 }
 
 export function isGround(t: Term): boolean {
-  if (t.kind === 'var') return false;
-  return children(t).every(isGround);
+  return t.kind !== 'var' && everyChild(t, isGround);
 }
 
 /** Rebuild a term with new children (same order as `children`). */
@@ -91,13 +90,25 @@ export function subterms(t: Term, out: Term[] = []): Term[] {
   return out;
 }
 
+const subtermKeyMemo = new WeakMap<Term, ReadonlySet<string>>();
+
+/**
+ * The keys of t's subterms at any depth (t included), memoised per term object: the explanations
+ * ask of every body a principal sees whether it contains a goal's content, goal after goal.
+ */
+export function subtermKeys(t: Term): ReadonlySet<string> {
+  let keys = subtermKeyMemo.get(t);
+  if (!keys) subtermKeyMemo.set(t, (keys = new Set(subterms(t).map(termKey))));
+  return keys;
+}
+
 /**
  * Cleartext in the sense of BAN's nonce-verification rule (BAN 1989 §2.3, "X must be
  * cleartext"): no encrypted or combined part anywhere inside.
  */
 export function isCleartext(t: Term): boolean {
   if (t.kind === 'enc' || t.kind === 'comb') return false;
-  return children(t).every(isCleartext);
+  return everyChild(t, isCleartext);
 }
 
 /** The tuple with its non-cleartext components removed (undefined if nothing changes or nothing is left). */

@@ -15,7 +15,7 @@ import {
   said,
   type Term,
 } from './terms.js';
-import { cleartextProjection, isCleartext, isGround, keyOf, subst, subterms } from './util.js';
+import { cleartextProjection, isCleartext, isGround, keyOf, subst, subtermKeys, subterms } from './util.js';
 import { blockersOf } from './blockers.js';
 import { sortViolation, type Sorts } from './sorts.js';
 import type { RuleId } from './rules.js';
@@ -157,9 +157,10 @@ function alternativesCached(st: State, goal: Term, principals: readonly Term[]):
 
 /** Does t contain every conjunct of Y as a subterm (at any depth)? */
 function containsDeep(t: Term, Y: Term): boolean {
-  const keys = new Set(subterms(t).map(keyOf));
+  const keys = subtermKeys(t);
   return conjuncts(Y).every((c) => keys.has(keyOf(c)));
 }
+
 
 function has(st: State, t: Term): boolean {
   return known(st, t);
@@ -202,6 +203,20 @@ function candidatesForJurisdiction(st: State, P: Term): Set<string> | undefined 
 
 /** Did Q say anything to P (a fact P |= Q |~ _)? */
 function spoke(st: State, P: Term, Q: Term): boolean {
+  let c = spokeCache.get(st);
+  if (!c || c.size !== st.facts.size) {
+    c = { size: st.facts.size, byPair: new Map() };
+    spokeCache.set(st, c);
+  }
+  const k = `${keyOf(P)}\u0000${keyOf(Q)}`;
+  let hit = c.byPair.get(k);
+  if (hit === undefined) c.byPair.set(k, (hit = computeSpoke(st, P, Q)));
+  return hit;
+}
+
+const spokeCache = new WeakMap<State, { size: number; byPair: Map<string, boolean> }>();
+
+function computeSpoke(st: State, P: Term, Q: Term): boolean {
   const qk = keyOf(Q);
   const mine = factsOf(st, keyOf(P));
   for (const f of mine) {
@@ -272,6 +287,12 @@ interface Options {
    * fixpoint (the pre-issue-17 method, kept for the benchmark's side-by-side comparison).
    */
   copying?: boolean;
+  /**
+   * Skip a stage's singletons/pairs/triples when all its candidates together do not derive the
+   * goal (default true; exact by monotonicity). False tries every subset, for the differential
+   * test that shows both give the same answers.
+   */
+  prune?: boolean;
 }
 
 /**
@@ -368,6 +389,53 @@ function rank(t: Term, st: State, sorts: Sorts | undefined): number | undefined 
   }
 }
 
+/** What the backward search needs to know about a premise; the same for every goal of a state. */
+interface PremiseInfo {
+  key: string;
+  /** Known (a fact or a schema instance) or not worth listing (silly): never missing. */
+  known: boolean;
+  ground: boolean;
+  /** Gives a key, secret or public key to a pair or owner the spec already gives to another. */
+  clash: boolean;
+  /** Could be true for the declared sorts. */
+  possible: boolean;
+  rank: number | undefined;
+}
+
+const premiseCache = new WeakMap<State, { size: number; sorts: Sorts | undefined; byKey: Map<string, PremiseInfo> }>();
+
+/**
+ * The premise facts of a state, memoised per state (and sorts) by the premise's identity: the
+ * searches of several goals meet the same premises (symmetric goals, shared subgoals), and each is
+ * judged once. Every judgement depends only on the premise's identity (termKey), the state's facts
+ * and the sorts.
+ */
+function premiseInfo(st: State, sorts: Sorts | undefined, owners: Map<string, Set<string>>): (p: Term) => PremiseInfo {
+  let c = premiseCache.get(st);
+  if (!c || c.size !== st.facts.size || c.sorts !== sorts) {
+    c = { size: st.facts.size, sorts, byKey: new Map() };
+    premiseCache.set(st, c);
+  }
+  const byKey = c.byKey;
+  return (p) => {
+    const key = keyOf(p);
+    let i = byKey.get(key);
+    if (!i) {
+      const ground = isGround(p);
+      i = {
+        key,
+        known: (ground && known(st, p)) || silly(p),
+        ground,
+        clash: clashes(p, owners),
+        possible: !sorts || !sortViolation(p, sorts),
+        rank: rank(p, st, sorts),
+      };
+      byKey.set(key, i);
+    }
+    return i;
+  };
+}
+
 /** Backward search from an underivable goal, the blockers, then verified suggestions. */
 export function whyNot(st: State, goal: Term, label: string, principals: readonly Term[], opts: Options = {}, ctx: WhyContext = {}): WhyNot {
   const depth = opts.depth ?? 5;
@@ -381,8 +449,7 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
   const candidates: { term: Term; depth: number; rank: number; order: number }[] = [];
   const candKeys = new Set<string>([keyOf(goal)]);
   const visited = new Set<string>();
-  const has = (t: Term): boolean => isGround(t) && known(st, t);
-  const possible = (t: Term): boolean => !sorts || !sortViolation(t, sorts);
+  const info = premiseInfo(st, sorts, owners);
 
   // Breadth-first over (goal, path) so the shallowest missing premises come first.
   let layer: { t: Term; at: string }[] = [{ t: goal, at: label }];
@@ -394,19 +461,20 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
       visited.add(k);
       for (const alt of alternativesCached(st, t, principals)) {
         // An alternative needing a premise that cannot be true (a public key as a secret) is no way.
-        if (!alt.premises.every(possible)) continue;
+        if (!alt.premises.every((p) => info(p).possible)) continue;
         const step = `${at} ⇐ ${alt.rule}`;
         for (const p of alt.premises) {
-          if (has(p) || silly(p)) continue;
-          const pk = keyOf(p);
-          if (!missingKeys.has(pk) && missing.length < maxMissing && !clashes(p, owners)) {
+          const pi = info(p);
+          if (pi.known) continue;
+          const pk = pi.key;
+          if (!missingKeys.has(pk) && missing.length < maxMissing && !pi.clash) {
             missingKeys.add(pk);
             missing.push({ formula: p, at: step });
           }
-          if (isGround(p) && !candKeys.has(pk)) {
+          if (pi.ground && !candKeys.has(pk)) {
             candKeys.add(pk);
-            const r = rank(p, st, sorts);
-            if (r !== undefined && !clashes(p, owners)) candidates.push({ term: p, depth: d, rank: r, order: candidates.length });
+            const r = pi.rank;
+            if (r !== undefined && !pi.clash) candidates.push({ term: p, depth: d, rank: r, order: candidates.length });
           }
           next.push({ t: p, at: step });
         }
@@ -424,13 +492,20 @@ export function whyNot(st: State, goal: Term, label: string, principals: readonl
     opts.copying ? extendState(st, asFacts(extra)).facts.has(goalKey) : trialFacts(st, asFacts(extra)).has(goalKey);
   const pool = candidates.slice(0, maxCandidates).map((c) => c.term);
   let suggestions: Term[][] = [];
-  for (const c of pool) if (derives([c])) suggestions.push([c]);
-  if (!suggestions.length) {
-    const p2 = pool.slice(0, 10);
+  // Saturation is monotone in its facts (every rule's premises are facts, never the absence of
+  // one; the universe and the schemata stay fixed), so a set of candidates that does not derive
+  // the goal has no subset that does: one trial of a whole stage's candidates together decides
+  // whether the stage's singletons, pairs or triples need trying at all. Same answers, far fewer
+  // trials when nothing suffices (every why-not search of the EMR printed analysis).
+  const prune = opts.prune !== false;
+  const worthTrying = (stage: Term[], size: number): boolean => stage.length >= size && (!prune || derives(stage));
+  const p2 = pool.slice(0, 10);
+  const p3 = pool.slice(0, 7);
+  if (worthTrying(pool, 1)) for (const c of pool) if (derives([c])) suggestions.push([c]);
+  if (!suggestions.length && worthTrying(p2, 2)) {
     for (let i = 0; i < p2.length; i++) for (let j = i + 1; j < p2.length; j++) if (derives([p2[i]!, p2[j]!])) suggestions.push([p2[i]!, p2[j]!]);
   }
-  if (!suggestions.length) {
-    const p3 = pool.slice(0, 7);
+  if (!suggestions.length && worthTrying(p3, 3)) {
     for (let i = 0; i < p3.length; i++)
       for (let j = i + 1; j < p3.length; j++)
         for (let k = j + 1; k < p3.length; k++) if (derives([p3[i]!, p3[j]!, p3[k]!])) suggestions.push([p3[i]!, p3[j]!, p3[k]!]);
