@@ -12,19 +12,19 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ASSURANCE } from '../../ban/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { generateProofs } from '../../report/proofs.js';
+import { packageRoot } from '../package-files.js';
 import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput } from '../json-output.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
 
 type Status = 'same' | 'changed' | 'missing' | 'written';
 
-/** The repository root: three levels above this file (src/cli/commands). */
+/** The repository root: this package's root (also when the CLI runs bundled from dist/bin). */
 function defaultRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  return packageRoot();
 }
 
 export const OPTIONS = {
