@@ -5,6 +5,7 @@
  */
 import { FORGE_CAP } from './execute.js';
 import type { SearchReport, Verdict } from './search.js';
+import { tableLines } from '../report/table.js';
 
 export function boundText(r: SearchReport): string {
   const b = r.bound;
@@ -22,7 +23,7 @@ export function assumptions(r: SearchReport): string {
   return `${r.honest.join(', ')} honest (their long-term values never revealed); every value of ${r.attacker} is the attacker's; the attacker learns only what the bound lets it derive (no guessing, no group algebra)`;
 }
 
-const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');
+const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds' : v.status === 'refuted' ? 'REFUTED' : 'not tested');
 
 export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }): string {
   const out: string[] = [];
@@ -34,9 +35,10 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   out.push('');
   let n = 0;
   const attacks: string[] = [];
+  const rows: string[][] = [];
   for (const v of r.verdicts) {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
-    let line = `${statusTag(v)} ${v.query.text.padEnd(44)} `;
+    let line = '';
     if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed}) [${where}]`;
     else if (v.status === 'not-tested') line += `— ${v.reason} [${where}]`;
     else {
@@ -51,8 +53,9 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
         for (const l of rest) attacks.push(`      ${l.trimStart()}`);
       }
     }
-    out.push(line);
+    rows.push([statusTag(v), v.query.text, line]);
   }
+  out.push(...tableLines(rows));
   out.push(...attacks);
   if (r.unconfirmed.length) {
     out.push('', 'BUG: violations seen in the search that did not confirm on replay (never verdicts):');
