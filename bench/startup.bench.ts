@@ -1,5 +1,5 @@
 /**
- * Start-up of the CLI: the compiled package (package.json "bin", the bundled dist/bin/bantam.js:
+ * Start-up of the CLI: the compiled package (package.json "bin", the bundled dist/bin/bantam.cjs:
  * what `npx bantam` runs after an install) against the TypeScript launcher the package used before
  * the build (`node bin/bantam.js`: a second node that compiles src/ with tsx on every start). Unit:
  * the tsx launcher running the same command, measured in the same run. Also shown: tsc's unbundled

@@ -58,7 +58,7 @@ check('npm pack (after a build)', () => {
   const [info] = JSON.parse(out);
   tarball = join(work, info.filename);
   const files = info.files.map((f) => f.path);
-  for (const need of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/bin/bantam.js', 'dist/adversary/worker.js', 'spec/emr-corrected.ban', 'spec/emr-printed.ban', 'spec/emr-flow.ban', 'schemas/common.schema.json', 'schemas/derive.schema.json', 'src/model/index.ts', 'src/net/messages.ts']) {
+  for (const need of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/bin/bantam.cjs', 'dist/bin/bantam.js', 'dist/bin/fast-derive.cjs', 'dist/adversary/worker.js', 'spec/emr-corrected.ban', 'spec/emr-printed.ban', 'spec/emr-flow.ban', 'schemas/common.schema.json', 'schemas/derive.schema.json', 'src/model/index.ts', 'src/net/messages.ts']) {
     assert(files.includes(need), `the tarball lacks ${need}`);
   }
   const stray = files.filter((f) => /^(test|bench|proofs|properties|\.ci|node_modules)\//.test(f) || (f.startsWith('docs/') && f !== 'docs/cli.md') || f.endsWith('.test.ts'));
