@@ -97,6 +97,13 @@ check('npx bantam derive on a shipped spec', () => {
   assert(out.command === 'derive' && out.ok === false && out.seed === null && Array.isArray(out.verdicts), 'derive --json lacks the common fields');
 });
 
+check('npx bantam check and why (their single-file builds, dist/bin/fast-*.cjs)', () => {
+  const c = run('npx', ['--no-install', 'bantam', 'check', 'node_modules/bantam/spec/emr-printed.ban']);
+  assert(c.status === 1 && /^S1: (valid|INVALID) /m.test(c.stdout), `check: exit ${c.status}\n${tail(c.stdout)}\n${tail(c.stderr)}`);
+  const w = run('npx', ['--no-install', 'bantam', 'why', 'node_modules/bantam/spec/emr-corrected.ban', 'G99']);
+  assert(w.status === 2 && /no goal labelled 'G99'/.test(w.stderr), `why: exit ${w.status}\n${tail(w.stderr)}`);
+});
+
 check('npx bantam demo from the empty folder (default specs from the package)', () => {
   const r = run('npx', ['--no-install', 'bantam', 'demo', '--runs', '2', '--json', '--accept-findings']);
   assert(r.status === 0, `exit ${r.status}\n${tail(r.stdout)}\n${tail(r.stderr)}`);
