@@ -249,7 +249,7 @@ export function toText(r: CostsReport): string {
   L.push('');
   L.push("Table 3 — bits under §4.8's sizes (EC 160, AES 256, hash 160, signature 1024, other 80):");
   const t3 = tableLines(
-    r.table3.map((t) => [PHASE_LABEL[t.phase], 'paper', String(t.paper.bits), `bits / ${t.paper.rounds} rounds`, 'schemas', String(t.model.bits), `bits / ${t.model.rounds} rounds`, t.bitsMatch && t.roundsMatch ? 'match' : 'DIFFERS']),
+    r.table3.map((t) => [PHASE_LABEL[t.phase], 'paper', `${t.paper.bits} bits`, `/ ${t.paper.rounds} rounds`, 'schemas', `${t.model.bits} bits`, `/ ${t.model.rounds} rounds`, t.bitsMatch && t.roundsMatch ? 'match' : 'DIFFERS']),
     { indent: '  ', align: ['left', 'left', 'right', 'left', 'left', 'right'] },
   );
   r.table3.forEach((t, i) => {
