@@ -35,7 +35,7 @@ describe('bantam diagram (no browser needed)', () => {
   test('human output names each diagram and says rendering was skipped', async () => {
     const r = await run('spec/emr-flow.ban', '--out', dir(), '--render', 'none', '--phase', 'inter');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('inter                  Inter-hospital authentication and communication (§3.7)');
+    expect(r.out).toContain('  inter  Inter-hospital authentication and communication (§3.7)  [');
     expect(r.out).toContain('rendering skipped (--render none)');
   });
 

@@ -39,9 +39,13 @@ export function planJobs(experiments: readonly string[], o: { runs: number; seed
   return jobs;
 }
 
-/** From source (tsx, tests) the worker is worker.ts and needs tsx's loader; from dist it is plain worker.js. */
+/**
+ * From source (tsx, tests) the worker is worker.ts and needs tsx's loader; from dist it is plain
+ * worker.js. The path goes through `../adversary/` so it also holds when this module is bundled
+ * into the CLI executable (dist/bin/*.js, one level below dist/ like dist/adversary/).
+ */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER = fileURLToPath(new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url));
+const WORKER = fileURLToPath(new URL(FROM_SOURCE ? '../adversary/worker.ts' : '../adversary/worker.js', import.meta.url));
 
 /** Runs jobs on `workers` child processes; `onTick` is called once per completed fast-check run. */
 export async function runJobs(jobs: readonly Job[], workers: number, onTick: () => void): Promise<Map<number, SuiteResult>> {

@@ -7,6 +7,7 @@ import { revealText } from './compromise.js';
 import { RECOMPUTE_CAP } from './deduce.js';
 import { FORGE_CAP } from './execute.js';
 import type { SearchReport, Verdict } from './search.js';
+import { tableLines } from '../report/table.js';
 
 export function boundText(r: SearchReport): string {
   const b = r.bound;
@@ -45,7 +46,7 @@ function verdictAssumes(v: Verdict): string {
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
-const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds   ' : v.status === 'refuted' ? 'REFUTED ' : 'not tested');
+const statusTag = (v: Verdict) => (v.status === 'holds' ? 'holds' : v.status === 'refuted' ? 'REFUTED' : 'not tested');
 
 /** Per-verdict annotations and a replacement `assumes:` text (./variants-report.ts adds the variants and the trust). */
 export interface ReportExtra {
@@ -83,11 +84,12 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   out.push('');
   let n = 0;
   const attacks: string[] = [];
-  const citeWidth = Math.max(0, ...r.verdicts.map((v) => v.query.cite?.length ?? 0));
-  const textWidth = Math.max(44, ...r.verdicts.map((v) => v.query.text.length));
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  const cited = r.verdicts.some((v) => v.query.cite);
   r.verdicts.forEach((v, vi) => {
     const where = `${v.query.pos.file}:${v.query.pos.line}`;
-    let line = `${statusTag(v)} ${v.query.text.padEnd(textWidth)} ${citeWidth ? `${(v.query.cite ?? '').padEnd(citeWidth)} ` : ''}`;
+    let line = '';
     if (v.status === 'holds' && sharded) line += `— holds in this shard's part of the bound only (shard ${r.shard.index}/${r.shard.count}, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
     else if (v.status === 'holds' && v.bound) line += `— holds within its bound (${v.bound}; seed ${r.seed})${verdictAssumes(v)} [${where}]`;
     else if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
@@ -106,8 +108,10 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
       if (after.length) attacks.push(`  ${String(++k).padStart(2)}. after the run, the attacker is given ${after.map((x) => `${x.name} of ${x.role}`).join(', ')} and derives as stated under 'violated'`);
       if (v.query.kind === 'weak-secrecy') attacks.push(`  ${String(++k).padStart(2)}. offline, the attacker tests each of the ${v.query.dictionary.length} dictionary words as stated under 'violated'`);
     }
-    out.push(line + (extra.note?.(v, vi) ?? ''));
+    rows.push([statusTag(v), v.query.text, ...(cited ? [v.query.cite ?? ''] : []), line]);
+    notes.push(extra.note?.(v, vi) ?? '');
   });
+  out.push(...tableLines(rows).map((l, k) => l + notes[k]!));
   out.push(...attacks);
   if (r.unconfirmed.length) {
     out.push('', 'BUG: violations seen in the search that did not confirm on replay (never verdicts):');

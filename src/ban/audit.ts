@@ -131,6 +131,13 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
   const denote = denotations(spec, principals);
   const steps = new Map<string, FlowStep>();
   for (const ph of spec.flow?.phases ?? []) for (const s of ph.steps) steps.set(s.id, s);
+  // Each step's supports, computed once (an unsupported atom looks through every step).
+  const supportCache = new Map<FlowStep, Support[]>();
+  const supportsOfStep = (s: FlowStep): Support[] => {
+    let got = supportCache.get(s);
+    if (!got) supportCache.set(s, (got = supportsOf(s)));
+    return got;
+  };
 
   for (const m of spec.messages) {
     if (!m.concrete.length) {
@@ -148,7 +155,7 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
       else findings.push({ message: m.label, kind: 'unknown-step', subject: id, detail: `${m.label} links to step ${id}, which the flow section does not have`, severity: 'warning' });
     }
     if (!linked.length) continue;
-    const sup = linked.flatMap(supportsOf);
+    const sup = linked.flatMap(supportsOfStep);
     const fieldSup = sup.filter((s) => s.where.includes(' field '));
     const supportFor = (name: string, pool: Support[]): string[] => pool.filter((s) => s.names.has(norm(name))).map((s) => s.where);
 
@@ -159,7 +166,7 @@ export function auditIdealisation(spec: Spec): AuditFinding[] {
       if (asField.length) continue;
       const inAction = supportFor(a, sup);
       if (inAction.length) continue; // used in a computation of the linked steps: supported indirectly
-      const elsewhere = [...steps.values()].filter((s) => !m.concrete.includes(s.id) && supportsOf(s).some((x) => x.names.has(norm(a)))).map((s) => s.id);
+      const elsewhere = [...steps.values()].filter((s) => !m.concrete.includes(s.id) && supportsOfStep(s).some((x) => x.names.has(norm(a)))).map((s) => s.id);
       findings.push({
         message: m.label,
         kind: 'unsupported-atom',

@@ -9,6 +9,7 @@
  */
 import { parseArgs as nodeParseArgs } from 'node:util';
 import { UserError } from '../spec/diagnostics.js';
+import { tableLines } from '../report/table.js';
 
 export interface OptionDef {
   /** 'string' takes a value (--seed 7, --seed=7); 'boolean' is a switch (--json). */
@@ -163,10 +164,7 @@ export function commandHelp(c: Command): string {
   const table = withCommon(c.options ?? {});
   const lines = [`bantam ${c.name} — ${c.summary}`, '', `usage: ${c.usage}`, '', 'options:'];
   const label = (n: string, d: OptionDef) => `${d.short ? `-${d.short}, ` : ''}--${n}${d.type === 'string' ? ` ${d.value ?? 'VALUE'}` : ''}`;
-  const w = Math.max(...Object.entries(table).map(([n, d]) => label(n, d).length));
-  for (const [n, d] of Object.entries(table)) {
-    lines.push(`  ${label(n, d).padEnd(w)}  ${d.help}${d.default !== undefined ? ` (default ${d.default})` : ''}`);
-  }
+  lines.push(...tableLines(Object.entries(table).map(([n, d]) => [label(n, d), `${d.help}${d.default !== undefined ? ` (default ${d.default})` : ''}`]), { indent: '  ' }));
   lines.push('', `exit: ${c.exit ?? '0 success, 1 a verdict failed, 2 bad input, 3 environment'}`);
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `bantam` executable (package.json "bin" → dist/cli/bin.js; in development `npm run bantam`
+ * The `bantam` executable (package.json "bin" → dist/bin/bantam.cjs, bundled from this file by
+ * scripts/bundle-cli.mjs; tsc also emits dist/cli/bin.js; in development `npm run bantam`
  * runs this file through tsx).
  *
  * A closed output pipe (`bantam derive … --json | head -c 100`: EPIPE) is not an error: the

@@ -15,6 +15,7 @@ import { commandHelp, processIo, type CliIo, type Command } from './args.js';
 import { errorJson } from './json-output.js';
 import { packageVersion } from './package-files.js';
 import { colourEnabled, colourVerdicts } from './terminal.js';
+import { tableLines } from '../report/table.js';
 
 type Loader = () => Promise<{ command: Command }>;
 
@@ -46,14 +47,16 @@ async function topHelp(): Promise<string> {
     '',
     'commands:',
   ];
+  const rows: string[][] = [];
   for (const [name, load] of Object.entries(COMMANDS)) {
     try {
       const { command } = await load();
-      lines.push(`  ${name.padEnd(9)} ${command.summary}`);
+      rows.push([name, command.summary]);
     } catch {
-      lines.push(`  ${name.padEnd(9)} (not available in this build)`);
+      rows.push([name, '(not available in this build)']);
     }
   }
+  lines.push(...tableLines(rows, { indent: '  ' }));
   lines.push('', 'exit codes (every command): 0 every verdict held, 1 a verdict failed, 2 bad input, 3 environment, 70 internal error');
   return lines.join('\n');
 }

@@ -15,6 +15,7 @@ import type { CliIo, ParsedArgs } from './args.js';
 import { seedOf, suiteOf } from './defaults.js';
 import { jsonOutput, type Verdict } from './json-output.js';
 import { safeWriteFile } from '../io/safe-write.js';
+import { tableLines } from '../report/table.js';
 
 
 function onlyOneSpec(args: ParsedArgs, usage: string): string {
@@ -140,22 +141,27 @@ export function specDemoText(d: SpecDemoResult, ex: ExecutableSpec, seed: string
   }
   out.push('');
   out.push(`2. Protocol runs on real crypto — ${FLOW_RUN_ASSURANCE}`);
-  for (const r of d.runs) {
-    out.push(
-      `   ${mark(r.ok)} ${r.suite.padEnd(12)} ${r.messages} messages (${r.bytes} B), ${r.checks} checks, ${r.failedChecks} failed; keys agreed: ${r.keysAgreed.join(', ') || 'none computed'}` +
-        (r.keysDisagreed.length ? `; DIFFER: ${r.keysDisagreed.join(', ')}` : '') +
-        (r.failures.length ? ` — ${r.failures.join('; ')}` : ''),
-    );
-  }
+  out.push(
+    ...tableLines(
+      d.runs.map((r) => [
+        mark(r.ok),
+        r.suite,
+        `${r.messages} messages (${r.bytes} B), ${r.checks} checks, ${r.failedChecks} failed; keys agreed: ${r.keysAgreed.join(', ') || 'none computed'}` +
+          (r.keysDisagreed.length ? `; DIFFER: ${r.keysDisagreed.join(', ')}` : '') +
+          (r.failures.length ? ` — ${r.failures.join('; ')}` : ''),
+      ]),
+      { indent: '   ', gap: 1 },
+    ),
+  );
   out.push(`        transcript: bantam run ${d.spec} --seed ${seed}`);
   out.push('');
   out.push('3. Operation counts per principal (all phases, secp256k1 run)');
-  for (const c of d.costs) out.push(`   ${c.role.padEnd(20)} ${c.ops}`);
+  out.push(...tableLines(d.costs.map((c) => [c.role, c.ops]), { indent: '   ' }));
   out.push(`        details: bantam costs ${d.spec}`);
   out.push('');
   if (d.attacks) {
     out.push(`4. Queries against a Dolev–Yao attacker derived from the spec — bounded search (${d.attackBound}), every attack confirmed on real crypto bytes; not proof`);
-    for (const a of d.attacks) out.push(`   ${a.verdict === 'holds' ? 'holds   ' : a.verdict === 'refuted' ? 'REFUTED ' : 'n/a     '} ${a.query}${a.reason ? ` — not tested: ${a.reason}` : ''}`);
+    out.push(...tableLines(d.attacks.map((a) => [a.verdict === 'holds' ? 'holds' : a.verdict === 'refuted' ? 'REFUTED' : 'n/a', `${a.query}${a.reason ? ` — not tested: ${a.reason}` : ''}`]), { indent: '   ' }));
     out.push(`        attack traces: bantam claims ${d.spec} --seed ${seed}`);
   } else {
     out.push('4. Queries — none: the spec has no queries section (docs/properties.md "Queries"), so no attacker was run');

@@ -4,6 +4,7 @@
  * no dates, paths relative to the working directory, rows in equation order).
  */
 import type { ConformReport, Finding } from './index.js';
+import { tableLines } from '../report/table.js';
 
 const byPlace = (a: Finding, b: Finding) =>
   (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code) || a.message.localeCompare(b.message);
@@ -22,10 +23,12 @@ export function formatReport(r: ConformReport): string {
       ? `each equation's site reachable from the imports of some of ${r.counts.testFiles} test files (${r.counts.namedEquations} of ${r.counts.equations} also named by one)`
       : 'skipped (--no-tests, or no test folders: an installed package ships none)',
   };
-  for (const c of r.checks) {
-    const verdict = c.skipped ? 'skip ' : c.ok ? 'ok   ' : 'DRIFT';
-    out.push(`  ${c.name.padEnd(9)} ${verdict} ${detail[c.name] ?? ''}${c.ok ? '' : ` — ${c.findings} finding${c.findings === 1 ? '' : 's'}`}`);
-  }
+  out.push(
+    ...tableLines(
+      r.checks.map((c) => [c.name, c.skipped ? 'skip' : c.ok ? 'ok' : 'DRIFT', `${detail[c.name] ?? ''}${c.ok ? '' : ` — ${c.findings} finding${c.findings === 1 ? '' : 's'}`}`]),
+      { indent: '  ' },
+    ),
+  );
   if (r.findings.length) {
     for (const c of r.checks) {
       const fs = r.findings.filter((f) => f.check === c.name).sort(byPlace);

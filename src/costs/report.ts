@@ -10,6 +10,7 @@ import { compareCell, formatCounts, type Table2Cell } from './table2.js';
 import { MESSAGE_SCHEMAS, isStepId } from '../net/messages.js';
 import type { SizeClass } from './paper.js';
 import { compareTable3, FIELD_CLASS, printTime, seconds, type Table3Comparison } from './table3.js';
+import { tableLines } from '../report/table.js';
 
 export const ASSURANCE =
   'counts are exact for one honest, seeded run of the executable model (in-order delivery, no adversary); ' +
@@ -237,26 +238,37 @@ export function toText(r: CostsReport): string {
   L.push(`assurance: ${r.assurance}`);
   L.push('');
   L.push('Table 2 — operations per phase and party (paper | model | verdict):');
-  for (const c of r.table2) {
-    L.push(`  ${PHASE_LABEL[c.phase].padEnd(31)} ${`${ROLE_LABEL[c.role]} (${c.party})`.padEnd(27)} paper ${formatCounts(c.paper).padEnd(46)} model ${formatCounts(c.model).padEnd(46)} ${VERDICT[c.verdict]}`);
+  // one table row per cell, each followed by its counted reasons
+  const t2 = tableLines(r.table2.map((c) => [PHASE_LABEL[c.phase], `${ROLE_LABEL[c.role]} (${c.party})`, `paper ${formatCounts(c.paper)}`, `model ${formatCounts(c.model)}`, VERDICT[c.verdict] ?? c.verdict]), { indent: '  ' });
+  r.table2.forEach((c, i) => {
+    L.push(t2[i]!);
     for (const why of cellReasons(c)) L.push(`      ${why}`);
-  }
+  });
   L.push(`  ${r.table2Summary.match} match, ${r.table2Summary.explained} differ with a counted reason, ${r.table2Summary.unexplained} differ without one`);
   for (const x of r.ledger) L.push(`  (ledger, outside Table 2) ${PHASE_LABEL[x.phase]} ${x.party}: ${formatCounts(x.ops)}${x.ops.digest ? ` + ${x.ops.digest} digest` : ''}`);
   L.push('');
   L.push("Table 3 — bits under §4.8's sizes (EC 160, AES 256, hash 160, signature 1024, other 80):");
-  for (const t of r.table3) {
-    L.push(`  ${PHASE_LABEL[t.phase].padEnd(31)} paper ${String(t.paper.bits).padStart(5)} bits / ${t.paper.rounds} rounds   schemas ${String(t.model.bits).padStart(5)} bits / ${t.model.rounds} rounds   ${t.bitsMatch && t.roundsMatch ? 'match' : 'DIFFERS'}`);
+  const t3 = tableLines(
+    r.table3.map((t) => [PHASE_LABEL[t.phase], 'paper', `${t.paper.bits} bits`, `/ ${t.paper.rounds} rounds`, 'schemas', `${t.model.bits} bits`, `/ ${t.model.rounds} rounds`, t.bitsMatch && t.roundsMatch ? 'match' : 'DIFFERS']),
+    { indent: '  ', align: ['left', 'left', 'right', 'left', 'left', 'right'] },
+  );
+  r.table3.forEach((t, i) => {
+    L.push(t3[i]!);
     L.push(`      ${t.model.sum}`);
     for (const why of t.reasons) L.push(`      why: ${why}`);
     L.push(`      paper's times: ${t.paperTimes.map((x) => `${x.printed} (${x.rate}: ${x.ok ? 'correct' : `recomputed ${x.recomputed}, ${x.note}`})`).join('; ')}`);
-  }
+  });
   L.push('');
   L.push('Real encoded sizes (bytes; messages):');
-  for (const s of r.realSizes) L.push(`  ${s.suite.padEnd(13)} ${s.phases.map((p) => `${p.phase} ${p.bytes} B/${p.rounds}`).join('   ')}`);
+  L.push(...tableLines(r.realSizes.map((s) => [s.suite, ...s.phases.map((p) => `${p.phase} ${p.bytes} B/${p.rounds}`)]), { indent: '  ' }));
   L.push('');
   L.push(`Measured CPU time per phase and party (T = ${r.unitTUs.toFixed(0)} µs):`);
-  for (const x of r.timing) L.push(`  ${PHASE_LABEL[x.phase].padEnd(31)} ${`${ROLE_LABEL[x.role]} (${x.party})`.padEnd(27)} ${x.cpuUs.toFixed(0).padStart(7)} µs  ${x.T.toFixed(2).padStart(6)} T`);
+  L.push(
+    ...tableLines(
+      r.timing.map((x) => [PHASE_LABEL[x.phase], `${ROLE_LABEL[x.role]} (${x.party})`, `${x.cpuUs.toFixed(0)} µs`, `${x.T.toFixed(2)} T`]),
+      { indent: '  ', align: ['left', 'left', 'right', 'right'] },
+    ),
+  );
   L.push('');
   L.push(r.runOk ? (r.table2Summary.unexplained === 0 ? 'verdict: every Table 2 cell matches or differs for a counted reason' : 'verdict: some Table 2 cells differ without a counted reason') : `verdict: the run FAILED — ${r.failures.join('; ')}`);
   return L.join('\n');

@@ -11,6 +11,7 @@
  * ciphertexts that carry them and each tx's arguments). On secp256k1 and p256 everything is compared
  * byte for byte (`signatures: 'bytes'`).
  */
+import { equalBytes } from '@noble/curves/utils.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import { ARG_SCHEMA, verifyLedger, type Ledger } from '../ledger/index.js';
 import { argBytes } from '../ledger/tx.js';
@@ -226,8 +227,4 @@ function firstFieldDiff(x: RecordedEnvelope, y: RecordedEnvelope): string {
   return '';
 }
 
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const same = equalBytes;

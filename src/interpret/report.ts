@@ -11,6 +11,7 @@ import type { TraceEvent } from '../net/trace.js';
 import { traceLines } from '../net/trace-text.js';
 import type { FlowOpCounts, FlowPartyCosts } from './costs.js';
 import type { FlowRunResult } from './run.js';
+import { tableLines } from '../report/table.js';
 
 export const FLOW_RUN_ASSURANCE =
   'one honest execution of the spec\'s flow on real elliptic-curve crypto over the model network ' +
@@ -55,18 +56,11 @@ export function flowTranscript(r: FlowRunResult, title: string): string {
   out.push('');
   if (r.agreements.length) {
     out.push('shared keys (every side\'s value compared byte for byte; fingerprint = first 8 bytes of a digest):');
-    for (const a of r.agreements) {
-      out.push(`  ${a.phase.padEnd(10)} ${a.name.padEnd(8)} ${a.parties.map((p, i) => `${p} ${a.fingerprints[i] ?? '(none)'}`).join('  ')}  → ${a.agreed ? 'AGREED' : 'DIFFER'}`);
-    }
+    out.push(...tableLines(r.agreements.map((a) => [a.phase, a.name, ...a.parties.map((p, i) => `${p} ${a.fingerprints[i] ?? '(none)'}`), `→ ${a.agreed ? 'AGREED' : 'DIFFER'}`]), { indent: '  ' }));
   } else out.push('shared keys: none (no value of sort key is computed by two sides of a phase)');
   out.push('');
   out.push('operations per principal and phase (counted in this run):');
-  const wPhase = Math.max(...r.costs.map((c) => c.phase.length), 5);
-  const wWho = Math.max(...r.costs.map((c) => `${c.principal} (${c.role})`.length), 5);
-  const wOps = Math.max(...r.costs.map((c) => fmtOps(c.ops).length), 5);
-  for (const c of r.costs) {
-    out.push(`  ${c.phase.padEnd(wPhase)}  ${`${c.principal} (${c.role})`.padEnd(wWho)}  ${fmtOps(c.ops).padEnd(wOps)}  ${String(c.bytesSent).padStart(5)} B in ${c.messagesSent} msg`);
-  }
+  out.push(...tableLines(r.costs.map((c) => [c.phase, `${c.principal} (${c.role})`, fmtOps(c.ops), `${c.bytesSent} B`, `in ${c.messagesSent} msg`]), { indent: '  ', align: ['left', 'left', 'left', 'right'] }));
   out.push('  units: MulG = x·G, Mul = x·Y, H = hash/kdf/H1–H3, Enc/Dec = AEAD, Cmp = equality checks, Rand = fresh values');
   out.push('');
   out.push(r.ok ? 'verdict: every session accepted; every shared key agreed' : `verdict: FAILED — ${r.failures.join('; ') || 'a key did not agree'}`);
@@ -142,12 +136,15 @@ export function flowCostText(c: FlowCostReport): string {
   const rows = c.costs.map((x) => [x.phase, `${x.principal} (${x.role})`, x.ops.mulG, x.ops.mul, x.ops.hash, x.ops.mac, x.ops.aeadEnc, x.ops.aeadDec, x.ops.sign, x.ops.verify, x.ops.cmp, x.ops.fresh, x.bytesSent, x.messagesSent].map(String));
   out.push(...table(head, rows));
   out.push('  suite-level Table 2 units (src/crypto/counters.ts) of the same run:');
-  const wPhase = Math.max(...c.costs.map((x) => x.phase.length), 5);
-  const wWho = Math.max(...c.costs.map((x) => `${x.principal} (${x.role})`.length), 5);
-  for (const x of c.costs) {
-    const u = x.suiteOps;
-    out.push(`    ${x.phase.padEnd(wPhase)}  ${`${x.principal} (${x.role})`.padEnd(wWho)}  ${u.mul} T_Mul + ${u.h} T_H + ${u.cmp} T_Cmp + ${u.enc} T_Enc + ${u.sig} T_Sig + ${u.digest} digest`);
-  }
+  out.push(
+    ...tableLines(
+      c.costs.map((x) => {
+        const u = x.suiteOps;
+        return [x.phase, `${x.principal} (${x.role})`, `${u.mul} T_Mul + ${u.h} T_H + ${u.cmp} T_Cmp + ${u.enc} T_Enc + ${u.sig} T_Sig + ${u.digest} digest`];
+      }),
+      { indent: '    ' },
+    ),
+  );
   out.push('');
   out.push('message sizes in bytes (encoded on the wire), per suite:');
   const steps = c.sizes[0]?.messages.map((m) => `${m.step} ${m.from}→${m.to}`) ?? [];
@@ -164,8 +161,7 @@ export function flowCostText(c: FlowCostReport): string {
   return out.join('\n');
 }
 
+/** A table with a header row: the first two columns are names (left), the rest counts (right). */
 function table(head: string[], rows: string[][]): string[] {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `  ${r.map((x, i) => (i < 2 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join('  ')}`;
-  return [line(head), ...rows.map(line)];
+  return tableLines([head, ...rows], { indent: '  ', align: head.map((_, i) => (i < 2 ? 'left' : 'right')) });
 }

@@ -10,6 +10,7 @@
  * This is a single-writer hash chain: verification proves the txs are the ones their signers
  * signed, in the order they were chained. It is not a consensus protocol; see docs/ledger.md.
  */
+import { equalBytes } from '@noble/curves/utils.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { CryptoSuite, Point } from '../crypto/suite.js';
 import { DecodeError } from '../crypto/suite.js';
@@ -59,11 +60,7 @@ export interface VerifyOptions {
 
 const hex = bytesToHex;
 
-function eqBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const eqBytes = equalBytes;
 
 export function verifyLedger(l: Ledger, cs: CryptoSuite, opts: VerifyOptions = {}): VerifyResult {
   if (l.suite !== cs.name) return { ok: false, index: -1, reason: `ledger suite is ${l.suite}, verifying with ${cs.name}` };

@@ -39,8 +39,23 @@ const STEP_HEAD = /^([A-Za-z][A-Za-z0-9_-]*)\.(\d+)\s*:/;
 /** A logical line: one or more source lines joined while parentheses are open. */
 interface Logical {
   text: string;
-  /** Source position of each character of `text` (same length, plus one past the end). */
-  at: SourcePos[];
+  file: string;
+  /**
+   * One segment per joined source line, in order: `text` from `start` on is that line's body
+   * (its first non-blank character at column `col`). A continued line is joined with one space
+   * at `start - 1`, which takes the position of the line's first character. Positions are
+   * computed on demand (a position object per character made start-up allocation-heavy).
+   */
+  segs: { start: number; line: number; col: number }[];
+}
+
+/** Source position of `offset` in a logical line (offsets past the end give the end). */
+function posAt(l: Logical, offset: number): SourcePos {
+  const o = Math.min(offset, l.text.length);
+  let k = l.segs.length - 1;
+  while (k > 0 && l.segs[k]!.start - 1 > o) k--;
+  const s = l.segs[k]!;
+  return { file: l.file, line: s.line, col: s.col + Math.max(0, o - s.start) };
 }
 
 /** Joins lines whose parentheses are still open onto the line that opened them. */
@@ -52,14 +67,11 @@ function logicalLines(section: Section, file: string): Logical[] {
     if (l.text.trim() === '') continue;
     const startCol = l.text.length - l.text.trimStart().length;
     const body = l.text.slice(startCol);
-    const at: SourcePos[] = [];
-    for (let i = 0; i <= body.length; i++) at.push({ file, line: l.line, col: startCol + i + 1 });
     if (open && depth > 0) {
       open.text += ` ${body}`;
-      open.at.pop();
-      open.at.push(at[0]!, ...at);
+      open.segs.push({ start: open.text.length - body.length, line: l.line, col: startCol + 1 });
     } else {
-      open = { text: body, at };
+      open = { text: body, file, segs: [{ start: 0, line: l.line, col: startCol + 1 }] };
       out.push(open);
       depth = 0;
     }
@@ -79,7 +91,7 @@ class Cursor {
     return this.l.text.slice(this.i);
   }
   pos(offset = this.i): SourcePos {
-    return this.l.at[Math.min(offset, this.l.at.length - 1)]!;
+    return posAt(this.l, offset);
   }
   ws(): void {
     while (this.i < this.l.text.length && /\s/.test(this.l.text[this.i]!)) this.i++;
@@ -503,10 +515,12 @@ export function parseFlowSection(section: Section, file: string): { flow: Flow; 
 /** Offsets in an action's text where a new source line starts (continued actions only). */
 function textBreaks(c: Cursor, start: number, length: number): { at: number; pos: SourcePos }[] {
   const out: { at: number; pos: SourcePos }[] = [];
-  for (let i = 1; i < length; i++) {
-    if (c.pos(start + i).line === c.pos(start + i - 1).line) continue;
-    // the joining space and the continued line's first character share a position: anchor on the latter
-    const j = i + 1 < length && c.pos(start + i + 1).col === c.pos(start + i).col ? i + 1 : i;
+  // The source line changes only where a continued line was joined (at its joining space); the
+  // break is anchored on the continued line's first character, which shares the space's position.
+  for (const s of c.l.segs.slice(1)) {
+    const i = s.start - 1 - start;
+    if (i < 1 || i >= length) continue;
+    const j = i + 1 < length ? i + 1 : i;
     out.push({ at: j, pos: c.pos(start + j) });
   }
   return out;

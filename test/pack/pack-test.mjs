@@ -58,7 +58,7 @@ check('npm pack (after a build)', () => {
   const [info] = JSON.parse(out);
   tarball = join(work, info.filename);
   const files = info.files.map((f) => f.path);
-  for (const need of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/bin.js', 'dist/adversary/worker.js', 'spec/emr-corrected.ban', 'spec/emr-printed.ban', 'spec/emr-flow.ban', 'schemas/common.schema.json', 'schemas/derive.schema.json', 'src/model/index.ts', 'src/net/messages.ts']) {
+  for (const need of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/bin/bantam.cjs', 'dist/bin/bantam.js', 'dist/bin/fast-derive.cjs', 'dist/adversary/worker.js', 'spec/emr-corrected.ban', 'spec/emr-printed.ban', 'spec/emr-flow.ban', 'schemas/common.schema.json', 'schemas/derive.schema.json', 'src/model/index.ts', 'src/net/messages.ts']) {
     assert(files.includes(need), `the tarball lacks ${need}`);
   }
   const stray = files.filter((f) => /^(test|bench|proofs|properties|\.ci|node_modules)\//.test(f) || (f.startsWith('docs/') && f !== 'docs/cli.md') || f.endsWith('.test.ts'));
@@ -95,6 +95,13 @@ check('npx bantam derive on a shipped spec', () => {
   assert(j.status === 1, `the printed spec should not derive its goals (exit 1), got ${j.status}`);
   const out = JSON.parse(j.stdout);
   assert(out.command === 'derive' && out.ok === false && out.seed === null && Array.isArray(out.verdicts), 'derive --json lacks the common fields');
+});
+
+check('npx bantam check and why (their single-file builds, dist/bin/fast-*.cjs)', () => {
+  const c = run('npx', ['--no-install', 'bantam', 'check', 'node_modules/bantam/spec/emr-printed.ban']);
+  assert(c.status === 1 && /^S1: (valid|INVALID) /m.test(c.stdout), `check: exit ${c.status}\n${tail(c.stdout)}\n${tail(c.stderr)}`);
+  const w = run('npx', ['--no-install', 'bantam', 'why', 'node_modules/bantam/spec/emr-corrected.ban', 'G99']);
+  assert(w.status === 2 && /no goal labelled 'G99'/.test(w.stderr), `why: exit ${w.status}\n${tail(w.stderr)}`);
 });
 
 check('npx bantam demo from the empty folder (default specs from the package)', () => {

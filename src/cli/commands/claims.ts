@@ -17,6 +17,7 @@ import { RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from 
 import { jsonOutput } from '../json-output.js';
 import { EnvironmentError, progressTo, runProps } from './props.js';
 import { CLAIMS_SPEC_OPTIONS, CLAIMS_SPEC_USAGE, runClaimsMerge, runClaimsSpec } from './claims-spec.js';
+import { tableLines } from '../../report/table.js';
 
 export const OPTIONS = {
   runs: { ...RUNS_OPTION, help: 'fast-check runs per experiment' },
@@ -36,9 +37,10 @@ export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: str
   out.push('');
   let attack = 0;
   const attacks: string[] = [];
+  const rows: string[][] = [];
   for (const v of verdicts) {
-    const tag = v.verdict === 'holds' ? 'holds   ' : v.verdict === 'refuted' ? 'REFUTED ' : 'n/a     ';
-    let line = `${tag} ${v.claim.id.padEnd(30)} ${v.claim.source}`;
+    const tag = v.verdict === 'holds' ? 'holds' : v.verdict === 'refuted' ? 'REFUTED' : 'n/a';
+    let line = v.claim.source;
     if (v.verdict === 'holds') {
       const ev = v.evidence.map((e) => `${e.name}: ${e.runs} runs${e.runs < meta.runs ? ` (of ${meta.runs}: stopped at another property's counterexample)` : ''}, seed${e.seeds.length > 1 ? 's' : ''} ${e.seeds.join(',')}`);
       line += ` — holds under bounded testing (${ev.join('; ')})`;
@@ -52,8 +54,9 @@ export function claimsText(verdicts: readonly ClaimVerdict[], meta: { suite: str
       attacks.push(`  replay: ${c.replay}`);
     }
     if (v.verdict === 'not-tested') line += ` — not tested here: ${v.claim.note}`;
-    out.push(line);
+    rows.push([tag, v.claim.id, line]);
   }
+  out.push(...tableLines(rows));
   out.push(...attacks);
   const t = verdicts.filter((v) => v.verdict !== 'not-tested');
   out.push('');

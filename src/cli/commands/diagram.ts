@@ -21,6 +21,7 @@ import { loadSpec } from '../../spec/load.js';
 import { parseLimitsFlag } from '../../spec/limits.js';
 import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput } from '../json-output.js';
+import { tableLines } from '../../report/table.js';
 
 export const OPTIONS = {
   limits: { type: 'string', value: 'NAME=N,...', help: 'raise spec limits: bytes, line, name, depth, includes, errors (docs/notation.md "Limits")' },
@@ -123,10 +124,12 @@ export const command: Command = {
       );
     } else {
       const lines = [`${source}: ${diagrams.length} diagram${diagrams.length === 1 ? '' : 's'} -> ${out}/`];
-      for (let i = 0; i < result.diagrams.length; i++) {
-        const d = result.diagrams[i]!;
-        lines.push(`  ${d.name.padEnd(22)} ${diagrams[i]!.title}  [${[d.mmd, d.image].filter(Boolean).join(', ')}]${d.error ? '  REFUSED by Mermaid' : ''}`);
-      }
+      lines.push(
+        ...tableLines(
+          result.diagrams.map((d, i) => [d.name, diagrams[i]!.title, `[${[d.mmd, d.image].filter(Boolean).join(', ')}]`, d.error ? 'REFUSED by Mermaid' : '']),
+          { indent: '  ' },
+        ),
+      );
       if (goals) {
         const placed = Object.entries(goals.placed);
         lines.push(placed.length ? `BAN goals drawn: ${placed.map(([p, gs]) => `${p} ${gs.join(' ')}`).join('; ')}` : 'BAN goals drawn: none (the spec states no goals linked to flow steps)');

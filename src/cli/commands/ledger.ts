@@ -13,6 +13,7 @@ import { UserError } from '../../spec/diagnostics.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput } from '../json-output.js';
+import { tableLines } from '../../report/table.js';
 
 export const OPTIONS = {
   suite: { type: 'string', value: 'NAME', help: 'expect this crypto suite (default: the one named in the file)' },
@@ -151,9 +152,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const out: string[] = [];
   if (sub === 'show') {
     const bad = v.ok ? -2 : v.index;
-    for (const t of l.txs) {
-      out.push(`${t.index === bad ? '!' : ' '}#${String(t.index).padEnd(3)} ${t.contract.padEnd(6)} by ${t.signer.padEnd(8)} ${argsText(t)}  hash ${short(t.hash)}`);
-    }
+    // `!` marks the first transaction that fails verification
+    out.push(...tableLines(l.txs.map((t) => [`${t.index === bad ? '!' : ' '}#${t.index}`, t.contract, `by ${t.signer}`, argsText(t), `hash ${short(t.hash)}`])));
     out.push('');
   }
   out.push(...summary(l, file, v, keyHex, assurance));

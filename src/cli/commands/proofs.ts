@@ -12,19 +12,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ASSURANCE } from '../../ban/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { generateProofs } from '../../report/proofs.js';
+import { packageRoot } from '../package-files.js';
 import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { jsonOutput } from '../json-output.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
+import { tableLines } from '../../report/table.js';
 
 type Status = 'same' | 'changed' | 'missing' | 'written';
 
-/** The repository root: three levels above this file (src/cli/commands). */
+/** The repository root: this package's root (also when the CLI runs bundled from dist/bin). */
 function defaultRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  return packageRoot();
 }
 
 export const OPTIONS = {
@@ -82,7 +83,7 @@ export const command: Command = {
       lines.push(`${s.ok ? 'ok  ' : 'FAIL'}  ${s.file}: ${s.derived}/${s.goals} goals derived${exp}${pc}${s.problem ? ` — ${s.problem}` : ''}`);
     }
     lines.push('');
-    for (const f of files) if (f.status !== 'same') lines.push(`${f.status.padEnd(8)} ${f.path}`);
+    lines.push(...tableLines(files.filter((f) => f.status !== 'same').map((f) => [f.status, f.path])));
     const same = files.filter((f) => f.status === 'same').length;
     lines.push(`${same} of ${files.length} files up to date${write ? `, ${files.length - same} written` : ''}`);
     if (check && stale.length) lines.push(`stale: run 'bantam proofs --write' and commit the result`);

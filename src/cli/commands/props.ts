@@ -17,6 +17,7 @@ import { DEFAULT_CLI_SUITE, RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seed
 import { jsonOutput } from '../json-output.js';
 import { progressBar } from '../terminal.js';
 import { checkAttackTarget, saveAttacks } from '../save-attack.js';
+import { tableLines } from '../../report/table.js';
 
 /** Kept for callers of the old name: the suite every command defaults to. */
 export const DEFAULT_PROPS_SUITE = DEFAULT_CLI_SUITE;
@@ -108,12 +109,16 @@ export function propsText(r: PropsReport): string {
   out.push(`bantam props — ${r.assurance}`);
   out.push(`crypto suite ${r.suite} (backend ${r.backend}), base seed ${r.seed}, ${r.runsPerExperiment} runs per experiment, ${r.workers} worker process(es)`);
   out.push('');
-  out.push(`${'experiment'.padEnd(18)} ${'verdict'.padEnd(8)} ${'runs'.padStart(5)} ${'accepted'.padStart(8)} ${'attacker'.padStart(8)} ${'reveals'.padStart(7)}  property`);
-  for (const x of r.results) {
-    out.push(
-      `${x.name.padEnd(18)} ${(x.ok ? 'holds' : 'REFUTED').padEnd(8)} ${String(x.runs).padStart(5)} ${String(x.coverage.acceptances).padStart(8)} ${String(x.coverage.attackerSessions).padStart(8)} ${String(x.coverage.reveals).padStart(7)}  ${x.ok ? (x.properties.join(', ') || 'correctness') : `${x.failure!.property}: ${x.failure!.detail}`}`,
-    );
-  }
+  const rows = r.results.map((x) => [
+    x.name,
+    x.ok ? 'holds' : 'REFUTED',
+    String(x.runs),
+    String(x.coverage.acceptances),
+    String(x.coverage.attackerSessions),
+    String(x.coverage.reveals),
+    x.ok ? x.properties.join(', ') || 'correctness' : `${x.failure!.property}: ${x.failure!.detail}`,
+  ]);
+  out.push(...tableLines([['experiment', 'verdict', 'runs', 'accepted', 'attacker', 'reveals', 'property'], ...rows], { align: ['left', 'left', 'right', 'right', 'right', 'right'] }));
   out.push(...PROPS_COLUMNS);
   const failed = r.results.filter((x) => !x.ok);
   failed.forEach((x, i) => {

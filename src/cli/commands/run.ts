@@ -22,6 +22,7 @@ import { parseArgs, type CliIo, type Command, type OptionTable } from '../args.j
 import { SEED_OPTION, SUITE_OPTION, seedOf, suiteOf } from '../defaults.js';
 import { jsonOutput } from '../json-output.js';
 import { runSpec } from '../spec-commands.js';
+import { tableLines } from '../../report/table.js';
 
 export const OPTIONS = {
   force: { type: 'boolean', help: 'write through a symbolic link at the target (never a device, FIFO or directory)' },
@@ -73,24 +74,25 @@ export function transcript(r: ScenarioResult): string {
   out.push(...traceLines(r.trace.events, { phaseHeading: (phase) => (phase in SECTION ? `── ${phase} (${SECTION[phase]})` : undefined) }));
   out.push('');
   out.push('session keys (each side\'s H2 output compared byte for byte; fingerprint = first 8 bytes of a digest of the key):');
-  for (const a of r.agreements) {
-    out.push(
-      `  ${a.key.padEnd(7)} ${a.parties[0]} ${a.fingerprints[0] ?? '(none)'}  ${a.parties[1]} ${a.fingerprints[1] ?? '(none)'}  → ${a.agreed ? 'AGREED' : 'DIFFER'}`,
-    );
-  }
+  out.push(
+    ...tableLines(
+      r.agreements.map((a) => [a.key, `${a.parties[0]} ${a.fingerprints[0] ?? '(none)'}`, `${a.parties[1]} ${a.fingerprints[1] ?? '(none)'}`, `→ ${a.agreed ? 'AGREED' : 'DIFFER'}`]),
+      { indent: '  ' },
+    ),
+  );
   out.push('');
   out.push('operations per party and phase (Table 2 units, counted in this run; "paper" = Table 2):');
   const roleKey = (id: string) => (id === 'CENTER' ? 'CENTER' : roles[id] === 'patient' ? 'PAT' : id === 'HPB' ? 'HB' : 'HA');
   const order = ['setup', 'registration', 'initial', 'inter', 'ledger'];
   const rows = [...r.costs].sort((x, y) => order.indexOf(x.phase) - order.indexOf(y.phase) || x.party.localeCompare(y.party));
+  const table: string[][] = [];
   for (const c of rows) {
     if (c.phase === 'ledger' && c.ops.mul + c.ops.h + c.ops.cmp + c.ops.sig + c.ops.digest === 0) continue;
     const paper = TABLE2[`${roleKey(c.party)}|${c.phase}`];
     const label = c.phase === 'ledger' ? 'ledger*' : c.phase;
-    out.push(
-      `  ${label.padEnd(13)} ${c.party.padEnd(7)} ${fmtCounts(c.ops).padEnd(40)} ${String(c.ops.digest).padStart(2)} digest ${String(c.bitsSent).padStart(6)} bits sent${paper ? `   paper: ${paper}` : ''}`,
-    );
+    table.push([label, c.party, fmtCounts(c.ops), `${c.ops.digest} digest`, `${c.bitsSent} bits sent`, paper ? `paper: ${paper}` : '']);
   }
+  out.push(...tableLines(table, { indent: '  ', align: ['left', 'left', 'left', 'right', 'right'] }));
   out.push('  * ledger: signing and verifying ledger transactions, deriving PK_X for them (outside the paper\'s Table 2)');
   out.push('  Cmp counts point / check-value comparisons (eqs. (5) (9) (13) (25) (28) (45) (48) (61) (64) and PK_X = S_X·P); verifications (33) (69) (73) count as Sig.');
   out.push('');
