@@ -8,7 +8,7 @@
  * searched to the end, every query. Each fixed base is searched once even when several canaries share it.
  */
 import { describe, expect, test } from 'vitest';
-import { queriesOf, searchAttacks, type SearchReport } from '../src/attacker/index.js';
+import { analyseQueries, queriesOf, type SearchReport } from '../src/attacker/index.js';
 import { executableOf } from '../src/interpret/load.js';
 import { parseSpec } from '../src/spec/parse.js';
 import { CANARIES, canaryTexts } from './helpers/canaries.js';
@@ -21,7 +21,7 @@ function search(name: string, text: string, o: { stopAtFirst?: boolean; bound?: 
   const all = queriesOf(spec, protocol);
   const queries = o.only ? all.filter((q) => q.text === o.only) : all;
   if (o.only && queries.length !== 1) throw new Error(`no query '${o.only}' in ${name}`);
-  return searchAttacks(protocol, queries, { suite: SUITE, seed: SEED, ...(o.bound ? { bound: o.bound } : {}), ...(o.stopAtFirst ? { stopAtFirst: true } : {}) });
+  return analyseQueries(protocol, queries, { suite: SUITE, seed: SEED, ...(o.bound ? { bound: o.bound } : {}), ...(o.stopAtFirst ? { stopAtFirst: true } : {}) });
 }
 
 describe('canaries: each mutant is refuted', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, test } from 'vitest';
-import { attackContext, configurations, queriesOf, reportJson, searchAttacks } from '../src/attacker/index.js';
+import { analyseQueries, attackContext, configurations, queriesOf, reportJson, searchAttacks } from '../src/attacker/index.js';
 import { asShardJson, mergeShards, type ShardJson } from '../src/attacker/merge.js';
 import { inShard, parseShard, splitShard } from '../src/attacker/shard.js';
 import { specHash } from '../src/attacker/spec-hash.js';
@@ -21,7 +21,7 @@ const SEED = '1';
 
 function shardJson(file: string, index: number, count: number, bound: object = {}, seed = SEED): ShardJson {
   const { spec, protocol } = loadExecutable(file);
-  const r = searchAttacks(protocol, queriesOf(spec, protocol), { suite: 'secp256k1', seed, bound, shard: { index, count } });
+  const r = analyseQueries(protocol, queriesOf(spec, protocol), { suite: 'secp256k1', seed, bound, shard: { index, count } });
   return asShardJson(JSON.parse(JSON.stringify(reportJson(r, spec.file, specHash(spec)))), `${file}#${index}/${count}`);
 }
 
@@ -55,7 +55,7 @@ describe('the merge of every shard equals the unsharded search', () => {
   for (const [file, n] of [['spec/protocols/nspk.ban', 2], ['spec/protocols/nsl.ban', 3]] as const) {
     test(`${file}, ${n} shards`, () => {
       const { spec, protocol } = loadExecutable(file);
-      const whole = searchAttacks(protocol, queriesOf(spec, protocol), { suite: 'secp256k1', seed: SEED });
+      const whole = analyseQueries(protocol, queriesOf(spec, protocol), { suite: 'secp256k1', seed: SEED });
       const shards = Array.from({ length: n }, (_, i) => shardJson(file, i + 1, n));
       const { report, info } = mergeShards(shards.map((json, i) => ({ json, source: `s${i + 1}` })));
       expect(info.complete).toBe(true);

@@ -385,10 +385,15 @@ function opensUnder(ctx: AttackContext, st: RunState, s: Session, cons: FieldCon
   return (v) => prim.eval(c, [key, v], cons.opening.result).ok;
 }
 
-/** Preference of a knowledge item for a slot named `want`: the same name, then the same name of another owner (`R_X@M`). */
+/**
+ * Preference of a knowledge item for a slot named `want`: the same name, then the same name of
+ * another owner (`R_X@M`); a value re-read as another step or sort (type confusion, ./confusion.ts)
+ * comes after every genuinely learned value, so under a per-delivery cap the re-reads never
+ * crowd out the genuine candidates (they are still tried, in order, within the cap).
+ */
 function nameRank(it: Item, want: string | undefined): number {
-  if (!want || !it.name) return 0;
-  return it.name === want ? 2 : it.name.split('@')[0] === want ? 1 : 0;
+  const r = !want || !it.name ? 0 : it.name === want ? 2 : it.name.split('@')[0] === want ? 1 : 0;
+  return it.how.kind === 'reread' ? r / 4 : r + 1;
 }
 
 /** The first `cap` combinations (one option per field) in order of increasing sum of option ranks, ties lexicographic. */
@@ -497,7 +502,8 @@ function forges(ctx: AttackContext, st: RunState, sort: Sort, receiver?: Session
       // the receiver's own value of that name first (a session already holding it), then items of that name
       const held = want !== undefined ? receiver?.values.get(want) : undefined;
       const heldId = held ? K.find(held)?.id : undefined;
-      const rank = (x: Item) => (x.id === heldId ? 2 : Number(x.name === want));
+      // re-read values (type confusion) last, so they never crowd the genuine ones out of the cap
+      const rank = (x: Item) => (x.id === heldId ? 3 : x.how.kind === 'reread' ? 0 : 1 + Number(x.name === want));
       const leafIds = leaves(shape).map((l) => [...K.bySort(showSort(l.sort))].sort((x, y) => rank(y) - rank(x)).map((x) => x.id));
       let combos: number[][] = [[]];
       for (const o of leafIds) combos = combos.flatMap((c) => o.map((x) => [...c, x])).slice(0, FORGE_CAP);
