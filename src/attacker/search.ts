@@ -179,13 +179,13 @@ function isTarget(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boo
 
 /**
  * Sessions a violation can be about: an accepted session with only honest principals
- * (confidentiality), or an honest R1 session with an honest R2 peer (agreement). A configuration
+ * (confidentiality, weak secrecy), or an honest R1 session with an honest R2 peer (agreement). A configuration
  * without one cannot violate any query of the phase, nor meet a premise.
  */
 function isClaim(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boolean {
   const honest = (p: string | undefined) => p !== undefined && p !== ctx.attacker;
   return qs.some((q) =>
-    q.kind === 'confidentiality'
+    q.kind === 'confidentiality' || q.kind === 'weak-secrecy'
       ? q.phase === s.phase && (!q.role || q.role === s.role) && Object.values(s.binding).every(honest)
       : q.kind === 'agreement' && q.phase === s.phase && s.role === q.role && honest(s.binding[q.role]) && honest(s.binding[q.peer]),
   );
