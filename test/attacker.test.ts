@@ -290,7 +290,7 @@ describe('claims SPEC --diagram: every confirmed attack is a picture', () => {
     const m = readFileSync(join(dir, 'attack-3.mmd'), 'utf8');
     expect(m).toMatch(/participant \S+ as Adversary/);
     expect(m).not.toMatch(/no recorded sender/);
-    expect(m).toMatch(/Adversary--\)A: inject ns\.1 as A: \d+ bytes, session s2/); // one arrow per injection, naming whom it poses as
+    expect(m).toMatch(/Adversary--\)B: inject ns\.1 as A: \d+ bytes, session s2/); // one arrow per injection, naming whom it poses as
     expect(m).toMatch(/REFUTED: injective-agreement B with A on Na, Nb/);
     expect(m).toMatch(/attacker learns Nb#35;\d+ = [0-9a-f]+… — pdec\(skB@Attacker#35;\d+, c3#35;\d+\)/); // '#' is Mermaid's #35;
     // docs/attacks/nspk holds these very diagrams (regenerate: bantam claims spec/protocols/nspk.ban --diagram docs/attacks/nspk)
