@@ -69,12 +69,7 @@ const launcher = `#!/usr/bin/env node
 'use strict';
 const FAST = ${JSON.stringify(FAST)};
 const name = process.argv[2];
-if (FAST.includes(name)) {
-  // V8's code cache for the single-file build (v8-compile-cache: kept in the OS temp folder, keyed by
-  // file and Node version); on Node >= 22.1 Node's own module.enableCompileCache does the same
-  try { require('v8-compile-cache'); } catch {}
-  require('./fast-' + name + '.cjs');
-}
+if (FAST.includes(name)) require('./fast-' + name + '.cjs');
 else import('./bantam.js');
 `;
 writeFileSync(join(outdir, 'bantam.cjs'), launcher);
