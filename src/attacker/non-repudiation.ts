@@ -36,7 +36,7 @@ function freeNames(e: TExpr, out: Set<string>): void {
   else if (e.kind === 'tuple') e.items.forEach((a) => freeNames(a, out));
 }
 
-const BOUND = 'static: who holds or derives the key, from the typed protocol and the query\'s reveals; evidence from one honest run of the phase';
+const BOUND = 'static: who holds or derives the key, from the typed protocol and the query\'s reveals; evidence from one honest run of the phase, after the phases it depends on ran honestly (./prior-phases.ts)';
 
 export function judgeNonRepudiation(protocol: TypedProtocol, suite: CryptoSuite, seed: string, q: NrQuery): NrVerdict {
   const ph = protocol.phases.find((x) => x.id === q.phase)!;
@@ -69,9 +69,10 @@ export function judgeNonRepudiation(protocol: TypedProtocol, suite: CryptoSuite,
   } catch (e) {
     return { status: 'not-tested', reason: `${statically} (read off the protocol), but the honest run for the evidence failed: ${e instanceof Error ? e.message : String(e)}`, bound: BOUND };
   }
+  if (run.prior?.failures.length) return { status: 'not-tested', reason: `${statically} (read off the protocol), but a phase ${q.phase} depends on did not complete in the honest run for the evidence: ${run.prior.failures.join('; ')}`, bound: BOUND };
   const signer = run.runs[0]![q.role]!;
   const x = signer.values.get(q.name);
-  if (!x) return { status: 'not-tested', reason: `${statically} (read off the protocol), but ${q.role}'s session never computed ${q.name} in an honest run of phase ${q.phase} alone (status ${signer.status}${signer.abort ? `: ${signer.abort.detail}` : ''})`, bound: BOUND };
+  if (!x) return { status: 'not-tested', reason: `${statically} (read off the protocol), but ${q.role}'s session never computed ${q.name} in an honest run of phase ${q.phase} (status ${signer.status}${signer.abort ? `: ${signer.abort.detail}` : ''})`, bound: BOUND };
   const rng = forkRng(seededRng(seed), 'non-repudiation');
   const message = evalWith(suite, rng, made.expr.args[1]!, signer.values);
   const who = holders[0] ?? 'the attacker';
