@@ -357,9 +357,10 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
     // offered after the spec-directed builds and forges (see confusedLast)
     const confused: Recipe[] = [];
     for (const it of known) if (!opens || opens(it.value)) (it.how.kind === 'reread' ? confused : out).push({ kind: 'known', item: it.id });
-    if (cons) out.push(...builds(ctx, st, s, cons, f.sort));
+    // (a loop, not a spread: a build over every known point can give more recipes than a call takes arguments)
+    if (cons) for (const b of builds(ctx, st, s, cons, f.sort)) out.push(b);
     else for (const fg of forges(ctx, st, f.sort, s)) out.push({ kind: 'forge', forge: fg });
-    out.push(...confused);
+    for (const c of confused) out.push(c);
     perField.push(out);
   }
   let combos: Recipe[][] = [[]];
