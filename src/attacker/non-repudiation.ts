@@ -78,7 +78,9 @@ export function judgeNonRepudiation(protocol: TypedProtocol, suite: CryptoSuite,
   const who = holders[0] ?? 'the attacker';
   const env = new Map<string, Value>();
   for (const n of keyNames) {
-    const other = holders.length ? run.runs[0]![who]?.values.get(n) ?? run.world.principals.get(binding[who]!)?.setup.get(who)?.get(n) : signer.values.get(n); // published / revealed: the attacker's copy is the signer's value
+    // the other holder's copy: from its session of the phase, its setup, or (multi-phase) its session of an earlier phase that made it (a centre's registration)
+    const fromPrior = () => run.prior?.sessions.find((x) => x.role === who && x.principal === binding[who] && x.values.has(n))?.values.get(n);
+    const other = holders.length ? run.runs[0]![who]?.values.get(n) ?? run.world.principals.get(binding[who]!)?.setup.get(who)?.get(n) ?? fromPrior() : signer.values.get(n); // published / revealed: the attacker's copy is the signer's value
     if (other) env.set(n, other);
   }
   const key = evalWith(suite, rng, keyExpr, env);
