@@ -66,7 +66,7 @@ describe('EMR access control: attack trace 2 rediscovered from the spec', () => 
     expect(a.scenario.config).toContainEqual(expect.objectContaining({ role: 'HA', binding: expect.objectContaining({ HA: 'HPA', HB: r.attacker, P: 'PAT-1' }) }));
     expect(a.scenario.config).toContainEqual(expect.objectContaining({ role: 'HB', binding: expect.objectContaining({ HB: r.attacker, P: 'PAT-1' }) }));
     const story = a.story.flat().join('\n');
-    expect(story).toMatch(/prior phases, run honestly .*initial \(P = PAT-1, HA = HPA, BC = CENTER\); registration-hpb \(HB = M, BC = CENTER\)/);
+    expect(story).toMatch(/prior phases, run honestly .*initial \(P = PAT-1, HA = HPA, BC = CENTER\); registration-hpb \(HB = Attacker, BC = CENTER\)/);
     // the patient's visit is made by the attacker from the public ledger's index, then HPA releases the record
     expect(story).toMatch(/visit\(PAT-1#\d+, "cough persists after two weeks", index@ledger#\d+\)/);
     expect(story).toMatch(/HPA \[s\d\] ACCEPTS/);

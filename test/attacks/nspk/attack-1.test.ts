@@ -1,25 +1,25 @@
 /**
  * Attack 1 found by bantam's generic Dolev–Yao attacker (bantam claims spec/protocols/nspk.ban --seed 1 --suite secp256k1):
  *   confidentiality Nb of B  — REFUTED
- *   violated: the attacker holds Nb of session s2 (A as B with A = A), which accepted and whose peers are all honest: Nb#18, pdec(skB@Attacker#11, c3#17) as in 'Nb = pdec(skB, c3)'
+ *   violated: the attacker holds Nb of session s2 (B as B with A = A), which accepted and whose peers are all honest: Nb#18, pdec(skB@Attacker#11, c3#17) as in 'Nb = pdec(skB, c3)'
  *
  * The trace, as bantam printed it:
  * start session s1: A as A in ns with B = Attacker
  *     envelope #1 ns.1: A → Attacker (session s1, 98 bytes)
  *     attacker learns c1#14 = 039177b00e9f4058… — observed in envelope #1 (ns.1.c1, A → Attacker)
  *     attacker learns Na#15 = 90dd7d038e6fc16a… — pdec(skB@Attacker#11, c1#14) as in '(Na, A) = pdec(skB, c1)'
- * start session s2: A as B in ns with A = A
- * ns.1: attacker (as A) → A [s2]: c1 = penc(pkB@A#2, (Na#15, A#0))
- *     A [s2] continues
- *     envelope #5 ns.2: A → A (session s2, 128 bytes)
- *     attacker learns c2#16 = 02f2e78a8227cc0a… — observed in envelope #5 (ns.2.c2, A → A)
+ * start session s2: B as B in ns with A = A
+ * ns.1: attacker (as A) → B [s2]: c1 = penc(pkB@B#5, (Na#15, A#0))
+ *     B [s2] continues
+ *     envelope #5 ns.2: B → A (session s2, 128 bytes)
+ *     attacker learns c2#16 = 031add602b3c8cff… — observed in envelope #5 (ns.2.c2, B → A)
  * ns.2: attacker → A [s1]: c2 = c2#16
  *     A [s1] ACCEPTS (A = A, B = Attacker)
  *     envelope #9 ns.3: A → Attacker (session s1, 96 bytes)
- *     attacker learns c3#17 = 020ad7e00fa9d193… — observed in envelope #9 (ns.3.c3, A → Attacker)
- *     attacker learns Nb#18 = 320c9b4316764f19… — pdec(skB@Attacker#11, c3#17) as in 'Nb = pdec(skB, c3)'
- * ns.3: attacker (as A) → A [s2]: c3 = penc(pkB@A#2, Nb#18)
- *     A [s2] ACCEPTS (B = A, A = A)
+ *     attacker learns c3#17 = 034a6bc881b6072c… — observed in envelope #9 (ns.3.c3, A → Attacker)
+ *     attacker learns Nb#18 = 32f1c962c9da93a5… — pdec(skB@Attacker#11, c3#17) as in 'Nb = pdec(skB, c3)'
+ * ns.3: attacker (as A) → B [s2]: c3 = penc(pkB@B#5, Nb#18)
+ *     B [s2] ACCEPTS (B = B, A = A)
  *
  * This test replays the recorded scenario on real crypto through bantam's public API and asserts
  * that the query is still violated. It fails once the protocol is fixed. BANTAM_SPEC=path runs it
@@ -46,7 +46,7 @@ const SCENARIO: attacker.Scenario = {
       "phase": "ns",
       "role": "B",
       "binding": {
-        "B": "A",
+        "B": "B",
         "A": "A"
       }
     }
@@ -61,7 +61,7 @@ const SCENARIO: attacker.Scenario = {
           "recipe": {
             "kind": "build",
             "prim": "penc",
-            "key": 2,
+            "key": 5,
             "plain": [
               15,
               0
@@ -109,7 +109,7 @@ const SCENARIO: attacker.Scenario = {
           "recipe": {
             "kind": "build",
             "prim": "penc",
-            "key": 2,
+            "key": 5,
             "plain": 18,
             "plainSort": {
               "kind": "base",
