@@ -115,11 +115,11 @@ describe('non-repudiation: who could have produced it, from who holds the key', 
     expect(leaked.verdicts[0]).toMatchObject({ status: 'refuted', detail: expect.stringMatching(/skA of A is revealed before the session.*verifies under A's public key/) });
   }, 120_000);
 
-  test('EMR: the centre computed SK_HPA at registration, so it is found as a holder (no "holds"); the one-phase evidence run cannot show it yet', () => {
-    const spec = parseSpec('emr-q.ban', `${readFileSync('spec/emr-flow.ban', 'utf8').split(/^queries$/m)[0]}\nqueries\n  non-repudiation Sig_HPA of HA in initial\n`);
-    const { protocol } = executableOf(spec);
+  test('EMR: the centre computed SK_HPA at registration, so it is found as a holder; the evidence run chains the prior phases and shows it on real crypto', () => {
+    const { protocol, spec } = specWith('spec/emr-flow.ban', ['non-repudiation Sig_HPA of HA in initial']);
     const r = analyseQueries(protocol, queriesOf(spec, protocol), { suite: SUITE, seed: '1' });
-    expect(r.verdicts[0]).toMatchObject({ status: 'not-tested', reason: expect.stringMatching(/^BC also holds SK_HPA \(read off the protocol\), but .* honest run of phase initial alone/) });
+    expect(r.verdicts[0]).toMatchObject({ status: 'refuted', detail: expect.stringMatching(/^HA can deny Sig_HPA: BC also holds SK_HPA, so BC could have produced it; .*BC's signature over the same message with its own copy of SK_HPA verifies under HA's public key/) });
+    expect(r.verdicts[0]!.bound).toMatch(/after the phases it depends on ran honestly/);
   }, 60_000);
 });
 

@@ -76,11 +76,7 @@ export function rereads(suite: CryptoSuite, p: TypedProtocol, env: { id: number;
       continue;
     }
     for (const s of t.sorts) {
-      // not as opaque `bytes`: every field decodes as bytes, so re-reading one as bytes adds a
-      // candidate to every bytes slot of every message, which crowds the per-delivery cap of
-      // multi-phase flows (EMR lost its access-control attack to it) for a confusion any bytes slot
-      // already admits; a stated limit of the bound (docs/properties.md)
-      if (showSort(s) === showSort(f.sort) || (s.kind === 'base' && s.name === 'bytes')) continue;
+      if (showSort(s) === showSort(f.sort)) continue;
       const r = { bytes: enc, at: 0 };
       const got = readItem(suite, s, r, `${step.id}.${f.name} as ${showSort(s)}`);
       if (!got.ok || r.at !== enc.length) continue;

@@ -353,9 +353,14 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
     const cons = ctx.consumers.get(ck);
     // a known ciphertext the receiver opens with a key the attacker also holds: tried only if it opens
     const opens = cons ? opensUnder(ctx, st, s, cons) : undefined;
-    for (const it of known) if (!opens || opens(it.value)) out.push({ kind: 'known', item: it.id });
-    if (cons) out.push(...builds(ctx, st, s, cons, f.sort));
+    // a value known only by re-reading another field's bytes as this sort (type confusion) is
+    // offered after the spec-directed builds and forges (see confusedLast)
+    const confused: Recipe[] = [];
+    for (const it of known) if (!opens || opens(it.value)) (it.how.kind === 'reread' ? confused : out).push({ kind: 'known', item: it.id });
+    // (a loop, not a spread: a build over every known point can give more recipes than a call takes arguments)
+    if (cons) for (const b of builds(ctx, st, s, cons, f.sort)) out.push(b);
     else for (const fg of forges(ctx, st, f.sort, s)) out.push({ kind: 'forge', forge: fg });
+    for (const c of confused) out.push(c);
     perField.push(out);
   }
   let combos: Recipe[][] = [[]];
@@ -386,14 +391,19 @@ function opensUnder(ctx: AttackContext, st: RunState, s: Session, cons: FieldCon
 }
 
 /**
- * Preference of a knowledge item for a slot named `want`: the same name, then the same name of
- * another owner (`R_X@M`); a value re-read as another step or sort (type confusion, ./confusion.ts)
- * comes after every genuinely learned value, so under a per-delivery cap the re-reads never
- * crowd out the genuine candidates (they are still tried, in order, within the cap).
+ * Values known only by re-reading other bytes as this sort (type confusion, ./confusion.ts) come
+ * after every other value of the sort (a stable sort key): under the caps (per delivery, FORGE_CAP
+ * per slot) the many re-read values must not crowd out the spec-directed ones — they did, and EMR's
+ * access-control attack was lost at the spec's declared bound once re-reads were added.
  */
+function confusedLast(a: Item, b: Item): number {
+  return Number(a.how.kind === 'reread') - Number(b.how.kind === 'reread');
+}
+
+/** Preference of a knowledge item for a slot named `want`: the same name, then the same name of another owner (`R_X@M`). */
 function nameRank(it: Item, want: string | undefined): number {
-  const r = !want || !it.name ? 0 : it.name === want ? 2 : it.name.split('@')[0] === want ? 1 : 0;
-  return it.how.kind === 'reread' ? r / 4 : r + 1;
+  if (!want || !it.name) return 0;
+  return it.name === want ? 2 : it.name.split('@')[0] === want ? 1 : 0;
 }
 
 /** The first `cap` combinations (one option per field) in order of increasing sum of option ranks, ties lexicographic. */
@@ -457,7 +467,7 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
   } else {
     const pub = cons.publicName ? st.world.principals.get(s.principal)?.published.get(cons.publicName) : undefined;
     const it = pub ? K.find(pub) : undefined;
-    keys = it ? [it] : [...K.bySort('point')];
+    keys = it ? [it] : [...K.bySort('point')].sort(confusedLast);
   }
   if (!keys.length) return [];
   // each plaintext leaf: the receiver's own value where it compares (only that passes), else any known value of the sort
@@ -467,7 +477,9 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
       const it = K.find(mine);
       return it ? [it.id] : [];
     }
-    return [...[...K.bySort(showSort(leaf.sort))].sort((a, b) => nameRank(b, leaf.name) - nameRank(a, leaf.name)).map((x) => x.id), ...forges(ctx, st, leaf.sort, s)];
+    // values known only through type confusion after the re-made ones (see confusedLast)
+    const known = [...K.bySort(showSort(leaf.sort))].sort((a, b) => nameRank(b, leaf.name) - nameRank(a, leaf.name));
+    return [...known.filter((x) => x.how.kind !== 'reread').map((x) => x.id), ...forges(ctx, st, leaf.sort, s), ...known.filter((x) => x.how.kind === 'reread').map((x) => x.id)];
   });
   if (leafOpts.some((o) => o.length === 0)) return [];
   let flat: Plain[][] = [[]];
@@ -502,9 +514,8 @@ function forges(ctx: AttackContext, st: RunState, sort: Sort, receiver?: Session
       // the receiver's own value of that name first (a session already holding it), then items of that name
       const held = want !== undefined ? receiver?.values.get(want) : undefined;
       const heldId = held ? K.find(held)?.id : undefined;
-      // re-read values (type confusion) last, so they never crowd the genuine ones out of the cap
-      const rank = (x: Item) => (x.id === heldId ? 3 : x.how.kind === 'reread' ? 0 : 1 + Number(x.name === want));
-      const leafIds = leaves(shape).map((l) => [...K.bySort(showSort(l.sort))].sort((x, y) => rank(y) - rank(x)).map((x) => x.id));
+      const rank = (x: Item) => (x.id === heldId ? 2 : Number(x.name === want));
+      const leafIds = leaves(shape).map((l) => [...K.bySort(showSort(l.sort))].sort((x, y) => confusedLast(x, y) || rank(y) - rank(x)).map((x) => x.id));
       let combos: number[][] = [[]];
       for (const o of leafIds) combos = combos.flatMap((c) => o.map((x) => [...c, x])).slice(0, FORGE_CAP);
       const rebuild = (sh: Shape, ids: number[], at: { i: number }): Plain => (sh.kind === 'leaf' ? ids[at.i++]! : sh.items.map((x) => rebuild(x, ids, at)));

@@ -11,11 +11,18 @@
  * run after another, each delivered in send order until no message is pending, as `bantam run`
  * does (src/interpret/run.ts). So the picture shows, for every session the attacker touched, the
  * messages it would have exchanged had nobody interfered.
+ *
+ * Multi-phase: the phases the configuration's phase depends on run first, exactly as in the
+ * attack's replay (./prior-phases.ts: honestly with the declared principals, then the attacker's
+ * identity through the chains of the roles the configuration gives it, when the context is an
+ * insider's), so the honest sessions hold their registrations and earlier records. Those prior
+ * sessions are in the trace and listed as runs labelled `prior:…`.
  */
 import { ENVIRONMENTS } from '../interpret/environments/index.js';
 import { addPrincipal, createWorld, runUntilQuiet, startSession, type World } from '../interpret/world.js';
 import type { Trace } from '../net/trace.js';
-import type { AttackContext, Scenario, SessionSpec } from './execute.js';
+import { insiderRoles, type AttackContext, type Scenario, type SessionSpec } from './execute.js';
+import { runPriorPhases } from './prior-phases.js';
 
 export interface HonestRun {
   /** The run's trace (the same format as a `bantam run` trace). */
@@ -34,10 +41,19 @@ export function honestRunOf(ctx: AttackContext, sc: Scenario): HonestRun {
   const w = createWorld(p, { suite: ctx.suite, seed: ctx.seed, environments: ENVIRONMENTS });
   const roles = p.roles.map((r) => r.id);
   for (const id of [...ctx.honest, ctx.attacker]) addPrincipal(w, id, roles);
+  const runs: HonestRun['runs'] = [];
+  // multi-phase: the prior phases first, as in the attack's replay (./execute.ts)
+  const phase = sc.config[0]?.phase;
+  const plan = phase !== undefined ? ctx.prior(phase) : undefined;
+  if (plan && plan.phases.length) {
+    const prior = runPriorPhases(w, plan, ctx.attacker, ctx.insider ? insiderRoles(plan, sc.config, ctx.attacker) : []);
+    const byLabel = new Map<string, typeof prior.sessions>();
+    for (const s of prior.sessions) byLabel.set(s.id, [...(byLabel.get(s.id) ?? []), s]);
+    for (const [label, ss] of byLabel) runs.push({ phase: ss[0]!.phase.id, binding: { ...ss[0]!.binding }, sessions: ss.map((s) => ({ label, role: s.role, principal: s.principal, status: s.status })) });
+  }
   // one protocol run per distinct (phase, binding), in order of first appearance
   const groups = new Map<string, SessionSpec>();
   for (const s of sc.config) if (!groups.has(bindingKey(s))) groups.set(bindingKey(s), s);
-  const runs: HonestRun['runs'] = [];
   let n = 0;
   for (const ph of p.phases) {
     for (const g of groups.values()) {

@@ -36,7 +36,7 @@ function freeNames(e: TExpr, out: Set<string>): void {
   else if (e.kind === 'tuple') e.items.forEach((a) => freeNames(a, out));
 }
 
-const BOUND = 'static: who holds or derives the key, from the typed protocol and the query\'s reveals; evidence from one honest run of the phase';
+const BOUND = 'static: who holds or derives the key, from the typed protocol and the query\'s reveals; evidence from one honest run of the phase, after the phases it depends on ran honestly (./prior-phases.ts)';
 
 export function judgeNonRepudiation(protocol: TypedProtocol, suite: CryptoSuite, seed: string, q: NrQuery): NrVerdict {
   const ph = protocol.phases.find((x) => x.id === q.phase)!;
@@ -69,15 +69,18 @@ export function judgeNonRepudiation(protocol: TypedProtocol, suite: CryptoSuite,
   } catch (e) {
     return { status: 'not-tested', reason: `${statically} (read off the protocol), but the honest run for the evidence failed: ${e instanceof Error ? e.message : String(e)}`, bound: BOUND };
   }
+  if (run.prior?.failures.length) return { status: 'not-tested', reason: `${statically} (read off the protocol), but a phase ${q.phase} depends on did not complete in the honest run for the evidence: ${run.prior.failures.join('; ')}`, bound: BOUND };
   const signer = run.runs[0]![q.role]!;
   const x = signer.values.get(q.name);
-  if (!x) return { status: 'not-tested', reason: `${statically} (read off the protocol), but ${q.role}'s session never computed ${q.name} in an honest run of phase ${q.phase} alone (status ${signer.status}${signer.abort ? `: ${signer.abort.detail}` : ''})`, bound: BOUND };
+  if (!x) return { status: 'not-tested', reason: `${statically} (read off the protocol), but ${q.role}'s session never computed ${q.name} in an honest run of phase ${q.phase} (status ${signer.status}${signer.abort ? `: ${signer.abort.detail}` : ''})`, bound: BOUND };
   const rng = forkRng(seededRng(seed), 'non-repudiation');
   const message = evalWith(suite, rng, made.expr.args[1]!, signer.values);
   const who = holders[0] ?? 'the attacker';
   const env = new Map<string, Value>();
   for (const n of keyNames) {
-    const other = holders.length ? run.runs[0]![who]?.values.get(n) ?? run.world.principals.get(binding[who]!)?.setup.get(who)?.get(n) : signer.values.get(n); // published / revealed: the attacker's copy is the signer's value
+    // the other holder's copy: from its session of the phase, its setup, or (multi-phase) its session of an earlier phase that made it (a centre's registration)
+    const fromPrior = () => run.prior?.sessions.find((x) => x.role === who && x.principal === binding[who] && x.values.has(n))?.values.get(n);
+    const other = holders.length ? run.runs[0]![who]?.values.get(n) ?? run.world.principals.get(binding[who]!)?.setup.get(who)?.get(n) ?? fromPrior() : signer.values.get(n); // published / revealed: the attacker's copy is the signer's value
     if (other) env.set(n, other);
   }
   const key = evalWith(suite, rng, keyExpr, env);

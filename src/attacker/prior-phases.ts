@@ -225,12 +225,35 @@ function runPhase(w: World, ph: TPhase, binding: Record<string, string>, label: 
  * records them for the attacker to observe.
  */
 export function runPriorPhases(w: World, plan: PriorPlan, attacker: string, insiderRoles: readonly string[]): PriorRun {
+  return runPriorPhasesFor(w, plan, insiderRoles.map((role) => ({ principal: attacker, role, own: true })));
+}
+
+/** A principal that plays a role of the searched phase other than the role's declared one: its prerequisites come through that role's chain. */
+export interface PriorExtra {
+  principal: string;
+  role: string;
+  /** The attacker's identity (its sessions' values are the attacker's own); otherwise an honest principal. */
+  own?: boolean;
+}
+
+/**
+ * Runs the plan's phases honestly on `w` (default principals), then, for each extra principal, the
+ * chain of earlier phases of its role with it in that role (every other role by its declared
+ * principal) — e.g. a second patient registered with the center before the searched phase runs.
+ * Used by the search (the attacker's identity as an insider) and by the honest evidence runs
+ * (./passive-runs.ts, ./honest-run.ts), so every multi-phase run is prepared the same way.
+ */
+export function runPriorPhasesFor(w: World, plan: PriorPlan, extras: readonly PriorExtra[]): PriorRun {
   const p = w.protocol;
   const out: PriorRun = { sessions: [], own: [], lines: [], failures: [], refused: [] };
   const base = defaultBinding(p);
   for (const id of plan.phases) runPhase(w, p.phases.find((x) => x.id === id)!, base, `prior:${id}`, out);
-  for (const role of insiderRoles) {
-    for (const id of plan.chains.get(role) ?? []) runPhase(w, p.phases.find((x) => x.id === id)!, { ...base, [role]: attacker }, `prior:${id}:${attacker}`, out, attacker);
+  const seen = new Set<string>();
+  for (const x of extras) {
+    const key = `${x.principal}|${x.role}`;
+    if (seen.has(key) || (!x.own && base[x.role] === x.principal)) continue;
+    seen.add(key);
+    for (const id of plan.chains.get(x.role) ?? []) runPhase(w, p.phases.find((y) => y.id === id)!, { ...base, [x.role]: x.principal }, `prior:${id}:${x.principal}`, out, x.own ? x.principal : undefined);
   }
   return out;
 }

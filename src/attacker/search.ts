@@ -185,7 +185,7 @@ function isTarget(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boo
 function isClaim(ctx: AttackContext, qs: readonly Query[], s: SessionSpec): boolean {
   const honest = (p: string | undefined) => p !== undefined && p !== ctx.attacker;
   return qs.some((q) =>
-    q.kind === 'confidentiality' || q.kind === 'weak-secrecy'
+    q.kind === 'confidentiality' || q.kind === 'weak-secrecy' // weak secrecy: the same premise (an accepted session with only honest peers holding the value)
       ? q.phase === s.phase && (!q.role || q.role === s.role) && Object.values(s.binding).every(honest)
       : q.kind === 'agreement' && q.phase === s.phase && s.role === q.role && honest(s.binding[q.role]) && honest(s.binding[q.peer]),
   );

@@ -24,6 +24,7 @@ import { forkRng, seededRng } from '../crypto/rng.js';
 import { openAll, type Learn } from './deduce.js';
 import { attackContext } from './execute.js';
 import { declaredBinding, honestRuns } from './passive-runs.js';
+import { priorPlan } from './prior-phases.js';
 import { createKnowledge, keyOf } from './knowledge.js';
 import type { Query } from './queries.js';
 
@@ -40,7 +41,9 @@ export interface UnlVerdict {
 /** The equalities a passive attacker sees in one world: "a = b" over game labels. */
 function equalities(protocol: TypedProtocol, suite: CryptoSuite, seed: string, phase: string, role: string, names: { p1: string; p2: string; attacker: string }, bindings: Record<string, string>[]): { eqs: Set<string>; accepted: boolean } {
   const principals = [...new Set([names.p1, names.p2, ...bindings.flatMap((b) => Object.values(b)), names.attacker])];
-  const { world: w, runs } = honestRuns(protocol, suite, seed, phase, principals, bindings);
+  // multi-phase: both worlds run the same prior phases, P2's chain (its registration) included (./passive-runs.ts)
+  const { world: w, runs, prior } = honestRuns(protocol, suite, seed, phase, principals, bindings, [{ principal: names.p2, role }]);
+  if (prior?.failures.length) throw new Error(`a prior phase did not complete: ${prior.failures.join('; ')}`);
   const accepted = runs.every((r) => Object.values(r).every((s) => s.status === 'accepted'));
   const gameName = (p: string) => (p === names.p1 ? 'P1' : p === names.p2 ? 'P2' : p);
   const K = createKnowledge(suite);
@@ -63,8 +66,10 @@ function equalities(protocol: TypedProtocol, suite: CryptoSuite, seed: string, p
     if (!step || e.origin !== 'honest') continue;
     const got = decodeMessage(suite, step, protocol.options.wire === 'tagged', e.bytes);
     if (!got.ok) continue;
-    const run = /^r(\d+)/.exec(e.session)?.[1] ?? '?';
-    for (const f of step.fields) add(`run${run}:${step.id}.${f.name}`, got.fields.get(f.name)!);
+    // a game run (r1, r2) or a prior phase's session (labelled by its phase and, for P2's chain, 'P2')
+    const run = /^r(\d+)$/.exec(e.session)?.[1];
+    const where = run ? `run${run}` : e.session.replace(`:${names.p2}`, ':P2').replace(`:${names.p1}`, ':P1');
+    for (const f of step.fields) add(`${where}:${step.id}.${f.name}`, got.fields.get(f.name)!);
   }
   const ctx = attackContext(protocol, suite, seed);
   const learn: Learn = (v, how, name) => {
@@ -94,14 +99,16 @@ export function judgeUnlinkability(protocol: TypedProtocol, suite: CryptoSuite, 
   const p1 = binding[q.role]!;
   let p2 = `${p1}2`;
   for (let k = 3; ctx.honest.includes(p2) || p2 === ctx.attacker || !validId(p2); k++) p2 = `${p1}${k}`;
-  const bound = `a passive attacker sees two honest runs of phase ${q.phase}: ${q.role} played by one principal twice vs by two principals (other roles by their declared principals); its tests are equalities between observed fields, what it opens with its own keys, and identities and published values — not full observational equivalence`;
+  const plan = priorPlan(protocol, q.phase);
+  const before = plan.phases.length ? `, after the phases it depends on (${plan.phases.join(', ')}) ran honestly, with P2 through ${q.role}'s chain (${(plan.chains.get(q.role) ?? []).join(', ') || 'none'}) in both worlds` : '';
+  const bound = `a passive attacker sees two honest runs of phase ${q.phase}${before}: ${q.role} played by one principal twice vs by two principals (other roles by their declared principals); its tests are equalities between observed fields, what it opens with its own keys, and identities and published values — not full observational equivalence`;
   const names = { p1, p2, attacker: ctx.attacker };
   let same, different;
   try {
     same = equalities(protocol, suite, seed, q.phase, q.role, names, [binding, binding]);
     different = equalities(protocol, suite, seed, q.phase, q.role, names, [binding, { ...binding, [q.role]: p2 }]);
   } catch (e) {
-    return { status: 'not-tested', reason: `the linking game crashed: ${e instanceof Error ? e.message : String(e)}`, bound };
+    return { status: 'not-tested', reason: `the linking game did not run: ${e instanceof Error ? e.message : String(e)}`, bound };
   }
   if (!same.accepted || !different.accepted) return { status: 'not-tested', reason: 'the honest runs of the linking game did not all accept (vacuous)', bound };
   const onlySame = [...same.eqs].filter((x) => !different.eqs.has(x));

@@ -155,7 +155,7 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, varian
     if (v.status !== 'refuted' || !v.attack) return [];
     const st = execute(ctx, v.attack.scenario, true);
     const learned = v.attack.story.flat().filter((l) => l.trim().startsWith('attacker learns')).map((l) => l.trim());
-    const n = report.verdicts.slice(0, i + 1).filter((x) => x.status === 'refuted').length;
+    const n = report.verdicts.slice(0, i + 1).filter((x) => x.status === 'refuted' && x.attack).length; // numbered as the text and the exported tests number attacks (a refutation without a trace, unlinkability, has none)
     const honest = honestRunOf(ctx, v.attack.scenario);
     return [
       {
