@@ -16,21 +16,16 @@ import { honestRunOf } from '../src/attacker/honest-run.js';
 import { judgeUnlinkability } from '../src/attacker/unlinkability.js';
 import { getSuite } from '../src/crypto/index.js';
 import { loadExecutable } from '../src/interpret/load.js';
+import { exportedAttack } from './helpers/exported-attack.js';
 
 const SHIPPED = 'test/attacks/emr';
 const PAPER = 'spec/emr-flow.ban';
 const FIXED = 'spec/emr-flow-fixed.ban';
 const files = readdirSync(SHIPPED).filter((f) => f.endsWith('.test.ts')).sort();
 
-/** The constants an exported file declares (its query, suite, seed and scenario). */
-function exported(text: string): { query: string; suite: string; seed: string; scenario: Scenario } {
-  const str = (name: string) => JSON.parse(new RegExp(`^const ${name} = (.*);$`, 'm').exec(text)![1]!) as string;
-  const scenario = JSON.parse(/^const SCENARIO: attacker\.Scenario = ([\s\S]*?);\n\ntest\(/m.exec(text)![1]!) as Scenario;
-  return { query: str('QUERY'), suite: str('SUITE'), seed: str('SEED'), scenario };
-}
 
 /** Replays the recorded scenario against a spec: whether its query is violated, or why it cannot be played. */
-function replay(specPath: string, e: ReturnType<typeof exported>): { violated: boolean; crashed?: string } {
+function replay(specPath: string, e: ReturnType<typeof exportedAttack>): { violated: boolean; crashed?: string } {
   const { spec, protocol } = loadExecutable(specPath);
   const q = queriesOf(spec, protocol).find((x) => x.text === e.query);
   expect(q, `${specPath} has the query '${e.query}'`).toBeDefined();
@@ -45,13 +40,13 @@ function replay(specPath: string, e: ReturnType<typeof exported>): { violated: b
 
 describe('the EMR paper\'s refuted claims as attack tests', () => {
   test('the shipped EMR attack tests: the eCK-style ephemeral leakage and the EMR access control', () => {
-    const queries = files.map((f) => exported(readFileSync(join(SHIPPED, f), 'utf8')).query);
+    const queries = files.map((f) => exportedAttack(readFileSync(join(SHIPPED, f), 'utf8')).query);
     expect(queries).toContain('confidentiality SEK_AP of P in initial given reveal a of P after, reveal b of HA after');
     expect(queries).toContain('agreement HA with P on ID_HPB, ID_PAT in inter');
   });
 
   test.each(files)('%s violates its query on the paper\'s flow and not on the fixed flow: the exported test fails once fixed', (f) => {
-    const e = exported(readFileSync(join(SHIPPED, f), 'utf8'));
+    const e = exportedAttack(readFileSync(join(SHIPPED, f), 'utf8'));
     expect(replay(PAPER, e)).toEqual({ violated: true });
     const fixed = replay(FIXED, e);
     expect(fixed.violated).toBe(false);
@@ -73,7 +68,7 @@ describe('the EMR paper\'s refuted claims as attack tests', () => {
   }, 60_000);
 
   test.each(files)('the honest run drawn beside %s runs the prior phases first: every session accepts', (f) => {
-    const e = exported(readFileSync(join(SHIPPED, f), 'utf8'));
+    const e = exportedAttack(readFileSync(join(SHIPPED, f), 'utf8'));
     const { protocol } = loadExecutable(PAPER);
     const h = honestRunOf(attackContext(protocol, getSuite(e.suite), e.seed), e.scenario);
     expect(h.runs.some((r) => r.sessions.some((s) => s.label.startsWith('prior:registration-patient')))).toBe(true);

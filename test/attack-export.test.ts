@@ -13,16 +13,11 @@ import { attackContext, execute, judgeQuery, queriesOf, type Scenario } from '..
 import { getSuite } from '../src/crypto/index.js';
 import { loadExecutable } from '../src/interpret/load.js';
 import { cli } from './helpers/cli.js';
+import { exportedAttack } from './helpers/exported-attack.js';
 
 const SHIPPED = 'test/attacks/nspk';
 const files = readdirSync(SHIPPED).filter((f) => f.endsWith('.test.ts')).sort();
 
-/** The constants an exported file declares (its query, suite, seed and scenario). */
-function exported(text: string): { query: string; suite: string; seed: string; scenario: Scenario } {
-  const str = (name: string) => JSON.parse(new RegExp(`^const ${name} = (.*);$`, 'm').exec(text)![1]!) as string;
-  const scenario = JSON.parse(/^const SCENARIO: attacker\.Scenario = ([\s\S]*?);\n\ntest\(/m.exec(text)![1]!) as Scenario;
-  return { query: str('QUERY'), suite: str('SUITE'), seed: str('SEED'), scenario };
-}
 
 describe('bantam claims SPEC --export: attacks as tests', () => {
   test('the shipped NSPK attack tests are what the command writes today (one per refuted query)', async () => {
@@ -35,7 +30,7 @@ describe('bantam claims SPEC --export: attacks as tests', () => {
   }, 120_000);
 
   test.each(files)('%s violates its query on NSPK and not on the fixed protocol (NSL): the exported test fails once fixed', (f) => {
-    const e = exported(readFileSync(join(SHIPPED, f), 'utf8'));
+    const e = exportedAttack(readFileSync(join(SHIPPED, f), 'utf8'));
     const verdict = (specPath: string) => {
       const { spec, protocol } = loadExecutable(specPath);
       const q = queriesOf(spec, protocol).find((x) => x.text === e.query);
