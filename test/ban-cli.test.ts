@@ -76,6 +76,14 @@ describe('bantam derive', () => {
     expect(r2.err).toMatch(/unknown goal G9/);
     expect((await run('derive', file, '--format', 'pdf')).code).toBe(2);
   });
+  it('a spec with no goals is not "0 of 0 goals derived" with exit 0: nothing was derived, exit 2', async () => {
+    const none = join(dir, 'no-goals.ban');
+    writeFileSync(none, NS.replace(/goals[\s\S]*$/, ''));
+    const r = await run('derive', none);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/has no goals section: there is nothing to derive/);
+    expect(r.out).not.toMatch(/0 of 0/);
+  });
 });
 
 describe('bantam check', () => {

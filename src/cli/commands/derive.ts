@@ -32,13 +32,15 @@ export const command: Command = {
   summary: 'BAN-logic analysis of a spec: which goals are derived, with proofs (belief logic, not a computational proof)',
   usage: USAGE,
   options: OPTIONS,
-  exit: '0 all goals derived, 1 some goal not derived, 2 bad input',
+  exit: '0 all goals derived, 1 some goal not derived, 2 bad input (also: a spec with no goals)',
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, OPTIONS);
     if (args.positional.length !== 1) throw new UserError(`expected one SPEC file\nusage: ${USAGE}`);
     const format = args.values.get('format') ?? 'text';
     if (!['text', 'md', 'tex'].includes(format)) throw new UserError(`--format takes text, md or tex, got '${format}'`);
     const spec = loadSpec(args.positional[0]!, { limits: parseLimitsFlag(args.values.get('limits')) });
+    // Nothing to derive is not "every goal derived": a vacuous run is never a success.
+    if (!spec.goals.length) throw new UserError(`${spec.file} has no goals section: there is nothing to derive${spec.flow ? ` (it has a flow: its queries are decided by \`bantam claims ${spec.file}\`)` : ''}`);
     const goalsFlag = args.values.get('goal');
     let goals: string[] | undefined;
     if (goalsFlag !== undefined) {
