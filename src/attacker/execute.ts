@@ -24,6 +24,7 @@ import { ENVIRONMENTS } from '../interpret/environments/index.js';
 import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
 import { priorPlan, runPriorPhases, type PriorPlan, type PriorRun } from './prior-phases.js';
 import { learnPredictable, predict, predictKey } from './predict.js';
+import { earlierText, runEarlier } from './earlier-run.js';
 import { checkOf, consumerOf, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
 
 /** One session the attacker starts: `role` of `phase`, played by binding[role]. */
@@ -85,6 +86,8 @@ export interface AttackContext {
    * role the configuration gives it (an insider with a genuinely issued key pair).
    */
   insider: boolean;
+  /** A query reveals a value of an earlier session (./earlier-run.ts): one earlier honest run of the phase is played first. */
+  earlier?: boolean;
 }
 
 /** Roles of the phase with prerequisites that the configuration gives the attacker's identity (as runner or peer). */
@@ -108,6 +111,8 @@ export interface RunState {
   story: string[][];
   /** Multi-phase: what the prior phases ran (./prior-phases.ts). */
   prior?: PriorRun;
+  /** The earlier honest run's sessions (./earlier-run.ts), when a query reveals a value of one. */
+  earlier?: Session[];
 }
 
 export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed: string, opts: { insider?: boolean } = {}): AttackContext {
@@ -250,7 +255,11 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     // what the waiting receivers will compute with the group operations, where the algebra derives it (./predict.ts)
     learnPredictable(ctx, w, K, sessions, asked, learn);
   };
+  // a compromise between sessions: an earlier honest run of the phase first, its values revealed by the hook (./earlier-run.ts)
+  const earlier = ctx.earlier && phase !== undefined ? runEarlier(ctx, w, phase) : undefined;
+  if (earlier && narrate) block = [earlierText(earlier)];
   observe();
+  if (earlier && narrate) story.push(block);
   sc.config.forEach((spec, i) => {
     block = [];
     const s = startSession(w, spec.phase, spec.role, spec.binding, `s${i + 1}`);
@@ -339,7 +348,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     observe();
     if (narrate) story.push(block);
   });
-  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}) };
+  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}), ...(earlier ? { earlier } : {}) };
 }
 
 /** Every delivery the attacker can make to session i now, within the construction bound. */
