@@ -25,7 +25,10 @@ import type { Value } from '../flow-lang/values.js';
 import type { Session, World } from '../interpret/world.js';
 import { evalWith, type Learn } from './deduce.js';
 import type { AttackContext, Forge, Plain } from './execute.js';
-import { deducerFor, GroupDeductionBug } from './group-oracle.js';
+import { GroupDeductionBug, knownOf } from './group-oracle.js';
+import { GroupDeducer } from './group-deduce.js';
+import { buildGroupModel, type GroupModel, type Term } from './group-model.js';
+import * as P from './group-algebra.js';
 import { keyOf, type Knowledge } from './knowledge.js';
 import { receiverActions } from './templates.js';
 
@@ -136,7 +139,7 @@ function withGenerator(ctx: AttackContext, values: ReadonlyMap<string, Value>): 
  * `tried` remembers the values asked about in this run.
  */
 export function learnPredictable(ctx: AttackContext, w: World, K: Knowledge, sessions: readonly Session[], tried: Set<string>, learn: Learn): void {
-  const asks: { value: Value; name: string }[] = [];
+  const asks: { value: Value; name: string; expr: TExpr; values: ReadonlyMap<string, Value> }[] = [];
   const probe = forkRng(seededRng(ctx.seed), 'predict');
   for (const s of sessions) {
     if (s.status !== 'waiting' || !s.waitingFor || s.principal === ctx.attacker) continue;
@@ -151,7 +154,7 @@ export function learnPredictable(ctx: AttackContext, w: World, K: Knowledge, ses
         if (tried.has(key)) return;
         tried.add(key);
         const v = evalWith(ctx.suite, probe, x, withGenerator(ctx, s.values));
-        if (v && !K.find(v)) asks.push({ value: v, name: [...ns].filter((n) => n !== ctx.protocol.generator).join('·') });
+        if (v && !K.find(v)) asks.push({ value: v, name: [...ns].filter((n) => n !== ctx.protocol.generator).join('·'), expr: x, values: s.values });
       };
       walk(a.expr);
     }
@@ -164,20 +167,47 @@ export function learnPredictable(ctx: AttackContext, w: World, K: Knowledge, ses
   const held = createHash('sha256');
   for (const it of K.items) held.update(`${keyOf(ctx.suite, it.value)};`);
   const fp = held.digest('hex');
-  let d: ReturnType<typeof deducerFor> | undefined;
+  let model: GroupModel | undefined;
   for (const q of asks) {
     if (K.find(q.value)) continue;
     const mk = `${fp}|${keyOf(ctx.suite, q.value)}`;
     let recipe = memo.get(mk);
     if (recipe === undefined) {
-      d ??= deducerFor({ world: w, knowledge: K });
-      const got = d.deduce(q.value);
+      // the value is an intermediate of the receiver's computation, not a value of the run: its
+      // polynomial is formed from its operands' (./group-model.ts) and the deducer asked about it
+      model ??= buildGroupModel(w);
+      const poly = polyOf(model, q.expr, q.values);
+      if (!poly) {
+        memo.set(mk, null);
+        continue;
+      }
+      const tk = keyOf(ctx.suite, q.value);
+      const m = model;
+      const withTarget: GroupModel = { ...m, termOf: (v) => (keyOf(ctx.suite, v) === tk ? poly : m.termOf(v)) };
+      const got = new GroupDeducer(withTarget, knownOf(K)).deduce(q.value);
       if (got.status === 'unconfirmed') throw new GroupDeductionBug(got.detail);
       recipe = got.status === 'derived' ? got.text : null;
       memo.set(mk, recipe);
     }
     if (recipe !== null) learn(q.value, { kind: 'group', recipe }, q.name);
   }
+}
+
+/** The polynomial term of an algebra expression over the receiver's values, from its operands' terms in the model. */
+function polyOf(m: GroupModel, e: TExpr, values: ReadonlyMap<string, Value>): Extract<Term, { kind: 'poly' }> | undefined {
+  if (e.kind === 'name') {
+    // (learnPredictable asks only about names the receiver holds, and the generator: 1·G)
+    const v = values.get(e.name);
+    if (!v) return { kind: 'poly', sort: 'point', poly: P.constant(m.F, 1n) };
+    const t = m.termOf(v);
+    return t?.kind === 'poly' ? t : undefined;
+  }
+  if (e.kind !== 'prim' || !ALGEBRA.has(e.prim)) return undefined;
+  const xs = e.args.map((a) => polyOf(m, a, values));
+  if (!xs.every((x) => x)) return undefined;
+  const [x, y] = xs.map((t) => t!.poly);
+  const poly = e.prim === 'mulG' ? x! : e.prim === 'mul' || e.prim === 'smul' ? P.mul(m.F, x!, y!) : e.prim === 'ssub' ? P.sub(m.F, x!, y!) : P.add(m.F, x!, y!);
+  return { kind: 'poly', sort: e.prim === 'mul' || e.prim === 'mulG' || e.prim === 'padd' ? 'point' : 'scalar', poly };
 }
 
 /** Answers of the algebra to learnPredictable's questions, per protocol (a cache: same bytes, same answer). */
