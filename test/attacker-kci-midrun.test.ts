@@ -78,7 +78,8 @@ describe('a compromise between sessions (given reveal NAME of ROLE in an earlier
   // with S played by the attacker, B's agreement falls without any reveal)
   const DS = 'confidentiality Kab of B given reveal Kab of A in an earlier session';
   test('Denning–Sacco on NS shared key: the old Kab revealed, its ticket replayed to B; B\'s key is the attacker\'s, confirmed; the exported test replays it', () => {
-    const r = analyse('ns-ds.ban', text, [DS, 'confidentiality Kab of B given reveal Na of A in an earlier session'], {});
+    // one searched session beside the earlier run is the attack's shape (B alone, the old ticket replayed to it)
+    const r = analyse('ns-ds.ban', text, [DS, 'confidentiality Kab of B given reveal Na of A in an earlier session'], { sessions: 1 });
     expect(r.unconfirmed).toEqual([]);
     const [ds, control] = r.verdicts;
     expect(ds!.status).toBe('refuted');
@@ -98,6 +99,15 @@ describe('a compromise between sessions (given reveal NAME of ROLE in an earlier
     expect(judgeQuery(base, q, execute(base, ds!.attack!.scenario)).violated).toBe(false);
     expect(attackTestFile(ds!, { spec: NS, suite: SUITE, seed: '1', importFrom: 'bantam', index: 1 })).toMatch(/attacker\.withCompromise\(attacker\.attackContext\(/);
   }, 180_000);
+
+  test('the 1987 revision (B\'s nonce in the ticket): the same earlier-session reveal refutes nothing, the bound covered — vacuous, since B needs A and S sessions to accept', () => {
+    const FIX = 'test/fixtures/ns-shared-key-1987.ban';
+    const r = analyse('ns-1987.ban', readFileSync(FIX, 'utf8'), [DS], { sessions: 1 });
+    expect(r.exhausted).toBe(true);
+    expect(r.unconfirmed).toEqual([]);
+    expect(r.verdicts[0]!.status).toBe('not-tested');
+    expect(r.verdicts[0]!.reason).toMatch(/vacuous/);
+  }, 60_000);
 
   test('syntax: positioned errors with stable codes; the queried session\'s own value is trivial, an earlier session\'s is not', () => {
     const errs = (qs: string[]) => {

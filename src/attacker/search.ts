@@ -148,7 +148,8 @@ export function configurations(ctx: AttackContext, phase: string, n: number, att
     };
     for (const runner of runners(role)) assign(0, { [role]: runner });
   }
-  const perms = permutations(ctx.honest);
+  // an earlier run (./earlier-run.ts) is played by the declared principals: it breaks the symmetry, so no renaming
+  const perms = ctx.earlier ? [ctx.honest.slice()] : permutations(ctx.honest);
   const rename = (s: SessionSpec, perm: string[]): SessionSpec => ({ ...s, binding: Object.fromEntries(Object.entries(s.binding).map(([r, p]) => [r, ctx.honest.includes(p) ? perm[ctx.honest.indexOf(p)]! : p])) });
   const out: SessionSpec[][] = [];
   const seen = new Set<string>();
