@@ -20,7 +20,7 @@ import { createKnowledge, type Knowledge } from './knowledge.js';
 import type { Query, Reveal } from './queries.js';
 import { EARLIER_LABEL } from './earlier-run.js';
 
-export const revealText = (r: Reveal) => `${r.name} of ${r.role} ${r.when === 'earlier' ? 'in an earlier session' : r.when}`;
+export const revealText = (r: Reveal) => `${r.name} of ${r.role} ${r.when === 'earlier' ? 'in an earlier session (one honest run before the searched sessions)' : r.when}`;
 
 /** The values a reveal names in this world: long-term/shared ones now, session ones of the sessions so far. */
 function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what: string }[] {
