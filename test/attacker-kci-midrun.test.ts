@@ -54,6 +54,12 @@ describe('messages built with what the attacker computes (key-compromise imperso
     expect(r.unconfirmed).toEqual([]);
   }, 120_000);
 
+  test('STS (signed Diffie–Hellman) resists KCI: B\'s own key revealed before, B\'s agreement still holds, the default bound covered', () => {
+    const r = analyse('sts-kci.ban', readFileSync('spec/protocols/sts.ban', 'utf8'), ['agreement B with A on X, Y, K given reveal skB of B before'], {});
+    expect(r.verdicts[0]!.status).toBe('holds');
+    expect(r.exhausted).toBe(true);
+  }, 120_000);
+
   test('the group algebra feeds the moves: A with the attacker\'s identity as B computes skA·pkM, which the attacker derives as skM·pkA and uses to answer', () => {
     const { protocol } = withQueries('dh-static.ban', broken(), ['agreement A with B on Na, Nb']);
     const ctx = attackContext(protocol, getSuite(SUITE), '1');
