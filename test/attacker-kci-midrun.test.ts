@@ -115,6 +115,15 @@ describe('a compromise between sessions (given reveal NAME of ROLE in an earlier
     expect(r.verdicts[0]!.reason).toMatch(/vacuous/);
   }, 60_000);
 
+  test('the earlier run\'s sessions are partners and claims for agreement, never the premise: with no searched claim the query is vacuous, not "holds"', () => {
+    const { spec, protocol } = withQueries('ns-ds.ban', text, ['injective-agreement B with A on Kab given reveal Kab of A in an earlier session']);
+    const q = queriesOf(spec, protocol)[0]!;
+    const ctx = withCompromise(attackContext(protocol, getSuite(SUITE), '1'), q.reveals ?? []);
+    const st = execute(ctx, { config: [{ phase: 'ns', role: 'S', binding: { A: 'A', B: 'B', S: 'S' } }], moves: [] });
+    expect(st.earlier!.map((s) => `${s.role}:${s.status}`)).toEqual(['A:accepted', 'B:accepted', 'S:accepted']);
+    expect(judgeQuery(ctx, q, st)).toEqual({ premise: false, violated: false });
+  });
+
   test('syntax: positioned errors with stable codes; the queried session\'s own value is trivial, an earlier session\'s is not', () => {
     const errs = (qs: string[]) => {
       const { spec, protocol } = withQueries('ns-q.ban', text, qs);

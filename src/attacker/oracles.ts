@@ -67,9 +67,11 @@ export function judgeQuery(ctx: AttackContext, q: Query, st: RunState): OracleRe
     return { premise, violated: false };
   }
   const suite = st.world.suite;
-  // the earlier run's honest sessions (./earlier-run.ts) claim too: injectivity counts every run
-  const claims = [...st.sessions, ...(st.earlier ?? [])].filter((s) => s.phase.id === q.phase && s.role === q.role && s.status === 'accepted' && honest(s.principal) && honest(s.binding[q.peer]));
-  if (!claims.length) return { premise: false, violated: false };
+  const claimant = (s: Session) => s.phase.id === q.phase && s.role === q.role && s.status === 'accepted' && honest(s.principal) && honest(s.binding[q.peer]);
+  // the premise needs a searched session: the earlier run's (./earlier-run.ts) alone would make a vacuous "holds"
+  if (!st.sessions.some(claimant)) return { premise: false, violated: false };
+  // ... but the earlier run's honest sessions claim too: injectivity counts every run
+  const claims = [...st.sessions, ...(st.earlier ?? [])].filter(claimant);
   // an earlier run's sessions (./earlier-run.ts) count as partners: an old session that agreed is not forgotten
   const partnersOf = (s1: Session) =>
     [...st.sessions, ...(st.earlier ?? [])].filter(
