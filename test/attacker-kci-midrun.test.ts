@@ -46,6 +46,18 @@ describe('messages built with what the attacker computes (key-compromise imperso
     expect(plain!.status).toBe('holds');
   }, 120_000);
 
+  test('the same with an AEAD confirmation: the ciphertext is built under A\'s predicted key, whose derivation uses the Nb sent', () => {
+    const aead = broken()
+      .replace('kci.2: B -> A : (Nb: nonce, Y: point, tB: mac)', 'kci.2: B -> A : (Nb: nonce, Y: point, cB: ciphertext)')
+      .replace('      B computes tB = mac(K, (Na, Nb, B))\n', '      B computes cB = E_K(Na, B)\n')
+      .replace('      A checks tB =? mac(K, (Na, Nb, B))\n', '      A computes (Na, B) = D_K(cB)\n');
+    expect(aead).toMatch(/D_K\(cB\)/);
+    const r = analyse('dh-static-aead.ban', aead, [Q]);
+    expect(r.unconfirmed).toEqual([]);
+    expect(r.verdicts[0]!.status).toBe('refuted');
+    expect(r.verdicts[0]!.attack!.story.flat().join('\n')).toMatch(/cB = enc\(kdf\("kci", skA·pkB#\d+, Na#\d+, the Nb sent\), \(Na#\d+, B#\d+\)\)\n\s+A \[s1\] ACCEPTS/);
+  }, 120_000);
+
   test('the 3DH-style fixture (each ephemeral against the other static key) holds with either own key revealed before', () => {
     const { spec, protocol } = executableOf(parseSpec(KCI, readFileSync(KCI, 'utf8')));
     const r = analyseQueries(protocol, queriesOf(spec, protocol), { suite: SUITE, seed: '1', bound: { perDelivery: 4 } });
