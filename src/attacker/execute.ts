@@ -475,7 +475,7 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
     const it = recvKey ? K.find(recvKey) : undefined;
     keys = it ? [it] : [];
     if (!recvKey) {
-      const pk = predictKey(ctx, K, s, s.waitingFor!, cons.keyName);
+      const pk = predictKey(ctx, K, s, s.waitingFor!, cons.keyName, cons.opening.text);
       if (pk !== undefined) predicted = pk;
     }
   } else {

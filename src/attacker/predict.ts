@@ -118,9 +118,11 @@ export function predict(ctx: AttackContext, K: Knowledge, s: Session, step: TSte
 }
 
 /** The receiver's key for a field it opens (`D_K(cB)` with `K` computed from the message): predicted, when not held yet. */
-export function predictKey(ctx: AttackContext, K: Knowledge, s: Session, step: TStep, keyName: string): Plain | undefined {
+export function predictKey(ctx: AttackContext, K: Knowledge, s: Session, step: TStep, keyName: string, useText?: string): Plain | undefined {
   if (s.values.has(keyName)) return undefined;
-  const m = predict(ctx, K, s, step, { kind: 'name', name: keyName, sort: { kind: 'base', name: 'key' } } as TExpr);
+  // the key as computed before the action that opens the field (`useText`: that action's text)
+  const at = useText === undefined ? undefined : receiverActions(ctx.protocol, step).find((a) => a.party === s.role && a.text === useText);
+  const m = predict(ctx, K, s, step, { kind: 'name', name: keyName, sort: { kind: 'base', name: 'key' } } as TExpr, at);
   return m === undefined || (typeof m === 'object' && !Array.isArray(m) && 'lit' in m) ? undefined : m;
 }
 
