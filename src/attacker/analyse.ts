@@ -21,7 +21,7 @@ export function analyseQueries(protocol: Parameters<typeof searchAttacks>[0], qu
   for (const q of searched) (groups.get(beforeKey(q)) ?? groups.set(beforeKey(q), []).get(beforeKey(q))!).push(q);
   const reports: SearchReport[] = [];
   for (const qs of groups.size ? groups.values() : [[]]) {
-    const reveals = (qs[0]?.reveals ?? []).filter((r) => r.when === 'before');
+    const reveals = (qs[0]?.reveals ?? []).filter((r) => r.when !== 'after'); // before, and earlier-session reveals
     reports.push(searchAttacks(protocol, qs, { ...opts, ...(reveals.length ? { reveals } : {}) }));
   }
   const first = reports[0]!;

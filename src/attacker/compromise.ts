@@ -18,8 +18,9 @@ import { openAll, recomputeAll, type Learn } from './deduce.js';
 import type { AttackContext, RunState } from './execute.js';
 import { createKnowledge, type Knowledge } from './knowledge.js';
 import type { Query, Reveal } from './queries.js';
+import { EARLIER_LABEL } from './earlier-run.js';
 
-export const revealText = (r: Reveal) => `${r.name} of ${r.role} ${r.when}`;
+export const revealText = (r: Reveal) => `${r.name} of ${r.role} ${r.when === 'earlier' ? 'in an earlier session (one honest run before the searched sessions)' : r.when}`;
 
 /** The values a reveal names in this world: long-term/shared ones now, session ones of the sessions so far. */
 function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what: string }[] {
@@ -35,9 +36,16 @@ function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what
       const [name, who] = k.split('|');
       if (name === r.name) out.push({ value: v, what: `${r.name} shared by ${who}, revealed ${r.when} (compromise event of the query)` });
     }
+  } else if (r.when === 'earlier') {
+    // the earlier honest run's session of the role (./earlier-run.ts), never a searched session
+    for (const s of w.sessions) {
+      if (s.id !== EARLIER_LABEL || s.role !== r.role) continue;
+      const v = s.values.get(r.name);
+      if (v) out.push({ value: v, what: `${r.name} of the earlier session (${s.principal} as ${s.role}, ${s.status}), revealed before the searched sessions (compromise event of the query)` });
+    }
   } else {
     for (const s of w.sessions) {
-      if (s.role !== r.role || s.principal === ctx.attacker) continue;
+      if (s.role !== r.role || s.principal === ctx.attacker || s.id === EARLIER_LABEL) continue;
       const v = s.values.get(r.name);
       if (v) out.push({ value: v, what: `${r.name} of session ${s.id} (${s.principal} as ${s.role}), revealed after (compromise event of the query)` });
     }
@@ -47,7 +55,7 @@ function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what
 
 /** The hook that hands before-reveals to the attacker in every run of the search (AttackContext.compromise). */
 export function compromiseHook(ctx: AttackContext, reveals: readonly Reveal[]): ((w: World, learn: Learn) => void) | undefined {
-  const before = reveals.filter((r) => r.when === 'before');
+  const before = reveals.filter((r) => r.when === 'before' || r.when === 'earlier');
   if (!before.length) return undefined;
   return (w, learn) => {
     for (const r of before) for (const x of revealed(ctx, w, r)) learn(x.value, { kind: 'revealed', what: x.what }, r.name);
@@ -55,7 +63,18 @@ export function compromiseHook(ctx: AttackContext, reveals: readonly Reveal[]): 
 }
 
 /** The before-reveals of a query, as a key: queries with the same key share one search. */
-export const beforeKey = (q: Query) => (q.reveals ?? []).filter((r) => r.when === 'before').map(revealText).sort().join('; ');
+export const beforeKey = (q: Query) => (q.reveals ?? []).filter((r) => r.when !== 'after').map(revealText).sort().join('; ');
+
+/**
+ * The context a query's attacks run in: its before-reveals handed over from the start and, for a
+ * reveal of an earlier session, the earlier run played first. The search uses it, and so must every
+ * replay of a recorded attack (the confirmation, `claims --diagram`, an exported test).
+ */
+export function withCompromise<C extends AttackContext>(ctx: C, reveals: readonly Reveal[]): C {
+  const hook = compromiseHook(ctx, reveals);
+  const earlier = reveals.some((r) => r.when === 'earlier');
+  return hook || earlier ? { ...ctx, ...(hook ? { compromise: hook } : {}), ...(earlier ? { earlier: true } : {}) } : ctx;
+}
 
 /** A copy of the run's final knowledge (same item ids), with every after-reveal added and the closure run. */
 export function knowledgeAfter(ctx: AttackContext, q: Query, st: RunState): Knowledge {

@@ -23,6 +23,8 @@ import { evalCtxOf, openAll, type Learn } from './deduce.js';
 import { ENVIRONMENTS } from '../interpret/environments/index.js';
 import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
 import { priorPlan, runPriorPhases, type PriorPlan, type PriorRun } from './prior-phases.js';
+import { learnPredictable, predict, predictKey } from './predict.js';
+import { earlierText, runEarlier } from './earlier-run.js';
 import { checkOf, consumerOf, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
 
 /** One session the attacker starts: `role` of `phase`, played by binding[role]. */
@@ -32,8 +34,11 @@ export interface SessionSpec {
   binding: Record<string, string>;
 }
 
-/** A plaintext built from known items, in the shape the receiver reads it; a leaf may be re-made (Forge). */
-export type Plain = number | Plain[] | Forge;
+/**
+ * A plaintext built from known items, in the shape the receiver reads it; a leaf may be re-made
+ * (Forge), or be another field of the same message (`field`: a receiver's prediction, ./predict.ts).
+ */
+export type Plain = number | Plain[] | Forge | { field: string };
 
 /** A signature, MAC or hash re-made by one of the spec's own constructions over known items. */
 export interface Forge {
@@ -47,7 +52,8 @@ export interface Forge {
 
 export type Recipe =
   | { kind: 'known'; item: number }
-  | { kind: 'build'; prim: string; key: number; plain: Plain; plainSort: Sort; sort: Sort; ad?: string }
+  /** `key`: a known item, or (./predict.ts) the receiver's own key rebuilt from the knowledge and the message. */
+  | { kind: 'build'; prim: string; key: Plain; plain: Plain; plainSort: Sort; sort: Sort; ad?: string }
   | { kind: 'forge'; forge: Forge };
 
 export interface Move {
@@ -80,6 +86,8 @@ export interface AttackContext {
    * role the configuration gives it (an insider with a genuinely issued key pair).
    */
   insider: boolean;
+  /** A query reveals a value of an earlier session (./earlier-run.ts): one earlier honest run of the phase is played first. */
+  earlier?: boolean;
 }
 
 /** Roles of the phase with prerequisites that the configuration gives the attacker's identity (as runner or peer). */
@@ -103,6 +111,8 @@ export interface RunState {
   story: string[][];
   /** Multi-phase: what the prior phases ran (./prior-phases.ts). */
   prior?: PriorRun;
+  /** The earlier honest run's sessions (./earlier-run.ts), when a query reveals a value of one. */
+  earlier?: Session[];
 }
 
 export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed: string, opts: { insider?: boolean } = {}): AttackContext {
@@ -128,16 +138,23 @@ export function describeItem(ctx: AttackContext, k: Knowledge, id: number): stri
 export function describeRecipe(ctx: AttackContext, k: Knowledge, r: Recipe): string {
   if (r.kind === 'known') return describeItem(ctx, k, r.item);
   const plain = (p: Plain): string =>
-    typeof p === 'number' ? describeItem(ctx, k, p) : Array.isArray(p) ? `(${p.map(plain).join(', ')})` : `${p.forge}(${p.args.map((a) => ('lit' in a ? JSON.stringify(a.lit) : plain(a.plain))).join(', ')})`;
+    typeof p === 'number' ? describeItem(ctx, k, p) : Array.isArray(p) ? `(${p.map(plain).join(', ')})` : 'field' in p ? `the ${p.field} sent` : `${p.forge}(${p.args.map((a) => ('lit' in a ? JSON.stringify(a.lit) : plain(a.plain))).join(', ')})`;
   if (r.kind === 'forge') return plain(r.forge);
-  return `${r.prim}(${describeItem(ctx, k, r.key)}, ${plain(r.plain)})`;
+  return `${r.prim}(${plain(r.key)}, ${plain(r.plain)})`;
 }
 
 /** Item ids a plaintext uses. */
 function idsOf(pl: Plain): number[] {
   if (typeof pl === 'number') return [pl];
   if (Array.isArray(pl)) return pl.flatMap(idsOf);
+  if ('field' in pl) return [];
   return pl.args.flatMap((a) => ('plain' in a ? idsOf(a.plain) : []));
+}
+
+/** Whether a recipe uses another field of its message (./predict.ts): it is evaluated after the others. */
+function usesFields(r: Recipe): boolean {
+  const uses = (pl: Plain): boolean => (typeof pl === 'number' ? false : Array.isArray(pl) ? pl.some(uses) : 'field' in pl ? true : pl.args.some((a) => 'plain' in a && uses(a.plain)));
+  return r.kind === 'forge' ? uses(r.forge) : r.kind === 'build' ? uses(r.key) || uses(r.plain) : false;
 }
 
 export function describeDerivation(ctx: AttackContext, k: Knowledge, it: Item): string {
@@ -204,6 +221,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   const openRng = forkRng(arng, 'open');
   const sessions: Session[] = [];
   const tried = new Set<string>();
+  const asked = new Set<string>();
   let seen = 0;
   const observe = () => {
     ctx.compromise?.(w, learn); // compromise events revealed before the sessions (./compromise.ts)
@@ -234,8 +252,14 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     }
     // closure: open every known ciphertext with every known key, the ways the spec opens them
     openAll(suite, ctx.openings, K, openRng, tried, learn);
+    // what the waiting receivers will compute with the group operations, where the algebra derives it (./predict.ts)
+    learnPredictable(ctx, w, K, sessions, asked, learn);
   };
+  // a compromise between sessions: an earlier honest run of the phase first, its values revealed by the hook (./earlier-run.ts)
+  const earlier = ctx.earlier && phase !== undefined ? runEarlier(ctx, w, phase) : undefined;
+  if (earlier && narrate) block = [earlierText(earlier)];
   observe();
+  if (earlier && narrate) story.push(block);
   sc.config.forEach((spec, i) => {
     block = [];
     const s = startSession(w, spec.phase, spec.role, spec.binding, `s${i + 1}`);
@@ -255,7 +279,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       return;
     }
     // a recipe naming an item this run never learnt is an invalid move (a record from another run, or a shrink step)
-    const missing = m.fields.flatMap((f) => (f.recipe.kind === 'known' ? [f.recipe.item] : f.recipe.kind === 'forge' ? idsOf(f.recipe.forge) : [f.recipe.key, ...idsOf(f.recipe.plain)])).find((id) => !K.items[id]);
+    const missing = m.fields.flatMap((f) => (f.recipe.kind === 'known' ? [f.recipe.item] : f.recipe.kind === 'forge' ? idsOf(f.recipe.forge) : [...idsOf(f.recipe.key), ...idsOf(f.recipe.plain)])).find((id) => !K.items[id]);
     if (missing !== undefined) {
       outcomes.push({ kind: 'invalid', detail: `no knowledge item #${missing} in this run` });
       if (narrate) story.push([`move on s${m.session + 1}: invalid (no knowledge item #${missing})`]);
@@ -266,6 +290,11 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     let forged = 0;
     const plainValue = (pl: Plain, sort: Sort): Value => {
       if (typeof pl === 'number') return K.items[pl]!.value;
+      if ('field' in pl) {
+        const v = values.get(pl.field);
+        if (!v) failed = `${pl.field}: a field this one depends on was not made`;
+        return v ?? { sort, v: new Uint8Array(0) };
+      }
       if (Array.isArray(pl)) return { sort, v: pl.map((x, i) => plainValue(x, (sort as Extract<Sort, { kind: 'tuple' }>).items[i]!)) };
       const args = pl.args.map((a) => ('lit' in a ? { sort: a.sort, v: a.sort.kind === 'base' && a.sort.name === 'id' ? a.lit : utf8(a.lit) } : plainValue(a.plain, a.sort)));
       const frng = forkRng(arng, `move:${mi}:forge:${forged++}`);
@@ -276,7 +305,8 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
       }
       return got.value;
     };
-    for (const f of m.fields) {
+    // fields built from other fields of the message (a receiver's prediction, ./predict.ts) come last
+    for (const f of [...m.fields.filter((x) => !usesFields(x.recipe)), ...m.fields.filter((x) => usesFields(x.recipe))]) {
       const r = f.recipe;
       if (r.kind === 'known') {
         values.set(f.name, K.items[r.item]!.value);
@@ -287,7 +317,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
         continue;
       }
       const prim = PRIMITIVE_BY_NAME.get(r.prim)!;
-      const got = prim.eval(evalCtxOf(suite, forkRng(arng, `move:${mi}:${f.name}`), r.ad), [K.items[r.key]!.value, plainValue(r.plain, r.plainSort)], r.sort);
+      const got = prim.eval(evalCtxOf(suite, forkRng(arng, `move:${mi}:${f.name}`), r.ad), [plainValue(r.key, { kind: 'base', name: 'key' }), plainValue(r.plain, r.plainSort)], r.sort);
       if (!got.ok) failed = `${r.prim}: ${got.reason}`;
       else values.set(f.name, got.value);
     }
@@ -318,7 +348,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     observe();
     if (narrate) story.push(block);
   });
-  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}) };
+  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}), ...(earlier ? { earlier } : {}) };
 }
 
 /** Every delivery the attacker can make to session i now, within the construction bound. */
@@ -343,7 +373,12 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
     // already: when the attacker knows every input it recomputes it the same way, and nothing else
     // can pass that check (any other value differs from it), so that is the field's one candidate
     const chk = checkOf(ctx.protocol, step, f.name);
-    const re = chk ? remake(ctx, st, s, chk) : undefined;
+    // (rebuilt with the receiver's own computations, the message's other fields and what the algebra derives: ./predict.ts)
+    const re = chk ? predict(ctx, K, s, step, chk.expr, chk.at) : undefined;
+    if (typeof re === 'number') {
+      perField.push([{ kind: 'known', item: re }]); // the attacker holds the very value (e.g. observed)
+      continue;
+    }
     if (re && typeof re === 'object' && !Array.isArray(re) && 'forge' in re) {
       perField.push([{ kind: 'forge', forge: re }]);
       continue;
@@ -428,48 +463,27 @@ function byRankSum<T>(perField: T[][], cap: number): T[][] {
   return out;
 }
 
-/**
- * The receiver's own expression (`checkOf`) rebuilt from the knowledge: every name is the
- * receiver's value of that name, which the attacker must hold (else undefined).
- */
-function remake(ctx: AttackContext, st: RunState, s: Session, e: TExpr): Plain | { lit: string } | undefined {
-  if (e.kind === 'name') {
-    const v = s.values.get(e.name);
-    const it = v ? st.knowledge.find(v) : undefined;
-    return it?.id;
-  }
-  if (e.kind === 'lit') return { lit: e.value };
-  if (e.kind === 'tuple') {
-    const xs = e.items.map((x) => remake(ctx, st, s, x));
-    return xs.every((x) => x !== undefined && !(typeof x === 'object' && 'lit' in x)) ? (xs as Plain[]) : undefined;
-  }
-  if (e.kind === 'prim' || e.kind === 'env') {
-    const args: Forge['args'] = [];
-    for (const a of e.args) {
-      const x = remake(ctx, st, s, a);
-      if (x === undefined) return undefined;
-      args.push(typeof x === 'object' && !Array.isArray(x) && 'lit' in x ? { lit: x.lit, sort: a.sort } : { plain: x as Plain, sort: a.sort });
-    }
-    return { forge: e.kind === 'prim' ? e.prim : e.fn, ...(e.kind === 'env' ? { env: true } : {}), args, sort: e.sort, ...(e.kind === 'prim' && e.ad !== undefined ? { ad: e.ad } : {}) };
-  }
-  return undefined;
-}
-
 /** Messages the receiver's destructor would open: the matching constructor, a key it can open with, plaintexts from knowledge. */
 function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsumer, sort: Sort): Recipe[] {
   const K = st.knowledge;
   let keys: Item[];
+  let predicted: Plain | undefined;
   const recvKey = s.values.get(cons.keyName);
   if (cons.keyKind === 'same') {
-    // the receiver opens with its own key: only that key can succeed (AEAD authentication)
+    // the receiver opens with its own key: only that key can succeed (AEAD authentication); a key
+    // it computes from this very message is predicted from the spec when the attacker can (./predict.ts)
     const it = recvKey ? K.find(recvKey) : undefined;
     keys = it ? [it] : [];
+    if (!recvKey) {
+      const pk = predictKey(ctx, K, s, s.waitingFor!, cons.keyName, cons.opening.text);
+      if (pk !== undefined) predicted = pk;
+    }
   } else {
     const pub = cons.publicName ? st.world.principals.get(s.principal)?.published.get(cons.publicName) : undefined;
     const it = pub ? K.find(pub) : undefined;
     keys = it ? [it] : [...K.bySort('point')].sort(confusedLast);
   }
-  if (!keys.length) return [];
+  if (!keys.length && predicted === undefined) return [];
   // each plaintext leaf: the receiver's own value where it compares (only that passes), else any known value of the sort
   const leafOpts: Plain[][] = leaves(cons.opening.shape).map((leaf) => {
     const mine = leaf.compare && leaf.name ? s.values.get(leaf.name) : undefined;
@@ -486,9 +500,9 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
   for (const o of leafOpts) flat = flat.flatMap((c) => o.map((x) => [...c, x]));
   const rebuild = (shape: Shape, ids: Plain[], at: { i: number }): Plain => (shape.kind === 'leaf' ? ids[at.i++]! : shape.items.map((x) => rebuild(x, ids, at)));
   const out: Recipe[] = [];
-  for (const key of keys) {
+  for (const key of [...(predicted !== undefined ? [predicted] : []), ...keys.map((x) => x.id)]) {
     for (const ids of flat) {
-      out.push({ kind: 'build', prim: cons.constructor, key: key.id, plain: rebuild(cons.opening.shape, ids, { i: 0 }), plainSort: cons.opening.result, sort, ...(cons.opening.ad !== undefined ? { ad: cons.opening.ad } : {}) });
+      out.push({ kind: 'build', prim: cons.constructor, key, plain: rebuild(cons.opening.shape, ids, { i: 0 }), plainSort: cons.opening.result, sort, ...(cons.opening.ad !== undefined ? { ad: cons.opening.ad } : {}) });
     }
   }
   return out;

@@ -50,7 +50,8 @@ test(${JSON.stringify(`attack ${o.index}: ${v.query.text} is violated (replayed 
   const { spec, protocol${o.removed?.length ? ': written' : ''} } = loadExecutable(SPEC);${o.removed?.length ? `\n  // the variant of the spec the attack was found on: these additions removed from the typed protocol\n  const protocol = attacker.withoutAdditions(written, ${JSON.stringify(o.removed)});` : ''}
   const query = attacker.queriesOf(spec, protocol).find((q) => q.text === QUERY);
   expect(query, \`\${SPEC} has no query '\${QUERY}'\`).toBeDefined();
-  const ctx = attacker.attackContext(protocol, getSuite(SUITE), SEED);
+  // the query's compromise events (revealed before, or in an earlier session), as in the search
+  const ctx = attacker.withCompromise(attacker.attackContext(protocol, getSuite(SUITE), SEED), query!.reveals ?? []);
   const run = attacker.execute(ctx, SCENARIO);
   expect(attacker.judgeQuery(ctx, query!, run).violated).toBe(true);
 });

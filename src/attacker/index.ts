@@ -8,6 +8,7 @@ export { searchAttacks, configurations, DEFAULT_BOUND, type Bound, type SearchRe
 export { runPriorPhases, priorPlan, type PriorPlan, type PriorRun } from './prior-phases.js';
 export { execute, attackContext, candidates, type Scenario, type Move, type SessionSpec, type RunState } from './execute.js';
 export { judgeQuery } from './oracles.js';
+export { withCompromise } from './compromise.js';
 export { analyseQueries } from './analyse.js';
 export { reportText, reportJson, boundText, priorText } from './report.js';
 export { attackTestFile, type ExportOptions } from './export.js';

@@ -39,7 +39,7 @@ export interface OracleResult {
   detail?: string;
 }
 
-const who = (s: Session, i: number) => `s${i + 1} (${s.principal} as ${s.role} with ${Object.entries(s.binding).filter(([r]) => r !== s.role).map(([r, x]) => `${r} = ${x}`).join(', ')})`;
+const who = (s: Session, i: number) => `${i < 0 ? s.id : `s${i + 1}`} (${s.principal} as ${s.role} with ${Object.entries(s.binding).filter(([r]) => r !== s.role).map(([r, x]) => `${r} = ${x}`).join(', ')})`;
 
 export function judgeQuery(ctx: AttackContext, q: Query, st: RunState): OracleResult {
   if (q.kind === 'weak-secrecy') return judgeWeakSecrecy(ctx, q, st);
@@ -67,10 +67,14 @@ export function judgeQuery(ctx: AttackContext, q: Query, st: RunState): OracleRe
     return { premise, violated: false };
   }
   const suite = st.world.suite;
-  const claims = st.sessions.filter((s) => s.phase.id === q.phase && s.role === q.role && s.status === 'accepted' && honest(s.principal) && honest(s.binding[q.peer]));
-  if (!claims.length) return { premise: false, violated: false };
+  const claimant = (s: Session) => s.phase.id === q.phase && s.role === q.role && s.status === 'accepted' && honest(s.principal) && honest(s.binding[q.peer]);
+  // the premise needs a searched session: the earlier run's (./earlier-run.ts) alone would make a vacuous "holds"
+  if (!st.sessions.some(claimant)) return { premise: false, violated: false };
+  // ... but the earlier run's honest sessions claim too: injectivity counts every run
+  const claims = [...st.sessions, ...(st.earlier ?? [])].filter(claimant);
+  // an earlier run's sessions (./earlier-run.ts) count as partners: an old session that agreed is not forgotten
   const partnersOf = (s1: Session) =>
-    st.sessions.filter(
+    [...st.sessions, ...(st.earlier ?? [])].filter(
       (s2) =>
         s2.phase.id === q.phase &&
         s2.role === q.peer &&

@@ -17,7 +17,7 @@
  * (`confidentiality SEK_AB in inter  §4.2`); `bantam claims` prints it beside the verdict.
  *
  * Any query may end in compromise events (./compromise.ts):
- *   ... given reveal NAME of ROLE [before|after], reveal ...
+ *   ... given reveal NAME of ROLE [before|after|in an earlier session], reveal ...
  * Errors are diagnostics with positions and stable codes (`query.syntax`, `query.unknown-kind`,
  * `query.unknown-role`, `query.unknown-phase`, `query.unknown-name`, `query.not-held`,
  * `query.ambiguous-phase`, `query.reveal-timing`, `query.trivial-reveal`, `query.not-signed`,
@@ -35,11 +35,13 @@ import type { TAction, TExpr, TPattern, TPhase, TypedProtocol } from '../flow-la
  * `session`: a value of every honest session of the role (an ephemeral, a session key).
  * `before`: in the attacker's knowledge from the start (long-term and shared values only);
  * `after`: given to it once the sessions have run, for the query's judgement only.
+ * `earlier` (`in an earlier session`): a session value of ROLE in one earlier honest run of the
+ * phase, played to its end before the searched sessions start (./earlier-run.ts).
  */
 export interface Reveal {
   name: string;
   role: string;
-  when: 'before' | 'after';
+  when: 'before' | 'after' | 'earlier';
   scope: 'long-term' | 'shared' | 'session';
   pos: SourcePos;
 }
@@ -251,7 +253,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
         if (i < toks.length) err('query.syntax', `unexpected '${toks[i]!.text}' after the query`, toks[i], 'end of line');
       };
       /** `given reveal NAME of ROLE [before|after], ...` (raw; checked by checkReveals once the phase is known). */
-      const rawReveals: { name: Tok; role: Tok; when?: Tok }[] = [];
+      const rawReveals: { name: Tok; role: Tok; when?: Tok; earlier?: boolean }[] = [];
       const given = () => {
         if (toks[i]?.text !== 'given') return;
         i++;
@@ -261,8 +263,15 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
           if (!name || !expectWord('of')) return;
           const r = ident('a role');
           if (!r) return;
-          const when = toks[i]?.text === 'before' || toks[i]?.text === 'after' ? toks[i++] : undefined;
-          rawReveals.push({ name, role: r, ...(when ? { when } : {}) });
+          // `in an earlier session`: a value of a session that ran to its end before the searched ones
+          if (toks[i]?.text === 'in') {
+            const t = toks[i++]!;
+            for (const w of ['an', 'earlier', 'session']) if (!expectWord(w)) return;
+            rawReveals.push({ name, role: r, when: t, earlier: true });
+          } else {
+            const when = toks[i]?.text === 'before' || toks[i]?.text === 'after' ? toks[i++] : undefined;
+            rawReveals.push({ name, role: r, ...(when ? { when } : {}) });
+          }
           if (toks[i]?.text !== ',') return;
           i++;
         }
@@ -282,13 +291,22 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
             continue;
           }
           const scope = lt.get(name) ?? 'session';
-          const when = (rv.when?.text as 'before' | 'after' | undefined) ?? 'after';
+          const when = rv.earlier ? 'earlier' : ((rv.when?.text as 'before' | 'after' | undefined) ?? 'after');
+          if (when === 'earlier') {
+            // a session value of an earlier run: never the queried session's own, so not trivial even for the queried name
+            if (scope !== 'session') {
+              err('query.reveal-timing', `${name} is a long-term value of ${r}, not a value of one session: reveal it before or after`, rv.when, "'before' or 'after'");
+              continue;
+            }
+            out.push({ name, role: r, when, scope, pos: at(rv.name) });
+            continue;
+          }
           if (scope === 'session' && when === 'before') {
             err('query.reveal-timing', `${name} is a value of a session of ${r}: it exists only once the session runs, so it cannot be revealed before; reveal it after`, rv.when ?? rv.name, "'after'");
             continue;
           }
           if (name === secret) {
-            err('query.trivial-reveal', `revealing ${name}, the value the query is about, breaks it trivially`, rv.name, 'another value');
+            err('query.trivial-reveal', `revealing ${name}, the value the query is about, breaks it trivially (the value of an earlier session is not: 'reveal ${name} of ${r} in an earlier session')`, rv.name, 'another value');
             continue;
           }
           if (when === 'before' && scope !== 'session' && !p.published.has(name)) {

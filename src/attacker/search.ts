@@ -26,7 +26,7 @@ import { memoSuite } from './memo-suite.js';
 import { hasProgram, refersTo } from './prior-phases.js';
 import { judgeQuery } from './oracles.js';
 import type { Query, Reveal } from './queries.js';
-import { compromiseHook } from './compromise.js';
+import { withCompromise } from './compromise.js';
 import { inShard, type Shard } from './shard.js';
 import { orderConfigurations, sessionOrder } from './order.js';
 
@@ -148,7 +148,8 @@ export function configurations(ctx: AttackContext, phase: string, n: number, att
     };
     for (const runner of runners(role)) assign(0, { [role]: runner });
   }
-  const perms = permutations(ctx.honest);
+  // an earlier run (./earlier-run.ts) is played by the declared principals: it breaks the symmetry, so no renaming
+  const perms = ctx.earlier ? [ctx.honest.slice()] : permutations(ctx.honest);
   const rename = (s: SessionSpec, perm: string[]): SessionSpec => ({ ...s, binding: Object.fromEntries(Object.entries(s.binding).map(([r, p]) => [r, ctx.honest.includes(p) ? perm[ctx.honest.indexOf(p)]! : p])) });
   const out: SessionSpec[][] = [];
   const seen = new Set<string>();
@@ -241,8 +242,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const plain = typeof opts.suite === 'string' ? getSuite(opts.suite) : opts.suite;
   const bound: Bound = { ...DEFAULT_BOUND, ...opts.bound };
   const base = attackContext(protocol, memoSuite(plain), opts.seed, { insider: bound.insider ?? true });
-  const hook = compromiseHook(base, opts.reveals ?? []);
-  const fast: AttackContext = hook ? { ...base, compromise: hook } : base;
+  const fast: AttackContext = withCompromise(base, opts.reveals ?? []);
   const exact = { ...fast, suite: plain, consumers: new Map() };
   const verdicts = new Map<Query, Verdict>();
   const premise = new Set<Query>();

@@ -149,17 +149,18 @@ export function envPublic(p: TypedProtocol, fn: string): boolean {
 /**
  * How the receiver of `step` checks `field` against its own recomputation (`X checks F =? expr`,
  * `expr` made of the table's constructors, public environment functions, names and literals):
- * the expression, so the attacker can recompute it the same way where it knows every input.
+ * the expression and the check, so the attacker can recompute it the same way where it knows every
+ * input (./predict.ts, which also inlines what the receiver computes before the check).
  */
-export function checkOf(p: TypedProtocol, step: TStep, field: string): TExpr | undefined {
+export function checkOf(p: TypedProtocol, step: TStep, field: string): { expr: TExpr; at: TAction } | undefined {
   const makeable = (e: TExpr): boolean =>
     e.kind === 'name' || e.kind === 'lit' || (e.kind === 'tuple' && e.items.every(makeable)) ||
-    (e.kind === 'prim' && PRIMITIVE_BY_NAME.get(e.prim)?.symbolic.role === 'constructor' && e.args.every(makeable)) ||
+    (e.kind === 'prim' && ['constructor', 'algebra'].includes(PRIMITIVE_BY_NAME.get(e.prim)?.symbolic.role ?? '') && e.args.every(makeable)) ||
     (e.kind === 'env' && envPublic(p, e.fn) && e.args.every(makeable));
   for (const a of receiverActions(p, step)) {
     if (a.party !== step.to || a.kind !== 'check' || !a.right) continue;
     const [mine, other] = a.left.kind === 'name' && a.left.name === field ? [a.left, a.right] : a.right.kind === 'name' && a.right.name === field ? [a.right, a.left] : [undefined, undefined];
-    if (mine && other && other.kind !== 'name' && makeable(other)) return other;
+    if (mine && other && other.kind !== 'name' && makeable(other)) return { expr: other, at: a };
   }
   return undefined;
 }

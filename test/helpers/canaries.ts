@@ -90,6 +90,18 @@ export const CANARIES: readonly Canary[] = [
     replace: [['      A checks (Na, Nb, A) =? V_pkB(sB)\n', '']],
     refutes: 'agreement A with B on Na, Nb',
   },
+  {
+    name: 'dh-kci (ephemeral terms dropped)',
+    base: 'test/fixtures/dh-mac-kci.ban',
+    mutation: "a static–static Diffie–Hellman key: every ephemeral term dropped from K, so K = kdf(skA·pkB, Na, Nb) — with A's own key revealed before, the attacker computes A's key and impersonates B to A (key-compromise impersonation)",
+    replace: [
+      ['B computes K = kdf("kci", skB·pkA, skB·X, y·pkA, y·X, Na, Nb)', 'B computes K = kdf("kci", skB·pkA, Na, Nb)'],
+      ['A computes K = kdf("kci", skA·pkB, x·pkB, skA·Y, x·Y, Na, Nb)', 'A computes K = kdf("kci", skA·pkB, Na, Nb)'],
+    ],
+    refutes: 'agreement A with B on Na, Nb given reveal skA of A before',
+    // the fixture's own declared bound (the canary test does not read a spec's bound line)
+    bound: { perDelivery: 4 },
+  },
 ];
 
 const QUERIES = /\nqueries\n(?:[ \t]+[^\n]*\n|[ \t]*\n|#[^\n]*\n)*/;

@@ -14,6 +14,7 @@ import { loadExecutable } from '../../interpret/load.js';
 import { DEFAULT_BOUND, declaredBoundOf, queriesOf, reportJson, reportText } from '../../attacker/index.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
+import { withCompromise } from '../../attacker/compromise.js';
 import { honestRunOf, honestRunSummary } from '../../attacker/honest-run.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
 import { join } from 'node:path';
@@ -153,10 +154,11 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, varian
   const ctx = attackContext(protocol, getSuite(o.suite), o.seed);
   const list = report.verdicts.flatMap((v, i) => {
     if (v.status !== 'refuted' || !v.attack) return [];
-    const st = execute(ctx, v.attack.scenario, true);
+    const qctx = withCompromise(ctx, v.query.reveals ?? []); // the query's before/earlier reveals, as in the search
+    const st = execute(qctx, v.attack.scenario, true);
     const learned = v.attack.story.flat().filter((l) => l.trim().startsWith('attacker learns')).map((l) => l.trim());
     const n = report.verdicts.slice(0, i + 1).filter((x) => x.status === 'refuted' && x.attack).length; // numbered as the text and the exported tests number attacks (a refutation without a trace, unlinkability, has none)
-    const honest = honestRunOf(ctx, v.attack.scenario);
+    const honest = honestRunOf(qctx, v.attack.scenario);
     return [
       {
         ...diagramForTrace(st.world.tracer.trace, {
@@ -181,7 +183,7 @@ async function drawAttacks(protocol: TypedProtocol, report: SearchReport, varian
     for (const d of variants.dependencies) {
       if (d.written.status === 'refuted' || d.literal?.status !== 'refuted' || !d.literal.attack) continue;
       const a = d.literal.attack;
-      const st = execute(ctxL, a.scenario, true);
+      const st = execute(withCompromise(ctxL, d.query.reveals ?? []), a.scenario, true);
       const learned = a.story.flat().filter((x) => x.trim().startsWith('attacker learns')).map((x) => x.trim());
       l++;
       const honest = honestRunOf(ctxL, a.scenario);

@@ -34,7 +34,7 @@
  *     attacker learns T_HPA2#42 = 02ded7c0c2b383d5… — observed in envelope #130 (inter.6.T_HPA2, HPA → Attacker)
  *     attacker learns CHK_BA#43 = fe432ee6f98ea095… — observed in envelope #130 (inter.6.CHK_BA, HPA → Attacker)
  *     attacker learns CHK_BA#44 = fe432ee6f98ea095… — envelope #130 (inter.6.CHK_BA) re-read as a scalar (type confusion: the encoding accepts it)
- * inter.6: attacker (as HPA) → Attacker [s1]: ID_HPA = HPA#1, R_HPA = R_HPA#16, T_HPA2 = T_HPA2#42, CHK_BA = CHK_BA#43
+ * inter.6: attacker (as HPA) → Attacker [s1]: ID_HPA = HPA#1, R_HPA = R_HPA#16, T_HPA2 = T_HPA2#42, CHK_BA = H3(H2(padd(mul(S_HPB@Attacker#9, the T_HPA2 sent), mul(e#40, padd(the R_HPA sent, mul(H1(HPA#1, the R_HPA sent), PK@CENTER#4)))), mul(e#40, the T_HPA2 sent)), T_HPB2#41)
  *     Attacker [s1] continues
  *     attacker learns PK_HPA#45 = 0321a573d2c752b2… — PK_HPA of Attacker's own session s1
  *     attacker learns K_BA1#46 = 03750b26166e49e6… — K_BA1 of Attacker's own session s1
@@ -46,7 +46,7 @@
  *     envelope #141 inter.7: Attacker → HPA (session s1, 139 bytes)
  *     attacker learns c_HPB#52 = 4e8f960a7df6861a… — envelope #141 (inter.7.c_HPB) re-read as a bytes (type confusion: the encoding accepts it)
  *     attacker learns CHK_AB#53 = d3cbc17b53771a92… — envelope #141 (inter.7.CHK_AB) re-read as a scalar (type confusion: the encoding accepts it)
- * inter.7: attacker → HPA [s2]: ID_HPB = Attacker#5, c_HPB = c_HPB#50, CHK_AB = H3(SEK_AB#48, T_HPA2#42)
+ * inter.7: attacker → HPA [s2]: ID_HPB = Attacker#5, c_HPB = c_HPB#50, CHK_AB = CHK_AB#51
  *     HPA [s2] ACCEPTS (HA = HPA, P = PAT-1, HB = Attacker, BC = CENTER)
  *     envelope #150 inter.8: HPA → Attacker (session s2, 287 bytes)
  *     attacker learns c_HPA2#54 = 7f892aeae540eed0… — observed in envelope #150 (inter.8.c_HPA2, HPA → Attacker)
@@ -261,8 +261,214 @@ const SCENARIO: attacker.Scenario = {
         {
           "name": "CHK_BA",
           "recipe": {
-            "kind": "known",
-            "item": 43
+            "kind": "forge",
+            "forge": {
+              "forge": "H3",
+              "args": [
+                {
+                  "plain": {
+                    "forge": "H2",
+                    "args": [
+                      {
+                        "plain": {
+                          "forge": "padd",
+                          "args": [
+                            {
+                              "plain": {
+                                "forge": "mul",
+                                "args": [
+                                  {
+                                    "plain": 9,
+                                    "sort": {
+                                      "kind": "base",
+                                      "name": "scalar"
+                                    }
+                                  },
+                                  {
+                                    "plain": {
+                                      "field": "T_HPA2"
+                                    },
+                                    "sort": {
+                                      "kind": "base",
+                                      "name": "point"
+                                    }
+                                  }
+                                ],
+                                "sort": {
+                                  "kind": "base",
+                                  "name": "point"
+                                }
+                              },
+                              "sort": {
+                                "kind": "base",
+                                "name": "point"
+                              }
+                            },
+                            {
+                              "plain": {
+                                "forge": "mul",
+                                "args": [
+                                  {
+                                    "plain": 40,
+                                    "sort": {
+                                      "kind": "base",
+                                      "name": "scalar"
+                                    }
+                                  },
+                                  {
+                                    "plain": {
+                                      "forge": "padd",
+                                      "args": [
+                                        {
+                                          "plain": {
+                                            "field": "R_HPA"
+                                          },
+                                          "sort": {
+                                            "kind": "base",
+                                            "name": "point"
+                                          }
+                                        },
+                                        {
+                                          "plain": {
+                                            "forge": "mul",
+                                            "args": [
+                                              {
+                                                "plain": {
+                                                  "forge": "H1",
+                                                  "args": [
+                                                    {
+                                                      "plain": 1,
+                                                      "sort": {
+                                                        "kind": "base",
+                                                        "name": "id"
+                                                      }
+                                                    },
+                                                    {
+                                                      "plain": {
+                                                        "field": "R_HPA"
+                                                      },
+                                                      "sort": {
+                                                        "kind": "base",
+                                                        "name": "point"
+                                                      }
+                                                    }
+                                                  ],
+                                                  "sort": {
+                                                    "kind": "base",
+                                                    "name": "scalar"
+                                                  }
+                                                },
+                                                "sort": {
+                                                  "kind": "base",
+                                                  "name": "scalar"
+                                                }
+                                              },
+                                              {
+                                                "plain": 4,
+                                                "sort": {
+                                                  "kind": "base",
+                                                  "name": "point"
+                                                }
+                                              }
+                                            ],
+                                            "sort": {
+                                              "kind": "base",
+                                              "name": "point"
+                                            }
+                                          },
+                                          "sort": {
+                                            "kind": "base",
+                                            "name": "point"
+                                          }
+                                        }
+                                      ],
+                                      "sort": {
+                                        "kind": "base",
+                                        "name": "point"
+                                      }
+                                    },
+                                    "sort": {
+                                      "kind": "base",
+                                      "name": "point"
+                                    }
+                                  }
+                                ],
+                                "sort": {
+                                  "kind": "base",
+                                  "name": "point"
+                                }
+                              },
+                              "sort": {
+                                "kind": "base",
+                                "name": "point"
+                              }
+                            }
+                          ],
+                          "sort": {
+                            "kind": "base",
+                            "name": "point"
+                          }
+                        },
+                        "sort": {
+                          "kind": "base",
+                          "name": "point"
+                        }
+                      },
+                      {
+                        "plain": {
+                          "forge": "mul",
+                          "args": [
+                            {
+                              "plain": 40,
+                              "sort": {
+                                "kind": "base",
+                                "name": "scalar"
+                              }
+                            },
+                            {
+                              "plain": {
+                                "field": "T_HPA2"
+                              },
+                              "sort": {
+                                "kind": "base",
+                                "name": "point"
+                              }
+                            }
+                          ],
+                          "sort": {
+                            "kind": "base",
+                            "name": "point"
+                          }
+                        },
+                        "sort": {
+                          "kind": "base",
+                          "name": "point"
+                        }
+                      }
+                    ],
+                    "sort": {
+                      "kind": "base",
+                      "name": "key"
+                    }
+                  },
+                  "sort": {
+                    "kind": "base",
+                    "name": "key"
+                  }
+                },
+                {
+                  "plain": 41,
+                  "sort": {
+                    "kind": "base",
+                    "name": "point"
+                  }
+                }
+              ],
+              "sort": {
+                "kind": "base",
+                "name": "hash"
+              }
+            }
           }
         }
       ]
@@ -288,30 +494,8 @@ const SCENARIO: attacker.Scenario = {
         {
           "name": "CHK_AB",
           "recipe": {
-            "kind": "forge",
-            "forge": {
-              "forge": "H3",
-              "args": [
-                {
-                  "plain": 48,
-                  "sort": {
-                    "kind": "base",
-                    "name": "key"
-                  }
-                },
-                {
-                  "plain": 42,
-                  "sort": {
-                    "kind": "base",
-                    "name": "point"
-                  }
-                }
-              ],
-              "sort": {
-                "kind": "base",
-                "name": "hash"
-              }
-            }
+            "kind": "known",
+            "item": 51
           }
         }
       ]
@@ -323,7 +507,8 @@ test("attack 1: agreement HA with P on ID_HPB, ID_PAT in inter is violated (repl
   const { spec, protocol } = loadExecutable(SPEC);
   const query = attacker.queriesOf(spec, protocol).find((q) => q.text === QUERY);
   expect(query, `${SPEC} has no query '${QUERY}'`).toBeDefined();
-  const ctx = attacker.attackContext(protocol, getSuite(SUITE), SEED);
+  // the query's compromise events (revealed before, or in an earlier session), as in the search
+  const ctx = attacker.withCompromise(attacker.attackContext(protocol, getSuite(SUITE), SEED), query!.reveals ?? []);
   const run = attacker.execute(ctx, SCENARIO);
   expect(attacker.judgeQuery(ctx, query!, run).violated).toBe(true);
 });
