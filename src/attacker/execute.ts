@@ -23,6 +23,7 @@ import { evalCtxOf, openAll, type Learn } from './deduce.js';
 import { ENVIRONMENTS } from '../interpret/environments/index.js';
 import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
 import { priorPlan, runPriorPhases, type PriorPlan, type PriorRun } from './prior-phases.js';
+import { forkRun, type Resume } from './world-snapshot.js';
 import { checkOf, consumerOf, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
 
 /** One session the attacker starts: `role` of `phase`, played by binding[role]. */
@@ -103,6 +104,8 @@ export interface RunState {
   story: string[][];
   /** Multi-phase: what the prior phases ran (./prior-phases.ts). */
   prior?: PriorRun;
+  /** What a run continuing this one needs besides the above (`execute`'s `from`; ./world-snapshot.ts). */
+  resume?: Resume;
 }
 
 export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed: string, opts: { insider?: boolean } = {}): AttackContext {
@@ -170,16 +173,23 @@ function envEval(w: World, attacker: string, fn: string, args: Value[], rng: Rng
   return r.ok ? r : { ok: false, reason: r.reason };
 }
 
-/** Replays a scenario from its seed on ctx.suite; `narrate` fills `story`. */
-export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunState {
+/**
+ * Replays a scenario from its seed on ctx.suite; `narrate` fills `story`. With `from`, the state of
+ * a run of a prefix of `sc` (its first sessions started, its first moves made; the same objects),
+ * the run continues from a copy of that state instead (./world-snapshot.ts forkRun): the result is
+ * the same as replaying `sc` from the seed, and `from` is left unchanged. (A state that cannot be
+ * copied is replayed from the seed.)
+ */
+export function execute(ctx: AttackContext, sc: Scenario, narrate = false, from?: RunState): RunState {
   const { protocol: p, suite } = ctx;
-  const w = createWorld(p, { suite, seed: ctx.seed, environments: ENVIRONMENTS });
+  const base = from ? forkRun(from, sc) : undefined;
+  const w = base?.world ?? createWorld(p, { suite, seed: ctx.seed, environments: ENVIRONMENTS });
   const roles = p.roles.map((r) => r.id);
-  for (const id of [...ctx.honest, ctx.attacker]) addPrincipal(w, id, roles);
+  if (!base) for (const id of [...ctx.honest, ctx.attacker]) addPrincipal(w, id, roles);
   // diagrams title a lane "P (role)": the attacker's lane says what it is, not the roles it registered for
-  w.tracer.setRole(ctx.attacker, "the attacker's identity");
-  const K = createKnowledge(suite);
-  const story: string[][] = [];
+  if (!base) w.tracer.setRole(ctx.attacker, "the attacker's identity");
+  const K = base?.knowledge ?? createKnowledge(suite);
+  const story: string[][] = base?.story ?? [];
   let block: string[] = [];
   const learn = (v: Value, how: Parameters<Knowledge['add']>[1], name?: string) => {
     const it = K.add(v, how, name);
@@ -189,22 +199,22 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   // multi-phase: the phases the configuration's phase depends on run first, honestly (./prior-phases.ts)
   const phase = sc.config[0]?.phase;
   const plan = phase !== undefined ? ctx.prior(phase) : undefined;
-  const prior = plan && plan.phases.length ? runPriorPhases(w, plan, ctx.attacker, ctx.insider ? insiderRoles(plan, sc.config, ctx.attacker) : []) : undefined;
-  if (prior && narrate) story.push([`prior phases, run honestly before the search (part of the bound): ${prior.lines.join('; ')}`]);
-  for (const id of [...ctx.honest, ctx.attacker]) {
+  const prior = base ? base.prior : plan && plan.phases.length ? runPriorPhases(w, plan, ctx.attacker, ctx.insider ? insiderRoles(plan, sc.config, ctx.attacker) : []) : undefined;
+  if (prior && narrate && !base) story.push([`prior phases, run honestly before the search (part of the bound): ${prior.lines.join('; ')}`]);
+  if (!base) for (const id of [...ctx.honest, ctx.attacker]) {
     learn({ sort: { kind: 'base', name: 'id' }, v: id }, { kind: 'initial', what: `the identity of ${id}` }, id);
     for (const [n, v] of w.principals.get(id)!.published) learn(v, { kind: 'initial', what: `${id}'s published ${n}` }, `${n}@${id}`);
   }
-  for (const [n, v] of revealPrincipal(w, ctx.attacker)) learn(v, { kind: 'initial', what: `${ctx.attacker}'s own ${n} (the attacker's registered identity)` }, `${n}@${ctx.attacker}`);
-  for (const s of prior?.own ?? []) for (const [n, v] of s.values) learn(v, { kind: 'revealed', what: `${n} of ${ctx.attacker}'s own ${s.phase.id} session (an insider's)` }, n);
-  const arng = forkRng(seededRng(ctx.seed), 'attacker');
+  if (!base) for (const [n, v] of revealPrincipal(w, ctx.attacker)) learn(v, { kind: 'initial', what: `${ctx.attacker}'s own ${n} (the attacker's registered identity)` }, `${n}@${ctx.attacker}`);
+  if (!base) for (const s of prior?.own ?? []) for (const [n, v] of s.values) learn(v, { kind: 'revealed', what: `${n} of ${ctx.attacker}'s own ${s.phase.id} session (an insider's)` }, n);
+  const arng = base?.resume.arng ?? forkRng(seededRng(ctx.seed), 'attacker');
   const fresh = arng;
-  learn({ sort: { kind: 'base', name: 'nonce' }, v: fresh.bytes(32) }, { kind: 'initial', what: "the attacker's own fresh nonce" }, 'N_M');
-  learn({ sort: { kind: 'base', name: 'key' }, v: fresh.bytes(suite.sizes.sessionKey) }, { kind: 'initial', what: "the attacker's own fresh key" }, 'K_M');
-  const openRng = forkRng(arng, 'open');
-  const sessions: Session[] = [];
-  const tried = new Set<string>();
-  let seen = 0;
+  if (!base) learn({ sort: { kind: 'base', name: 'nonce' }, v: fresh.bytes(32) }, { kind: 'initial', what: "the attacker's own fresh nonce" }, 'N_M');
+  if (!base) learn({ sort: { kind: 'base', name: 'key' }, v: fresh.bytes(suite.sizes.sessionKey) }, { kind: 'initial', what: "the attacker's own fresh key" }, 'K_M');
+  const openRng = base?.resume.openRng ?? forkRng(arng, 'open');
+  const sessions: Session[] = base?.sessions ?? [];
+  const tried = base?.resume.tried ?? new Set<string>();
+  let seen = base?.resume.seen ?? 0;
   const observe = () => {
     ctx.compromise?.(w, learn); // compromise events revealed before the sessions (./compromise.ts)
     // keys shared with the attacker's identity (`X, Y share K`) are its own: drawn when a session binds it
@@ -235,8 +245,9 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     // closure: open every known ciphertext with every known key, the ways the spec opens them
     openAll(suite, ctx.openings, K, openRng, tried, learn);
   };
-  observe();
+  if (!base) observe();
   sc.config.forEach((spec, i) => {
+    if (i < sessions.length) return; // started in the run continued from
     block = [];
     const s = startSession(w, spec.phase, spec.role, spec.binding, `s${i + 1}`);
     sessions.push(s);
@@ -244,8 +255,9 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     observe();
     if (narrate) story.push(block);
   });
-  const outcomes: MoveOutcome[] = [];
+  const outcomes: MoveOutcome[] = base?.outcomes ?? [];
   sc.moves.forEach((m, mi) => {
+    if (mi < outcomes.length) return; // made in the run continued from
     block = [];
     const s = sessions[m.session];
     const step = s?.waitingFor;
@@ -318,7 +330,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     observe();
     if (narrate) story.push(block);
   });
-  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}) };
+  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}), resume: { config: sc.config.slice(0, sessions.length), moves: sc.moves.slice(), seen, tried, arng, openRng } };
 }
 
 /** Every delivery the attacker can make to session i now, within the construction bound. */

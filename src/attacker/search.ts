@@ -234,6 +234,12 @@ export interface SearchOptions {
   shard?: Shard;
   /** Compromise events revealed before the sessions, shared by every query searched (./compromise.ts, ./analyse.ts). */
   reveals?: readonly Reveal[];
+  /**
+   * Re-run every state from the seed (prior phases and the whole move prefix), as the search did
+   * before states were forked (./world-snapshot.ts). Same states, verdicts and traces, slower: for
+   * comparison (bench/inter-search.bench.ts, test/attacker-fork.test.ts).
+   */
+  fromSeed?: boolean;
 }
 
 export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[], opts: SearchOptions): SearchReport {
@@ -318,7 +324,8 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
             const k = moveKey(m);
             if (sleep.has(k)) continue;
             const next = [...moves, m];
-            const st2 = execute(fast, { config, moves: next });
+            // a child continues from a copy of its parent's state (./world-snapshot.ts), not from the seed
+            const st2 = execute(fast, { config, moves: next }, false, opts.fromSeed ? undefined : st);
             const out = st2.outcomes[st2.outcomes.length - 1]!;
             if (out.kind === 'aborted' || out.kind === 'rejected' || out.kind === 'invalid') {
               states++; // tried, and the receiver refused it: a dead end (the session can do nothing more)

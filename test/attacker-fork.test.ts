@@ -1,0 +1,120 @@
+/**
+ * The search forks states instead of re-running them from the seed (src/attacker/world-snapshot.ts,
+ * `execute(ctx, sc, narrate, from)`). A forked state must be the very state a replay from the seed
+ * reaches: same knowledge (ids, bytes, names, derivations), outcomes, sessions, network log, trace
+ * length and public ledger — checked state by state along the search's own depth-first order on
+ * EMR's inter phase (3 sessions, the insider, the prior phases and the ledger) and on NSPK; and the
+ * state forked from is never changed. Whole searches give the same report both ways.
+ */
+import { describe, expect, test } from 'vitest';
+import { attackContext, candidates, configurations, execute, queriesOf, searchAttacks, type Move, type RunState, type Scenario } from '../src/attacker/index.js';
+import { keyOf } from '../src/attacker/knowledge.js';
+import { memoSuite } from '../src/attacker/memo-suite.js';
+import { copyWorld } from '../src/attacker/world-snapshot.js';
+import { getSuite } from '../src/crypto/index.js';
+import { cloneRng, seededRng, systemRng } from '../src/crypto/rng.js';
+import { loadExecutable } from '../src/interpret/load.js';
+import type { TypedProtocol } from '../src/flow-lang/typed.js';
+
+const SUITE = 'secp256k1';
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function fingerprint(st: RunState): string {
+  const suite = st.world.suite;
+  const w = st.world;
+  return JSON.stringify({
+    items: st.knowledge.items.map((it) => [it.id, keyOf(suite, it.value), it.name ?? '', JSON.stringify(it.how)]),
+    outcomes: st.outcomes,
+    sessions: w.sessions.map((s) => [s.id, s.principal, s.role, s.status, s.pc, s.waitingFor?.id ?? '', s.abort?.detail ?? '', [...s.values].map(([k, v]) => `${k}=${keyOf(suite, v)}`)]),
+    mine: st.sessions.map((s) => w.sessions.indexOf(s)),
+    log: w.network.adversary.observed().map((e) => [e.id, e.step, e.origin, hex(e.bytes)]),
+    pending: w.network.pending().map((e) => e.id),
+    events: w.tracer.trace.events.length,
+    ledger: (w.env?.module.observable?.(w.env.state) ?? []).map((o) => keyOf(suite, o.value)),
+    principals: [...w.principals.values()].map((p) => [p.id, [...p.store].map(([k, v]) => `${k}=${keyOf(suite, v)}`), hex(cloneRng(p.rng)!.bytes(16))]),
+  });
+}
+
+/** Walks the first `limit` states of one configuration depth first, as the search does, comparing each forked state with its replay from the seed. */
+function walk(protocol: TypedProtocol, phase: string, sessions: number, pick: number, limit: number, perDelivery: number): number {
+  const ctx = attackContext(protocol, memoSuite(getSuite(SUITE)), '1', { insider: true });
+  const config = configurations(ctx, phase, sessions, false)[pick]!;
+  let n = 0;
+  const visit = (moves: Move[], st: RunState): void => {
+    for (let i = 0; i < config.length && n < limit; i++) {
+      for (const m of candidates(ctx, st, i, perDelivery).moves) {
+        if (n >= limit) return;
+        const sc: Scenario = { config, moves: [...moves, m] };
+        const before = fingerprint(st);
+        const forked = execute(ctx, sc, false, st);
+        expect(fingerprint(st), 'the state forked from is unchanged').toBe(before);
+        const fresh = execute(ctx, sc);
+        expect(fingerprint(forked)).toBe(fingerprint(fresh));
+        n++;
+        const out = forked.outcomes[forked.outcomes.length - 1]!;
+        if (out.kind === 'ok' || out.kind === 'accepted') visit(sc.moves, forked);
+      }
+    }
+  };
+  visit([], execute(ctx, { config, moves: [] }));
+  return n;
+}
+
+describe('a forked state is the state a replay from the seed reaches', () => {
+  test('EMR inter, 3 sessions with the insider (prior phases, ledger)', () => {
+    const { protocol } = loadExecutable('spec/emr-flow.ban');
+    // a configuration with the attacker's identity as an insider hospital B beside hospital A and the patient
+    const ctx = attackContext(protocol, getSuite(SUITE), '1', { insider: true });
+    const all = configurations(ctx, 'inter', 3, false);
+    const pick = all.findIndex((c) => c.some((s) => s.role === 'HB' && s.binding.HB === ctx.attacker) && c.some((s) => s.role === 'HA' && s.binding.HB === ctx.attacker) && c.some((s) => s.role === 'P'));
+    expect(pick).toBeGreaterThanOrEqual(0);
+    expect(walk(protocol, 'inter', 3, pick, 40, 3)).toBe(40);
+  }, 120_000);
+
+  test('NSPK, 2 sessions', () => {
+    const { protocol } = loadExecutable('spec/protocols/nspk.ban');
+    const ctx = attackContext(protocol, getSuite(SUITE), '1');
+    const n = configurations(ctx, protocol.phases[0]!.id, 2, false).length;
+    let states = 0;
+    for (let i = 0; i < Math.min(n, 8); i++) states += walk(protocol, protocol.phases[0]!.id, 2, i, 30, 4);
+    expect(states).toBeGreaterThan(30);
+  }, 60_000);
+
+  test('a world with an unseeded stream is not copied (the run then replays from the seed)', () => {
+    expect(cloneRng(systemRng())).toBeUndefined();
+    const r = seededRng('x');
+    r.bytes(5);
+    const c = cloneRng(r)!;
+    expect(hex(c.bytes(40))).toBe(hex(r.bytes(40)));
+    const { protocol } = loadExecutable('spec/protocols/nspk.ban');
+    const ctx = attackContext(protocol, getSuite(SUITE), '1');
+    const st = execute(ctx, { config: configurations(ctx, protocol.phases[0]!.id, 1)[0]!, moves: [] });
+    expect(copyWorld(st.world)).toBeDefined();
+    const bad = { ...st.world, root: systemRng() };
+    expect(copyWorld(bad)).toBeUndefined();
+  });
+});
+
+describe('whole searches: forked and from the seed give the same report', () => {
+  const same = (file: string, bound: { sessions: number; perDelivery: number; maxStates: number }, pickQueries?: (text: string) => boolean) => {
+    const { spec, protocol } = loadExecutable(file);
+    const qs = queriesOf(spec, protocol).filter((q) => !pickQueries || pickQueries(q.text));
+    const run = (fromSeed: boolean) => {
+      const r = searchAttacks(protocol, qs, { suite: SUITE, seed: '1', bound: { ...bound, attackerSessions: false }, fromSeed });
+      return JSON.stringify({ states: r.states, capped: r.cappedDeliveries, configurations: r.configurations, exhausted: r.exhausted, verdicts: r.verdicts.map((v) => ({ status: v.status, reason: v.reason, scenario: v.attack?.scenario, story: v.attack?.story, after: v.attack?.foundAfterStates })), unconfirmed: r.unconfirmed, prior: r.prior });
+    };
+    const forked = run(false);
+    expect(forked).toBe(run(true));
+    return JSON.parse(forked) as { states: number; verdicts: { status: string }[] };
+  };
+
+  test('NSPK (Lowe): refuted the same way, after the same number of states', () => {
+    const r = same('spec/protocols/nspk.ban', { sessions: 2, perDelivery: 8, maxStates: 5000 });
+    expect(r.verdicts.some((v) => v.status === 'refuted')).toBe(true);
+  }, 60_000);
+
+  test('EMR initial with both ephemerals revealed (the eCK attack, through the group algebra)', () => {
+    const r = same('spec/emr-flow.ban', { sessions: 2, perDelivery: 4, maxStates: 600 }, (t) => t === 'confidentiality SEK_AP of P in initial given reveal a of P after, reveal b of HA after');
+    expect(r.verdicts[0]!.status).toBe('refuted');
+  }, 120_000);
+});
