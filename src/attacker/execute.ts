@@ -178,9 +178,11 @@ function envEval(w: World, attacker: string, fn: string, args: Value[], rng: Rng
  * a run of a prefix of `sc` (its first sessions started, its first moves made; the same objects),
  * the run continues from a copy of that state instead (./world-snapshot.ts forkRun): the result is
  * the same as replaying `sc` from the seed, and `from` is left unchanged. (A state that cannot be
- * copied is replayed from the seed.)
+ * copied is replayed from the seed.) `started`: start only the configuration's first sessions (0:
+ * the state after the prior phases, before any session — the same for every configuration of the
+ * phase that gives the attacker's identity the same insider roles).
  */
-export function execute(ctx: AttackContext, sc: Scenario, narrate = false, from?: RunState): RunState {
+export function execute(ctx: AttackContext, sc: Scenario, narrate = false, from?: RunState, started = sc.config.length): RunState {
   const { protocol: p, suite } = ctx;
   const base = from ? forkRun(from, sc) : undefined;
   const w = base?.world ?? createWorld(p, { suite, seed: ctx.seed, environments: ENVIRONMENTS });
@@ -247,7 +249,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false, from?
   };
   if (!base) observe();
   sc.config.forEach((spec, i) => {
-    if (i < sessions.length) return; // started in the run continued from
+    if (i < sessions.length || i >= started) return; // started in the run continued from (or not asked for)
     block = [];
     const s = startSession(w, spec.phase, spec.role, spec.binding, `s${i + 1}`);
     sessions.push(s);

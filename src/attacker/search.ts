@@ -21,7 +21,7 @@ import { getSuite } from '../crypto/index.js';
 import { forkRng, seededRng } from '../crypto/rng.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { TypedProtocol } from '../flow-lang/typed.js';
-import { attackContext, candidates, execute, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
+import { attackContext, candidates, execute, insiderRoles, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
 import { memoSuite } from './memo-suite.js';
 import { hasProgram, refersTo } from './prior-phases.js';
 import { judgeQuery } from './oracles.js';
@@ -266,6 +266,16 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const prior: SearchReport['prior'] = [];
   const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q) && !crashed.has(q));
   const rng = forkRng(seededRng(opts.seed), 'search-order');
+  // the state after the prior phases, before any session, per phase and insider roles: run once, forked per configuration (./world-snapshot.ts)
+  const prepared = new Map<string, RunState>();
+  const rootOf = (config: SessionSpec[]): RunState => {
+    if (opts.fromSeed) return execute(fast, { config, moves: [] });
+    const phase = config[0]!.phase;
+    const key = `${phase}|${fast.insider ? insiderRoles(fast.prior(phase), config, fast.attacker).join(',') : ''}`;
+    let base = prepared.get(key);
+    if (!base) prepared.set(key, (base = execute(fast, { config, moves: [] }, false, undefined, 0)));
+    return execute(fast, { config, moves: [] }, false, base);
+  };
 
   const searched = (q: Query) => q.kind !== 'unsupported' && q.kind !== 'non-repudiation' && q.kind !== 'unlinkability'; // those two: ./analyse.ts
   const phases = [...new Set(queries.filter(searched).map((q) => (q as { phase: string }).phase))];
@@ -345,7 +355,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
       };
       let cont: boolean;
       try {
-        const root = execute(fast, { config, moves: [] });
+        const root = rootOf(config);
         if (root.prior) {
           let rec = prior.find((x) => x.phase === phase);
           if (!rec) {
