@@ -50,6 +50,18 @@ export interface Bound {
    * sessions of those roles (an insider). Off: it holds no such credentials.
    */
   insider?: boolean;
+  /**
+   * Per phase: that phase's own sessions, depth, per-delivery cap and budget, over the above (a
+   * spec's `bound ... in PHASE` line, ./queries.ts). A phase with its own max-states counts its own
+   * states against it; every other phase counts every state searched so far.
+   */
+  phases?: Readonly<Record<string, Partial<Pick<Bound, 'sessions' | 'depth' | 'perDelivery' | 'maxStates'>>>>;
+}
+
+/** The bound of one phase's search: the bound with that phase's own keys over it. */
+export function phaseBound(b: Bound, phase: string): Bound {
+  const own = b.phases?.[phase];
+  return own ? { ...b, ...own } : b;
 }
 
 export const DEFAULT_BOUND: Bound = { sessions: 2, perDelivery: 64, maxStates: 20_000, attackerSessions: false, insider: true };
@@ -258,6 +270,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   let states = 0;
   let capped = 0;
   let budgetHit = false;
+  const cut = new Set<string>(); // phases whose own budget ran out (the other phases go on)
   let stoppedEarly = false;
   let explored = 0;
   let total = 0;
@@ -281,9 +294,14 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const phases = [...new Set(queries.filter(searched).map((q) => (q as { phase: string }).phase))];
   outer: for (const phase of phases) {
     const qs = queries.filter((q) => searched(q) && (q as { phase: string }).phase === phase);
+    const pb = phaseBound(bound, phase);
+    // a phase with its own max-states counts its own states; every other phase all states so far
+    const ownBudget = bound.phases?.[phase]?.maxStates !== undefined;
+    const from = ownBudget ? states : 0;
+    const spent = () => states - from >= pb.maxStates;
     // only configurations with a session a query can be violated about; sharding then filters the
     // canonical order (before the seeded shuffle), so the shards partition it
-    const every = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isClaim(fast, qs, s)));
+    const every = configurations(fast, phase, pb.sessions, bound.attackerSessions).filter((c) => c.some((s) => isClaim(fast, qs, s)));
     const mine = every.filter((_, i) => inShard(shard, all + i));
     all += every.length;
     total += mine.length;
@@ -293,7 +311,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
       if (!live(qs).length) break;
       explored++;
       const sessions = sessionOrder(config, { attacker: fast.attacker, queries: qs }); // victims first (./order.ts)
-      const depth = bound.depth ?? config.reduce((n, s) => n + protocol.phases.find((p) => p.id === s.phase)!.steps.filter((x) => x.to === s.role).length, 0);
+      const depth = pb.depth ?? config.reduce((n, s) => n + protocol.phases.find((p) => p.id === s.phase)!.steps.filter((x) => x.to === s.role).length, 0);
       const visit = (moves: Move[], st: RunState, sleep: ReadonlySet<string>): boolean => {
         states++;
         for (const q of live(qs)) {
@@ -318,7 +336,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
           stoppedEarly = true;
           return false;
         }
-        if (states >= bound.maxStates) {
+        if (spent()) {
           budgetHit = true;
           return false;
         }
@@ -328,7 +346,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
         const done: string[] = [];
         const moveKey = (m: Move) => `${m.session}|${JSON.stringify(m.fields)}`;
         for (const i of sessions) {
-          const c = candidates(fast, st, i, bound.perDelivery);
+          const c = candidates(fast, st, i, pb.perDelivery);
           if (c.capped) capped++;
           for (const m of c.moves) {
             const k = moveKey(m);
@@ -340,7 +358,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
             if (out.kind === 'aborted' || out.kind === 'rejected' || out.kind === 'invalid') {
               states++; // tried, and the receiver refused it: a dead end (the session can do nothing more)
               done.push(k);
-              if (states >= bound.maxStates) {
+              if (spent()) {
                 budgetHit = true;
                 return false;
               }
@@ -377,11 +395,17 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
         for (const q of live(qs)) crashed.set(q, why);
         continue outer;
       }
+      if (!cont && budgetHit && ownBudget) {
+        // this phase's own budget ran out: its open queries are not tested; the next phase goes on
+        cut.add(phase);
+        budgetHit = false;
+        break;
+      }
       if (!cont && (budgetHit || opts.stopAtFirst)) break outer;
     }
   }
   // covered: every configuration of the bound explored to the end (not stopped early by the budget or by refuting everything)
-  const exhausted = !budgetHit && explored === total && !stoppedEarly && crashed.size === 0;
+  const exhausted = !budgetHit && cut.size === 0 && explored === total && !stoppedEarly && crashed.size === 0;
   const out: Verdict[] = queries.map((q) => {
     const v = verdicts.get(q);
     if (v) return v;
@@ -389,6 +413,8 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     if (!searched(q)) return { query: q, status: 'not-tested', reason: `${q.kind} is decided outside the search (analyseQueries, as bantam claims does)` };
     if (crashed.has(q)) return { query: q, status: 'not-tested', reason: crashed.get(q)! };
     if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
+    const qPhase = (q as { phase: string }).phase;
+    if (cut.has(qPhase)) return { query: q, status: 'not-tested', reason: `the search budget of phase ${qPhase} (${phaseBound(bound, qPhase).maxStates} states) ran out before its bound was covered` };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
     if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
     if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' || q.kind === 'weak-secrecy' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${(q as { peer?: string }).peer} within the bound (vacuous)`, covered: true, premise: false };
