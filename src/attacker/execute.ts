@@ -342,7 +342,10 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
   if (s.status !== 'waiting' || !step) return { moves: [], capped: false };
   const K = st.knowledge;
   const perField: Recipe[][] = [];
+  // each field's number of options; perField holds at most its first `cap` (no combination the cap keeps ranks an option further down: see byRankSum)
+  const counts: number[] = [];
   for (const f of step.fields) {
+    let more = 0; // options of this field beyond those listed (builds not made: ./execute.ts builds' limit)
     const out: Recipe[] = [];
     // a value the receiver already holds is compared: only that value can pass
     const held = f.compare ? s.values.get(f.name) : undefined;
@@ -350,6 +353,7 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
       const it = K.find(held);
       if (it) out.push({ kind: 'known', item: it.id });
       perField.push(out);
+      counts.push(out.length);
       continue;
     }
     const known = [...K.bySort(showSort(f.sort))].sort((a, b) => nameRank(b, f.name) - nameRank(a, f.name));
@@ -360,6 +364,7 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
     const re = chk ? remake(ctx, st, s, chk) : undefined;
     if (re && typeof re === 'object' && !Array.isArray(re) && 'forge' in re) {
       perField.push([{ kind: 'forge', forge: re }]);
+      counts.push(1);
       continue;
     }
     const ck = `${step.id}|${f.name}`;
@@ -372,14 +377,18 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
     const confused: Recipe[] = [];
     for (const it of known) if (!opens || opens(it.value)) (it.how.kind === 'reread' ? confused : out).push({ kind: 'known', item: it.id });
     // (a loop, not a spread: a build over every known point can give more recipes than a call takes arguments)
-    if (cons) for (const b of builds(ctx, st, s, cons, f.sort)) out.push(b);
-    else for (const fg of forges(ctx, st, f.sort, s)) out.push({ kind: 'forge', forge: fg });
-    for (const c of confused) out.push(c);
-    perField.push(out);
+    if (cons) {
+      const b = builds(ctx, st, s, cons, f.sort, Math.max(0, cap - out.length));
+      for (const x of b.recipes) out.push(x);
+      more = b.total - b.recipes.length;
+    } else for (const fg of forges(ctx, st, f.sort, s)) out.push({ kind: 'forge', forge: fg });
+    counts.push(out.length + more + confused.length);
+    if (!more) for (const c of confused) out.push(c);
+    perField.push(out.slice(0, cap));
   }
   let combos: Recipe[][] = [[]];
   let capped = false;
-  const product = perField.reduce((n, o) => n * o.length, 1);
+  const product = counts.reduce((n, c) => n * c, 1);
   if (product > cap) {
     // more combinations than the cap: keep the most preferred ones (least sum of per-field ranks)
     combos = byRankSum(perField, cap);
@@ -469,8 +478,13 @@ function remake(ctx: AttackContext, st: RunState, s: Session, e: TExpr): Plain |
   return undefined;
 }
 
-/** Messages the receiver's destructor would open: the matching constructor, a key it can open with, plaintexts from knowledge. */
-function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsumer, sort: Sort): Recipe[] {
+/**
+ * Messages the receiver's destructor would open: the matching constructor, a key it can open with,
+ * plaintexts from knowledge — the first `limit` of them in their order (key, then each leaf in
+ * turn, the last leaf varying fastest), and how many there are in all (never enumerated: a tuple
+ * of many leaves over a large knowledge has more than memory holds).
+ */
+function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsumer, sort: Sort, limit: number): { recipes: Recipe[]; total: number } {
   const K = st.knowledge;
   let keys: Item[];
   const recvKey = s.values.get(cons.keyName);
@@ -483,7 +497,7 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
     const it = pub ? K.find(pub) : undefined;
     keys = it ? [it] : [...K.bySort('point')].sort(confusedLast);
   }
-  if (!keys.length) return [];
+  if (!keys.length) return { recipes: [], total: 0 };
   // each plaintext leaf: the receiver's own value where it compares (only that passes), else any known value of the sort
   const leafOpts: Plain[][] = leaves(cons.opening.shape).map((leaf) => {
     const mine = leaf.compare && leaf.name ? s.values.get(leaf.name) : undefined;
@@ -495,17 +509,22 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
     const known = [...K.bySort(showSort(leaf.sort))].sort((a, b) => nameRank(b, leaf.name) - nameRank(a, leaf.name));
     return [...known.filter((x) => x.how.kind !== 'reread').map((x) => x.id), ...forges(ctx, st, leaf.sort, s), ...known.filter((x) => x.how.kind === 'reread').map((x) => x.id)];
   });
-  if (leafOpts.some((o) => o.length === 0)) return [];
-  let flat: Plain[][] = [[]];
-  for (const o of leafOpts) flat = flat.flatMap((c) => o.map((x) => [...c, x]));
+  if (leafOpts.some((o) => o.length === 0)) return { recipes: [], total: 0 };
+  const perKey = leafOpts.reduce((n, o) => n * o.length, 1);
+  const total = keys.length * perKey;
   const rebuild = (shape: Shape, ids: Plain[], at: { i: number }): Plain => (shape.kind === 'leaf' ? ids[at.i++]! : shape.items.map((x) => rebuild(x, ids, at)));
   const out: Recipe[] = [];
-  for (const key of keys) {
-    for (const ids of flat) {
-      out.push({ kind: 'build', prim: cons.constructor, key: key.id, plain: rebuild(cons.opening.shape, ids, { i: 0 }), plainSort: cons.opening.result, sort, ...(cons.opening.ad !== undefined ? { ad: cons.opening.ad } : {}) });
+  for (let n = 0; n < Math.min(total, limit); n++) {
+    const key = keys[Math.floor(n / perKey)]!;
+    // the n-th plaintext in mixed radix, the last leaf least significant
+    const ids: Plain[] = new Array(leafOpts.length);
+    for (let j = leafOpts.length - 1, r = n % perKey; j >= 0; j--) {
+      ids[j] = leafOpts[j]![r % leafOpts[j]!.length]!;
+      r = Math.floor(r / leafOpts[j]!.length);
     }
+    out.push({ kind: 'build', prim: cons.constructor, key: key.id, plain: rebuild(cons.opening.shape, ids, { i: 0 }), plainSort: cons.opening.result, sort, ...(cons.opening.ad !== undefined ? { ad: cons.opening.ad } : {}) });
   }
-  return out;
+  return { recipes: out, total };
 }
 
 /**
