@@ -118,3 +118,23 @@ describe('whole searches: forked and from the seed give the same report', () => 
     expect(r.verdicts[0]!.status).toBe('refuted');
   }, 120_000);
 });
+
+describe("the memo suite's point decodings", () => {
+  test('bytes that are no point throw, every time, what the plain suite throws; a point decodes to the same object', () => {
+    const plain = getSuite(SUITE);
+    const memo = memoSuite(plain);
+    const bad = new Uint8Array(33).fill(7);
+    const refusal = (what: string) => {
+      try {
+        plain.decodePoint(bad, what);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('the plain suite decoded bytes that are no point');
+    };
+    for (const what of ['R_X', 'T_PAT', 'R_X']) expect(() => memo.decodePoint(bad, what)).toThrow(refusal(what).message);
+    const good = plain.encodePoint(plain.mulG(5n));
+    expect(memo.decodePoint(good, 'x')).toBe(memo.decodePoint(good, 'y'));
+    expect(plain.equals(memo.decodePoint(good, 'x'), plain.mulG(5n))).toBe(true);
+  });
+});
