@@ -8,7 +8,8 @@
  * from the same position (src/crypto/rng.ts `cloneRng`), every mutable container (principals'
  * stores and published values, sessions' values, shared keys, the network's queue and log, the
  * trace, the environment's state) is copied, and what is never mutated once made (values, points,
- * envelopes, trace events, the typed protocol, the suite) is shared. Operating on the copy never
+ * envelopes, trace events, a role's setup values, a session that accepted or aborted, the typed
+ * protocol, the suite) is shared. Operating on the copy never
  * changes the original, and the reverse.
  *
  * Not copied: the cost book (src/interpret/costs.ts). The copy gets a fresh one, counting from the
@@ -87,7 +88,8 @@ export function copyWorld(w: World): { world: World; session: (s: Session) => Se
   for (const [id, p] of w.principals) {
     const rng = copyRng(p.rng);
     if (!rng) return undefined;
-    principals.set(id, { id: p.id, rng, setup: new Map([...p.setup].map(([r, m]) => [r, new Map(m)])), store: new Map(p.store), published: new Map(p.published) });
+    // a role's setup values are complete once addPrincipal returns (never changed after): shared
+    principals.set(id, { id: p.id, rng, setup: new Map(p.setup), store: new Map(p.store), published: new Map(p.published) });
   }
   let env: World['env'];
   if (w.env) {
@@ -100,7 +102,8 @@ export function copyWorld(w: World): { world: World; session: (s: Session) => Se
   tracer.trace.events = w.tracer.trace.events.slice();
   Object.assign(tracer.trace.roles!, w.tracer.trace.roles);
   const sessions = new Map<Session, Session>();
-  for (const s of w.sessions) sessions.set(s, { ...s, values: new Map(s.values) });
+  // a session that accepted or aborted never changes again (nothing is delivered to it): shared
+  for (const s of w.sessions) sessions.set(s, s.status === 'accepted' || s.status === 'aborted' ? s : { ...s, values: new Map(s.values) });
   const world: World = {
     protocol: w.protocol,
     suite: w.suite,
