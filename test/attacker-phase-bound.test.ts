@@ -9,13 +9,16 @@
  *  - a phase's own max-states is its own budget: when it runs out, that phase's queries are not
  *    tested (the reason names the phase) and the other phases are still decided.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseQueries, queriesOf, searchAttacks } from '../src/attacker/index.js';
 import { declaredPhaseBounds } from '../src/attacker/queries.js';
 import { boundText } from '../src/attacker/report.js';
 import { executableOf, loadExecutable } from '../src/interpret/load.js';
 import { parseSpec } from '../src/spec/parse.js';
+import { main } from '../src/cli/main.js';
 
 const SUITE = 'secp256k1';
 
@@ -74,4 +77,25 @@ describe('the search with a phase’s own bound', () => {
     expect(initial!.status).toBe('holds');
     expect(r.exhausted).toBe(false);
   }, 300_000);
+});
+
+describe('bantam claims SPEC with a phase’s own bound', () => {
+  const cli = async (...argv: string[]) => {
+    let out = '';
+    const code = await main(argv, { out: (t) => void (out += t + '\n'), err: () => undefined });
+    return { code, out };
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'bantam-phase-bound-'));
+  const file = join(dir, 'nspk.ban');
+  writeFileSync(file, readFileSync('spec/protocols/nspk.ban', 'utf8').replace(/\nqueries\n/, '\nqueries\n  bound sessions 1, max-states 40 in ns\n'));
+
+  test('the declared phase bound is searched and printed; a flag overrides its key in the phase too', async () => {
+    const a = await cli('claims', file, '--as-written', '--json');
+    expect(JSON.parse(a.out).bound.phases).toEqual({ ns: { sessions: 1, maxStates: 40 } });
+    const t = await cli('claims', file, '--as-written');
+    expect(t.out).toMatch(/in phase ns: 1 session per configuration, its own budget of 40 states/);
+    const b = await cli('claims', file, '--as-written', '--json', '--sessions', '2');
+    expect(JSON.parse(b.out).bound).toMatchObject({ sessions: 2, phases: { ns: { maxStates: 40 } } });
+    expect(JSON.parse(b.out).bound.phases.ns.sessions).toBeUndefined();
+  }, 120_000);
 });
