@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseQueries, queriesOf, searchAttacks } from '../src/attacker/index.js';
+import { declaredBoundOf, parseQueries, queriesOf, searchAttacks } from '../src/attacker/index.js';
 import { declaredPhaseBounds } from '../src/attacker/queries.js';
 import { boundText } from '../src/attacker/report.js';
 import { executableOf, loadExecutable } from '../src/interpret/load.js';
@@ -41,6 +41,13 @@ describe('the bound line of one phase', () => {
     expect(alone.diagnostics).toEqual([]);
     expect(alone.bound?.sessions).toBeUndefined();
     expect(alone.bound?.phases).toMatchObject({ inter: { sessions: 3 } });
+  });
+
+  test('both EMR specs declare the inter phase at 3 sessions (its runs need patient, hospital B and hospital A)', () => {
+    for (const file of ['spec/emr-flow.ban', 'spec/emr-flow-fixed.ban']) {
+      const { spec, protocol } = loadExecutable(file);
+      expect(declaredPhaseBounds(declaredBoundOf(spec, protocol))).toEqual({ inter: { sessions: 3, perDelivery: 3, maxStates: 300000 } });
+    }
   });
 
   test('an unknown phase, a second line for one phase and a bad key are positioned errors', () => {
