@@ -92,6 +92,21 @@ describe('a forked state is the state a replay from the seed reaches', () => {
     expect(copyWorld(st.world)).toBeDefined();
     const bad = { ...st.world, root: systemRng() };
     expect(copyWorld(bad)).toBeUndefined();
+    // a state that cannot be copied is continued by a replay from the seed: the same state
+    const config = configurations(ctx, protocol.phases[0]!.id, 2)[0]!;
+    const root = execute(ctx, { config, moves: [] });
+    const m = candidates(ctx, root, 0, 4).moves[0] ?? candidates(ctx, root, 1, 4).moves[0]!;
+    const sc = { config, moves: [m] };
+    expect(fingerprint(execute(ctx, sc, false, { ...root, world: { ...root.world, root: systemRng() } }))).toBe(fingerprint(execute(ctx, sc)));
+  });
+
+  test('a world whose environment module has no fork is not copied', () => {
+    const { protocol } = loadExecutable('spec/emr-flow.ban');
+    const ctx = attackContext(protocol, getSuite(SUITE), '1');
+    const st = execute(ctx, { config: configurations(ctx, 'initial', 1)[0]!, moves: [] });
+    const env = st.world.env!;
+    expect(copyWorld(st.world)).toBeDefined();
+    expect(copyWorld({ ...st.world, env: { module: { ...env.module, fork: undefined }, state: env.state } })).toBeUndefined();
   });
 });
 
