@@ -153,3 +153,23 @@ describe("the memo suite's point decodings", () => {
     expect(plain.equals(memo.decodePoint(good, 'x'), plain.mulG(5n))).toBe(true);
   });
 });
+
+describe("the memo suite's decryptions", () => {
+  test('the same plaintext or null as the plain suite, every time; a caller mutating it changes nothing', () => {
+    const plain = getSuite(SUITE);
+    const memo = memoSuite(plain);
+    const rng = seededRng('d');
+    const key = rng.bytes(plain.sizes.sessionKey);
+    const other = rng.bytes(plain.sizes.sessionKey);
+    const aad = new TextEncoder().encode('ad');
+    const ct = plain.encrypt(key, new TextEncoder().encode('record'), rng, aad);
+    for (let i = 0; i < 2; i++) {
+      const got = memo.decrypt(key, ct, aad)!;
+      expect(hex(got)).toBe(hex(plain.decrypt(key, ct, aad)!));
+      got.fill(0);
+      expect(memo.decrypt(other, ct, aad)).toBeNull();
+      expect(memo.decrypt(key, ct)).toBe(plain.decrypt(key, ct));
+    }
+  });
+});
+
