@@ -25,6 +25,7 @@ import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
 import { priorPlan, runPriorPhases, type PriorPlan, type PriorRun } from './prior-phases.js';
 import { learnPredictable, predict, predictKey } from './predict.js';
 import { earlierText, runEarlier } from './earlier-run.js';
+import { forkRun, type Resume } from './world-snapshot.js';
 import { checkOf, consumerOf, forgeTemplatesOf, leaves, openingsOf, shapeOf, type FieldConsumer, type ForgeTemplate, type Opening, type Shape } from './templates.js';
 
 /** One session the attacker starts: `role` of `phase`, played by binding[role]. */
@@ -77,6 +78,8 @@ export interface AttackContext {
   openings: readonly Opening[];
   forges: ReadonlyMap<string, ForgeTemplate[]>;
   consumers: Map<string, FieldConsumer | undefined>;
+  /** Answers of the group algebra to ./predict.ts learnPredictable's questions (a cache owned by the run: same bytes and knowledge, same answer). */
+  algebraAnswers: Map<string, string | null>;
   /** Compromise events of the queries searched (./compromise.ts): hands revealed values to the attacker as they come to exist. */
   compromise?: (w: World, learn: Learn) => void;
   /** The earlier phases a phase depends on (./prior-phases.ts), memoised. */
@@ -113,6 +116,8 @@ export interface RunState {
   prior?: PriorRun;
   /** The earlier honest run's sessions (./earlier-run.ts), when a query reveals a value of one. */
   earlier?: Session[];
+  /** What a run continuing this one needs besides the above (`execute`'s `from`; ./world-snapshot.ts). */
+  resume?: Resume;
 }
 
 export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed: string, opts: { insider?: boolean } = {}): AttackContext {
@@ -122,7 +127,7 @@ export function attackContext(protocol: TypedProtocol, suite: CryptoSuite, seed:
   for (let i = 2; honest.includes(attacker); i++) attacker = `Attacker${i}`;
   const plans = new Map<string, PriorPlan>();
   const prior = (phase: string) => plans.get(phase) ?? plans.set(phase, priorPlan(protocol, phase)).get(phase)!;
-  return { protocol, suite, seed, honest, attacker, openings: openingsOf(protocol), forges: forgeTemplatesOf(protocol), consumers: new Map(), prior, insider: opts.insider ?? true };
+  return { protocol, suite, seed, honest, attacker, openings: openingsOf(protocol), forges: forgeTemplatesOf(protocol), consumers: new Map(), algebraAnswers: new Map(), prior, insider: opts.insider ?? true };
 }
 
 function stepOf(p: TypedProtocol, id: string): TStep | undefined {
@@ -187,16 +192,25 @@ function envEval(w: World, attacker: string, fn: string, args: Value[], rng: Rng
   return r.ok ? r : { ok: false, reason: r.reason };
 }
 
-/** Replays a scenario from its seed on ctx.suite; `narrate` fills `story`. */
-export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunState {
+/**
+ * Replays a scenario from its seed on ctx.suite; `narrate` fills `story`. With `from`, the state of
+ * a run of a prefix of `sc` (its first sessions started, its first moves made; the same objects),
+ * the run continues from a copy of that state instead (./world-snapshot.ts forkRun): the result is
+ * the same as replaying `sc` from the seed, and `from` is left unchanged. (A state that cannot be
+ * copied is replayed from the seed.) `started`: start only the configuration's first sessions (0:
+ * the state after the prior phases, before any session — the same for every configuration of the
+ * phase that gives the attacker's identity the same insider roles).
+ */
+export function execute(ctx: AttackContext, sc: Scenario, narrate = false, from?: RunState, started = sc.config.length): RunState {
   const { protocol: p, suite } = ctx;
-  const w = createWorld(p, { suite, seed: ctx.seed, environments: ENVIRONMENTS });
+  const base = from ? forkRun(from, sc) : undefined;
+  const w = base?.world ?? createWorld(p, { suite, seed: ctx.seed, environments: ENVIRONMENTS });
   const roles = p.roles.map((r) => r.id);
-  for (const id of [...ctx.honest, ctx.attacker]) addPrincipal(w, id, roles);
+  if (!base) for (const id of [...ctx.honest, ctx.attacker]) addPrincipal(w, id, roles);
   // diagrams title a lane "P (role)": the attacker's lane says what it is, not the roles it registered for
-  w.tracer.setRole(ctx.attacker, "the attacker's identity");
-  const K = createKnowledge(suite);
-  const story: string[][] = [];
+  if (!base) w.tracer.setRole(ctx.attacker, "the attacker's identity");
+  const K = base?.knowledge ?? createKnowledge(suite);
+  const story: string[][] = base?.story ?? [];
   let block: string[] = [];
   const learn = (v: Value, how: Parameters<Knowledge['add']>[1], name?: string) => {
     const it = K.add(v, how, name);
@@ -206,23 +220,23 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
   // multi-phase: the phases the configuration's phase depends on run first, honestly (./prior-phases.ts)
   const phase = sc.config[0]?.phase;
   const plan = phase !== undefined ? ctx.prior(phase) : undefined;
-  const prior = plan && plan.phases.length ? runPriorPhases(w, plan, ctx.attacker, ctx.insider ? insiderRoles(plan, sc.config, ctx.attacker) : []) : undefined;
-  if (prior && narrate) story.push([`prior phases, run honestly before the search (part of the bound): ${prior.lines.join('; ')}`]);
-  for (const id of [...ctx.honest, ctx.attacker]) {
+  const prior = base ? base.prior : plan && plan.phases.length ? runPriorPhases(w, plan, ctx.attacker, ctx.insider ? insiderRoles(plan, sc.config, ctx.attacker) : []) : undefined;
+  if (prior && narrate && !base) story.push([`prior phases, run honestly before the search (part of the bound): ${prior.lines.join('; ')}`]);
+  if (!base) for (const id of [...ctx.honest, ctx.attacker]) {
     learn({ sort: { kind: 'base', name: 'id' }, v: id }, { kind: 'initial', what: `the identity of ${id}` }, id);
     for (const [n, v] of w.principals.get(id)!.published) learn(v, { kind: 'initial', what: `${id}'s published ${n}` }, `${n}@${id}`);
   }
-  for (const [n, v] of revealPrincipal(w, ctx.attacker)) learn(v, { kind: 'initial', what: `${ctx.attacker}'s own ${n} (the attacker's registered identity)` }, `${n}@${ctx.attacker}`);
-  for (const s of prior?.own ?? []) for (const [n, v] of s.values) learn(v, { kind: 'revealed', what: `${n} of ${ctx.attacker}'s own ${s.phase.id} session (an insider's)` }, n);
-  const arng = forkRng(seededRng(ctx.seed), 'attacker');
+  if (!base) for (const [n, v] of revealPrincipal(w, ctx.attacker)) learn(v, { kind: 'initial', what: `${ctx.attacker}'s own ${n} (the attacker's registered identity)` }, `${n}@${ctx.attacker}`);
+  if (!base) for (const s of prior?.own ?? []) for (const [n, v] of s.values) learn(v, { kind: 'revealed', what: `${n} of ${ctx.attacker}'s own ${s.phase.id} session (an insider's)` }, n);
+  const arng = base?.resume.arng ?? forkRng(seededRng(ctx.seed), 'attacker');
   const fresh = arng;
-  learn({ sort: { kind: 'base', name: 'nonce' }, v: fresh.bytes(32) }, { kind: 'initial', what: "the attacker's own fresh nonce" }, 'N_M');
-  learn({ sort: { kind: 'base', name: 'key' }, v: fresh.bytes(suite.sizes.sessionKey) }, { kind: 'initial', what: "the attacker's own fresh key" }, 'K_M');
-  const openRng = forkRng(arng, 'open');
-  const sessions: Session[] = [];
-  const tried = new Set<string>();
-  const asked = new Set<string>();
-  let seen = 0;
+  if (!base) learn({ sort: { kind: 'base', name: 'nonce' }, v: fresh.bytes(32) }, { kind: 'initial', what: "the attacker's own fresh nonce" }, 'N_M');
+  if (!base) learn({ sort: { kind: 'base', name: 'key' }, v: fresh.bytes(suite.sizes.sessionKey) }, { kind: 'initial', what: "the attacker's own fresh key" }, 'K_M');
+  const openRng = base?.resume.openRng ?? forkRng(arng, 'open');
+  const sessions: Session[] = base?.sessions ?? [];
+  const tried = base?.resume.tried ?? new Set<string>();
+  const asked = base?.resume.asked ?? new Set<string>();
+  let seen = base?.resume.seen ?? 0;
   const observe = () => {
     ctx.compromise?.(w, learn); // compromise events revealed before the sessions (./compromise.ts)
     // keys shared with the attacker's identity (`X, Y share K`) are its own: drawn when a session binds it
@@ -256,11 +270,12 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     learnPredictable(ctx, w, K, sessions, asked, learn);
   };
   // a compromise between sessions: an earlier honest run of the phase first, its values revealed by the hook (./earlier-run.ts)
-  const earlier = ctx.earlier && phase !== undefined ? runEarlier(ctx, w, phase) : undefined;
-  if (earlier && narrate) block = [earlierText(earlier)];
-  observe();
-  if (earlier && narrate) story.push(block);
+  const earlier = base ? base.earlier : ctx.earlier && phase !== undefined ? runEarlier(ctx, w, phase) : undefined;
+  if (earlier && narrate && !base) block = [earlierText(earlier)];
+  if (!base) observe();
+  if (earlier && narrate && !base) story.push(block);
   sc.config.forEach((spec, i) => {
+    if (i < sessions.length || i >= started) return; // started in the run continued from (or not asked for)
     block = [];
     const s = startSession(w, spec.phase, spec.role, spec.binding, `s${i + 1}`);
     sessions.push(s);
@@ -268,8 +283,9 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     observe();
     if (narrate) story.push(block);
   });
-  const outcomes: MoveOutcome[] = [];
+  const outcomes: MoveOutcome[] = base?.outcomes ?? [];
   sc.moves.forEach((m, mi) => {
+    if (mi < outcomes.length) return; // made in the run continued from
     block = [];
     const s = sessions[m.session];
     const step = s?.waitingFor;
@@ -348,7 +364,7 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false): RunS
     observe();
     if (narrate) story.push(block);
   });
-  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}), ...(earlier ? { earlier } : {}) };
+  return { world: w, knowledge: K, sessions, outcomes, story, ...(prior ? { prior } : {}), ...(earlier ? { earlier } : {}), resume: { config: sc.config.slice(0, sessions.length), moves: sc.moves.slice(), seen, tried, asked, arng, openRng } };
 }
 
 /** Every delivery the attacker can make to session i now, within the construction bound. */
@@ -358,7 +374,10 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
   if (s.status !== 'waiting' || !step) return { moves: [], capped: false };
   const K = st.knowledge;
   const perField: Recipe[][] = [];
+  // each field's number of options; perField holds at most its first `cap` (no combination the cap keeps ranks an option further down: see byRankSum)
+  const counts: number[] = [];
   for (const f of step.fields) {
+    let more = 0; // options of this field beyond those listed (builds not made: ./execute.ts builds' limit)
     const out: Recipe[] = [];
     // a value the receiver already holds is compared: only that value can pass
     const held = f.compare ? s.values.get(f.name) : undefined;
@@ -366,6 +385,7 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
       const it = K.find(held);
       if (it) out.push({ kind: 'known', item: it.id });
       perField.push(out);
+      counts.push(out.length);
       continue;
     }
     const known = [...K.bySort(showSort(f.sort))].sort((a, b) => nameRank(b, f.name) - nameRank(a, f.name));
@@ -381,6 +401,7 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
     }
     if (re && typeof re === 'object' && !Array.isArray(re) && 'forge' in re) {
       perField.push([{ kind: 'forge', forge: re }]);
+      counts.push(1);
       continue;
     }
     const ck = `${step.id}|${f.name}`;
@@ -393,14 +414,18 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
     const confused: Recipe[] = [];
     for (const it of known) if (!opens || opens(it.value)) (it.how.kind === 'reread' ? confused : out).push({ kind: 'known', item: it.id });
     // (a loop, not a spread: a build over every known point can give more recipes than a call takes arguments)
-    if (cons) for (const b of builds(ctx, st, s, cons, f.sort)) out.push(b);
-    else for (const fg of forges(ctx, st, f.sort, s)) out.push({ kind: 'forge', forge: fg });
-    for (const c of confused) out.push(c);
-    perField.push(out);
+    if (cons) {
+      const b = builds(ctx, st, s, cons, f.sort, Math.max(0, cap - out.length));
+      for (const x of b.recipes) out.push(x);
+      more = b.total - b.recipes.length;
+    } else for (const fg of forges(ctx, st, f.sort, s)) out.push({ kind: 'forge', forge: fg });
+    counts.push(out.length + more + confused.length);
+    if (!more) for (const c of confused) out.push(c);
+    perField.push(out.slice(0, cap));
   }
   let combos: Recipe[][] = [[]];
   let capped = false;
-  const product = perField.reduce((n, o) => n * o.length, 1);
+  const product = counts.reduce((n, c) => n * c, 1);
   if (product > cap) {
     // more combinations than the cap: keep the most preferred ones (least sum of per-field ranks)
     combos = byRankSum(perField, cap);
@@ -463,8 +488,14 @@ function byRankSum<T>(perField: T[][], cap: number): T[][] {
   return out;
 }
 
-/** Messages the receiver's destructor would open: the matching constructor, a key it can open with, plaintexts from knowledge. */
-function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsumer, sort: Sort): Recipe[] {
+/**
+ * Messages the receiver's destructor would open: the matching constructor, a key it can open with
+ * (or the receiver's own key predicted from the spec, ./predict.ts, first), plaintexts from
+ * knowledge — the first `limit` of them in their order (key, then each leaf in turn, the last leaf
+ * varying fastest), and how many there are in all (never enumerated: a tuple of many leaves over a
+ * large knowledge has more than memory holds).
+ */
+function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsumer, sort: Sort, limit: number): { recipes: Recipe[]; total: number } {
   const K = st.knowledge;
   let keys: Item[];
   let predicted: Plain | undefined;
@@ -483,7 +514,7 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
     const it = pub ? K.find(pub) : undefined;
     keys = it ? [it] : [...K.bySort('point')].sort(confusedLast);
   }
-  if (!keys.length && predicted === undefined) return [];
+  if (!keys.length && predicted === undefined) return { recipes: [], total: 0 };
   // each plaintext leaf: the receiver's own value where it compares (only that passes), else any known value of the sort
   const leafOpts: Plain[][] = leaves(cons.opening.shape).map((leaf) => {
     const mine = leaf.compare && leaf.name ? s.values.get(leaf.name) : undefined;
@@ -495,17 +526,23 @@ function builds(ctx: AttackContext, st: RunState, s: Session, cons: FieldConsume
     const known = [...K.bySort(showSort(leaf.sort))].sort((a, b) => nameRank(b, leaf.name) - nameRank(a, leaf.name));
     return [...known.filter((x) => x.how.kind !== 'reread').map((x) => x.id), ...forges(ctx, st, leaf.sort, s), ...known.filter((x) => x.how.kind === 'reread').map((x) => x.id)];
   });
-  if (leafOpts.some((o) => o.length === 0)) return [];
-  let flat: Plain[][] = [[]];
-  for (const o of leafOpts) flat = flat.flatMap((c) => o.map((x) => [...c, x]));
+  if (leafOpts.some((o) => o.length === 0)) return { recipes: [], total: 0 };
+  const perKey = leafOpts.reduce((n, o) => n * o.length, 1);
+  const total = (keys.length + (predicted !== undefined ? 1 : 0)) * perKey;
   const rebuild = (shape: Shape, ids: Plain[], at: { i: number }): Plain => (shape.kind === 'leaf' ? ids[at.i++]! : shape.items.map((x) => rebuild(x, ids, at)));
   const out: Recipe[] = [];
-  for (const key of [...(predicted !== undefined ? [predicted] : []), ...keys.map((x) => x.id)]) {
-    for (const ids of flat) {
-      out.push({ kind: 'build', prim: cons.constructor, key, plain: rebuild(cons.opening.shape, ids, { i: 0 }), plainSort: cons.opening.result, sort, ...(cons.opening.ad !== undefined ? { ad: cons.opening.ad } : {}) });
+  const keyList: Plain[] = [...(predicted !== undefined ? [predicted] : []), ...keys.map((x) => x.id)];
+  for (let n = 0; n < Math.min(total, limit); n++) {
+    const key = keyList[Math.floor(n / perKey)]!;
+    // the n-th plaintext in mixed radix, the last leaf least significant
+    const ids: Plain[] = new Array(leafOpts.length);
+    for (let j = leafOpts.length - 1, r = n % perKey; j >= 0; j--) {
+      ids[j] = leafOpts[j]![r % leafOpts[j]!.length]!;
+      r = Math.floor(r / leafOpts[j]!.length);
     }
+    out.push({ kind: 'build', prim: cons.constructor, key, plain: rebuild(cons.opening.shape, ids, { i: 0 }), plainSort: cons.opening.result, sort, ...(cons.opening.ad !== undefined ? { ad: cons.opening.ad } : {}) });
   }
-  return out;
+  return { recipes: out, total };
 }
 
 /**

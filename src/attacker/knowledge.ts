@@ -37,6 +37,8 @@ export interface Knowledge {
   find(v: Value): Item | undefined;
   /** Adds a value unless already known; returns the new item, or undefined when it was known. */
   add(v: Value, how: Derivation, name?: string): Item | undefined;
+  /** An independent copy with the same items and ids (items are never mutated, so they are shared). */
+  fork(): Knowledge;
 }
 
 export function keyOf(suite: CryptoSuite, v: Value): string {
@@ -45,11 +47,12 @@ export function keyOf(suite: CryptoSuite, v: Value): string {
   return `${s}|${Buffer.from(encodeValue(suite, v)).toString('hex')}`;
 }
 
-export function createKnowledge(suite: CryptoSuite): Knowledge {
-  const items: Item[] = [];
-  const index = new Map<string, Item>();
-  const sorts = new Map<string, Item[]>();
+export function createKnowledge(suite: CryptoSuite, from?: { items: readonly Item[]; index: ReadonlyMap<string, Item>; sorts: ReadonlyMap<string, readonly Item[]> }): Knowledge {
+  const items: Item[] = from ? from.items.slice() : [];
+  const index = new Map<string, Item>(from?.index);
+  const sorts = new Map<string, Item[]>(from ? [...from.sorts].map(([s, xs]) => [s, xs.slice()]) : []);
   return {
+    fork: () => createKnowledge(suite, { items, index, sorts }),
     items,
     bySort: (s) => sorts.get(s) ?? [],
     find: (v) => index.get(keyOf(suite, v)),

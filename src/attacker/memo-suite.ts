@@ -6,6 +6,9 @@
  * run reuses the cached objects) and decodings by their bytes. Confirmation replays
  * (./search.ts, `exact`) never use this wrapper: they run on the plain suite.
  *
+ * Point decodings that fail are remembered too (bytes and what), and throw the same error again;
+ * so are authenticated decryptions (by key, ciphertext and associated data; the closure tries every
+ * known key on every known ciphertext in every state).
  * Also remembered (multi-phase searches re-run the prior phases and their ledger for every
  * state): point additions and mulAddPublic (by operand identity), H1 (by id bytes and point),
  * signature checks (by key, message and signature), and signatures: a signature is reused only
@@ -22,6 +25,8 @@ export function memoSuite(suite: CryptoSuite): CryptoSuite {
   const byPointEph = new WeakMap<object, Map<bigint, Point>>();
   const gen = new Map<bigint, Point>();
   const decoded = new Map<string, Point>();
+  const refused = new Map<string, unknown>(); // bytes|what → the error the wrapped suite threw
+  const opened = new Map<string, Uint8Array | null>(); // key|ciphertext|aad → plaintext, or null (authentication failed)
   const encoded = new WeakMap<object, Uint8Array>();
   const memo = (table: WeakMap<object, Map<bigint, Point>>, f: (X: Point, k: bigint) => Point) => (X: Point, k: bigint): Point => {
     let m = table.get(X as object);
@@ -102,10 +107,26 @@ export function memoSuite(suite: CryptoSuite): CryptoSuite {
       if (!r) encoded.set(X as object, (r = suite.encodePoint(X)));
       return r.slice(); // callers may not mutate the cached encoding
     },
+    decrypt(key: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array | null {
+      const k = `${hex(key)}|${hex(ciphertext)}|${aad ? hex(aad) : '-'}`;
+      let r = opened.get(k);
+      if (r === undefined) opened.set(k, (r = suite.decrypt(key, ciphertext, aad)));
+      return r ? r.slice() : null; // callers may not mutate the remembered plaintext
+    },
     decodePoint(bytes: Uint8Array, what: string): Point {
       const key = hex(bytes);
       let r = decoded.get(key);
-      if (!r) decoded.set(key, (r = suite.decodePoint(bytes, what))); // a throw is not cached: it throws again
+      if (r) return r;
+      // a refusal throws again, the same error (bytes that are no point are re-read on every state: ./confusion.ts)
+      const no = `${key}|${what}`;
+      if (refused.has(no)) throw refused.get(no);
+      try {
+        r = suite.decodePoint(bytes, what);
+      } catch (e) {
+        refused.set(no, e);
+        throw e;
+      }
+      decoded.set(key, r);
       return r;
     },
   };

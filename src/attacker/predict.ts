@@ -164,8 +164,7 @@ export function learnPredictable(ctx: AttackContext, w: World, K: Knowledge, ses
   if (!asks.length) return;
   // the same question about the same bytes with the same knowledge recurs in every re-run of a
   // prefix: answered once per protocol (the answer was confirmed on real crypto when first found)
-  let memo = answers.get(ctx.protocol);
-  if (!memo) answers.set(ctx.protocol, (memo = new Map()));
+  const memo = ctx.algebraAnswers;
   const held = createHash('sha256');
   for (const it of K.items) held.update(`${keyOf(ctx.suite, it.value)};`);
   const fp = held.digest('hex');
@@ -212,5 +211,3 @@ function polyOf(m: GroupModel, e: TExpr, values: ReadonlyMap<string, Value>): Ex
   return { kind: 'poly', sort: e.prim === 'mul' || e.prim === 'mulG' || e.prim === 'padd' ? 'point' : 'scalar', poly };
 }
 
-/** Answers of the algebra to learnPredictable's questions, per protocol (a cache: same bytes, same answer). */
-const answers = new WeakMap<object, Map<string, string | null>>();

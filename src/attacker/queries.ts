@@ -11,7 +11,10 @@
  *   unlinkability ROLE [in PHASE]                                       (./unlinkability.ts)
  *
  * One optional line `bound sessions N, depth N, per-delivery N, max-states N` (any of them) sets
- * the spec's own default bound for its queries; command-line flags override it.
+ * the spec's own default bound for its queries; command-line flags override it. A bound line
+ * ending in `in PHASE` (at most one per phase) sets the bound of that phase's search alone, over
+ * the default (e.g. a phase whose runs need three sessions); its max-states is that phase's own
+ * budget. A flag overrides its key in every phase.
  *
  * Any query may end with the paper's section it checks, from a `§` to the end of the line
  * (`confidentiality SEK_AB in inter  §4.2`); `bantam claims` prints it beside the verdict.
@@ -157,15 +160,35 @@ export interface DeclaredBound {
   perDelivery?: number;
   maxStates?: number;
   pos: SourcePos;
+  /** Per phase (`bound ... in PHASE`): that phase's own bound, over this one. */
+  phases?: Record<string, PhaseBound & { pos: SourcePos }>;
 }
 
-const BOUND_KEYS: Readonly<Record<string, keyof Omit<DeclaredBound, 'pos'>>> = { sessions: 'sessions', depth: 'depth', 'per-delivery': 'perDelivery', 'max-states': 'maxStates' };
+/** The keys of a bound line (a phase's bound overrides the default's). */
+export type PhaseBound = Partial<Record<'sessions' | 'depth' | 'perDelivery' | 'maxStates', number>>;
+
+/**
+ * The per-phase bounds of a declared bound, without the keys a command-line flag set (a flag
+ * overrides its key in every phase); undefined when none is left.
+ */
+export function declaredPhaseBounds(d: DeclaredBound | undefined, flagged: ReadonlySet<string> = new Set()): Record<string, PhaseBound> | undefined {
+  const out: Record<string, PhaseBound> = {};
+  for (const [ph, b] of Object.entries(d?.phases ?? {})) {
+    const x: PhaseBound = {};
+    for (const k of ['sessions', 'depth', 'perDelivery', 'maxStates'] as const) if (b[k] !== undefined && !flagged.has(k)) x[k] = b[k];
+    if (Object.keys(x).length) out[ph] = x;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+const BOUND_KEYS: Readonly<Record<string, keyof PhaseBound>> = { sessions: 'sessions', depth: 'depth', 'per-delivery': 'perDelivery', 'max-states': 'maxStates' };
 
 /** Parses and checks the spec's queries against its typed protocol; every problem is a diagnostic. */
 export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; diagnostics: Diagnostic[]; bound?: DeclaredBound } {
   const queries: Query[] = [];
   const diagnostics: Diagnostic[] = [];
   let bound: DeclaredBound | undefined;
+  let boundSeen = false; // a bound line without `in PHASE` was read
   const roleIds = p.roles.map((r) => r.id);
   const phaseIds = p.phases.map((x) => x.id);
   for (const section of spec.queries ?? []) {
@@ -174,10 +197,19 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
       const bm = /^(\s*)bound\b(.*)$/.exec(ln.text);
       if (bm) {
         const pos: SourcePos = { file: section.file, line: ln.line, col: bm[1]!.length + 1 };
-        if (bound) diagnostics.push(diag('error', 'query.bound', 'a second bound line (one per queries section)', pos, { expected: 'one bound line', length: 5 }));
+        // `bound ... in PHASE`: that phase's own bound
+        const pm = /^(.*)\bin\s+(\S+)\s*$/.exec(bm[2]!);
+        const phase = pm?.[2];
+        const body = pm ? pm[1]! : bm[2]!;
+        if (phase !== undefined && !phaseIds.includes(phase)) {
+          const at = bm[1]!.length + 6 + ln.text.slice(bm[1]!.length + 5).lastIndexOf(phase);
+          diagnostics.push(diag('error', 'query.unknown-phase', `no phase '${phase}' in the flow${didYouMean(phase, phaseIds)}`, { file: section.file, line: ln.line, col: at }, { expected: `a phase: ${phaseIds.join(', ')}`, length: phase.length }));
+        } else if (phase !== undefined ? bound?.phases?.[phase] !== undefined : boundSeen) {
+          diagnostics.push(diag('error', 'query.bound', phase !== undefined ? `a second bound line for phase ${phase} (one per phase)` : 'a second bound line (one per queries section)', pos, { expected: 'one bound line', length: 5 }));
+        }
         const b: DeclaredBound = { pos };
         let col = bm[1]!.length + 6;
-        for (const part of bm[2]!.split(',')) {
+        for (const part of body.split(',')) {
           const m = /^\s*([a-z-]+)\s+(\d+)\s*$/.exec(part);
           const key = m ? BOUND_KEYS[m[1]!] : undefined;
           const n = m ? Number(m[2]) : NaN;
@@ -186,7 +218,15 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
           } else b[key] = n;
           col += part.length + 1;
         }
-        bound = b;
+        if (phase !== undefined) {
+          if (phaseIds.includes(phase)) {
+            const { pos: at, ...keys } = b;
+            bound = { ...(bound ?? { pos: at }), phases: { ...bound?.phases, [phase]: { ...keys, pos: at } } };
+          }
+        } else {
+          bound = { ...b, ...(bound?.phases ? { phases: bound.phases } : {}) };
+          boundSeen = true;
+        }
         continue;
       }
       // an optional trailing citation: everything from the first '§' on

@@ -6,7 +6,7 @@
 import { revealText } from './compromise.js';
 import { RECOMPUTE_CAP } from './deduce.js';
 import { FORGE_CAP } from './execute.js';
-import type { SearchReport, Verdict } from './search.js';
+import { phaseBound, type SearchReport, type Verdict } from './search.js';
 import { tableLines } from '../report/table.js';
 
 export function boundText(r: SearchReport): string {
@@ -19,8 +19,15 @@ export function boundText(r: SearchReport): string {
     `signatures, MACs and hashes re-made by the spec's own constructions over known values (≤ ${FORGE_CAP} per slot)`,
     `after a compromise event or a guess, the spec's own computations re-evaluated over held values of the same names (≤ ${RECOMPUTE_CAP} combinations per computation)`,
     ...(r.prior.length ? ["a checked field recomputed as its receiver checks it, where every input is known; the environment's public functions and public state used as the spec declares them"] : []),
+    ...Object.entries(b.phases ?? {}).map(
+      ([ph, x]) =>
+        `in phase ${ph}: ${[x.sessions !== undefined ? `${x.sessions} session${x.sessions === 1 ? '' : 's'} per configuration` : '', x.depth !== undefined ? `≤ ${x.depth} deliveries` : '', x.perDelivery !== undefined ? `≤ ${x.perDelivery} candidate messages per delivery` : '', x.maxStates !== undefined ? `its own budget of ${x.maxStates} states` : ''].filter(Boolean).join(', ')}`,
+    ),
   ].join(', ');
 }
+
+/** Sessions per configuration of the search that decided `v` (its phase's own bound, if it has one). */
+const sessionsOf = (r: SearchReport, v: Verdict) => ('phase' in v.query && typeof v.query.phase === 'string' ? phaseBound(r.bound, v.query.phase) : r.bound).sessions;
 
 /** Multi-phase bound lines: which earlier phases ran before each phase searched, and the insider. */
 export function priorText(r: SearchReport, attacker: string): string[] {
@@ -92,13 +99,13 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
     let line = '';
     if (v.status === 'holds' && sharded) line += `— holds in this shard's part of the bound only (shard ${r.shard.index}/${r.shard.count}, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
     else if (v.status === 'holds' && v.bound) line += `— holds within its bound (${v.bound}; seed ${r.seed})${verdictAssumes(v)} [${where}]`;
-    else if (v.status === 'holds') line += `— holds within the bound (${r.bound.sessions} sessions, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
+    else if (v.status === 'holds') line += `— holds within the bound (${sessionsOf(r, v)} sessions, ${r.states} states, seed ${r.seed})${verdictAssumes(v)} [${where}]`;
     else if (v.status === 'not-tested') line += `— ${v.reason} [${where}]`;
     else if (!v.attack) line += `— ${v.detail} (${v.bound ?? 'computed'}; seed ${r.seed}${v.query.reveals?.length ? `; compromised: ${v.query.reveals.map(revealText).join(', ')}` : ''}) [${where}]`;
     else {
       n++;
       const a = v.attack!;
-      line += `— attack ${n} (${a.shard ? `shard ${a.shard.index}/${a.shard.count}, ` : ''}seed ${a.seed ?? r.seed}${a.suite && a.suite !== r.suite ? `, suite ${a.suite}` : ''}, ${r.bound.sessions} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
+      line += `— attack ${n} (${a.shard ? `shard ${a.shard.index}/${a.shard.count}, ` : ''}seed ${a.seed ?? r.seed}${a.suite && a.suite !== r.suite ? `, suite ${a.suite}` : ''}, ${sessionsOf(r, v)} sessions, confirmed on replay; found after ${a.foundAfterStates} states, ${(a.foundAfterMs / 1000).toFixed(2)} s) [${where}]`;
       const lines = attackLines(`Attack ${n} — ${v.query.text}${v.query.cite ? ` (${v.query.cite})` : ''} (${where})`, a.detail, a.story);
       if (v.query.reveals?.length) lines.splice(2, 0, `  compromised: ${v.query.reveals.map(revealText).join(', ')}`);
       attacks.push(...lines);

@@ -21,7 +21,7 @@ import { getSuite } from '../crypto/index.js';
 import { forkRng, seededRng } from '../crypto/rng.js';
 import type { CryptoSuite } from '../crypto/suite.js';
 import type { TypedProtocol } from '../flow-lang/typed.js';
-import { attackContext, candidates, execute, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
+import { attackContext, candidates, execute, insiderRoles, type AttackContext, type Move, type RunState, type Scenario, type SessionSpec } from './execute.js';
 import { memoSuite } from './memo-suite.js';
 import { hasProgram, refersTo } from './prior-phases.js';
 import { judgeQuery } from './oracles.js';
@@ -50,6 +50,18 @@ export interface Bound {
    * sessions of those roles (an insider). Off: it holds no such credentials.
    */
   insider?: boolean;
+  /**
+   * Per phase: that phase's own sessions, depth, per-delivery cap and budget, over the above (a
+   * spec's `bound ... in PHASE` line, ./queries.ts). A phase with its own max-states counts its own
+   * states against it; every other phase counts every state searched so far.
+   */
+  phases?: Readonly<Record<string, Partial<Pick<Bound, 'sessions' | 'depth' | 'perDelivery' | 'maxStates'>>>>;
+}
+
+/** The bound of one phase's search: the bound with that phase's own keys over it. */
+export function phaseBound(b: Bound, phase: string): Bound {
+  const own = b.phases?.[phase];
+  return own ? { ...b, ...own } : b;
 }
 
 export const DEFAULT_BOUND: Bound = { sessions: 2, perDelivery: 64, maxStates: 20_000, attackerSessions: false, insider: true };
@@ -235,6 +247,12 @@ export interface SearchOptions {
   shard?: Shard;
   /** Compromise events revealed before the sessions, shared by every query searched (./compromise.ts, ./analyse.ts). */
   reveals?: readonly Reveal[];
+  /**
+   * Re-run every state from the seed (prior phases and the whole move prefix), as the search did
+   * before states were forked (./world-snapshot.ts). Same states, verdicts and traces, slower: for
+   * comparison (bench/inter-search.bench.ts, test/attacker-fork.test.ts).
+   */
+  fromSeed?: boolean;
 }
 
 export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[], opts: SearchOptions): SearchReport {
@@ -243,7 +261,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const bound: Bound = { ...DEFAULT_BOUND, ...opts.bound };
   const base = attackContext(protocol, memoSuite(plain), opts.seed, { insider: bound.insider ?? true });
   const fast: AttackContext = withCompromise(base, opts.reveals ?? []);
-  const exact = { ...fast, suite: plain, consumers: new Map() };
+  const exact = { ...fast, suite: plain, consumers: new Map(), algebraAnswers: new Map() };
   const verdicts = new Map<Query, Verdict>();
   const premise = new Set<Query>();
   const unconfirmed: string[] = [];
@@ -252,6 +270,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   let states = 0;
   let capped = 0;
   let budgetHit = false;
+  const cut = new Set<string>(); // phases whose own budget ran out (the other phases go on)
   let stoppedEarly = false;
   let explored = 0;
   let total = 0;
@@ -260,14 +279,29 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
   const prior: SearchReport['prior'] = [];
   const live = (qs: readonly Query[]) => qs.filter((q) => !verdicts.has(q) && !crashed.has(q));
   const rng = forkRng(seededRng(opts.seed), 'search-order');
+  // the state after the prior phases, before any session, per phase and insider roles: run once, forked per configuration (./world-snapshot.ts)
+  const prepared = new Map<string, RunState>();
+  const rootOf = (config: SessionSpec[]): RunState => {
+    if (opts.fromSeed) return execute(fast, { config, moves: [] });
+    const phase = config[0]!.phase;
+    const key = `${phase}|${fast.insider ? insiderRoles(fast.prior(phase), config, fast.attacker).join(',') : ''}`;
+    let base = prepared.get(key);
+    if (!base) prepared.set(key, (base = execute(fast, { config, moves: [] }, false, undefined, 0)));
+    return execute(fast, { config, moves: [] }, false, base);
+  };
 
   const searched = (q: Query) => q.kind !== 'unsupported' && q.kind !== 'non-repudiation' && q.kind !== 'unlinkability'; // those two: ./analyse.ts
   const phases = [...new Set(queries.filter(searched).map((q) => (q as { phase: string }).phase))];
   outer: for (const phase of phases) {
     const qs = queries.filter((q) => searched(q) && (q as { phase: string }).phase === phase);
+    const pb = phaseBound(bound, phase);
+    // a phase with its own max-states counts its own states; every other phase all states so far
+    const ownBudget = bound.phases?.[phase]?.maxStates !== undefined;
+    const from = ownBudget ? states : 0;
+    const spent = () => states - from >= pb.maxStates;
     // only configurations with a session a query can be violated about; sharding then filters the
     // canonical order (before the seeded shuffle), so the shards partition it
-    const every = configurations(fast, phase, bound.sessions, bound.attackerSessions).filter((c) => c.some((s) => isClaim(fast, qs, s)));
+    const every = configurations(fast, phase, pb.sessions, bound.attackerSessions).filter((c) => c.some((s) => isClaim(fast, qs, s)));
     const mine = every.filter((_, i) => inShard(shard, all + i));
     all += every.length;
     total += mine.length;
@@ -277,7 +311,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
       if (!live(qs).length) break;
       explored++;
       const sessions = sessionOrder(config, { attacker: fast.attacker, queries: qs }); // victims first (./order.ts)
-      const depth = bound.depth ?? config.reduce((n, s) => n + protocol.phases.find((p) => p.id === s.phase)!.steps.filter((x) => x.to === s.role).length, 0);
+      const depth = pb.depth ?? config.reduce((n, s) => n + protocol.phases.find((p) => p.id === s.phase)!.steps.filter((x) => x.to === s.role).length, 0);
       const visit = (moves: Move[], st: RunState, sleep: ReadonlySet<string>): boolean => {
         states++;
         for (const q of live(qs)) {
@@ -302,7 +336,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
           stoppedEarly = true;
           return false;
         }
-        if (states >= bound.maxStates) {
+        if (spent()) {
           budgetHit = true;
           return false;
         }
@@ -312,18 +346,19 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
         const done: string[] = [];
         const moveKey = (m: Move) => `${m.session}|${JSON.stringify(m.fields)}`;
         for (const i of sessions) {
-          const c = candidates(fast, st, i, bound.perDelivery);
+          const c = candidates(fast, st, i, pb.perDelivery);
           if (c.capped) capped++;
           for (const m of c.moves) {
             const k = moveKey(m);
             if (sleep.has(k)) continue;
             const next = [...moves, m];
-            const st2 = execute(fast, { config, moves: next });
+            // a child continues from a copy of its parent's state (./world-snapshot.ts), not from the seed
+            const st2 = execute(fast, { config, moves: next }, false, opts.fromSeed ? undefined : st);
             const out = st2.outcomes[st2.outcomes.length - 1]!;
             if (out.kind === 'aborted' || out.kind === 'rejected' || out.kind === 'invalid') {
               states++; // tried, and the receiver refused it: a dead end (the session can do nothing more)
               done.push(k);
-              if (states >= bound.maxStates) {
+              if (spent()) {
                 budgetHit = true;
                 return false;
               }
@@ -338,7 +373,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
       };
       let cont: boolean;
       try {
-        const root = execute(fast, { config, moves: [] });
+        const root = rootOf(config);
         if (root.prior) {
           let rec = prior.find((x) => x.phase === phase);
           if (!rec) {
@@ -360,11 +395,17 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
         for (const q of live(qs)) crashed.set(q, why);
         continue outer;
       }
+      if (!cont && budgetHit && ownBudget) {
+        // this phase's own budget ran out: its open queries are not tested; the next phase goes on
+        cut.add(phase);
+        budgetHit = false;
+        break;
+      }
       if (!cont && (budgetHit || opts.stopAtFirst)) break outer;
     }
   }
   // covered: every configuration of the bound explored to the end (not stopped early by the budget or by refuting everything)
-  const exhausted = !budgetHit && explored === total && !stoppedEarly && crashed.size === 0;
+  const exhausted = !budgetHit && cut.size === 0 && explored === total && !stoppedEarly && crashed.size === 0;
   const out: Verdict[] = queries.map((q) => {
     const v = verdicts.get(q);
     if (v) return v;
@@ -372,6 +413,8 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     if (!searched(q)) return { query: q, status: 'not-tested', reason: `${q.kind} is decided outside the search (analyseQueries, as bantam claims does)` };
     if (crashed.has(q)) return { query: q, status: 'not-tested', reason: crashed.get(q)! };
     if (bugs.has(q)) return { query: q, status: 'not-tested', reason: 'a violation found by the search did not confirm on replay: a bug in bantam, not a verdict' };
+    const qPhase = (q as { phase: string }).phase;
+    if (cut.has(qPhase)) return { query: q, status: 'not-tested', reason: `the search budget of phase ${qPhase} (${phaseBound(bound, qPhase).maxStates} states) ran out before its bound was covered` };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
     if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
     if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' || q.kind === 'weak-secrecy' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${(q as { peer?: string }).peer} within the bound (vacuous)`, covered: true, premise: false };

@@ -5,6 +5,7 @@
  */
 import { analyse, ASSURANCE as BAN_ASSURANCE } from '../ban/index.js';
 import { analyseQueries, DEFAULT_BOUND, declaredBoundOf, queriesOf } from '../attacker/index.js';
+import { declaredPhaseBounds } from '../attacker/queries.js';
 import { getSuite, SUITE_NAMES } from '../crypto/index.js';
 import { loadExecutable, type ExecutableSpec } from '../interpret/load.js';
 import { flowCostReport, flowCostText, flowRunJson, flowTranscript, FLOW_RUN_ASSURANCE, fmtOps, messageSizes, optionsLine } from '../interpret/report.js';
@@ -117,9 +118,10 @@ export function specDemo(ex: ExecutableSpec, seed: string): SpecDemoResult {
   let attackBound: string | null = null;
   if (ex.spec.queries?.length) {
     const declared = declaredBoundOf(ex.spec, ex.protocol);
-    const report = analyseQueries(ex.protocol, queriesOf(ex.spec, ex.protocol), { suite: 'secp256k1', seed, bound: { ...DEFAULT_BOUND, ...(declared ? Object.fromEntries(Object.entries(declared).filter(([k]) => k !== 'pos')) : {}) } });
+    const phases = declaredPhaseBounds(declared);
+    const report = analyseQueries(ex.protocol, queriesOf(ex.spec, ex.protocol), { suite: 'secp256k1', seed, bound: { ...DEFAULT_BOUND, ...(declared ? Object.fromEntries(Object.entries(declared).filter(([k]) => k !== 'pos' && k !== 'phases')) : {}), ...(phases ? { phases } : {}) } });
     attacks = report.verdicts.map((v) => ({ query: v.query.text, verdict: v.status, ...(v.reason ? { reason: v.reason } : {}) }));
-    attackBound = `${report.bound.sessions} sessions per configuration, ${report.states} states${report.exhausted ? ', bound covered' : ''}`;
+    attackBound = `${report.bound.sessions} sessions per configuration${phases ? ` (phase ${Object.entries(phases).map(([ph, x]) => `${ph}: ${x.sessions ?? report.bound.sessions}`).join(', ')})` : ''}, ${report.states} states${report.exhausted ? ', bound covered' : ''}`;
   }
   // `ok` is the tool's own expectations (goals derived, honest runs complete); a refuted query is a
   // finding about the protocol, and decides the exit code as the EMR demo's refuted claims do.

@@ -26,8 +26,11 @@ const MAX_BYTES = 2 ** 32 * BLOCK;
 
 /** A seeded stream remembers its key so that it can be forked without being advanced. */
 const STREAM_KEY: unique symbol = Symbol('bantam.rng.key');
+/** A copy of a seeded stream at its current position (`cloneRng`). */
+const STREAM_CLONE: unique symbol = Symbol('bantam.rng.clone');
 interface SeededRng extends Rng {
   readonly [STREAM_KEY]: Uint8Array;
+  [STREAM_CLONE](): SeededRng;
   /** The seed text this stream was derived from (for transcripts). */
   readonly seed: string;
 }
@@ -41,10 +44,11 @@ export function seedText(seed: string | number | bigint): string {
   return typeof seed === 'bigint' ? seed.toString(10) : seed;
 }
 
-function streamFromKey(key: Uint8Array, seed: string): SeededRng {
-  let pos = 0; // bytes consumed so far
+function streamFromKey(key: Uint8Array, seed: string, start = 0): SeededRng {
+  let pos = start; // bytes consumed so far
   return {
     [STREAM_KEY]: key,
+    [STREAM_CLONE]: () => streamFromKey(key, seed, pos),
     seed,
     bytes(n: number): Uint8Array {
       if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`rng.bytes: bad length ${n}`);
@@ -87,4 +91,14 @@ export function forkRng(rng: Rng, label: string): Rng {
   const parentKey = isSeeded(rng) ? rng[STREAM_KEY] : rng.bytes(32);
   const seed = isSeeded(rng) ? `${rng.seed}/${label}` : `(unseeded)/${label}`;
   return streamFromKey(sha256(frame(FORK_TAG, [parentKey, utf8(label)])), seed);
+}
+
+/**
+ * An independent copy of a seeded stream at its current position: it yields exactly the bytes the
+ * original would yield next, and drawing from one never advances the other (the attacker's search
+ * forks a run's state instead of re-running it: src/attacker/world-snapshot.ts). Undefined for any
+ * other Rng (a system CSPRNG cannot be copied).
+ */
+export function cloneRng(rng: Rng): Rng | undefined {
+  return isSeeded(rng) ? rng[STREAM_CLONE]() : undefined;
 }

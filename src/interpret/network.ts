@@ -6,7 +6,7 @@
  * (`secure` steps) cannot be observed, modified or replayed. Events go to the run's Tracer in
  * today's trace format (src/net/trace.ts). `next()` is the honest scheduler (send order).
  */
-import { createNetworkOf, NetworkError, type AdversaryControlOf, type EnvelopeOf, type NetworkOf, type OutgoingOf } from '../net/network.js';
+import { createNetworkOf, NetworkError, type AdversaryControlOf, type EnvelopeOf, type NetworkOf, type NetworkSnapshot, type OutgoingOf } from '../net/network.js';
 import type { Tracer } from '../net/trace.js';
 
 export type FlowEnvelope = EnvelopeOf<string>;
@@ -17,7 +17,7 @@ export type FlowNetwork = NetworkOf<string, OutgoingOf<string>, FlowInject>;
 /** Misuse of the adversary interface (no such envelope, the secure channel): the network's own error. */
 export const FlowNetworkError = NetworkError;
 
-/** The network of one run of a flow (one value per run; no global state). */
-export function createFlowNetwork(tracer: Tracer): FlowNetwork {
-  return createNetworkOf<string>(tracer);
+/** The network of one run of a flow (one value per run; no global state); `from`: continue from a snapshot of another. */
+export function createFlowNetwork(tracer: Tracer, from?: NetworkSnapshot<string>): FlowNetwork {
+  return createNetworkOf<string>(tracer, from);
 }

@@ -109,6 +109,15 @@ export interface NetworkOf<S extends string, Send, Inject> {
   /** Removes and returns a specific pending envelope, recording `deliver` (out-of-order delivery). */
   take(id: number): EnvelopeOf<S>;
   readonly adversary: AdversaryControlOf<S, Inject>;
+  /** A copy of the network's state (queue, every envelope, the public log), for a network that continues from it (`createNetworkOf(tracer, from)`). */
+  snapshot(): NetworkSnapshot<S>;
+}
+
+/** The state of a network at one moment (copies: the network it came from goes on independently). */
+export interface NetworkSnapshot<S extends string> {
+  readonly queue: readonly EnvelopeOf<S>[];
+  readonly all: ReadonlyMap<number, EnvelopeOf<S>>;
+  readonly publicLog: readonly EnvelopeOf<S>[];
 }
 /** The EMR model's network. */
 export type Network = NetworkOf<StepId, Outgoing, InjectRequest>;
@@ -117,10 +126,11 @@ export type Network = NetworkOf<StepId, Outgoing, InjectRequest>;
  * A network of any protocol: the queue, the adversary's moves and their trace events. The EMR
  * model's network (`createNetwork`) and the interpreter's (src/interpret/network.ts) are this one.
  */
-export function createNetworkOf<S extends string>(tracer: Tracer): NetworkOf<S, OutgoingOf<S>, Omit<EnvelopeOf<S>, 'id' | 'channel' | 'origin'>> {
-  let queue: EnvelopeOf<S>[] = [];
-  const all = new Map<number, EnvelopeOf<S>>();
-  const publicLog: EnvelopeOf<S>[] = [];
+export function createNetworkOf<S extends string>(tracer: Tracer, from?: NetworkSnapshot<S>): NetworkOf<S, OutgoingOf<S>, Omit<EnvelopeOf<S>, 'id' | 'channel' | 'origin'>> {
+  // envelopes are never mutated (modify replaces one), so a snapshot shares them
+  let queue: EnvelopeOf<S>[] = from ? from.queue.slice() : [];
+  const all = new Map<number, EnvelopeOf<S>>(from?.all);
+  const publicLog: EnvelopeOf<S>[] = from ? from.publicLog.slice() : [];
 
   const pendingIndex = (id: number): number => {
     const i = queue.findIndex((e) => e.id === id);
@@ -219,6 +229,7 @@ export function createNetworkOf<S extends string>(tracer: Tracer): NetworkOf<S, 
       return e;
     },
     adversary,
+    snapshot: () => ({ queue: queue.slice(), all: new Map(all), publicLog: publicLog.slice() }),
   };
 }
 

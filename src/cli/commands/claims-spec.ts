@@ -12,6 +12,7 @@
 import { UserError } from '../../spec/diagnostics.js';
 import { loadExecutable } from '../../interpret/load.js';
 import { DEFAULT_BOUND, declaredBoundOf, queriesOf, reportJson, reportText } from '../../attacker/index.js';
+import { declaredPhaseBounds } from '../../attacker/queries.js';
 import { attackContext, execute } from '../../attacker/execute.js';
 import { attackTestFile } from '../../attacker/export.js';
 import { withCompromise } from '../../attacker/compromise.js';
@@ -77,7 +78,9 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : declared?.depth;
   const shard = args.values.has('shard') ? parseShard(args.values.get('shard')!) : undefined;
   const workers = intFlag(args, 'workers', 1, 1);
-  const bound = { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), insider: !args.booleans.has('outsider'), ...(depth !== undefined ? { depth } : {}) };
+  // a phase's own declared bound (`bound ... in PHASE`), less the keys a flag sets everywhere
+  const phases = declaredPhaseBounds(declared, new Set((['sessions', 'depth', 'per-delivery', 'max-states'] as const).filter((k) => args.values.has(k)).map((k) => (k === 'per-delivery' ? 'perDelivery' : k === 'max-states' ? 'maxStates' : k))));
+  const bound = { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), insider: !args.booleans.has('outsider'), ...(depth !== undefined ? { depth } : {}), ...(phases ? { phases } : {}) };
   let variants: VariantsReport;
   let merged: MergeInfo | undefined;
   if (workers > 1) {

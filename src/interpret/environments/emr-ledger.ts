@@ -27,6 +27,7 @@
  * which registration contract the center calls (the flow's phase) decides patient or hospital.
  */
 import type { Point } from '../../crypto/suite.js';
+import { cloneRng } from '../../crypto/rng.js';
 import { encodeIndex } from '../../model/records.js';
 import { ledgerState } from '../../ledger/index.js';
 import * as D from '../../emr-env/data.js';
@@ -109,6 +110,11 @@ export const emrLedger: EnvironmentModule<EmrLedgerState> = {
   name: 'emr-ledger',
   doc: 'the ledger and smart contracts of Chen et al. 2020 (ptins, hains, hbins, hachk, hbchk, ptchk, mrins, mrchk, ptlink) and the hospitals’ records',
   init: (ctx) => ({ init: ctx, current: null }),
+  // the ledger state is persistent (every call returns a new one: src/emr-env/state.ts), so a copy shares it
+  fork: (s, views) => {
+    const rng = cloneRng(s.init.rng);
+    return rng ? { init: { ...s.init, ...views, rng }, current: s.current } : undefined;
+  },
   calls: {
     ptins: {
       args: [id, 'any', scalar],

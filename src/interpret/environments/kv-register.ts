@@ -16,6 +16,7 @@ export const kvRegister: EnvironmentModule<KvState> = {
   name: 'kv-register',
   doc: 'a public register of values: register(x) fails on a repeat, registered(x) on an absent x',
   init: ({ suite }) => ({ entries: new Set(), encode: (v) => Buffer.from(encodeValue(suite, v)).toString('hex') }),
+  fork: (state) => ({ entries: new Set(state.entries), encode: state.encode }),
   calls: {
     register: {
       args: ['any'],

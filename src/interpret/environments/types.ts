@@ -52,4 +52,10 @@ export interface EnvironmentModule<State = unknown> {
    * these values (src/attacker/execute.ts). `name` is a label for the value, `what` says where it is read.
    */
   observable?(state: State): { name: string; value: Value; what: string }[];
+  /**
+   * An independent copy of the state for a copy of its world (src/attacker/world-snapshot.ts), whose
+   * live views of the principals are `views`; calls on either never affect the other. Without it a
+   * world with this environment cannot be copied (the attacker then re-runs each state from the seed).
+   */
+  fork?(state: State, views: Pick<EnvInitContext, 'principals' | 'published'>): State | undefined;
 }
