@@ -63,7 +63,10 @@ export interface Fault {
 }
 
 export interface Rejection {
+  /** The step of the message being processed when the run failed (the received one). */
   step: string;
+  /** The step the failed check is written under in the spec, when it differs (a receiver's checks sit under its next send). */
+  writtenAt?: string;
   party: string;
   role?: string;
   /** codec: the bytes do not decode as the step; routing: no session takes them; check: a session aborted. */
@@ -239,7 +242,7 @@ export function firstRejection(d: Drive): Rejection | undefined {
     }
     if (o.kind === 'aborted') {
       const a = o.abort;
-      return { step: a.step ?? x.envelope.step, party: a.principal, role: a.role, by: 'check', check: a.check, code: a.kind, ...(a.eq !== undefined ? { eq: a.eq } : {}), detail: a.detail };
+      return { step: x.envelope.step, ...(a.step && a.step !== x.envelope.step ? { writtenAt: a.step } : {}), party: a.principal, role: a.role, by: 'check', check: a.check, code: a.kind, ...(a.eq !== undefined ? { eq: a.eq } : {}), detail: a.detail };
     }
   }
   // a sender that aborted before sending (its own program failed)
