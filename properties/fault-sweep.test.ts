@@ -14,7 +14,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { getSuite } from '../src/crypto/index.js';
-import { CLASS_TEXT, FAULT_CLASSES, drive, outcomeOf, plannedFaults, sweepSetup, SWEPT_RUN, type PlannedFault } from '../src/attacker/fault-sweep.js';
+import { FAULT_CLASSES, drive, outcomeOf, plannedFaults, sweepSetup, SWEPT_RUN, type PlannedFault } from '../src/attacker/fault-sweep.js';
 import { modelUnderFault, sameRejection, showFault, showRejection } from '../src/emr-env/fault-differential.js';
 import { loadExecutable } from '../src/interpret/load.js';
 import { propSeed } from './seed.js';
@@ -42,7 +42,7 @@ function plan(phase: 'initial' | 'inter') {
 
 /** One fault through both implementations: undefined if they agree, else the failure message. */
 function disagreement(S: ReturnType<typeof sweepSetup>, base: ReturnType<typeof drive>, f: PlannedFault, phase: 'initial' | 'inter'): string | undefined {
-  const name = showFault(f.fault, CLASS_TEXT[f.fault.cls]);
+  const name = showFault(f.fault);
   const { outcome, drive: d } = outcomeOf(S, f.alter, []);
   if (outcome.kind === 'crash') return `${name}: the interpreter crashed (a bantam bug): ${outcome.error}`;
   if (outcome.kind === 'not-sent' || !d) return undefined; // nothing reached a receiver (the dishonest sender's own program failed)
@@ -54,7 +54,7 @@ function disagreement(S: ReturnType<typeof sweepSetup>, base: ReturnType<typeof 
   if (model.kind === 'no-message') return `${name}: ${model.detail}`;
   if (outcome.kind === 'rejected') {
     if (model.kind === 'rejected' && sameRejection(outcome.at, model.at)) return undefined;
-    const where = model.kind === 'rejected' ? `the model instead: ${showRejection(model.at)}` : `the model ${model.kind === 'accepted' ? 'ACCEPTS it: it skips the check the spec performs' : `leaves the run incomplete (${model.detail})`}`;
+    const where = model.kind === 'rejected' ? `the model instead: ${showRejection(model.at)}` : model.kind === 'accepted' ? 'the model ACCEPTS it: it skips that check' : `the model leaves the run incomplete (${model.detail})`;
     return `${name}: the spec: ${showRejection(outcome.at)}; ${where}`;
   }
   if (outcome.kind === 'accepted') return model.kind === 'accepted' ? undefined : `${name}: the spec accepts it; the model ${model.kind === 'rejected' ? showRejection(model.at) : model.detail}`;

@@ -119,4 +119,4 @@ export function sameRejection(spec: Rejection, model: Rejection): boolean {
 export const showRejection = (r: Rejection) => `${r.party} rejects at ${r.step}: ${r.by === 'check' ? `${r.check}${r.eq !== undefined ? ` (${r.eq})` : ''} [${r.code}]` : `${r.by} ${r.code} (${r.check})`}`;
 
 /** One line naming a fault for a failure message: id, class, what was substituted. */
-export const showFault = (f: Fault, classText: string) => `${f.id} — ${f.step} field ${f.field}, ${classText}${f.note ? `; ${f.note}` : ''}`;
+export const showFault = (f: Fault) => `${f.id} (${f.step}, ${f.field}; ${f.cls.startsWith('sender-') ? 'sender dishonest/compromised' : 'network'}: ${f.cls}${f.note ? `, ${f.note}` : ''})`;
