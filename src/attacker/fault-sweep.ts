@@ -19,11 +19,13 @@
  *    ciphertexts and signatures are exercised. Substitutes: another session's or party's value of the
  *    same sort (`sender-other`), a fresh value (`sender-fresh`).
  *
- * Outcome per fault, as data: `rejected` (the first failure of the altered run: the step, the party,
- * the codec/routing reason or the check as written with its `@eq`), `accepted` (every session of the
- * run completed; the spec's queries of the phase are then judged on the run by the search's own
- * oracles, ./oracles.ts: a violated query is an attack, none violated means no check binds the
- * altered value — a malleable field, a finding), `not-sent` (the dishonest sender's own program
+ * Outcome per fault, as data: `rejected` (the first failure of the altered run: the step of the
+ * message being processed, the party, the codec/routing reason or the check as written with its
+ * `@eq`); `accepted` — the receiver took the altered message, the run went on to its end and the
+ * spec's queries of the phase were judged on it by the search's own oracles (./oracles.ts): a
+ * violated query is an attack (even if a later check then stopped another session: `then`), none
+ * violated with every session completed means no check binds the altered value — a malleable
+ * field, a finding (none violated but a later check failed is `rejected` there); `not-sent` (the dishonest sender's own program
  * failed, or the alteration does not apply), `incomplete` (a session neither accepted nor failed),
  * or `crash` (an exception inside bantam: a bug, never a rejection). Bounded testing: a sweep never
  * says a query holds.
@@ -81,7 +83,7 @@ export interface Rejection {
 
 export type FaultOutcome =
   | { kind: 'rejected'; at: Rejection }
-  | { kind: 'accepted'; violated: { query: string; detail: string }[] }
+  | { kind: 'accepted'; violated: { query: string; detail: string }[]; then?: Rejection }
   | { kind: 'not-sent'; detail: string }
   | { kind: 'incomplete'; detail: string }
   | { kind: 'crash'; error: string };
@@ -289,12 +291,19 @@ export function judgedQueries(queries: readonly Query[], phase: string): { judge
   return { judged, skipped };
 }
 
-function violations(S: SweepSetup, d: Drive, queries: readonly Query[]): { query: string; detail: string }[] {
+/**
+ * The queries violated on a replay's final state. With a dishonest sender (`dishonest`: its
+ * principal) that principal is judged as the attacker's: a session with it as a peer promises
+ * nothing (a dishonest peer breaks agreement by itself), as the search's oracles treat the
+ * attacker's own identity.
+ */
+function violations(S: SweepSetup, d: Drive, queries: readonly Query[], dishonest?: string): { query: string; detail: string }[] {
   if (!queries.length) return [];
   const st = runStateOf(S, d);
+  const ctx = dishonest ? { ...S.ctx, attacker: dishonest } : S.ctx;
   const out: { query: string; detail: string }[] = [];
   for (const q of queries) {
-    const r = judgeQuery(S.ctx, q, st);
+    const r = judgeQuery(ctx, q, st);
     if (r.violated) out.push({ query: q.text, detail: r.detail ?? '' });
   }
   return out;
@@ -311,10 +320,18 @@ export function outcomeOf(S: SweepSetup, alter: Alter, queries: readonly Query[]
   try {
     const rej = firstRejection(d);
     if (!d.applied) return { outcome: { kind: 'not-sent', detail: rej ? `the sender failed first: ${rej.check} — ${rej.detail}` : 'the alteration does not apply to this run' }, drive: d };
+    // the receiver of the altered message refused it: rejected there
+    const at = d.deliveries.find((x) => x.envelope.session === SWEPT_RUN && x.envelope.step === alter.step);
+    if (rej && at && at.outcome.kind !== 'ok' && rej.step === alter.step) return { outcome: { kind: 'rejected', at: rej }, drive: d };
+    // it took it: the run goes on to its end and the queries are judged on it (a session may have
+    // accepted wrong values before a later check stopped another one: that is still an attack)
+    const sender = alter.dishonest ? d.run.find((x) => x.phase.steps.find((y) => y.id === alter.step)?.from === x.role)?.principal : undefined;
+    const violated = violations(S, d, queries, sender);
+    if (violated.length) return { outcome: { kind: 'accepted', violated, ...(rej ? { then: rej } : {}) }, drive: d };
     if (rej) return { outcome: { kind: 'rejected', at: rej }, drive: d };
     const open = d.run.filter((s) => s.status !== 'accepted');
     if (open.length) return { outcome: { kind: 'incomplete', detail: open.map((s) => `${s.principal} as ${s.role}: ${s.status}${s.waitingFor ? ` for ${s.waitingFor.id}` : ''}`).join('; ') }, drive: d };
-    return { outcome: { kind: 'accepted', violated: violations(S, d, queries) }, drive: d };
+    return { outcome: { kind: 'accepted', violated }, drive: d };
   } catch (e) {
     return { outcome: { kind: 'crash', error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }, drive: d };
   }

@@ -3,7 +3,8 @@
  * (src/model) in lockstep with the interpreter running spec/emr-flow.ban: both produce the same wire
  * bytes at the same seed (./differential.ts), so each fault's altered message is made once — by the
  * interpreter's replay — and delivered to both. The model runs the same schedule as the sweep's
- * replay: the three registrations, (for inter) one honest initial treatment, then an honest run of the
+ * replay: the registrations the phase depends on (for initial: the patient's and hospital A's; for
+ * inter: all three, then one honest initial treatment), then an honest run of the
  * phase (`sweep:other`) and the run altered (`sweep:run`).
  *
  * Both must agree: both reject at the same step, by the same party, at the same check (the same
@@ -71,7 +72,8 @@ export function modelUnderFault(suite: string, seed: string, phase: 'initial' | 
       if (r.kind !== 'ok') throw new Error(`the model's honest prefix failed: ${rejectionOf(r)?.check}`);
     }
   };
-  for (const id of ['PAT-1', 'HPA', 'HPB']) {
+  // the phases the sweep's replay runs first (src/attacker/prior-phases.ts): initial needs no hospital B
+  for (const id of phase === 'initial' ? ['PAT-1', 'HPA'] : ['PAT-1', 'HPA', 'HPB']) {
     startRegistration(sys, id);
     drain();
   }
