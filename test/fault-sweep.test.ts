@@ -12,6 +12,8 @@ import type { FaultClass } from '../src/attacker/fault-classes.js';
 import { queriesOf } from '../src/attacker/queries.js';
 import { loadExecutable } from '../src/interpret/load.js';
 import { main } from '../src/cli/main.js';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 
 const path = (p: string) => new URL(`../${p}`, import.meta.url).pathname;
 
@@ -118,4 +120,19 @@ test('bantam sweep: the report prints the bound and a summary, never "holds"; ex
   expect(out.join('\n')).toMatch(/has no phase 'nope'/);
   expect(await main(['sweep', path('spec/protocols/nsl.ban'), '--classes', 'bit-flop'], io)).toBe(2);
   expect(sweepText(sweep('spec/protocols/nsl.ban', { classes: ['truncated'] }), 'nsl')).toMatch(/summary: 3 faults: 3 rejected/);
+});
+
+test('bantam sweep --json: the common shape and schemas/sweep.schema.json; one verdict per fault', async () => {
+  const out: string[] = [];
+  const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(t) };
+  expect(await main(['sweep', path('spec/protocols/iso9798-3.ban'), '--json', '--classes', 'bit-flip,sender-fresh'], io)).toBe(0);
+  const j = JSON.parse(out.join('')) as { ok: boolean; runs: number; verdicts: { name: string; verdict: string }[]; counts: { faults: number } };
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  for (const f of ['common', 'sweep']) ajv.addSchema(JSON.parse(readFileSync(path(`schemas/${f}.schema.json`), 'utf8')) as object);
+  const check = ajv.getSchema('https://bantam.dev/schemas/sweep.schema.json')!;
+  expect(check(j), JSON.stringify(check.errors)).toBe(true);
+  expect(j.ok).toBe(true);
+  expect(j.verdicts.length).toBe(j.counts.faults);
+  expect(j.runs).toBe(j.counts.faults);
+  expect(j.verdicts.find((v) => v.name === 'iso:iso.2/sB/bit-flip')?.verdict).toMatch(/^rejected: A at iso\.2: \(Na, Nb, A\) =\? V_pkB\(sB\)/);
 });

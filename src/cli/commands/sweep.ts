@@ -64,7 +64,7 @@ export const command: Command = {
           return { name: `${p.phase}:${x.fault.id}`, verdict, ok: o.kind !== 'crash' && !(o.kind === 'accepted' && o.violated.length > 0) };
         }),
       );
-      io.out(jsonOutput({ command: 'sweep', ok: code === 0, assurance: SWEEP_ASSURANCE, seed, suite, runs: c.faults, verdicts }, sweepJson(report)));
+      io.out(jsonOutput({ command: 'sweep', ok: code === 0, assurance: SWEEP_ASSURANCE, seed, suite, runs: c.faults || null, verdicts }, sweepJson(report)));
     } else io.out(sweepText(report, spec.file));
     return code;
   },
