@@ -8,8 +8,8 @@
  * (docs/mutation.md; docs/properties.md "Single-fault sweep").
  *
  * Bounded: one seed (printed), secp256k1, every fault of every class of the sweep's bound; in
- * `npm test` the inter phase runs a CI subset (the first fault of each step × class, and the dishonest
- * sender's substituted records and certificates), the whole sweep with BANTAM_SWEEP=full
+ * `npm test` the inter phase runs a CI subset (the first fault of each step × class, and every dishonest
+ * sender's record, certificate and request: substituted, or one field alone altered), the whole sweep with BANTAM_SWEEP=full
  * (npm run sweep:full).
  */
 import { describe, expect, test } from 'vitest';
@@ -29,13 +29,13 @@ function plan(phase: 'initial' | 'inter') {
   const base = drive(S);
   const all = plannedFaults(S, base, new Set(FAULT_CLASSES)).faults;
   // CI subset of the larger inter phase: the first fault of each (step, class) and every sender fault on a value
-  // computed by the environment (the records and certificates the receivers' payload checks read)
+  // computed by the environment (the records, certificates and requests the receivers' payload checks read)
   const seen = new Set<string>();
   const faults = FULL || phase === 'initial' ? all : all.filter((f) => {
     const k = `${f.fault.step}|${f.fault.cls}`;
     const first = !seen.has(k);
     seen.add(k);
-    return first || (f.fault.cls === 'sender-other' && /^(EMR\w*|Cert_\w+|request|message|index_\w+)\b/.test(f.fault.field));
+    return first || f.fault.cls === 'sender-field' || (f.fault.cls === 'sender-other' && /^(EMR\w*|Cert_\w+|request|message|index_\w+)\b/.test(f.fault.field));
   });
   return { S, base, faults, total: all.length };
 }

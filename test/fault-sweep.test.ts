@@ -49,7 +49,7 @@ describe('shipped specs: every single fault is rejected', () => {
   }
 
   test('EMR initial phase (after the registrations, run honestly): rejections name the check and its equation', () => {
-    const r = sweep('spec/emr-flow.ban', { phase: 'initial', classes: ['bit-flip', 'degenerate', 'sender-other'] });
+    const r = sweep('spec/emr-flow.ban', { phase: 'initial', classes: ['bit-flip', 'degenerate', 'sender-other', 'sender-field'] });
     const ph = r.phases[0]!;
     // the phases initial depends on (read off the flow), run honestly: not hospital B's registration
     expect(ph.prior.map((l) => l.split(' ')[0])).toEqual(['setup', 'registration-patient', 'registration-hpa']);
@@ -59,6 +59,10 @@ describe('shipped specs: every single fault is rejected', () => {
     expect(byId(r, 'initial.1/T_PAT/degenerate').outcome).toMatchObject({ kind: 'rejected', at: { by: 'codec', check: 'initial.1.T_PAT' } });
     // the dishonest hospital seals a certificate naming another issuer: the patient's certificate check
     expect(byId(r, 'initial.4/ID_HPA@EMR,Cert_HPA/sender-other').outcome).toMatchObject({ kind: 'rejected', at: { step: 'initial.4', party: 'PAT-1', check: 'index_HPA = certified(Cert_HPA, EMR, ID_HPA, R_HPA, ID_PAT)' } });
+    // one field alone of the certificate (the environment module names them): each is caught by the same check
+    for (const f of ['issuer', 'R', 'patient', 'diagnosis', 'digest']) {
+      expect(byId(r, `initial.4/Cert_HPA.${f}/sender-field`).outcome, f).toMatchObject({ kind: 'rejected', at: { step: 'initial.4', party: 'PAT-1', check: 'index_HPA = certified(Cert_HPA, EMR, ID_HPA, R_HPA, ID_PAT)' } });
+    }
     // a dishonest patient's symptoms record naming another patient: hospital A's check
     expect(byId(r, 'initial.3/ID_PAT@message/sender-other').outcome).toMatchObject({ kind: 'rejected', at: { step: 'initial.3', party: 'HPA', check: 'complaint = symptoms_of(message, ID_PAT)' } });
     expect(results(r).filter((x) => x.outcome.kind === 'crash')).toEqual([]);

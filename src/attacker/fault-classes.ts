@@ -24,7 +24,7 @@ import { EncodeError, fixedSize, valuesEqual, type Value } from '../flow-lang/va
 import { decodeMessage, encodeMessage } from '../interpret/wire.js';
 
 export const NETWORK_CLASSES = ['bit-flip', 'other-run', 'other-field', 'attacker-own', 'degenerate', 'trailing', 'truncated'] as const;
-export const SENDER_CLASSES = ['sender-other', 'sender-fresh'] as const;
+export const SENDER_CLASSES = ['sender-other', 'sender-fresh', 'sender-field'] as const;
 export type NetworkClass = (typeof NETWORK_CLASSES)[number];
 export type SenderClass = (typeof SENDER_CLASSES)[number];
 export type FaultClass = NetworkClass | SenderClass;
@@ -41,6 +41,7 @@ export const CLASS_TEXT: Readonly<Record<FaultClass, string>> = {
   truncated: "network: the message's last byte cut",
   'sender-other': "sender dishonest/compromised: one value the sender computes with replaced by another session's or party's value of the same sort, then sealed by the sender's own program",
   'sender-fresh': "sender dishonest/compromised: one value the sender computes with replaced by a fresh value (an outsider's identity, a fresh point, scalar, nonce, key, bytes), then sealed by the sender's own program",
+  'sender-field': "sender dishonest/compromised: one field alone of a structured value the sender computes (a certificate, a record; the spec's environment module names the fields) altered, then sealed by the sender's own program",
 };
 
 /** Most `other-field` substitutions per field (a stated part of the bound). */

@@ -17,7 +17,8 @@
  *    reads or binds in one of the step's `compute` actions is replaced (World.dishonest), and the
  *    sender's own program then encrypts and signs the result — so the receiver's checks inside the
  *    ciphertexts and signatures are exercised. Substitutes: another session's or party's value of the
- *    same sort (`sender-other`), a fresh value (`sender-fresh`).
+ *    same sort (`sender-other`), a fresh value (`sender-fresh`), or one field alone of a structured
+ *    value it computes, as the spec's environment module names them (`sender-field`).
  *
  * Outcome per fault, as data: `rejected` (the first failure of the altered run: the step of the
  * message being processed, the party, the codec/routing reason or the check as written with its
@@ -355,6 +356,14 @@ function bindsOf(p: TPattern, out: string[] = []): string[] {
   return out;
 }
 
+/** Names a pattern binds anew (a name already held is compared instead: `compare`). */
+function freshBindsOf(p: TPattern, out: string[] = []): string[] {
+  if (p.kind === 'bind') {
+    if (!p.compare) out.push(p.name);
+  } else for (const x of p.items) freshBindsOf(x, out);
+  return out;
+}
+
 export interface PlannedFault {
   fault: Fault;
   alter: Alter;
@@ -409,7 +418,8 @@ function senderFaults(S: SweepSetup, base: Drive, step: TStep, classes: Readonly
   const self = base.run.find((s) => s.role === step.from);
   if (!self) return out;
   const cls = (['sender-other', 'sender-fresh'] as const).filter((c) => classes.has(c));
-  if (!cls.length) return out;
+  const variantsOf = classes.has('sender-field') ? base.w.env?.module.fieldVariants : undefined;
+  if (!cls.length && !variantsOf) return out;
   const { feeds, checked } = flowOf(step);
   for (const act of step.before) {
     if (act.party !== step.from || act.kind !== 'compute') continue;
@@ -419,12 +429,23 @@ function senderFaults(S: SweepSetup, base: Drive, step: TStep, classes: Readonly
     if (!targets.some((t) => feeds.has(t)) || targets.some((t) => checked.has(t))) continue;
     const uses: { use: 'read' | 'bind'; name: string }[] = [
       ...readsOf(act.expr).filter((n) => n !== S.protocol.generator).map((name) => ({ use: 'read' as const, name })),
-      // a value bound to a field of the step is what the network classes already alter
-      ...targets.filter((name) => !step.fields.some((f) => f.name === name)).map((name) => ({ use: 'bind' as const, name })),
+      // a value bound to a field of the step is what the network classes already alter; a name the
+      // sender already holds is compared, not bound (nothing to replace)
+      ...freshBindsOf(act.target).filter((name) => !step.fields.some((f) => f.name === name)).map((name) => ({ use: 'bind' as const, name })),
     ];
+    const honestTargets = new Map(targets.flatMap((t) => (self.values.has(t) ? [[t, self.values.get(t)!] as const] : [])));
     for (const u of uses) {
       const honest = self.values.get(u.name);
       if (!honest) continue;
+      // one field alone of a structured value the sender computes (the environment module names them)
+      if (u.use === 'bind' && variantsOf) {
+        for (const x of variantsOf(honest)) {
+          out.push({
+            fault: { id: `${step.id}/${u.name}.${x.field}/sender-field`, phase: S.phase.id, step: step.id, field: `${u.name}.${x.field} (computed)`, cls: 'sender-field', note: `the ${x.field} of ${u.name} altered alone` },
+            alter: { step: step.id, dishonest: dishonestAt(step, act, 'bind', u.name, x.value, honestTargets) },
+          });
+        }
+      }
       for (const c of cls) {
         const sub = senderSubstitute(S, base, step.from, u.name, honest, c);
         if (!sub) continue;
@@ -432,7 +453,7 @@ function senderFaults(S: SweepSetup, base: Drive, step: TStep, classes: Readonly
         const id = `${step.id}/${u.use === 'read' ? `${u.name}@${targets.join(',')}` : u.name}/${c}`;
         out.push({
           fault: { id, phase: S.phase.id, step: step.id, field, cls: c, note: sub.note },
-          alter: { step: step.id, dishonest: dishonestAt(step, act, u.use, u.name, sub.value, new Map(targets.flatMap((t) => (self.values.has(t) ? [[t, self.values.get(t)!] as const] : [])))) },
+          alter: { step: step.id, dishonest: dishonestAt(step, act, u.use, u.name, sub.value, honestTargets) },
         });
       }
     }

@@ -52,4 +52,10 @@ export interface EnvironmentModule<State = unknown> {
    * these values (src/attacker/execute.ts). `name` is a label for the value, `what` says where it is read.
    */
   observable?(state: State): { name: string; value: Value; what: string }[];
+  /**
+   * The fields of a structured value this environment makes (a certificate, a record), each altered
+   * alone, the others kept: what a dishonest sender could seal (src/attacker/fault-sweep.ts, class
+   * `sender-field`). [] for a value it does not recognise.
+   */
+  fieldVariants?(value: Value): { field: string; value: Value }[];
 }
