@@ -63,6 +63,8 @@ describe('shipped specs: every single fault is rejected', () => {
     for (const f of ['issuer', 'R', 'patient', 'diagnosis', 'digest']) {
       expect(byId(r, `initial.4/Cert_HPA.${f}/sender-field`).outcome, f).toMatchObject({ kind: 'rejected', at: { step: 'initial.4', party: 'PAT-1', check: 'index_HPA = certified(Cert_HPA, EMR, ID_HPA, R_HPA, ID_PAT)' } });
     }
+    // a consistent (EMR, Cert) pair whose record names another hospital: only the issuer is wrong
+    expect(byId(r, 'initial.4/EMR,Cert_HPA.hospital+digest/sender-field').outcome).toMatchObject({ kind: 'rejected', at: { party: 'PAT-1', check: 'index_HPA = certified(Cert_HPA, EMR, ID_HPA, R_HPA, ID_PAT)' } });
     // a dishonest patient's symptoms record naming another patient: hospital A's check
     expect(byId(r, 'initial.3/ID_PAT@message/sender-other').outcome).toMatchObject({ kind: 'rejected', at: { step: 'initial.3', party: 'HPA', check: 'complaint = symptoms_of(message, ID_PAT)' } });
     expect(results(r).filter((x) => x.outcome.kind === 'crash')).toEqual([]);

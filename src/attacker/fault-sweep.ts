@@ -439,10 +439,10 @@ function senderFaults(S: SweepSetup, base: Drive, step: TStep, classes: Readonly
       if (!honest) continue;
       // one field alone of a structured value the sender computes (the environment module names them)
       if (u.use === 'bind' && variantsOf) {
-        for (const x of variantsOf(honest)) {
+        for (const x of variantsOf(base.w.env!.state, honest)) {
           out.push({
             fault: { id: `${step.id}/${u.name}.${x.field}/sender-field`, phase: S.phase.id, step: step.id, field: `${u.name}.${x.field} (computed)`, cls: 'sender-field', note: `the ${x.field} of ${u.name} altered alone` },
-            alter: { step: step.id, dishonest: dishonestAt(step, act, 'bind', u.name, x.value, honestTargets) },
+            alter: { step: step.id, dishonest: dishonestAt(step, act, 'bind', new Map([[u.name, x.value]]), honestTargets) },
           });
         }
       }
@@ -453,8 +453,24 @@ function senderFaults(S: SweepSetup, base: Drive, step: TStep, classes: Readonly
         const id = `${step.id}/${u.use === 'read' ? `${u.name}@${targets.join(',')}` : u.name}/${c}`;
         out.push({
           fault: { id, phase: S.phase.id, step: step.id, field, cls: c, note: sub.note },
-          alter: { step: step.id, dishonest: dishonestAt(step, act, u.use, u.name, sub.value, honestTargets) },
+          alter: { step: step.id, dishonest: dishonestAt(step, act, u.use, new Map([[u.name, sub.value]]), honestTargets) },
         });
+      }
+    }
+    // the values an action binds together (a record and its certificate), altered consistently
+    if (variantsOf && act.target.kind === 'tuple') {
+      const names = freshBindsOf(act.target);
+      const leaves = bindsOf(act.target);
+      if (names.length === leaves.length && names.length > 1 && names.every((n) => self.values.has(n) && !step.fields.some((f) => f.name === n))) {
+        const tuple: Value = { sort: act.target.sort, v: names.map((n) => self.values.get(n)!) };
+        for (const x of variantsOf(base.w.env!.state, tuple)) {
+          const parts = x.value.v as Value[];
+          const label = names.join(',');
+          out.push({
+            fault: { id: `${step.id}/${label}.${x.field}/sender-field`, phase: S.phase.id, step: step.id, field: `(${names.join(', ')}).${x.field} (computed)`, cls: 'sender-field', note: `(${names.join(', ')}) with the ${x.field} altered together` },
+            alter: { step: step.id, dishonest: dishonestAt(step, act, 'bind', new Map(names.map((n, i) => [n, parts[i]!] as const)), honestTargets) },
+          });
+        }
       }
     }
   }
@@ -485,14 +501,14 @@ function flowOf(step: TStep): { feeds: Set<string>; checked: Set<string> } {
 }
 
 /**
- * The dishonest sender's substitution: `name` is `value` where `act` reads it (`read`) or binds it
- * (`bind`). Its ledger and environment calls of the step still see the honest values of what `act`
+ * The dishonest sender's substitution: each name of `values` is its value where `act` reads it
+ * (`read`) or binds it (`bind`). Its ledger and environment calls of the step still see the honest values of what `act`
  * binds (`honest`, from the baseline run): it keeps its own records straight and seals an altered message.
  */
-function dishonestAt(step: TStep, act: TAction, use: 'read' | 'bind', name: string, value: Value, honest: ReadonlyMap<string, Value>): Dishonesty {
+function dishonestAt(step: TStep, act: TAction, use: 'read' | 'bind', values: ReadonlyMap<string, Value>, honest: ReadonlyMap<string, Value>): Dishonesty {
   return (at) => {
     if (at.session.id !== SWEPT_RUN || at.session.role !== step.from || at.step !== step) return undefined;
-    if (at.action === act && at.use === use && at.name === name) return value;
+    if (at.action === act && at.use === use && values.has(at.name)) return values.get(at.name);
     if (at.action.kind === 'call' && at.use === 'read') return honest.get(at.name);
     return undefined;
   };

@@ -118,7 +118,8 @@ const flipped = (b: Uint8Array) => {
  * sweep's dishonest sender, src/attacker/fault-sweep.ts): the receivers' checks of these fields
  * (certified, mrchk, request_of) each see one wrong field and every other one right.
  */
-function fieldVariants(v: Value): { field: string; value: Value }[] {
+function fieldVariants(s: EmrLedgerState, v: Value): { field: string; value: Value }[] {
+  if (v.sort.kind === 'tuple') return pairVariants(s, v);
   if (v.sort.kind !== 'base' || v.sort.name !== 'bytes' || !(v.v instanceof Uint8Array)) return [];
   const b = v.v;
   const out = (field: string, x: Uint8Array) => ({ field, value: { sort: v.sort, v: x } });
@@ -149,6 +150,25 @@ function fieldVariants(v: Value): { field: string; value: Value }[] {
     ];
   }
   return [];
+}
+
+/**
+ * (EMR, Cert_X) as a hospital's `diagnose` / `follow_up` binds them: one identifying field of the EMR
+ * altered and the certificate's record digest recomputed over it, every other certificate field kept
+ * — a consistent pair whose only fault is that the record names another hospital, patient or diagnosis.
+ */
+function pairVariants(s: EmrLedgerState, v: Value): { field: string; value: Value }[] {
+  const [a, b] = v.v as Value[];
+  if (!(a?.v instanceof Uint8Array) || !(b?.v instanceof Uint8Array) || (v.v as Value[]).length !== 2) return [];
+  const e = decodeEmr(a.v);
+  const c = decodeCert(b.v);
+  if (!e || !c) return [];
+  const pair = (field: string, emr: Uint8Array) => ({ field, value: { sort: v.sort, v: [{ sort: a.sort, v: emr }, { sort: b.sort, v: encodeCert({ ...c, recordDigest: D.recordDigest(s.init.suite, emr) }) }] } });
+  return [
+    pair('hospital+digest', encodeEmr({ ...e, hospitalId: otherText(e.hospitalId) })),
+    pair('patient+digest', encodeEmr({ ...e, patientId: otherText(e.patientId) })),
+    pair('diagnosis+digest', encodeEmr({ ...e, diagnosisId: otherText(e.diagnosisId) })),
+  ];
 }
 
 export const emrLedger: EnvironmentModule<EmrLedgerState> = {

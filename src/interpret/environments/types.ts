@@ -53,9 +53,11 @@ export interface EnvironmentModule<State = unknown> {
    */
   observable?(state: State): { name: string; value: Value; what: string }[];
   /**
-   * The fields of a structured value this environment makes (a certificate, a record), each altered
-   * alone, the others kept: what a dishonest sender could seal (src/attacker/fault-sweep.ts, class
-   * `sender-field`). [] for a value it does not recognise.
+   * The fields of a structured value this environment makes (a certificate, a record; or a tuple of
+   * them bound together, e.g. an EMR and its certificate), each altered alone with the others kept —
+   * or, for a tuple, kept consistent (a certificate's digest over an altered record): what a dishonest
+   * sender could seal (src/attacker/fault-sweep.ts, class `sender-field`). [] for a value it does not
+   * recognise.
    */
-  fieldVariants?(value: Value): { field: string; value: Value }[];
+  fieldVariants?(state: State, value: Value): { field: string; value: Value }[];
 }
