@@ -8,9 +8,9 @@
  * (docs/mutation.md; docs/properties.md "Single-fault sweep").
  *
  * Bounded: one seed (printed), secp256k1, every fault of every class of the sweep's bound; in
- * `npm test` the inter phase runs a CI subset (the first fault of each step × class, and every dishonest
- * sender's record, certificate and request: substituted, or one field alone altered), the whole sweep with BANTAM_SWEEP=full
- * (npm run sweep:full).
+ * `npm test` a CI subset runs (the first fault of each step × class and every sender-field fault; in
+ * initial also every network fault and every dishonest sender's fault on a record: substituted or read
+ * for one), the whole sweep with BANTAM_SWEEP=full (npm run sweep:full).
  */
 import { describe, expect, test } from 'vitest';
 import { getSuite } from '../src/crypto/index.js';
@@ -28,14 +28,18 @@ function plan(phase: 'initial' | 'inter') {
   const S = sweepSetup(protocol, getSuite(SUITE), SEED, phase);
   const base = drive(S);
   const all = plannedFaults(S, base, new Set(FAULT_CLASSES)).faults;
-  // CI subset of the larger inter phase: the first fault of each (step, class) and every sender fault on a value
-  // computed by the environment (the records, certificates and requests the receivers' payload checks read)
+  // CI subset: in both phases the first fault of each (step, class) and every sender-field fault (one field of a
+  // record, certificate or request); in initial also every network fault and every dishonest sender's fault on
+  // what an environment function computes or reads (the records the receivers' payload checks read)
   const seen = new Set<string>();
-  const faults = FULL || phase === 'initial' ? all : all.filter((f) => {
+  const payload = /^(EMR\w*|Cert_\w+|request|message|index_\w+)\b|\(read for \(?(EMR|Cert_|request|message|index_)/;
+  const faults = FULL ? all : all.filter((f) => {
     const k = `${f.fault.step}|${f.fault.cls}`;
     const first = !seen.has(k);
     seen.add(k);
-    return first || f.fault.cls === 'sender-field' || (f.fault.cls === 'sender-other' && /^(EMR\w*|Cert_\w+|request|message|index_\w+)\b/.test(f.fault.field));
+    if (first || f.fault.cls === 'sender-field') return true;
+    if (phase !== 'initial') return false;
+    return f.fault.cls.startsWith('sender-') ? payload.test(f.fault.field) : true;
   });
   return { S, base, faults, total: all.length };
 }
