@@ -17,3 +17,6 @@ export { trustOf, trustText, queryTrustText, type Trust, type LongTermValue } fr
 export { buildGroupModel, checkModel, type GroupModel, type Term, type Atom } from './group-model.js';
 export { deduce, GroupDeducer, runRecipe, showRecipe, GROUP_ALGEBRA_BOUND, type Deduction, type Recipe, type Known } from './group-deduce.js';
 export { groupDerivation, learnComputable, knownOf, GroupDeductionBug } from './group-oracle.js';
+export { sweepFaults, sweptPhases, type SweepReport, type SweepOptions, type Fault, type FaultOutcome, type FaultResult, type Rejection } from './fault-sweep.js';
+export { FAULT_CLASSES, CLASS_TEXT, type FaultClass } from './fault-classes.js';
+export { sweepText, sweepJson, sweepCounts } from './fault-sweep-report.js';

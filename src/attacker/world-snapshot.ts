@@ -121,6 +121,8 @@ export function copyWorld(w: World): { world: World; session: (s: Session) => Se
     root,
     rngLabel: w.rngLabel,
     tagNames: w.tagNames,
+    // a dishonest party's substitutions (the fault sweep) are a pure function of the request: shared
+    ...(w.dishonest ? { dishonest: w.dishonest } : {}),
   };
   return {
     world,

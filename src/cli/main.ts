@@ -33,6 +33,7 @@ export const COMMANDS: Record<string, Loader> = {
   costs: () => import('./commands/costs.js'),
   conform: () => import('./commands/conform.js'),
   ledger: () => import('./commands/ledger.js'),
+  sweep: () => import('./commands/sweep.js'),
 };
 
 export const EXIT = { ok: 0, verdictFailed: 1, badInput: 2, environment: 3, internal: 70 } as const;

@@ -95,7 +95,16 @@ export interface World {
   readonly rngLabel: (principal: string) => string;
   /** Wire tag → step id (for rejections that name the step a tag belongs to). */
   readonly tagNames: ReadonlyMap<number, string>;
+  /** A dishonest party's substitutions (see WorldOptions.dishonest); absent: every party is honest. */
+  readonly dishonest?: Dishonesty;
 }
+
+/**
+ * A dishonest or compromised party (the fault sweep, src/attacker/fault-sweep.ts): called when a
+ * session reads a name in an action (`read`) or binds a computed value to a name (`bind`); a value
+ * returned replaces the honest one there. The party's own program then encrypts and signs it.
+ */
+export type Dishonesty = (at: { session: Session; action: TAction; step?: TStep; use: 'read' | 'bind'; name: string }, honest: Value) => Value | undefined;
 
 /** Prefix of the AEAD associated data bound to a step (`options aead-ad field-step`); exported so the attacker builds ciphertexts exactly as parties do. */
 export const AAD_PREFIX = 'bantam/v1/aad/';
@@ -109,6 +118,8 @@ export interface WorldOptions {
    * parties (a reference implementation with other labels, e.g. the model's `center`, passes its own).
    */
   rngLabel?: (principal: string) => string;
+  /** A dishonest party's substitutions (World.dishonest). */
+  dishonest?: Dishonesty;
 }
 
 export function createWorld(protocol: TypedProtocol, opts: WorldOptions): World {
@@ -143,6 +154,7 @@ export function createWorld(protocol: TypedProtocol, opts: WorldOptions): World 
     root,
     rngLabel: opts.rngLabel ?? ((id) => `party:${id}`),
     tagNames: new Map(protocol.phases.flatMap((p) => p.steps.map((x) => [x.tag, x.id] as const))),
+    ...(opts.dishonest ? { dishonest: opts.dishonest } : {}),
   };
 }
 
@@ -178,7 +190,7 @@ function evalExpr(w: World, a: Actor, e: TExpr, act: TAction, step?: TStep): Val
     case 'name': {
       const v = a.values.get(e.name);
       if (!v) throw new Abort({ kind: 'missing-value', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${e.name} has no value in this session`, pos: act.pos });
-      return v;
+      return (a.session && w.dishonest?.({ session: a.session, action: act, ...(step ? { step } : {}), use: 'read', name: e.name }, v)) || v;
     }
     case 'lit':
       return { sort: e.sort, v: e.sort.kind === 'base' && e.sort.name === 'id' ? e.value : utf8(e.value) };
@@ -258,7 +270,7 @@ function bind(w: World, a: Actor, p: TPattern, v: Value, act: TAction, step?: TS
     if (!ok) throw new Abort({ kind: 'mismatch', check: act.text, ...eqOf(act), ...stepOf(step), detail: `${p.name} differs from the value already known`, pos: act.pos, traced: true });
     return;
   }
-  a.values.set(p.name, v);
+  a.values.set(p.name, (a.session && w.dishonest?.({ session: a.session, action: act, ...(step ? { step } : {}), use: 'bind', name: p.name }, v)) || v);
 }
 
 function runAction(w: World, a: Actor, act: TAction, step?: TStep): void {

@@ -28,7 +28,7 @@
  */
 import type { Point } from '../../crypto/suite.js';
 import { cloneRng } from '../../crypto/rng.js';
-import { encodeIndex } from '../../model/records.js';
+import { decodeCert, decodeEmr, decodeRequest, encodeCert, encodeEmr, encodeIndex, encodeRequest } from '../../model/records.js';
 import { ledgerState } from '../../ledger/index.js';
 import * as D from '../../emr-env/data.js';
 import * as Env from '../../emr-env/state.js';
@@ -106,7 +106,74 @@ const register = (kind: Env.RegistrationKind) => ({
   run: (s: EmrLedgerState, ctx: EnvCallContext, [who, R, secret]: Value[]) => call(s, (st) => Env.register(st, { caller: ctx.caller, rng: ctx.rng, ledgerSuite: ctx.suite('ledger') }, kind, str(who!), pt(R!), sc(secret!))),
 });
 
+/** A text field altered (still a valid id: [A-Za-z0-9._:-]), and a byte string with its last bit flipped. */
+const otherText = (t: string) => `${t}-X`;
+const flipped = (b: Uint8Array) => {
+  const c = b.slice();
+  c[c.length - 1]! ^= 1;
+  return c;
+};
+
+/**
+ * Each identifying field of a Cert_X, an EMR or a record request altered alone (the single-fault
+ * sweep's dishonest sender, src/attacker/fault-sweep.ts): the receivers' checks of these fields
+ * (certified, mrchk, request_of) each see one wrong field and every other one right.
+ */
+function fieldVariants(s: EmrLedgerState, v: Value): { field: string; value: Value }[] {
+  if (v.sort.kind === 'tuple') return pairVariants(s, v);
+  if (v.sort.kind !== 'base' || v.sort.name !== 'bytes' || !(v.v instanceof Uint8Array)) return [];
+  const b = v.v;
+  const out = (field: string, x: Uint8Array) => ({ field, value: { sort: v.sort, v: x } });
+  const c = decodeCert(b);
+  if (c) {
+    return [
+      out('issuer', encodeCert({ ...c, hospitalId: otherText(c.hospitalId) })),
+      out('R', encodeCert({ ...c, R: flipped(c.R) })),
+      out('patient', encodeCert({ ...c, patientId: otherText(c.patientId) })),
+      out('diagnosis', encodeCert({ ...c, diagnosisId: otherText(c.diagnosisId) })),
+      out('digest', encodeCert({ ...c, recordDigest: flipped(c.recordDigest) })),
+    ];
+  }
+  const e = decodeEmr(b);
+  if (e) {
+    return [
+      out('hospital', encodeEmr({ ...e, hospitalId: otherText(e.hospitalId) })),
+      out('patient', encodeEmr({ ...e, patientId: otherText(e.patientId) })),
+      out('diagnosis', encodeEmr({ ...e, diagnosisId: otherText(e.diagnosisId) })),
+    ];
+  }
+  const r = decodeRequest(b);
+  if (r) {
+    return [
+      out('requester', encodeRequest({ ...r, requesterId: otherText(r.requesterId) })),
+      out('patient', encodeRequest({ ...r, patientId: otherText(r.patientId) })),
+      out('diagnosis', encodeRequest({ ...r, diagnosisId: otherText(r.diagnosisId) })),
+    ];
+  }
+  return [];
+}
+
+/**
+ * (EMR, Cert_X) as a hospital's `diagnose` / `follow_up` binds them: one identifying field of the EMR
+ * altered and the certificate's record digest recomputed over it, every other certificate field kept
+ * — a consistent pair whose only fault is that the record names another hospital, patient or diagnosis.
+ */
+function pairVariants(s: EmrLedgerState, v: Value): { field: string; value: Value }[] {
+  const [a, b] = v.v as Value[];
+  if (!(a?.v instanceof Uint8Array) || !(b?.v instanceof Uint8Array) || (v.v as Value[]).length !== 2) return [];
+  const e = decodeEmr(a.v);
+  const c = decodeCert(b.v);
+  if (!e || !c) return [];
+  const pair = (field: string, emr: Uint8Array) => ({ field, value: { sort: v.sort, v: [{ sort: a.sort, v: emr }, { sort: b.sort, v: encodeCert({ ...c, recordDigest: D.recordDigest(s.init.suite, emr) }) }] } });
+  return [
+    pair('hospital+digest', encodeEmr({ ...e, hospitalId: otherText(e.hospitalId) })),
+    pair('patient+digest', encodeEmr({ ...e, patientId: otherText(e.patientId) })),
+    pair('diagnosis+digest', encodeEmr({ ...e, diagnosisId: otherText(e.diagnosisId) })),
+  ];
+}
+
 export const emrLedger: EnvironmentModule<EmrLedgerState> = {
+  fieldVariants,
   name: 'emr-ledger',
   doc: 'the ledger and smart contracts of Chen et al. 2020 (ptins, hains, hbins, hachk, hbchk, ptchk, mrins, mrchk, ptlink) and the hospitals’ records',
   init: (ctx) => ({ init: ctx, current: null }),

@@ -58,4 +58,12 @@ export interface EnvironmentModule<State = unknown> {
    * world with this environment cannot be copied (the attacker then re-runs each state from the seed).
    */
   fork?(state: State, views: Pick<EnvInitContext, 'principals' | 'published'>): State | undefined;
+  /**
+   * The fields of a structured value this environment makes (a certificate, a record; or a tuple of
+   * them bound together, e.g. an EMR and its certificate), each altered alone with the others kept —
+   * or, for a tuple, kept consistent (a certificate's digest over an altered record): what a dishonest
+   * sender could seal (src/attacker/fault-sweep.ts, class `sender-field`). [] for a value it does not
+   * recognise.
+   */
+  fieldVariants?(state: State, value: Value): { field: string; value: Value }[];
 }
