@@ -109,6 +109,7 @@ function checkLiterals(root: ts.Node, into: Set<string>, opts: { namesOnly?: boo
           // names only (function level): the check's name or the contract; not the abort code or reason prose
           if (opts.namesOnly && !((name === 'requireCheck' && i === 1) || ((name === 'requireContract' || name === 'callContract') && i === 1) || (name === 'requireEq' && i === 3))) return;
           if (name === 'push' && a.text.length < 8) return;
+          if ((name === 'requireContract' || name === 'callContract') && i > 1) return; // the contract's verdict text, not its name
           into.add(a.text);
         }
         if (ts.isNumericLiteral(a) && (name === 'requireEq' || name === 'checked' || name === 'verifyCheck')) into.add(`(${a.text})`);
