@@ -45,5 +45,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Stryker's vitest runner overrides the pool (threads, one worker) and runs the files one after another.
     sequence: { sequencer: ListedOrder },
+    // A kill needs the first failing case; shrinking it only makes the printed counterexample smaller (properties/seed.ts).
+    env: { BANTAM_PROPS_NO_SHRINK: '1' },
   },
 });

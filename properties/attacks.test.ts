@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLAIMS, experimentNames, judge, runExperiment } from '../src/adversary/claims.js';
 import type { SuiteResult } from '../src/adversary/runner.js';
-import { propSeed } from './seed.js';
+import { NO_SHRINK, propSeed } from './seed.js';
 
 const SEED = propSeed('attacks');
 const RUNS = 16;
@@ -28,7 +28,9 @@ const HUNT_RUNS = 40;
 function result(name: string): SuiteResult {
   let r = results.get(name);
   if (!r) {
-    r = runExperiment(name, { runs: name in REFUTED ? HUNT_RUNS : RUNS, seed: SEED });
+    // A suite expected to hold is never shrunk under NO_SHRINK; a refutation is always shrunk (its trace length is asserted).
+    const noShrink = NO_SHRINK && !(name in REFUTED);
+    r = runExperiment(name, { runs: name in REFUTED ? HUNT_RUNS : RUNS, seed: SEED, ...(noShrink ? { noShrink } : {}) });
     results.set(name, r);
   }
   return r;

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUITE_NAMES } from '../src/crypto/index.js';
 import { addParty, bytesEq, createSystem, runUntilQuiet, startInitial, startInter, startRegistration, type Clinic, type Emr } from '../src/model/index.js';
-import { propSeed } from './seed.js';
+import { propParams, propSeed } from './seed.js';
 
 const SEED = propSeed('clinic-records');
 const RUNS = 6;
@@ -72,7 +72,7 @@ describe(`clinic records, functional (bounded: ${RUNS} runs, seed ${SEED})`, () 
           patientId: p, hospitalId: a, symptoms: first, diagnosis: `dx[${a}|${p}|${first}|none]`, treatment: 'tx[first]', previous: null,
         });
       }),
-      { numRuns: RUNS, seed: SEED },
+      propParams(SEED, RUNS),
     );
   });
 
@@ -94,7 +94,7 @@ describe(`clinic records, functional (bounded: ${RUNS} runs, seed ${SEED})`, () 
         expect(next.previous?.hospitalId).toBe(a);
         expect(bytesEq(next.previous!.recordDigest, prior.index.recordDigest)).toBe(true);
       }),
-      { numRuns: RUNS, seed: SEED },
+      propParams(SEED, RUNS),
     );
   });
 });

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { SUITE_NAMES } from '../src/crypto/index.js';
 import { addParty, createSystem, deliver, startInitial, startInter, startRegistration, type DeliverResult, type System } from '../src/model/index.js';
 import type { TraceEvent } from '../src/net/trace.js';
-import { propSeed } from './seed.js';
+import { propParams, propSeed } from './seed.js';
 
 const SEED = propSeed('honest-runs');
 const RUNS = 6;
@@ -83,7 +83,7 @@ describe(`honest runs (bounded: ${RUNS} runs, seed ${SEED})`, () => {
         // not vacuous: checks were made (every phase has checks)
         expect(sys.tracer.trace.events.filter((e) => e.kind === 'check').length).toBeGreaterThan(10);
       }),
-      { numRuns: RUNS, seed: SEED },
+      propParams(SEED, RUNS),
     );
   });
 
@@ -98,7 +98,7 @@ describe(`honest runs (bounded: ${RUNS} runs, seed ${SEED})`, () => {
         expect(acc.length).toBe(6 + 2 * visits + 4);
         for (const ph of ['registration', 'initial', 'inter']) expect(acc.some((x) => x.phase === ph), ph).toBe(true);
       }),
-      { numRuns: RUNS, seed: SEED },
+      propParams(SEED, RUNS),
     );
   });
 });

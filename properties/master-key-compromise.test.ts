@@ -15,7 +15,7 @@ import type { Point } from '../src/crypto/suite.js';
 import * as E from '../src/model/equations.js';
 import { addParty, createSystem, deliver, runUntilQuiet, sessionKeyOf, startInitial, startRegistration } from '../src/model/index.js';
 import { decodeMessage, encodeMessage } from '../src/net/index.js';
-import { propSeed } from './seed.js';
+import { propParams, propSeed } from './seed.js';
 
 const SEED = propSeed('master-key-compromise');
 const RUNS = 6;
@@ -71,7 +71,7 @@ describe(`master key s compromised (bounded: ${RUNS} runs, seed ${SEED})`, () =>
         expect(sessionKeyOf(sys, p!, session)).toBeUndefined();
         expect(sys.parties.get(p!)!.sessions.get(session)!.status).not.toBe('accepted');
       }),
-      { numRuns: RUNS, seed: SEED },
+      propParams(SEED, RUNS),
     );
   });
 });

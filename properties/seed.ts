@@ -9,3 +9,15 @@ export function propSeed(name: string): number {
   console.info(`[properties/${name}] seed ${seed} (set BANTAM_PROPS_SEED to change; bounded testing, not proof)`);
   return seed;
 }
+
+/**
+ * BANTAM_PROPS_NO_SHRINK=1 (set by the mutation campaign's vitest.stryker.config.ts): fast-check stops at
+ * the first failing case instead of shrinking it. Whether a property fails does not change; only the
+ * counterexample it prints is not minimised. Off by default, so `npm test` prints shrunk counterexamples.
+ */
+export const NO_SHRINK = process.env.BANTAM_PROPS_NO_SHRINK === '1';
+
+/** fast-check parameters of a bounded property: run count, seed, and no shrinking when NO_SHRINK. */
+export function propParams(seed: number, numRuns: number): { numRuns: number; seed: number; endOnFailure?: boolean } {
+  return { numRuns, seed, ...(NO_SHRINK ? { endOnFailure: true } : {}) };
+}
