@@ -257,11 +257,11 @@ function tagIn(tag: string, text: string): boolean {
 }
 
 export function classify(reports: readonly Report[], equivalents: readonly Equivalent[] = EQUIVALENT): Classified[] {
-  const tests = new Map<string, { file: string; name: string }>();
-  for (const r of reports)
-    for (const [file, tf] of Object.entries(r.testFiles ?? {})) for (const t of tf.tests) tests.set(t.id, { file: file.replaceAll('\\', '/'), name: t.name });
   const out: Classified[] = [];
   for (const r of reports) {
+    // test ids are per report (Stryker numbers them per run)
+    const tests = new Map<string, { file: string; name: string }>();
+    for (const [file, tf] of Object.entries(r.testFiles ?? {})) for (const t of tf.tests) tests.set(t.id, { file: file.replaceAll('\\', '/'), name: t.name });
     for (const [file, f] of Object.entries(r.files)) {
       const tags = tagMutants(file, f.source, f.mutants);
       for (const m of f.mutants) {
