@@ -17,7 +17,11 @@ export function propSeed(name: string): number {
  */
 export const NO_SHRINK = process.env.BANTAM_PROPS_NO_SHRINK === '1';
 
-/** fast-check parameters of a bounded property: run count, seed, and no shrinking when NO_SHRINK. */
-export function propParams(seed: number, numRuns: number): { numRuns: number; seed: number; endOnFailure?: boolean } {
-  return { numRuns, seed, ...(NO_SHRINK ? { endOnFailure: true } : {}) };
+/**
+ * fast-check parameters of a bounded property: run count, seed, no shrinking when NO_SHRINK, and the failing
+ * assertion's message inside fast-check's own report (not only as its `cause`), so that tools which keep only
+ * a failure's message (Stryker's report, docs/mutation.md) see what failed.
+ */
+export function propParams(seed: number, numRuns: number): { numRuns: number; seed: number; includeErrorInReport: true; endOnFailure?: boolean } {
+  return { numRuns, seed, includeErrorInReport: true, ...(NO_SHRINK ? { endOnFailure: true } : {}) };
 }
