@@ -256,6 +256,18 @@ function tagIn(tag: string, text: string): boolean {
   return text.includes(tag);
 }
 
+/**
+ * The part of a failure message that can name a weakness: without stack frames (a crash's stack names the
+ * function it passed through, which is not the property saying what failed) and without fast-check's
+ * counterexample line (random generated values).
+ */
+export function failureText(reason: string | undefined): string {
+  return (reason ?? '')
+    .split('\n')
+    .filter((l) => !/^\s*at /.test(l) && !/^Counterexample: /.test(l))
+    .join('\n');
+}
+
 export function classify(reports: readonly Report[], equivalents: readonly Equivalent[] = EQUIVALENT): Classified[] {
   const out: Classified[] = [];
   for (const r of reports) {
@@ -280,7 +292,7 @@ export function classify(reports: readonly Report[], equivalents: readonly Equiv
           if (!props.length) verdict = 'unit-only';
           else {
             const first = killers[0];
-            const texts = props.map((k) => `${k.name}\n${k === first ? (m.statusReason ?? '') : ''}`);
+            const texts = props.map((k) => `${k.name}\n${k === first ? failureText(m.statusReason) : ''}`);
             for (const tag of t.check) if (texts.some((x) => tagIn(tag, x))) matched.push(tag);
             const checkNamed = matched.length > 0;
             for (const tag of [...t.handler, ...t.step]) if (texts.some((x) => tagIn(tag, x))) matched.push(tag);

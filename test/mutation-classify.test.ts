@@ -4,7 +4,7 @@
  * survivor and a listed equivalent.
  */
 import { describe, expect, it } from 'vitest';
-import { classify, summarise, type Report, type ReportMutant } from '../scripts/mutation-classify.js';
+import { classify, failureText, summarise, type Report, type ReportMutant } from '../scripts/mutation-classify.js';
 
 const SOURCE = [
   "const onInitial2 = (env, f, s) => {", // 1
@@ -63,5 +63,10 @@ describe('mutation-classify', () => {
     const total = summarise(cs).at(-1)!;
     expect(total.equivalent).toBe(2); // mutants 1 and 5; 6 is ignored by configuration and not counted at all
     expect(total.nonEquivalent).toBe(3);
+  });
+
+  it('stack frames and the generated counterexample never name a weakness', () => {
+    const reason = 'Property failed after 1 tests\nCounterexample: [{"symptoms":"hachk (25)"}]\nGot TypeError: x\n    at onInitial2 (src/model/protocol.ts:240:3)';
+    expect(failureText(reason)).toBe('Property failed after 1 tests\nGot TypeError: x');
   });
 });
