@@ -69,6 +69,13 @@ export const EQUIVALENT: readonly Equivalent[] = [
     file: 'src/model/protocol.ts', line: 244, column: 151, mutator: replacement.length > 5 ? 'LogicalOperator' : 'ConditionalExpression', replacement,
     reason: "only the words 'matches'/'differs from' in hachk's event detail change; the contract's verdict is the separate first argument",
   })),
+  ...[
+    { line: 244, check: 'hachk' },
+    { line: 368, check: 'hbchk' },
+  ].map(({ line, check }) => ({
+    file: 'src/model/protocol.ts', line, column: 15 + (line === 244 ? 18 : 0), mutator: 'LogicalOperator', replacement: 'h.exists || !!h.R',
+    reason: `${check}'s ledger answer carries R exactly when the hospital exists (src/ledger/contracts.ts hospitalCheck), so (h.exists || !!h.R) && bytesEq(h.R, …) decides as (h.exists && !!h.R) && bytesEq(h.R, …)`,
+  })),
   {
     file: 'src/model/protocol.ts', line: 303, column: 136, mutator: 'ArrayDeclaration', replacement: '["Stryker was here"]',
     reason: 'checkCert\'s default alsoAbort: session labels are ID#n and ids cannot contain spaces, so no session "Stryker was here" exists to abort',
