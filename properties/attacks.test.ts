@@ -5,10 +5,10 @@
  * being refuted with a short, replayable attack trace. The verdicts printed by `bantam claims` are
  * computed by the same code, never read from here.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLAIMS, experimentNames, judge, runExperiment } from '../src/adversary/claims.js';
 import type { SuiteResult } from '../src/adversary/runner.js';
-import { propSeed } from './seed.js';
+import { NO_SHRINK, propSeed } from './seed.js';
 
 const SEED = propSeed('attacks');
 const RUNS = 16;
@@ -20,14 +20,25 @@ const REFUTED: Record<string, string> = { records: 'emr-access', 'ephemeral-leak
 /** Refutations stop at the first counterexample, so their budget can be larger at little cost. */
 const HUNT_RUNS = 40;
 
-beforeAll(() => {
-  for (const n of experimentNames()) results.set(n, runExperiment(n, { runs: n in REFUTED ? HUNT_RUNS : RUNS, seed: SEED }));
-});
-
+/**
+ * Runs an experiment the first time a test needs it, inside that test (not in a beforeAll), so that
+ * each test does its own work: a mutation tool's per-test coverage (docs/mutation.md) then sees which
+ * test exercises which code, and a test run alone still computes what it asserts on.
+ */
+function result(name: string): SuiteResult {
+  let r = results.get(name);
+  if (!r) {
+    // A suite expected to hold is never shrunk under NO_SHRINK; a refutation is always shrunk (its trace length is asserted).
+    const noShrink = NO_SHRINK && !(name in REFUTED);
+    r = runExperiment(name, { runs: name in REFUTED ? HUNT_RUNS : RUNS, seed: SEED, ...(noShrink ? { noShrink } : {}) });
+    results.set(name, r);
+  }
+  return r;
+}
 
 describe(`adversarial suites (bounded: ${RUNS} runs each, seed ${SEED})`, () => {
   it.each(HOLDS)('%s: no invariant is violated', (name) => {
-    const r = results.get(name)!;
+    const r = result(name);
     expect(r.failure?.trace.join('\n') ?? '', r.failure?.detail).toBe('');
     expect(r.ok).toBe(true);
     expect(r.runs).toBe(RUNS);
@@ -36,7 +47,7 @@ describe(`adversarial suites (bounded: ${RUNS} runs each, seed ${SEED})`, () => 
   });
 
   it.each(Object.entries(REFUTED))('%s: refuted on %s with a short numbered trace', (name, property) => {
-    const r = results.get(name)!;
+    const r = result(name);
     expect(r.ok).toBe(false);
     expect(r.failure!.property).toBe(property);
     expect(r.failure!.trace.length).toBeGreaterThan(1);
@@ -45,14 +56,14 @@ describe(`adversarial suites (bounded: ${RUNS} runs each, seed ${SEED})`, () => 
   });
 
   it('the counterexample of a command suite replays from its seed and path to the same violation', () => {
-    const r = results.get('records')!;
+    const r = result('records');
     const again = runExperiment('records', { runs: HUNT_RUNS, seed: SEED, path: r.failure!.path, ...(r.failure!.replayPath ? { replayPath: r.failure!.replayPath } : {}) });
     expect(again.ok).toBe(false);
     expect(again.failure!.detail).toBe(r.failure!.detail);
   });
 
   it('every claim of the paper gets a verdict computed from these runs', () => {
-    const verdicts = judge(results);
+    const verdicts = judge(new Map(experimentNames().map((n) => [n, result(n)] as const)));
     expect(verdicts.map((v) => v.claim.id)).toEqual(CLAIMS.map((c) => c.id));
     const by = Object.fromEntries(verdicts.map((v) => [v.claim.id, v.verdict]));
     expect(by['user-untraceability']).toBe('refuted');

@@ -17,11 +17,11 @@ import * as E from '../src/model/equations.js';
 import type { EqCtx } from '../src/model/equations.js';
 import { addParty, createSystem, runUntilQuiet, sessionKeyOf, startInitial, startInter, startRegistration } from '../src/model/index.js';
 import { bytesEq } from '../src/model/records.js';
-import { propSeed } from './seed.js';
+import { propParams, propSeed } from './seed.js';
 
 const RUNS = 12;
 const SEED = propSeed('correctness');
-const params = (runs = RUNS) => ({ numRuns: runs, seed: SEED });
+const params = (runs = RUNS) => propParams(SEED, runs);
 
 /** Identities as the codec accepts them: 1..64 of [A-Za-z0-9._:-]. */
 const idArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,24}$/);

@@ -152,7 +152,7 @@ export function claimExperiments(): string[] {
 }
 
 /** Runs one named experiment (command suite or custom experiment). */
-export function runExperiment(name: string, opts: { runs: number; seed: number; suite?: string; backend?: string; path?: string; replayPath?: string; onRun?: () => void }): SuiteResult {
+export function runExperiment(name: string, opts: { runs: number; seed: number; suite?: string; backend?: string; path?: string; replayPath?: string; onRun?: () => void; noShrink?: boolean }): SuiteResult {
   const s = SUITES.find((x) => x.name === name);
   if (s) return runSuite(s, opts);
   const e = [honestRuns, ...EXPERIMENTS].find((x) => x.name === name);

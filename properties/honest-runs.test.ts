@@ -1,0 +1,120 @@
+/**
+ * Honest runs of the whole EMR protocol (registration, initial treatment at hospital A, a visit to
+ * hospital B that fetches the record from A), over random suites, ids, seeds, symptoms and numbers of
+ * visits, with the honest in-order scheduler:
+ *
+ * - the trace records no failed check: every `check` event (numbered equation checks, AEAD decryptions,
+ *   signature verifications, ID and certificate checks) and every `contract` event is ok;
+ * - every acceptance is matched: for each acceptance (X, phase, session, peer Y) of a step, Y accepted
+ *   (Y, phase, session, peer X), so every party names its peer, the phase and the session, and its
+ *   partner agrees on all three.
+ *
+ * Bounded testing (RUNS cases from the seed printed by properties/seed.ts), not proof.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SUITE_NAMES } from '../src/crypto/index.js';
+import { addParty, createSystem, deliver, startInitial, startInter, startRegistration, type DeliverResult, type System } from '../src/model/index.js';
+import type { TraceEvent } from '../src/net/trace.js';
+import { propParams, propSeed } from './seed.js';
+
+const SEED = propSeed('honest-runs');
+const RUNS = 6;
+
+/** Identities as the codec accepts them (1..64 of [A-Za-z0-9._:-]), never the center's. */
+const idArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,16}$/).filter((s) => s !== 'CENTER');
+
+interface Accepted {
+  readonly party?: string;
+  readonly phase?: string;
+  readonly session?: string;
+  readonly peer?: string;
+  /** The delivery whose step produced the acceptance: step id, receiver. */
+  readonly on: string;
+}
+
+/** Delivers in order until quiet; keeps each acceptance with the step that produced it. */
+function drain(sys: System, acc: Accepted[]): DeliverResult[] {
+  const out: DeliverResult[] = [];
+  for (let e = sys.net.next(); e; e = sys.net.next()) {
+    const r = deliver(sys, e);
+    out.push(r);
+    if (r.kind === 'ok') for (const a of r.accepted) acc.push({ ...a, on: `${e.step} to ${e.to}` });
+  }
+  return out;
+}
+
+function describeFailure(e: TraceEvent): string | null {
+  if (e.kind === 'check' && !e.ok) return `${e.party} ${e.step} check ${e.eq !== undefined ? `(${e.eq}) ` : ''}'${e.name}' failed: ${e.reason ?? ''}`;
+  if (e.kind === 'contract' && !e.ok) return `${e.party} ${e.step} contract ${e.contract} failed: ${e.detail ?? ''}`;
+  return null;
+}
+
+const show = (a: Accepted) => `${a.party} accepted ${a.phase} session ${a.session} with ${a.peer} (on ${a.on})`;
+
+/** Acceptances without a partner acceptance naming each other, the same phase and the same session. */
+function unmatched(acc: readonly Accepted[]): string[] {
+  const bad: string[] = [];
+  for (const a of acc) {
+    const named = a.party !== undefined && a.peer !== undefined && a.phase !== undefined && a.session !== undefined && a.party !== a.peer;
+    const partner = named && acc.some((b) => b !== a && b.party === a.peer && b.peer === a.party && b.phase === a.phase && b.session === a.session);
+    if (!partner) bad.push(`${show(a)}: no partner acceptance naming the peer, phase and session`);
+  }
+  return bad;
+}
+
+const runArb = fc.record({
+  suite: fc.constantFrom(...SUITE_NAMES),
+  ids: fc.uniqueArray(idArb, { minLength: 3, maxLength: 3 }),
+  seed: fc.integer(),
+  visits: fc.integer({ min: 1, max: 2 }),
+  symptoms: fc.string({ minLength: 1, maxLength: 40 }),
+});
+
+describe(`honest runs (bounded: ${RUNS} runs, seed ${SEED})`, () => {
+  it('an honest run records no failed check, equation check (eq), decryption or contract event, and every step completes', () => {
+    fc.assert(
+      fc.property(runArb, ({ suite, ids: [p, a, b], seed, visits, symptoms }) => {
+        const { sys, results } = honestRun(suite, p!, a!, b!, seed, visits, symptoms, []);
+        const failed = sys.tracer.trace.events.map(describeFailure).filter((x): x is string => x !== null);
+        expect(failed, `failed check events in an honest run:\n${failed.join('\n')}`).toEqual([]);
+        const notOk = results.filter((r) => r.kind !== 'ok').map((r) => `${r.envelope.step} to ${r.envelope.to}: ${r.kind === 'aborted' ? `${r.abort.code} ${r.abort.check}: ${r.abort.detail}` : r.kind === 'rejected' ? JSON.stringify(r.rejection) : ''}`);
+        expect(notOk, `steps that did not complete in an honest run:\n${notOk.join('\n')}`).toEqual([]);
+        // not vacuous: checks were made (every phase has checks)
+        expect(sys.tracer.trace.events.filter((e) => e.kind === 'check').length).toBeGreaterThan(10);
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
+
+  it('every acceptance (party, peer, phase, session) of an honest run is matched by its partner\'s acceptance', () => {
+    fc.assert(
+      fc.property(runArb, ({ suite, ids: [p, a, b], seed, visits, symptoms }) => {
+        const acc: Accepted[] = [];
+        honestRun(suite, p!, a!, b!, seed, visits, symptoms, acc);
+        const bad = unmatched(acc);
+        expect(bad, `unmatched acceptances:\n${bad.join('\n')}`).toEqual([]);
+        // not vacuous: registration 3 × 2, each initial visit 2, the inter visit 4 (P, B twice, A)
+        expect(acc.length).toBe(6 + 2 * visits + 4);
+        for (const ph of ['registration', 'initial', 'inter']) expect(acc.some((x) => x.phase === ph), ph).toBe(true);
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
+});
+
+function honestRun(suite: string, p: string, a: string, b: string, seed: number, visits: number, symptoms: string, acc: Accepted[]) {
+  const sys = createSystem({ suite, seed });
+  addParty(sys, p, 'patient');
+  addParty(sys, a, 'hospital', { slot: 'A' });
+  addParty(sys, b, 'hospital', { slot: 'B' });
+  for (const id of [p, a, b]) startRegistration(sys, id);
+  const results = drain(sys, acc);
+  for (let i = 0; i < visits; i++) {
+    startInitial(sys, p, a, { symptoms });
+    results.push(...drain(sys, acc));
+  }
+  startInter(sys, p, b, { symptoms: `${symptoms} (again)` });
+  results.push(...drain(sys, acc));
+  return { sys, results };
+}
