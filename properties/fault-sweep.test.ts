@@ -28,9 +28,9 @@ function plan(phase: 'initial' | 'inter') {
   const S = sweepSetup(protocol, getSuite(SUITE), SEED, phase);
   const base = drive(S);
   const all = plannedFaults(S, base, new Set(FAULT_CLASSES)).faults;
-  // CI subset: in both phases the first fault of each (step, class) and every sender-field fault (one field of a
-  // record, certificate or request); in initial also every network fault and every dishonest sender's fault on
-  // what an environment function computes or reads (the records the receivers' payload checks read)
+  // CI subset: in both phases the first fault of each (step, class), every sender-field fault (one field of a
+  // record, certificate or request) and every dishonest sender's fault on what an environment function
+  // computes or reads (the records the receivers' payload checks read); in initial also every network fault
   const seen = new Set<string>();
   const payload = /^(EMR\w*|Cert_\w+|request|message|index_\w+)\b|\(read for \(?(EMR|Cert_|request|message|index_)/;
   const faults = FULL ? all : all.filter((f) => {
@@ -38,8 +38,8 @@ function plan(phase: 'initial' | 'inter') {
     const first = !seen.has(k);
     seen.add(k);
     if (first || f.fault.cls === 'sender-field') return true;
-    if (phase !== 'initial') return false;
-    return f.fault.cls.startsWith('sender-') ? payload.test(f.fault.field) : true;
+    if (f.fault.cls.startsWith('sender-')) return payload.test(f.fault.field);
+    return phase === 'initial';
   });
   return { S, base, faults, total: all.length };
 }
@@ -56,6 +56,10 @@ function disagreement(S: ReturnType<typeof sweepSetup>, base: ReturnType<typeof 
   const honest = f.alter.bytes ? base.deliveries.find((x) => x.envelope.step === f.fault.step)?.envelope.bytes : undefined;
   const model = modelUnderFault(SUITE, SEED, phase, f.fault.step, bytes, honest);
   if (model.kind === 'no-message') return `${name}: ${model.detail}`;
+  if (model.kind === 'crashed') {
+    const spec = outcome.kind === 'rejected' ? `the spec: ${showRejection(outcome.at)}` : `the spec: ${outcome.kind}`;
+    return `${name}: ${spec}; the model CRASHES at ${model.step} (${model.party}): ${model.detail} — it lets the altered value past that check`;
+  }
   if (outcome.kind === 'rejected') {
     if (model.kind === 'rejected' && sameRejection(outcome.at, model.at)) return undefined;
     const where = model.kind === 'rejected' ? `the model instead: ${showRejection(model.at)}` : model.kind === 'accepted' ? 'the model ACCEPTS it: it skips that check' : `the model leaves the run incomplete (${model.detail})`;

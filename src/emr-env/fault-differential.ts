@@ -17,7 +17,13 @@ import type { Fault, Rejection } from '../attacker/fault-sweep.js';
 import { addParty, createSystem, deliver, startInitial, startInter, startRegistration } from '../model/index.js';
 import type { DeliverResult } from '../model/types.js';
 
-export type ModelOutcome = { kind: 'accepted' } | { kind: 'rejected'; at: Rejection } | { kind: 'incomplete'; detail: string } | { kind: 'no-message'; detail: string };
+export type ModelOutcome =
+  | { kind: 'accepted' }
+  | { kind: 'rejected'; at: Rejection }
+  | { kind: 'incomplete'; detail: string }
+  | { kind: 'no-message'; detail: string }
+  /** The model threw while a receiver handled a delivery of the altered run (a check it skipped let a bad value through). */
+  | { kind: 'crashed'; step: string; party: string; detail: string };
 
 /**
  * Where the two implementations name the same rejection differently, as data: interpreter check (as
@@ -96,7 +102,13 @@ export function modelUnderFault(suite: string, seed: string, phase: 'initial' | 
       sys.net.adversary.modify(e.id, altered);
       done = true;
     }
-    const r = deliver(sys, sys.net.next()!);
+    const next = sys.net.next()!;
+    let r: DeliverResult;
+    try {
+      r = deliver(sys, next);
+    } catch (err) {
+      return { kind: 'crashed', step: next.step, party: next.to, detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    }
     first ??= rejectionOf(r);
   }
   if (!done) return { kind: 'no-message', detail: `the model sent no ${step} in the altered run${first ? ` (it failed first: ${first.check})` : ''}` };
