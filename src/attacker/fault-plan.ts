@@ -6,37 +6,15 @@
  * structured values it computes that the environment module names (`sender-field`).
  */
 import { showSort } from '../flow-lang/sorts.js';
-import type { TAction, TExpr, TPattern, TStep } from '../flow-lang/typed.js';
+import type { TAction, TStep } from '../flow-lang/typed.js';
 import { valuesEqual, type Value } from '../flow-lang/values.js';
 import type { Dishonesty } from '../interpret/world.js';
 import { networkAlterations, type FaultClass, type NetworkPool, type SenderClass } from './fault-classes.js';
 import { otherRunFields, seenIn, SWEPT_RUN, type Alter, type Drive, type Fault, type SweepSetup } from './fault-replay.js';
+import { namesBound, namesRead } from '../flow-lang/typed-names.js';
 
 // ---------------------------------------------------------------------------------------------
 // The faults of a phase
-
-/** Names an expression reads, in order, once each. */
-function readsOf(e: TExpr, out: string[] = []): string[] {
-  if (e.kind === 'name') {
-    if (!out.includes(e.name)) out.push(e.name);
-  } else if (e.kind === 'prim' || e.kind === 'env') for (const a of e.args) readsOf(a, out);
-  else if (e.kind === 'tuple') for (const a of e.items) readsOf(a, out);
-  return out;
-}
-
-function bindsOf(p: TPattern, out: string[] = []): string[] {
-  if (p.kind === 'bind') out.push(p.name);
-  else for (const x of p.items) bindsOf(x, out);
-  return out;
-}
-
-/** Names a pattern binds anew (a name already held is compared instead: `compare`). */
-function freshBindsOf(p: TPattern, out: string[] = []): string[] {
-  if (p.kind === 'bind') {
-    if (!p.compare) out.push(p.name);
-  } else for (const x of p.items) freshBindsOf(x, out);
-  return out;
-}
 
 export interface PlannedFault {
   fault: Fault;
@@ -97,15 +75,15 @@ function senderFaults(S: SweepSetup, base: Drive, step: TStep, classes: Readonly
   const { feeds, checked } = flowOf(step);
   for (const act of step.before) {
     if (act.party !== step.from || act.kind !== 'compute') continue;
-    const targets = bindsOf(act.target);
+    const targets = namesBound(act.target);
     // only what builds the message: a value the sender's own checks of this step use is left honest
     // (a dishonest sender does not fail its own checks; altering it would only stop the message)
     if (!targets.some((t) => feeds.has(t)) || targets.some((t) => checked.has(t))) continue;
     const uses: { use: 'read' | 'bind'; name: string }[] = [
-      ...readsOf(act.expr).filter((n) => n !== S.protocol.generator).map((name) => ({ use: 'read' as const, name })),
+      ...namesRead(act.expr).filter((n) => n !== S.protocol.generator).map((name) => ({ use: 'read' as const, name })),
       // a value bound to a field of the step is what the network classes already alter; a name the
       // sender already holds is compared, not bound (nothing to replace)
-      ...freshBindsOf(act.target).filter((name) => !step.fields.some((f) => f.name === name)).map((name) => ({ use: 'bind' as const, name })),
+      ...namesBound(act.target, true).filter((name) => !step.fields.some((f) => f.name === name)).map((name) => ({ use: 'bind' as const, name })),
     ];
     const honestTargets = new Map(targets.flatMap((t) => (self.values.has(t) ? [[t, self.values.get(t)!] as const] : [])));
     for (const u of uses) {
@@ -133,8 +111,8 @@ function senderFaults(S: SweepSetup, base: Drive, step: TStep, classes: Readonly
     }
     // the values an action binds together (a record and its certificate), altered consistently
     if (variantsOf && act.target.kind === 'tuple') {
-      const names = freshBindsOf(act.target);
-      const leaves = bindsOf(act.target);
+      const names = namesBound(act.target, true);
+      const leaves = namesBound(act.target);
       if (names.length === leaves.length && names.length > 1 && names.every((n) => self.values.has(n) && !step.fields.some((f) => f.name === n))) {
         const tuple: Value = { sort: act.target.sort, v: names.map((n) => self.values.get(n)!) };
         for (const x of variantsOf(base.w.env!.state, tuple)) {
@@ -158,7 +136,7 @@ function senderFaults(S: SweepSetup, base: Drive, step: TStep, classes: Readonly
  */
 function flowOf(step: TStep): { feeds: Set<string>; checked: Set<string> } {
   const from = new Map<string, string[]>();
-  for (const a of step.before) if (a.party === step.from && a.kind === 'compute') for (const t of bindsOf(a.target)) from.set(t, readsOf(a.expr));
+  for (const a of step.before) if (a.party === step.from && a.kind === 'compute') for (const t of namesBound(a.target)) from.set(t, namesRead(a.expr));
   const close = (start: Iterable<string>) => {
     const out = new Set<string>();
     const todo = [...start];
@@ -170,7 +148,7 @@ function flowOf(step: TStep): { feeds: Set<string>; checked: Set<string> } {
     }
     return out;
   };
-  const checkReads = step.before.flatMap((a) => (a.party === step.from && a.kind === 'check' ? [...readsOf(a.left), ...(a.right ? readsOf(a.right) : [])] : []));
+  const checkReads = step.before.flatMap((a) => (a.party === step.from && a.kind === 'check' ? [...namesRead(a.left), ...(a.right ? namesRead(a.right) : [])] : []));
   return { feeds: close(step.fields.map((f) => f.name)), checked: close(checkReads) };
 }
 

@@ -80,7 +80,8 @@ export interface GroupModel {
  */
 export const DETERMINISTIC = new Set(['hash', 'hashToScalar', 'kdf', 'H1', 'H2', 'H3', 'mac']);
 
-const ALGEBRA = new Set(['mulG', 'mul', 'padd', 'smul', 'sadd', 'ssub']);
+/** The group and scalar-field operations the algebra models (one list for the model, the oracle and ./predict.ts). */
+export const ALGEBRA: ReadonlySet<string> = new Set(['mulG', 'mul', 'padd', 'smul', 'sadd', 'ssub']);
 
 /** An evaluation context for deterministic primitives (no party: nothing is counted; the RNG is never drawn by them). */
 export function pureCtx(suite: CryptoSuite): EvalCtx {

@@ -11,7 +11,7 @@ import type { TExpr, TypedProtocol } from '../flow-lang/typed.js';
 import type { Value } from '../flow-lang/values.js';
 import type { World } from '../interpret/world.js';
 import { explainUses, GROUP_ALGEBRA_BOUND, GroupDeducer, type Deduction, type Known } from './group-deduce.js';
-import { buildGroupModel, DETERMINISTIC } from './group-model.js';
+import { ALGEBRA, buildGroupModel, DETERMINISTIC } from './group-model.js';
 import type { Item, Knowledge } from './knowledge.js';
 import type { BaseSort } from '../flow-lang/sorts.js';
 
@@ -38,7 +38,6 @@ export function deducerFor(st: { world: World; knowledge: Knowledge }): GroupDed
   return deducer;
 }
 
-const ALGEBRA = new Set(['mulG', 'mul', 'padd', 'smul', 'sadd', 'ssub']);
 const computable = new WeakMap<TypedProtocol, Map<string, boolean>>();
 
 /**

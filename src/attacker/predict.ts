@@ -27,15 +27,13 @@ import { evalWith, type Learn } from './deduce.js';
 import type { AttackContext, Forge, Plain } from './execute.js';
 import { GroupDeductionBug, knownOf } from './group-oracle.js';
 import { GroupDeducer } from './group-deduce.js';
-import { buildGroupModel, type GroupModel, type Term } from './group-model.js';
+import { ALGEBRA, buildGroupModel, type GroupModel, type Term } from './group-model.js';
 import * as P from './group-algebra.js';
 import { keyOf, type Knowledge } from './knowledge.js';
 import { receiverActions } from './templates.js';
 
 /** Most nested inlinings of the receiver's own computations (a stated part of the bound). */
 export const MAX_INLINE = 3;
-
-const ALGEBRA = new Set(['mul', 'mulG', 'padd', 'smul', 'sadd', 'ssub']);
 
 type Made = Plain | { lit: string };
 const isLit = (x: Made): x is { lit: string } => typeof x === 'object' && !Array.isArray(x) && 'lit' in x;

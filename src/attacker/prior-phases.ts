@@ -22,19 +22,9 @@
  *    of those sessions is its own. A registration the environment refuses (one identity registered
  *    twice) is reported, not hidden.
  */
-import type { TAction, TExpr, TPhase, TypedProtocol } from '../flow-lang/typed.js';
+import type { TAction, TPhase, TypedProtocol } from '../flow-lang/typed.js';
 import { runUntilQuiet, startSession, type Session, type World } from '../interpret/world.js';
-
-function exprNames(e: TExpr, out: Set<string>): void {
-  if (e.kind === 'name') out.add(e.name);
-  else if (e.kind === 'prim' || e.kind === 'env') for (const a of e.args) exprNames(a, out);
-  else if (e.kind === 'tuple') for (const a of e.items) exprNames(a, out);
-}
-
-function patternNames(p: Extract<TAction, { kind: 'compute' }>['target'], out: Set<string>): void {
-  if (p.kind === 'bind') out.add(p.name);
-  else for (const x of p.items) patternNames(x, out);
-}
+import { namesBound, namesRead } from '../flow-lang/typed-names.js';
 
 /** The role's actions in the phase, in program order. */
 function actionsOf(ph: TPhase, role: string): TAction[] {
@@ -54,12 +44,12 @@ export function refersTo(p: TypedProtocol, ph: TPhase, role: string, other: stri
   for (const a of actionsOf(ph, role)) {
     if (a.kind === 'know' && a.names.some((n) => n.from.kind !== 'own' && n.from.role === other)) return true;
     if (a.kind === 'compute') {
-      exprNames(a.expr, names);
-      patternNames(a.target, names);
+      for (const n of namesRead(a.expr)) names.add(n);
+      for (const n of namesBound(a.target)) names.add(n);
     } else if (a.kind === 'check') {
-      exprNames(a.left, names);
-      if (a.right) exprNames(a.right, names);
-    } else if (a.kind === 'call') for (const x of a.args) exprNames(x, names);
+      for (const n of namesRead(a.left)) names.add(n);
+      if (a.right) for (const n of namesRead(a.right)) names.add(n);
+    } else if (a.kind === 'call') for (const x of a.args) for (const n of namesRead(x)) names.add(n);
     else if (a.kind === 'store' || a.kind === 'publish') for (const n of a.names) names.add(n);
   }
   for (const st of ph.steps) if (st.from === role || st.to === role) for (const f of st.fields) names.add(f.name);
@@ -82,7 +72,7 @@ function needs(p: TypedProtocol, ph: TPhase, role: string): { stored: Set<string
   for (const a of p.setup) {
     if (a.party !== role && !(a.kind === 'share' && a.parties.includes(role))) continue;
     if (a.kind === 'generate' || a.kind === 'share') defined.add(a.name);
-    if (a.kind === 'compute') patternNames(a.target, defined);
+    if (a.kind === 'compute') for (const n of namesBound(a.target)) defined.add(n);
   }
   const read = (names: Iterable<string>) => {
     for (const n of names) if (!defined.has(n)) stored.add(n);
@@ -91,15 +81,15 @@ function needs(p: TypedProtocol, ph: TPhase, role: string): { stored: Set<string
     const r = new Set<string>();
     if (a.kind === 'generate') defined.add(a.name);
     else if (a.kind === 'compute') {
-      exprNames(a.expr, r);
+      for (const n of namesRead(a.expr)) r.add(n);
       read(r);
-      patternNames(a.target, defined);
+      for (const n of namesBound(a.target)) defined.add(n);
     } else if (a.kind === 'check') {
-      exprNames(a.left, r);
-      if (a.right) exprNames(a.right, r);
+      for (const n of namesRead(a.left)) r.add(n);
+      if (a.right) for (const n of namesRead(a.right)) r.add(n);
       read(r);
     } else if (a.kind === 'call') {
-      for (const x of a.args) exprNames(x, r);
+      for (const x of a.args) for (const n of namesRead(x)) r.add(n);
       read(r);
     } else if (a.kind === 'know') {
       for (const n of a.names) {

@@ -11,8 +11,9 @@
  * In the search every principal (honest or the attacker's M) runs every role's setup: M holds
  * its own instance of each long-term value and every value shared with M.
  */
-import type { TAction, TExpr, TypedProtocol } from '../flow-lang/typed.js';
+import type { TAction, TypedProtocol } from '../flow-lang/typed.js';
 import { showSort } from '../flow-lang/sorts.js';
+import { namesRead } from '../flow-lang/typed-names.js';
 import { namesHeld, type Query } from './queries.js';
 
 export interface LongTermValue {
@@ -38,12 +39,6 @@ export interface Trust {
   values: LongTermValue[];
 }
 
-function namesIn(e: TExpr, out: Set<string>): void {
-  if (e.kind === 'name') out.add(e.name);
-  else if (e.kind === 'prim' || e.kind === 'env') for (const a of e.args) namesIn(a, out);
-  else if (e.kind === 'tuple') for (const a of e.items) namesIn(a, out);
-}
-
 function bound(a: TAction): string[] {
   if (a.kind === 'generate' || a.kind === 'share') return [a.name];
   if (a.kind !== 'compute') return [];
@@ -65,7 +60,7 @@ export function longTermValues(p: TypedProtocol): LongTermValue[] {
         continue;
       }
       const from = new Set<string>();
-      if (a.kind === 'compute') namesIn(a.expr, from);
+      if (a.kind === 'compute') for (const n of namesRead(a.expr)) from.add(n);
       from.delete(p.generator);
       out.set(name, {
         name,
@@ -93,7 +88,7 @@ export function longTermValues(p: TypedProtocol): LongTermValue[] {
           continue;
         }
         const from = new Set<string>();
-        if (issuer?.kind === 'compute') namesIn(issuer.expr, from);
+        if (issuer?.kind === 'compute') for (const n of namesRead(issuer.expr)) from.add(n);
         from.delete(p.generator);
         const sort = p.sorts.get(name);
         out.set(name, { name, sort: sort ? showSort(sort) : '?', roles: [...new Set(roles)], how: 'stored', from: [...from], published: p.published.has(name), derivableBy: [] });
