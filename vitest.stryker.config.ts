@@ -14,6 +14,8 @@ export const MUTATION_TEST_FILES = [
   'properties/honest-runs.test.ts',
   'properties/clinic-records.test.ts',
   'properties/master-key-compromise.test.ts',
+  // deliver's routing: replays, wrong channel, wrong role, unknown party or session, no credentials (≈ 2 s)
+  'properties/routing.test.ts',
   // the single-fault sweep delivered to the model and the interpreter in lockstep (CI subset of the faults)
   'properties/fault-sweep.test.ts',
   'properties/mutants.test.ts',
