@@ -16,6 +16,8 @@ export const MUTATION_TEST_FILES = [
   'properties/master-key-compromise.test.ts',
   // deliver's routing: replays, wrong channel, wrong role, unknown party or session, no credentials (≈ 2 s)
   'properties/routing.test.ts',
+  // the center's registration checks and each party's (5)/(9)/(13), PK_X, SK_X checks (≈ 4 s)
+  'properties/registration.test.ts',
   // the single-fault sweep delivered to the model and the interpreter in lockstep (CI subset of the faults)
   'properties/fault-sweep.test.ts',
   'properties/mutants.test.ts',
