@@ -18,6 +18,8 @@ export const MUTATION_TEST_FILES = [
   'properties/routing.test.ts',
   // the center's registration checks and each party's (5)/(9)/(13), PK_X, SK_X checks (≈ 4 s)
   'properties/registration.test.ts',
+  // a failed check of B's record sub-session aborts the patient session it serves (≈ 10 s)
+  'properties/abort-propagation.test.ts',
   // the single-fault sweep delivered to the model and the interpreter in lockstep (CI subset of the faults)
   'properties/fault-sweep.test.ts',
   'properties/mutants.test.ts',
