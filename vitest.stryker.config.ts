@@ -20,6 +20,8 @@ export const MUTATION_TEST_FILES = [
   'properties/registration.test.ts',
   // a failed check of B's record sub-session aborts the patient session it serves (≈ 10 s)
   'properties/abort-propagation.test.ts',
+  // fresh session labels; sessions a party cannot run are refused (≈ 3 s)
+  'properties/sessions.test.ts',
   // the single-fault sweep delivered to the model and the interpreter in lockstep (CI subset of the faults)
   'properties/fault-sweep.test.ts',
   'properties/mutants.test.ts',
