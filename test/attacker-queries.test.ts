@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { analyseQueries, parseQueries, queriesOf, type SearchReport } from '../src/attacker/index.js';
+import { reportText } from '../src/attacker/report.js';
 import { executableOf, loadExecutable } from '../src/interpret/load.js';
 import { parseSpec } from '../src/spec/parse.js';
 import { cli } from './helpers/cli.js';
@@ -134,6 +135,14 @@ describe('unlinkability: the linking game', () => {
     expect(statuses(clear)).toEqual(['refuted', 'holds']);
     expect(clear.verdicts[0]!.detail).toMatch(/pkA@P1 = run2:ns\.1\.pkA|run1:ns\.1\.pkA = run2:ns\.1\.pkA/);
   }, 120_000);
+
+  test('a spec whose only queries are unlinkability searches nothing, and says so instead of claiming a covered bound', () => {
+    const r = analyse('spec/protocols/nsl.ban', ['unlinkability A']);
+    expect(r.configurations.total).toBe(0);
+    const text = reportText(r, 'nsl.ban', { wire: 'tagged', aeadAd: 'none' });
+    expect(text).toMatch(/^searched nothing: no query of this spec needs the Dolev–Yao search/m);
+    expect(text).not.toMatch(/bound was covered|0\/0 configurations/);
+  }, 60_000);
 });
 
 describe('bantam claims SPEC prints each new verdict with its bound, compromise and assumptions', () => {

@@ -78,6 +78,9 @@ export function attackLines(title: string, detail: string, story: readonly (read
   return out;
 }
 
+/** Why a run searched no configuration: every query is decided outside the Dolev–Yao search (or none was asked). */
+export const NO_SEARCH = 'no query of this spec needs the Dolev–Yao search (unlinkability is decided by its own linking game, below), so no configuration was run and no bound is claimed for it';
+
 export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }, extra: ReportExtra = {}): string {
   const out: string[] = [];
   out.push(`bantam claims ${specFile} — generic Dolev–Yao attacker (docs/properties.md "The generic attacker")`);
@@ -87,7 +90,8 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
   out.push(`assumes: ${extra.assumes ?? assumptions(r)}`);
   const sharded = r.shard.count > 1;
   const part = sharded ? `shard ${r.shard.index}/${r.shard.count} (configurations ${r.shard.index}, ${r.shard.index + r.shard.count}, ${r.shard.index + 2 * r.shard.count}, … of the ${r.configurations.all} in canonical order): ` : '';
-  out.push(`searched ${part}${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? (sharded ? " — this shard's part of the bound was covered; merge every shard for verdicts on the bound (bantam claims --merge)" : ' — the bound was covered') : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status === 'refuted' || v.query.kind === 'unsupported') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
+  if (r.configurations.total === 0) out.push(`searched nothing: ${NO_SEARCH}`);
+  else out.push(`searched ${part}${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? (sharded ? " — this shard's part of the bound was covered; merge every shard for verdicts on the bound (bantam claims --merge)" : ' — the bound was covered') : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out before the bound was covered` : r.verdicts.every((v) => v.status === 'refuted' || v.query.kind === 'unsupported') && r.verdicts.some((v) => v.status === 'refuted') && r.configurations.explored < r.configurations.total ? ' — stopped once every query was refuted' : ''}${r.cappedDeliveries ? `; ${r.cappedDeliveries} deliveries had their candidates cut at the per-delivery cap` : ''}`);
   out.push('');
   let n = 0;
   const attacks: string[] = [];

@@ -14,6 +14,7 @@ const tag = (v: Verdict) => (v.status === 'holds' ? 'holds' : v.status === 'refu
 
 function runLine(run: VariantRun): string {
   const r = run.report;
+  if (r.configurations.total === 0) return `${run.name} (${run.options}): searched nothing (no query needs the search); ${r.verdicts.filter((v) => v.status === 'refuted').length} refuted, ${r.verdicts.filter((v) => v.status === 'holds').length} hold, ${r.verdicts.filter((v) => v.status === 'not-tested').length} not tested`;
   return `${run.name} (${run.options}): searched ${r.configurations.explored}/${r.configurations.total} configurations, ${r.states} states in ${(r.ms / 1000).toFixed(1)} s${r.exhausted ? ' — the bound was covered' : r.states >= r.bound.maxStates ? ` — the state budget (${r.bound.maxStates}) ran out` : ''}; ${r.verdicts.filter((v) => v.status === 'refuted').length} refuted, ${r.verdicts.filter((v) => v.status === 'holds').length} hold, ${r.verdicts.filter((v) => v.status === 'not-tested').length} not tested`;
 }
 
