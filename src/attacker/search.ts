@@ -25,6 +25,7 @@ import { attackContext, candidates, execute, insiderRoles, type AttackContext, t
 import { memoSuite } from './memo-suite.js';
 import { hasProgram, refersTo } from './prior-phases.js';
 import { judgeQuery } from './oracles.js';
+import { shrink } from './shrink.js';
 import type { Query, Reveal } from './queries.js';
 import { withCompromise } from './compromise.js';
 import { inShard, type Shard } from './shard.js';
@@ -202,39 +203,6 @@ function shuffle<T>(xs: T[], rng: { bytes(n: number): Uint8Array }): T[] {
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
-}
-
-/**
- * Shrinks a violating scenario: drops moves, then idle sessions, one at a time, keeping a removal
- * only when the shortened scenario still runs (no invalid move) and still violates the query.
- * (Knowledge items are numbered in learning order, so a removal that shifts an ingredient is
- * simply not kept.)
- */
-export function shrink(ctx: AttackContext, q: Query, sc: Scenario): Scenario {
-  const holdsViolation = (c: Scenario) => {
-    const st = execute(ctx, c);
-    return st.outcomes.every((o) => o.kind !== 'invalid') && judgeQuery(ctx, q, st).violated;
-  };
-  let cur = sc;
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let i = cur.moves.length - 1; i >= 0; i--) {
-      const c = { config: cur.config, moves: cur.moves.filter((_, k) => k !== i) };
-      if (holdsViolation(c)) {
-        cur = c;
-        changed = true;
-      }
-    }
-    for (let j = cur.config.length - 1; j >= 0; j--) {
-      if (cur.moves.some((m) => m.session === j)) continue;
-      const c = { config: cur.config.filter((_, k) => k !== j), moves: cur.moves.map((m) => (m.session > j ? { ...m, session: m.session - 1 } : m)) };
-      if (holdsViolation(c)) {
-        cur = c;
-        changed = true;
-      }
-    }
-  }
-  return cur;
 }
 
 export interface SearchOptions {
