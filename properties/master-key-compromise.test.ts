@@ -5,6 +5,10 @@
  * patient apart is the ledger: hachk must find that R' is not the R registered for that id, and the
  * patient's session must abort without a key.
  *
+ * The same for hospital B in the inter-hospital phase: credentials issued with s for the registered B id
+ * and a fresh R (eqs. (10)–(12)) pass check (45) at the patient on the attacker's inter.2, and hbchk
+ * must abort the visit.
+ *
  * The attacker computes through the protocol's own equation wrappers (src/model/equations.ts), as a
  * hospital would. Bounded testing (RUNS cases from the printed seed), not proof.
  */
@@ -13,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRng, SUITE_NAMES } from '../src/crypto/index.js';
 import type { Point } from '../src/crypto/suite.js';
 import * as E from '../src/model/equations.js';
-import { addParty, createSystem, deliver, runUntilQuiet, sessionKeyOf, startInitial, startRegistration } from '../src/model/index.js';
+import { addParty, createSystem, deliver, runUntilQuiet, sessionKeyOf, startInitial, startInter, startRegistration } from '../src/model/index.js';
 import { decodeMessage, encodeMessage } from '../src/net/index.js';
 import { propParams, propSeed } from './seed.js';
 
@@ -70,6 +74,56 @@ describe(`master key s compromised (bounded: ${RUNS} runs, seed ${SEED})`, () =>
         expect(events.some((e) => e.kind === 'contract' && e.contract === 'hachk' && !e.ok)).toBe(true);
         expect(sessionKeyOf(sys, p!, session)).toBeUndefined();
         expect(sys.parties.get(p!)!.sessions.get(session)!.status).not.toBe('accepted');
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
+  it("credentials issued with s for a registered hospital-B id and a fresh R pass check (45) at the patient, and hbchk rejects them: R_HPB is not the ledger's R", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...SUITE_NAMES), fc.uniqueArray(idArb, { minLength: 3, maxLength: 3 }), fc.integer(), (suite, [p, a, b], seed) => {
+        const sys = createSystem({ suite, seed });
+        addParty(sys, p!, 'patient');
+        addParty(sys, a!, 'hospital', { slot: 'A' });
+        addParty(sys, b!, 'hospital', { slot: 'B' });
+        for (const id of [p!, a!, b!]) startRegistration(sys, id);
+        expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
+        startInitial(sys, p!, a!);
+        expect(runUntilQuiet(sys).every((r) => r.kind === 'ok'), 'the initial treatment failed').toBe(true);
+        const cs = sys.suite;
+        const s = sys.center.s; // compromise event: the attacker learns the master key
+        const C: E.EqCtx = { suite: cs, PK: sys.center.PK, rng: seededRng(`master-key-compromise/hb/${seed}`), party: 'Attacker', phase: 'inter', session: 'adv', events: [] };
+
+        // the attacker issues itself credentials for the registered hospital-B id `b`, with its own r (eqs. (10)–(12))
+        const { r, R: R2 } = E.eq10_R_HPB(C);
+        const S2 = E.eq12_S_HPB(C, r, E.eq11_h_HPB(C, b!, R2), s);
+        expect(E.eq13_checkHospitalB(C, b!, R2, S2).ok).toBe(true);
+        expect(cs.equals(R2, sys.parties.get(b!)!.store.credentials!.R)).toBe(false);
+
+        // the patient opens a visit to `b`; the attacker takes inter.1 off the network and answers as `b` (eqs. (35)–(40))
+        const { session } = startInter(sys, p!, b!);
+        const open = sys.net.next()!;
+        expect(open.step).toBe('inter.1');
+        const d = decodeMessage(cs, open.bytes, { expect: 'inter.1' });
+        if (!d.ok) throw new Error(`inter.1 did not decode: ${JSON.stringify(d.rejection)}`);
+        const f = d.message.fields as { ID_PAT: string; R_PAT: Point; T_PAT2: Point };
+        const { x: dd, T: T_HPB } = E.eq35_T_HPB(C);
+        const K1 = E.eq37_K_BP1(C, S2, f.T_PAT2, dd, E.eq36_PK_PAT(C, f.ID_PAT, f.R_PAT));
+        const SEK = E.eq39_SEK_BP(C, K1, E.eq38_K_BP2(C, dd, f.T_PAT2));
+        const CHK_PB = E.eq40_CHK_PB(C, SEK, f.T_PAT2);
+        const { bytes } = encodeMessage(cs, { step: 'inter.2', fields: { ID_HPB: b!, R_HPB: R2, T_HPB, CHK_PB } });
+        sys.net.adversary.inject({ step: 'inter.2', session, from: b!, to: p!, bytes });
+
+        const before = sys.tracer.trace.events.length;
+        const res = deliver(sys, sys.net.next()!);
+        const events = sys.tracer.trace.events.slice(before);
+        expect(events.some((e) => e.kind === 'check' && e.eq === 45 && e.ok), 'check (45) did not pass for credentials issued with s').toBe(true);
+        const why = res.kind === 'aborted' ? `${res.abort.code} ${res.abort.check}: ${res.abort.detail}` : res.kind;
+        expect(res.kind, `the patient accepted inter.2 from ${b} with an R that is not on the ledger (hbchk): ${why}`).toBe('aborted');
+        if (res.kind !== 'aborted') return;
+        expect(res.abort.check, `inter.2 aborted, but not by hbchk: ${why}`).toBe('hbchk');
+        expect(events.some((e) => e.kind === 'contract' && e.contract === 'hbchk' && !e.ok)).toBe(true);
+        expect(sys.parties.get(p!)!.sessions.get(session)!.status).not.toBe('accepted');
+        expect(sys.net.pending().filter((e) => e.step === 'inter.3'), 'the patient sent its visit (inter.3) to an impostor').toEqual([]);
       }),
       propParams(SEED, RUNS),
     );
