@@ -9,6 +9,9 @@
  * - when B aborts (naming its check), BOTH its record session and the patient session it serves are
  *   aborted, nothing is accepted and nothing is sent;
  * - when the altered message is refused on the wire instead, nothing changes (both stay running);
+ * - a dishonest hospital A that sends, correctly encrypted under SEK_AB and signed with its own key, an
+ *   EMR other than the one the ledger indexes (its treatment altered): B aborts by mrchk, and the
+ *   patient session aborts with it;
  * - a fault on inter.7 (B's request, received by A) aborts A's session only: B's sessions are not A's
  *   to abort.
  *
@@ -17,8 +20,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUITE_NAMES } from '../src/crypto/index.js';
+import { seededRng } from '../src/crypto/index.js';
+import * as E from '../src/model/equations.js';
 import { addParty, createSystem, deliver, startInitial, startInter, startRegistration, tamperField, type DeliverResult, type System } from '../src/model/index.js';
-import { MESSAGE_SCHEMAS, type StepId } from '../src/net/index.js';
+import { decodeEmr, encodeEmr, sigInputEmr } from '../src/model/records.js';
+import { decodeMessage, encodeMessage, MESSAGE_SCHEMAS, type StepId } from '../src/net/index.js';
 import { propParams, propSeed } from './seed.js';
 
 const SEED = propSeed('abort-propagation');
@@ -52,6 +58,13 @@ function runUntil(suite: string, seed: number, [p, a, b]: readonly string[], ste
   drain(step);
   if (sys.net.pending()[0]?.step !== step) throw new Error(`the honest run never sent ${step}`);
   return sys;
+}
+
+/** The fields of an encoded inter.8, as decoded. */
+function fieldsOf8(sys: System, bytes: Uint8Array): unknown {
+  const d = decodeMessage(sys.suite, bytes, { expect: 'inter.8' });
+  if (!d.ok) throw new Error('inter.8 does not decode');
+  return d.message.fields;
 }
 
 /** Each session of `party`: label → status. */
@@ -95,6 +108,32 @@ describe(`abort propagation in the EMR model (bounded: ${RUNS} runs, seed ${SEED
         }
         expect(problems, `record faults at hospital B did not abort the visit they serve:\n${problems.join('\n')}`).toEqual([]);
         expect(aborts, 'not vacuous: some altered fields were refused by a check, not on the wire').toBeGreaterThan(2);
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
+
+  it("a dishonest hospital A's EMR, encrypted and signed correctly but not the one the ledger indexes, makes B abort by mrchk, and the patient session with it", () => {
+    fc.assert(
+      fc.property(caseArb, fc.string({ minLength: 1, maxLength: 20 }), ({ suite, ids, seed }, treatment) => {
+        const [, a, b] = ids as [string, string, string];
+        const sys = runUntil(suite, seed, ids, 'inter.8');
+        const e = sys.net.next()!;
+        // hospital A is dishonest: it re-seals its own record with another treatment, through the protocol's equations (66), (67)
+        const ha = [...sys.parties.get(a)!.sessions.values()].find((x) => x.kind === 'ha-record')! as unknown as { SEK: Uint8Array; label: string };
+        const C: E.EqCtx = { suite: sys.suite, PK: sys.center.PK, rng: seededRng(`abort-propagation/${seed}`), party: a, phase: 'inter', session: ha.label, events: [] };
+        const d = E.eq68_EMR(C, ha.SEK, (fieldsOf8(sys, e.bytes) as { c_HPA2: Uint8Array }).c_HPA2);
+        const emr = d && decodeEmr(d);
+        if (!emr) throw new Error('hospital A cannot open its own inter.8');
+        const other = { ...emr, treatment: `${emr.treatment} ${treatment}` };
+        const SK = sys.parties.get(a)!.store.credentials!.SK;
+        const { bytes } = encodeMessage(sys.suite, { step: 'inter.8', fields: { ID_HPA: a, c_HPA2: E.eq66_c_HPA2(C, ha.SEK, encodeEmr(other)), Sig_HPA2: E.eq67_Sig_HPA2(C, SK, sigInputEmr(other)) } });
+        const r = deliver(sys, { ...e, bytes, origin: 'injected' });
+        const label = `inter.8 to ${b} carrying another EMR than the indexed one, sealed by ${a}`;
+        expect(r.kind === 'aborted' ? r.abort.check : describeResult(r), `${label}: B must abort by mrchk`).toBe('mrchk');
+        const running = [...statuses(sys, b)].filter(([, x]) => x.endsWith(':running'));
+        expect(running.map(([l, x]) => `${l} (${x})`), `${label}: ${b} aborted by 'mrchk' but left sessions running (the linked patient session must abort with its record session)`).toEqual([]);
+        expect(sys.net.pending().filter((x) => x.step === 'inter.10'), `${label}: aborted by 'mrchk' yet sent inter.10`).toEqual([]);
       }),
       propParams(SEED, RUNS),
     );
