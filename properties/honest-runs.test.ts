@@ -37,7 +37,13 @@ interface Accepted {
 function drain(sys: System, acc: Accepted[]): DeliverResult[] {
   const out: DeliverResult[] = [];
   for (let e = sys.net.next(); e; e = sys.net.next()) {
-    const r = deliver(sys, e);
+    let r: DeliverResult;
+    try {
+      r = deliver(sys, e);
+    } catch (x) {
+      // name the delivery that threw: a crash inside a step is a failure of that step
+      throw new Error(`the delivery of ${e.step} to ${e.to} (session ${e.session}) threw: ${x instanceof Error ? x.message : String(x)}`);
+    }
     out.push(r);
     if (r.kind === 'ok') for (const a of r.accepted) acc.push({ ...a, on: `${e.step} to ${e.to}` });
   }
@@ -93,9 +99,12 @@ describe(`honest runs (bounded: ${RUNS} runs, seed ${SEED})`, () => {
         // a run that failed has unmatched acceptances for that reason: say which check failed
         const broken = failures(sys, results);
         expect(broken, `an honest run failed:\n${broken.join('\n')}`).toEqual([]);
+        // not vacuous: registration 3 × 2, each initial visit 2, the inter visit 4 (P, B twice, A); a
+        // mismatch names the steps whose acceptances are missing or extra
+        const wrong = acceptanceMismatches(acc, visits);
+        expect(wrong, `acceptances per received step differ from the protocol's: ${wrong.join('; ')}`).toEqual([]);
         const bad = unmatched(acc);
         expect(bad, `unmatched acceptances:\n${bad.join('\n')}`).toEqual([]);
-        // not vacuous: registration 3 × 2, each initial visit 2, the inter visit 4 (P, B twice, A)
         expect(acc.length).toBe(6 + 2 * visits + 4);
         for (const ph of ['registration', 'initial', 'inter']) expect(acc.some((x) => x.phase === ph), ph).toBe(true);
       }),
@@ -103,6 +112,27 @@ describe(`honest runs (bounded: ${RUNS} runs, seed ${SEED})`, () => {
     );
   });
 });
+
+/**
+ * How many acceptances each received step yields in an honest run with `visits` treatments (§3.4–3.7:
+ * the center and the party at registration; hospital A at initial.3 and the patient at initial.4 of each
+ * treatment; hospital A at inter.7, hospital B at inter.8 for both its sessions, the patient at inter.10).
+ */
+function expectedAcceptances(visits: number): Record<string, number> {
+  return { 'registration.1': 3, 'registration.2': 3, 'initial.3': visits, 'initial.4': visits, 'inter.7': 1, 'inter.8': 2, 'inter.10': 1 };
+}
+
+/** Steps whose acceptances differ from `expectedAcceptances`, described. */
+function acceptanceMismatches(acc: readonly Accepted[], visits: number): string[] {
+  const got = new Map<string, number>();
+  for (const a of acc) {
+    const step = a.on.split(' ')[0]!;
+    got.set(step, (got.get(step) ?? 0) + 1);
+  }
+  const want = expectedAcceptances(visits);
+  const steps = new Set([...Object.keys(want), ...got.keys()]);
+  return [...steps].filter((st) => (got.get(st) ?? 0) !== (want[st] ?? 0)).map((st) => `${st}: ${got.get(st) ?? 0} acceptance(s), expected ${want[st] ?? 0}`);
+}
 
 function honestRun(suite: string, p: string, a: string, b: string, seed: number, visits: number, symptoms: string, acc: Accepted[]) {
   const sys = createSystem({ suite, seed });
