@@ -7,14 +7,16 @@
  *   sessions each party holds at the end is exactly the number the run started;
  * - starting a session the party cannot run is refused with a typed usage error and changes nothing
  *   (no session, nothing sent): a hospital opening a treatment or a visit (`not-a-patient`), a patient
- *   with no record visiting B (`no-record`), an unregistered patient opening a treatment (`not-registered`).
+ *   with no record visiting B (`no-record`), an unregistered patient opening a treatment (`not-registered`);
+ * - the honest scheduler `runUntilQuiet(sys, max)` delivers at most `max` envelopes, in order, and leaves
+ *   the rest pending; `sessionKeyOf` answers undefined (never throws) for an unknown party or label.
  *
  * Bounded testing (RUNS cases from the seed printed by properties/seed.ts), not proof.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUITE_NAMES } from '../src/crypto/index.js';
-import { addParty, createSystem, deliver, ModelUsageError, startInitial, startInter, startRegistration, type System } from '../src/model/index.js';
+import { addParty, createSystem, deliver, ModelUsageError, runUntilQuiet, sessionKeyOf, startInitial, startInter, startRegistration, type System } from '../src/model/index.js';
 import { propParams, propSeed } from './seed.js';
 
 const SEED = propSeed('sessions');
@@ -104,6 +106,36 @@ describe(`sessions of the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, () =
           return r.code === code ? [] : [`${what}: expected the usage error '${code}', got ${r.code ? `'${r.code}'` : r.problem}`];
         });
         expect(problems, problems.join('\n')).toEqual([]);
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
+  it('runUntilQuiet(sys, max) delivers at most max envelopes, in order, leaving the rest pending; sessionKeyOf is undefined for an unknown party or label', () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 0, max: 8 }), ({ suite, ids: [p, a], seed }, max) => {
+        const sys = createSystem({ suite, seed });
+        addParty(sys, p!, 'patient');
+        addParty(sys, a!, 'hospital', { slot: 'A' });
+        for (const id of [p!, a!]) startRegistration(sys, id);
+        expect(runUntilQuiet(sys).every((r) => r.kind === 'ok'), 'registration failed').toBe(true);
+        startInitial(sys, p!, a!);
+        // an initial treatment is 4 deliveries (initial.1–initial.4), taken `max` at a time (none with max 0)
+        expect(runUntilQuiet(sys, 0), 'runUntilQuiet(sys, 0) delivered').toEqual([]);
+        const n = Math.max(1, Math.min(max, 4));
+        const steps: string[] = [];
+        while (steps.length < 4) {
+          const first = sys.net.pending()[0]?.step;
+          const got = runUntilQuiet(sys, n);
+          expect(got.length, `runUntilQuiet(sys, ${n}) delivered ${got.length} envelopes, ${sys.net.pending().length} left pending`).toBe(Math.min(n, 4 - steps.length));
+          expect(got[0]?.envelope.step, 'runUntilQuiet delivers the first pending envelope first').toBe(first);
+          steps.push(...got.map((r) => r.envelope.step));
+        }
+        expect(steps).toEqual(['initial.1', 'initial.2', 'initial.3', 'initial.4']);
+        expect(sys.net.pending()).toEqual([]);
+        const label = [...sys.parties.get(p!)!.sessions.keys()].at(-1)!;
+        expect(sessionKeyOf(sys, p!, label), 'the session key of the finished treatment').toBeInstanceOf(Uint8Array);
+        expect(sessionKeyOf(sys, `${p}-nobody`, label), 'sessionKeyOf for an unknown party').toBeUndefined();
+        expect(sessionKeyOf(sys, p!, `${label}-none`), 'sessionKeyOf for an unknown label').toBeUndefined();
       }),
       propParams(SEED, RUNS),
     );
