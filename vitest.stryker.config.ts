@@ -22,6 +22,8 @@ export const MUTATION_TEST_FILES = [
   'properties/abort-propagation.test.ts',
   // fresh session labels; sessions a party cannot run are refused (≈ 3 s)
   'properties/sessions.test.ts',
+  // each identity field set to another registered party's id: refused by the receiver's identity check (≈ 5 s)
+  'properties/id-binding.test.ts',
   // the single-fault sweep delivered to the model and the interpreter in lockstep (CI subset of the faults)
   'properties/fault-sweep.test.ts',
   'properties/mutants.test.ts',
