@@ -23,7 +23,7 @@ import { ATTACKER_ASSURANCE, CLAIMS_SPEC_OPTIONS, CLAIMS_SPEC_USAGE, runClaimsMe
 import { tableLines } from '../../report/table.js';
 import { packageFile } from '../package-files.js';
 import { loadExecutable } from '../../interpret/load.js';
-import { emrClaims, lineCounts, WorkerError, type EmrClaims } from '../../claims/emr.js';
+import { emrClaims, lineCounts, QUICK_REASON, WorkerError, type EmrClaims } from '../../claims/emr.js';
 import { variantsJson, variantsText } from '../../attacker/variants-report.js';
 import { specHash } from '../../attacker/spec-hash.js';
 import { relative } from 'node:path';
@@ -56,7 +56,7 @@ export function claimsText(r: EmrClaims, meta: { specShown: string; boundNote?: 
   out.push('');
   const rows = r.lines.map((l) => [TAG[l.verdict], l.name, l.source, l.decidedBy]);
   out.push(...tableLines(rows));
-  const notes = r.lines.filter((l) => l.detail && l.verdict !== 'holds');
+  const notes = r.lines.filter((l) => l.detail && l.verdict !== 'holds' && l.detail !== QUICK_REASON);
   if (notes.length) {
     out.push('');
     for (const l of notes) out.push(`${TAG[l.verdict]}  ${l.name}: ${l.detail}`);
@@ -67,6 +67,8 @@ export function claimsText(r: EmrClaims, meta: { specShown: string; boundNote?: 
   for (const v of r.scripted.verdicts) {
     if (!v.claim.experiments.length) continue;
     out.push(`${TAG[v.verdict]}  ${v.claim.id} (${v.claim.source}): ${v.claim.statement}`);
+    const line = r.lines.find((l) => l.decider === 'scripted' && l.name === v.claim.id);
+    if (v.verdict === 'holds' && line?.detail) out.push(`     evidence: ${line.detail}`);
     if (v.claim.why) out.push(`     stays scripted: ${v.claim.why}`);
   }
   let n = 0;
@@ -126,9 +128,9 @@ export const command: Command = {
   async run(argv: string[], io: CliIo): Promise<number> {
     const args = parseArgs(argv, OPTIONS);
     // `claims SPEC`: the spec's queries, decided by the generic attacker (src/attacker)
+    if (args.booleans.has('quick') && (args.positional.length || args.booleans.has('merge'))) throw new UserError('--quick goes without SPEC (the shipped EMR spec); with SPEC, --shard or the bound flags split or cut the search');
     if (args.booleans.has('merge')) return runClaimsMerge(args, io);
     if (args.positional.length) return runClaimsSpec(args, io);
-    if (args.booleans.has('quick') && (args.positional.length || args.booleans.has('merge'))) throw new UserError('--quick goes without SPEC (the shipped EMR spec)');
     for (const k of SPEC_ONLY) if (args.values.has(k) || args.booleans.has(k)) throw new UserError(`--${k} goes with SPEC: bantam claims spec/emr-flow.ban --${k} ... (without SPEC, claims also runs the scripted campaigns)\nusage: ${USAGE}`);
     const suite = suiteOf(args);
     const seed = seedOf(args);
