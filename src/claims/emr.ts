@@ -145,7 +145,7 @@ function genericLines(g: GenericPart, seed: number): ClaimLine[] {
     const source = q.cite ?? '';
     const i = g.searched.indexOf(q);
     if (i < 0) return { name: q.text, source, verdict: 'not-tested', decider: 'generic', decidedBy: 'generic attacker: skipped by --quick', detail: QUICK_REASON };
-    const v = report.verdicts[i]!;
+    const v = report.verdicts.find((x) => x.query === q) ?? report.verdicts[i]!;
     const phase = phaseOf(q);
     const b = phase ? phaseBound(report.bound, phase) : report.bound;
     const by = `generic, ${b.sessions} sessions, seed ${seed}`;

@@ -40,13 +40,13 @@ import { jsonOutput } from '../json-output.js';
 
 /** The generic attacker's options (they go with SPEC; `bantam claims` declares them in its table). */
 export const CLAIMS_SPEC_OPTIONS = {
-  sessions: { type: 'string', value: 'N', help: `with SPEC: sessions per configuration (default ${DEFAULT_BOUND.sessions})` },
-  depth: { type: 'string', value: 'N', help: 'with SPEC: most deliveries per scenario (default: every receive step of the configuration)' },
-  'max-states': { type: 'string', value: 'N', help: `with SPEC: search budget; running out leaves queries not tested (default ${DEFAULT_BOUND.maxStates})` },
-  'per-delivery': { type: 'string', value: 'N', help: `with SPEC: most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
-  'as-written': { type: 'boolean', help: 'with SPEC: search only the spec as written (default: also the paper-literal variant without the wire tag and AEAD associated data it adds, marking each verdict that depends on them)' },
-  'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
-  outsider: { type: 'boolean', help: "with SPEC, multi-phase: the attacker's identity is not registered through the prior phases (default: an insider in the roles a configuration gives it)" },
+  sessions: { type: 'string', value: 'N', help: `the generic search (SPEC, or spec/emr-flow.ban without it): sessions per configuration (default ${DEFAULT_BOUND.sessions})` },
+  depth: { type: 'string', value: 'N', help: 'the generic search (SPEC, or spec/emr-flow.ban without it): most deliveries per scenario (default: every receive step of the configuration)' },
+  'max-states': { type: 'string', value: 'N', help: `the generic search (SPEC, or spec/emr-flow.ban without it): search budget; running out leaves queries not tested (default ${DEFAULT_BOUND.maxStates})` },
+  'per-delivery': { type: 'string', value: 'N', help: `the generic search (SPEC, or spec/emr-flow.ban without it): most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
+  'as-written': { type: 'boolean', help: 'the generic search (SPEC, or spec/emr-flow.ban without it): search only the spec as written (default: also the paper-literal variant without the wire tag and AEAD associated data it adds, marking each verdict that depends on them)' },
+  'attacker-sessions': { type: 'boolean', help: "the generic search (SPEC, or spec/emr-flow.ban without it): the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
+  outsider: { type: 'boolean', help: "the generic search, multi-phase: the attacker's identity is not registered through the prior phases (default: an insider in the roles a configuration gives it)" },
   diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned), with the honest run it deviates from beside it' },
   browser: { type: 'string', value: 'PATH', help: 'with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)' },
   render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
