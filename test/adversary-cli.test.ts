@@ -54,6 +54,7 @@ describe('bantam props', () => {
     const retired = await cli('props', '--only', 'network');
     expect(retired.code).toBe(2);
     expect(retired.err).toMatch(/unknown experiment 'network'; known: honest-runs, impersonation, compromise, reports, table-1; mutant hunts: mutant:/);
+    expect(retired.err).toMatch(/'network' is retired: bantam claims decides its claim by the injective agreements/);
     expect((await cli('props', '--path', '1:2')).code).toBe(2);
     const r = await cli('props', '--runs', '0');
     expect(r.code).toBe(2);

@@ -148,6 +148,8 @@ describe('bantam replay FILE', () => {
       ['seed.json', JSON.stringify({ ...a, seed: '1' }), /"seed" must be an integer/],
       ['action.json', JSON.stringify({ ...a, steps: [{ action: { k: 'reveal-eph', i: { x: 1 } }, text: '' }] }), /steps\[0\]\.action is not a valid action/],
       ['suite.json', JSON.stringify({ ...a, suite: 'curve9' }), /curve9/],
+      // an attack file of a retired suite says where its claim went
+      ['retired.json', JSON.stringify({ ...a, experiment: 'records', steps: [] }), /unknown experiment 'records' in the attack file \('records' is retired: bantam claims decides its claim by the access-control query/],
     ];
     for (const [name, body, message] of cases) {
       const f = join(dir, name);

@@ -14,7 +14,7 @@
  */
 import { UserError } from '../spec/diagnostics.js';
 import { describe, type Action } from './actions.js';
-import { commandSuiteOf, runExperiment } from './claims.js';
+import { commandSuiteOf, retiredNote, runExperiment } from './claims.js';
 import { PropertyViolation, runActions, type SuiteResult } from './runner.js';
 
 export const ATTACK_FORMAT = 'bantam-attack';
@@ -136,7 +136,7 @@ export function replayAttack(a: AttackFile): ReplayOutcome {
   try {
     r = runExperiment(a.experiment, { runs: a.runs, seed: a.seed, suite: a.suite, backend: a.backend, ...(a.path ? { path: a.path } : {}), ...(a.replayPath ? { replayPath: a.replayPath } : {}) });
   } catch (e) {
-    if (e instanceof RangeError && /unknown experiment/.test(e.message)) throw new UserError(`unknown experiment '${a.experiment}' in the attack file`);
+    if (e instanceof RangeError && /unknown experiment/.test(e.message)) throw new UserError(`unknown experiment '${a.experiment}' in the attack file${retiredNote(a.experiment)}`);
     throw e;
   }
   if (r.ok || !r.failure) return { reproduced: false, mode: 'path', property: a.property, detail: 'no property was violated: the attack no longer works', trace: [] };

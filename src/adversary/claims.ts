@@ -99,6 +99,26 @@ export interface ClaimVerdict {
   readonly counterexample?: { experiment: string; property: string; detail: string; trace: readonly string[]; replay: string };
 }
 
+/**
+ * Experiments retired because the generic attacker decides their claims from spec/emr-flow.ban's
+ * queries (docs/claims.md "Retired suites"): named so that `--only NAME` and an old attack file say
+ * where the claim went instead of only "unknown".
+ */
+export const RETIRED_EXPERIMENTS: Readonly<Record<string, string>> = {
+  network: 'the injective agreements and confidentiality queries; byte tampering: bantam sweep spec/emr-flow.ban',
+  kci: 'the two KCI queries (in the inter phase: the compromise suite)',
+  'ephemeral-leakage': "the query 'confidentiality SEK_AP of P in initial given reveal a of P after, reveal b of HA after'",
+  records: "the access-control query 'agreement HA with P on ID_HPB, ID_PAT in inter'",
+  'forward-secrecy': 'the forward-secrecy query (other sessions\' keys revealed: the compromise suite)',
+  untraceability: "the queries 'unlinkability P in initial' and 'unlinkability P in inter'",
+};
+
+/** Why an experiment name is unknown: retired (and what decides its claim now), or never existed. */
+export function retiredNote(name: string): string {
+  const r = RETIRED_EXPERIMENTS[name];
+  return r ? ` ('${name}' is retired: bantam claims decides its claim by ${r})` : '';
+}
+
 /** Every experiment, correctness first. */
 export function experimentNames(): string[] {
   return [honestRuns.name, ...SUITES.map((s) => s.name), ...EXPERIMENTS.map((e) => e.name)];

@@ -8,7 +8,7 @@
  */
 import { BACKEND_NAMES, campaignBackend, getSuite } from '../../crypto/index.js';
 import { UserError } from '../../spec/diagnostics.js';
-import { experimentNames, mutantExperimentNames } from '../../adversary/claims.js';
+import { experimentNames, mutantExperimentNames, retiredNote } from '../../adversary/claims.js';
 import { defaultWorkers, mergeChunks, planJobs, runJobs } from '../../adversary/pool.js';
 import type { SuiteResult } from '../../adversary/runner.js';
 import { PROPS_ASSURANCE } from '../../adversary/summary.js';
@@ -148,7 +148,7 @@ export const command: Command = {
     const known = experimentNames();
     const mutants = mutantExperimentNames();
     const only = args.values.has('only') ? args.values.get('only')!.split(',').map((s) => s.trim()).filter(Boolean) : known;
-    for (const n of only) if (!known.includes(n) && !mutants.includes(n)) throw new UserError(`unknown experiment '${n}'; known: ${known.join(', ')}; mutant hunts: ${mutants.join(', ')}`);
+    for (const n of only) if (!known.includes(n) && !mutants.includes(n)) throw new UserError(`unknown experiment '${n}'; known: ${known.join(', ')}; mutant hunts: ${mutants.join(', ')}${retiredNote(n)}`);
     const seed = seedOf(args);
     const runs = runsOf(args);
     const workers = intFlag(args, 'workers', defaultWorkers(), 1);
