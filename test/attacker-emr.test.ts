@@ -5,13 +5,16 @@
  *  - EMR access control (§3.7, docs/claims.md attack trace 2) is refuted: an insider hospital obtains
  *    a patient's EMR from hospital A, and the attack replays on the plain suite;
  *  - mutual authentication and session-key secrecy of the initial treatment are not refuted;
+ *  - untraceability (both phases) and eCK-style ephemeral leakage are refuted by a search, while one
+ *    ephemeral, or the long-term keys and s, revealed after the session do not give the key (the
+ *    scripted suites that established these, `untraceability` and `ephemeral-leakage`, are retired);
  *  - a configuration in which no inter-hospital session can complete leaves its queries not tested
  *    (vacuous), never "holds";
  *  - query citations (`§3.7`) and the spec's `bound` line parse, with positioned errors.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { attackContext, configurations, declaredBoundOf, execute, judgeQuery, parseQueries, priorPlan, queriesOf, reportText, searchAttacks } from '../src/attacker/index.js';
+import { analyseQueries, attackContext, configurations, declaredBoundOf, execute, judgeQuery, parseQueries, priorPlan, queriesOf, reportText, searchAttacks } from '../src/attacker/index.js';
 import { memoSuite } from '../src/attacker/memo-suite.js';
 import { refersTo } from '../src/attacker/prior-phases.js';
 import { getSuite } from '../src/crypto/index.js';
@@ -85,6 +88,28 @@ describe('EMR access control: attack trace 2 rediscovered from the spec', () => 
     expect(judgeQuery(plain, q(ACCESS), execute(plain, a.scenario)).violated).toBe(true);
     const outsider = attackContext(protocol, getSuite(SUITE), '1', { insider: false });
     expect(judgeQuery(outsider, q(ACCESS), execute(outsider, a.scenario)).violated).toBe(false);
+  }, 600_000);
+});
+
+describe('the refutations the retired scripted suites established, searched from the spec', () => {
+  test('unlinkability (initial and inter) refuted; both ephemerals give SEK_AP, one ephemeral or the long-term keys and s do not', () => {
+    const ECK = 'confidentiality SEK_AP of P in initial given reveal a of P after, reveal b of HA after';
+    const HOLD = ['confidentiality SEK_AP of P in initial given reveal a of P after', 'confidentiality SEK_AP of P in initial given reveal b of HA after', 'confidentiality SEK_AP of P in initial given reveal S_PAT of P after, reveal S_HPA of HA after, reveal s of BC after'];
+    const qs = [q('unlinkability P in initial'), q('unlinkability P in inter'), q(ECK), ...HOLD.map(q)];
+    const r = analyseQueries(protocol, qs, { suite: SUITE, seed: '1', bound: BOUND });
+    expect(r.unconfirmed).toEqual([]);
+    expect(r.exhausted).toBe(true);
+    expect(r.verdicts.map((v) => `${v.query.text}: ${v.status}`)).toEqual([
+      'unlinkability P in initial: refuted',
+      'unlinkability P in inter: refuted',
+      `${ECK}: refuted`,
+      ...HOLD.map((t) => `${t}: holds`),
+    ]);
+    // the eCK attack is a confirmed trace in which the attacker computes the key with the group algebra
+    const eck = r.verdicts[2]!;
+    expect(eck.attack?.detail).toMatch(/the attacker computes SEK_AP .* confirmed on real crypto/);
+    // the linking game names R_PAT or ID_PAT seen in both runs of one patient
+    expect(r.verdicts[1]!.reason ?? r.verdicts[1]!.detail ?? '').toMatch(/inter\.1\.(ID_PAT|R_PAT)/);
   }, 600_000);
 });
 

@@ -130,7 +130,7 @@ describe('JSON output: one shape, a published schema per command, checked agains
     ['run', ['run', '--suite', 'ristretto255', '--seed', '3']],
     ['costs', ['costs', '--runs', '1']],
     ['props', ['props', '--only', 'honest-runs', '--runs', '2', '--workers', '1', '--suite', 'ristretto255']],
-    ['claims', ['claims', '--runs', '1', '--workers', '2', '--suite', 'ristretto255']],
+    ['claims', ['claims', '--quick', '--runs', '1', '--workers', '2', '--suite', 'ristretto255']],
     ['demo', ['demo', '--runs', '1', '--suite', 'ristretto255']],
     ['proofs', ['proofs']],
     ['run', ['run', 'spec/protocols/sts.ban', '--suite', 'p256']],

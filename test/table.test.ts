@@ -59,15 +59,15 @@ describe('tableLines', () => {
       runsPerExperiment: 10,
       workers: 1,
       results: [
-        { name: 'forward-secrecy', ok: true, runs: 10, coverage: { acceptances: 12, attackerSessions: 0, reveals: 16 }, properties: ['secrecy', 'agreement'] },
-        { name: 'ephemeral-leakage', ok: false, runs: 3, coverage: { acceptances: 2, attackerSessions: 0, reveals: 8 }, properties: [], failure: { property: 'secrecy', detail: 'the attacker computes the key', trace: [], replay: 'bantam props …' } },
+        { name: 'compromise', ok: true, runs: 10, coverage: { acceptances: 12, attackerSessions: 0, reveals: 16 }, properties: ['secrecy', 'agreement'] },
+        { name: 'mutant:reused-ephemeral', ok: false, runs: 3, coverage: { acceptances: 2, attackerSessions: 0, reveals: 8 }, properties: [], failure: { property: 'secrecy', detail: 'the attacker computes the key', trace: [], replay: 'bantam props …' } },
       ],
     } as unknown as Parameters<typeof propsText>[0]);
-    const rows = text.split('\n').filter((l) => /^(experiment|forward-secrecy|ephemeral-leakage) /.test(l));
+    const rows = text.split('\n').filter((l) => /^(experiment|compromise|mutant:reused-ephemeral) /.test(l));
     expect(rows).toEqual([
-      'experiment         verdict  runs  accepted  attacker  reveals  property',
-      'forward-secrecy    holds      10        12         0       16  secrecy, agreement',
-      'ephemeral-leakage  REFUTED     3         2         0        8  secrecy: the attacker computes the key',
+      'experiment               verdict  runs  accepted  attacker  reveals  property',
+      'compromise               holds      10        12         0       16  secrecy, agreement',
+      'mutant:reused-ephemeral  REFUTED     3         2         0        8  secrecy: the attacker computes the key',
     ]);
   });
 });

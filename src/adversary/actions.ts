@@ -9,7 +9,6 @@
 import fc from 'fast-check';
 import { decodeMessage, encodeMessage, type AnyMessage } from '../net/codec.js';
 import { MESSAGE_SCHEMAS } from '../net/messages.js';
-import { ptchk } from '../ledger/index.js';
 import { startInitial, startInter } from '../model/index.js';
 import type { Point } from '../crypto/suite.js';
 import {
@@ -26,7 +25,6 @@ import {
   deliverChecked,
   keyedSessions,
   observe,
-  partnersOf,
   revealCenter,
   revealEphemeral,
   revealLongTerm,
@@ -45,22 +43,18 @@ export type Action =
   | { k: 'start-inter'; p: number }
   | { k: 'deliver'; i: number }
   | { k: 'deliver-all' }
-  | { k: 'drop'; i: number }
-  | { k: 'delay'; i: number }
   | { k: 'modify'; i: number; how: ModifyHow; field: number; bit: number; j: number }
   | { k: 'tamper'; step: PublicStep; field: number; bit: number; how?: 'flip' | 'identity-point' }
   | { k: 'replay'; j: number; retarget: boolean; t: number }
   | { k: 'unregistered'; open: 'initial.1' | 'inter.1' }
   | { k: 'illegal-hospital'; p: number }
-  | { k: 'impersonate-patient'; p: number; open: 'initial.1' | 'inter.1'; key: 'stolen' | 'none' | 'forged'; other?: boolean }
+  | { k: 'impersonate-patient'; p: number; open: 'initial.1' | 'inter.1'; key: 'stolen' | 'none' | 'forged' }
   | { k: 'impersonate-hospital'; i: number }
-  | { k: 'insider-request'; r: number }
   | { k: 'attacker-step' }
   | { k: 'reveal-lt'; who: number }
   | { k: 'reveal-center' }
   | { k: 'reveal-sek'; i: number }
-  | { k: 'reveal-eph'; i: number }
-  | { k: 'reveal-eph-pair'; i: number };
+  | { k: 'reveal-eph'; i: number };
 
 export function describe(a: Action): string {
   switch (a.k) {
@@ -72,10 +66,6 @@ export function describe(a: Action): string {
       return `deliver pending message [${a.i}]`;
     case 'deliver-all':
       return 'deliver all pending messages in order';
-    case 'drop':
-      return `drop pending message [${a.i}]`;
-    case 'delay':
-      return `delay pending message [${a.i}] (reorder)`;
     case 'modify':
       return `modify pending message [${a.i}]: ${a.how} in field ${a.field}${a.how === 'flip' ? ` bit ${a.bit}` : a.how === 'substitute' ? ` from observed [${a.j}]` : ''}`;
     case 'tamper':
@@ -87,11 +77,9 @@ export function describe(a: Action): string {
     case 'illegal-hospital':
       return `${PATIENTS[a.p % 2]} is lured to the unregistered hospital device ${UNREGISTERED_HOSPITAL} (initial treatment; the attacker answers)`;
     case 'impersonate-patient':
-      return `attacker opens ${a.open} as ${PATIENTS[a.p % 2]} (${a.key === 'stolen' ? 'with its key if revealed' : a.key === 'forged' ? 'with a forged key pair' : 'without its key'})${a.other && a.open === 'inter.1' ? `, presenting the medical index of ${PATIENTS[(a.p + 1) % 2]}` : ''}`;
+      return `attacker opens ${a.open} as ${PATIENTS[a.p % 2]} (${a.key === 'stolen' ? 'with its key if revealed' : a.key === 'forged' ? 'with a forged key pair' : 'without its key'})`;
     case 'impersonate-hospital':
       return `attacker intercepts pending opening message [${a.i}] and answers as the hospital`;
-    case 'insider-request':
-      return `insider hospital ${INSIDER} asks ${HOSPITAL_A} for ledger record [${a.r}]`;
     case 'attacker-step':
       return 'attacker processes the next message sent to one of its sessions';
     case 'reveal-lt':
@@ -102,8 +90,6 @@ export function describe(a: Action): string {
       return `reveal session key of keyed session [${a.i}]`;
     case 'reveal-eph':
       return `reveal ephemeral of keyed session [${a.i}]`;
-    case 'reveal-eph-pair':
-      return `reveal the ephemerals of keyed session [${a.i}] and of its partner`;
   }
 }
 
@@ -144,18 +130,6 @@ export function apply(w: World, a: Action): string {
         out.push(`${e.step}→${e.to}: ${summary(deliverChecked(w, e))}`);
       }
       return out.length ? out.join('; ') : 'nothing pending';
-    }
-    case 'drop': {
-      const e = pick(pend, a.i);
-      if (!e) return 'nothing pending';
-      net.adversary.drop(e.id);
-      return `dropped ${e.step} #${e.id}`;
-    }
-    case 'delay': {
-      const e = pick(pend, a.i);
-      if (!e) return 'nothing pending';
-      net.adversary.delay(e.id);
-      return `${e.step} #${e.id} moved to the back`;
     }
     case 'modify': {
       const e = pick(pend, a.i);
@@ -216,8 +190,7 @@ export function apply(w: World, a: Action): string {
     }
     case 'impersonate-patient': {
       const p = PATIENTS[a.p % 2]!;
-      const other = a.other && a.open === 'inter.1' ? PATIENTS[(a.p + 1) % 2] : undefined;
-      const l = attackerOpen(w, a.open, p, a.open === 'initial.1' ? HOSPITAL_A : HOSPITAL_B, a.key, undefined, other);
+      const l = attackerOpen(w, a.open, p, a.open === 'initial.1' ? HOSPITAL_A : HOSPITAL_B, a.key);
       return `${a.open} claiming ${p} as ${l}`;
     }
     case 'impersonate-hospital': {
@@ -225,13 +198,6 @@ export function apply(w: World, a: Action): string {
       const e = pick(opens, a.i);
       if (!e) return 'no pending opening message';
       return attackerRespond(w, e) ? `answered ${e.step} #${e.id} as ${e.to}` : `could not answer ${e.step}`;
-    }
-    case 'insider-request': {
-      const recs = PATIENTS.flatMap((p) => ptchk(w.sys.ledger, p).records.map((d) => ({ patientId: p, diagnosisId: d })));
-      const r = pick(recs, a.r);
-      if (!r) return 'no record on the ledger';
-      const l = attackerOpen(w, 'inter.5', INSIDER, HOSPITAL_A, 'own', r);
-      return `inter.5 from ${INSIDER} for ${r.diagnosisId} of ${r.patientId} as ${l}`;
     }
     case 'attacker-step':
       return attackerStep(w) ?? 'no message for the attacker';
@@ -246,12 +212,6 @@ export function apply(w: World, a: Action): string {
     case 'reveal-eph': {
       const s = pick(keyedSessions(w), a.i);
       return s ? revealEphemeral(w, s[0], s[1]) : 'no keyed session';
-    }
-    case 'reveal-eph-pair': {
-      const s = pick(keyedSessions(w), a.i);
-      if (!s) return 'no keyed session';
-      const ps = partnersOf(w, s[0], s[1]);
-      return [revealEphemeral(w, s[0], s[1]), ...ps.map((p) => revealEphemeral(w, p.party, p.label))].join('; ');
     }
   }
 }
@@ -341,8 +301,6 @@ export const ACTION_ARBS = {
   startInter: fc.record({ k: fc.constant('start-inter' as const), p: fc.nat({ max: 1 }) }),
   deliver: fc.record({ k: fc.constant('deliver' as const), i: idx }),
   deliverAll: fc.constant({ k: 'deliver-all' as const }),
-  drop: fc.record({ k: fc.constant('drop' as const), i: idx }),
-  delay: fc.record({ k: fc.constant('delay' as const), i: idx }),
   modify: fc.record({
     k: fc.constant('modify' as const),
     i: idx,
@@ -351,7 +309,6 @@ export const ACTION_ARBS = {
     bit: fc.nat({ max: 4095 }),
     j: idx,
   }),
-  tamper: fc.record({ k: fc.constant('tamper' as const), step: fc.constantFrom(...PUBLIC_STEPS), field: fc.nat({ max: 3 }), bit: fc.nat({ max: 4095 }) }),
   /** Tampering aimed at the fields of one wire type (hunts for mutants: check values, signatures). */
   tamperCheck: tamperOfType('check'),
   tamperSignature: tamperOfType('signature'),
@@ -363,24 +320,6 @@ export const ACTION_ARBS = {
     open: fc.constantFrom('initial.1' as const, 'inter.1' as const),
     key: fc.constant('forged' as const),
   }),
-  /** Bit flips only (any field). */
-  flip: fc.record({
-    k: fc.constant('modify' as const),
-    i: idx,
-    how: fc.constant<ModifyHow>('flip'),
-    field: fc.nat({ max: 3 }),
-    bit: fc.nat({ max: 4095 }),
-    j: fc.constant(0),
-  }),
-  /** Modifications of point fields only (identity encodings and attacker points). */
-  modifyPoint: fc.record({
-    k: fc.constant('modify' as const),
-    i: idx,
-    how: fc.constantFrom<ModifyHow>('identity-point', 'attacker-point'),
-    field: fc.nat({ max: 3 }),
-    bit: fc.constant(0),
-    j: fc.constant(0),
-  }),
   replay: fc.record({ k: fc.constant('replay' as const), j: fc.nat({ max: 63 }), retarget: fc.boolean(), t: fc.nat({ max: 63 }) }),
   unregistered: fc.record({ k: fc.constant('unregistered' as const), open: fc.constantFrom('initial.1' as const, 'inter.1' as const) }),
   illegalHospital: fc.record({ k: fc.constant('illegal-hospital' as const), p: fc.nat({ max: 1 }) }),
@@ -389,16 +328,13 @@ export const ACTION_ARBS = {
     p: fc.nat({ max: 1 }),
     open: fc.constantFrom('initial.1' as const, 'inter.1' as const),
     key: fc.constantFrom('stolen' as const, 'none' as const, 'forged' as const),
-    other: fc.boolean(),
   }),
   impersonateHospital: fc.record({ k: fc.constant('impersonate-hospital' as const), i: idx }),
-  insiderRequest: fc.record({ k: fc.constant('insider-request' as const), r: idx }),
   attackerStep: fc.constant({ k: 'attacker-step' as const }),
   revealLt: fc.record({ k: fc.constant('reveal-lt' as const), who: fc.nat({ max: 3 }) }),
   revealCenter: fc.constant({ k: 'reveal-center' as const }),
   revealSek: fc.record({ k: fc.constant('reveal-sek' as const), i: idx }),
   revealEph: fc.record({ k: fc.constant('reveal-eph' as const), i: idx }),
-  revealEphPair: fc.record({ k: fc.constant('reveal-eph-pair' as const), i: idx }),
 } satisfies Record<string, fc.Arbitrary<Action>>;
 
 export type ActionName = keyof typeof ACTION_ARBS;

@@ -9,13 +9,13 @@
  *
  * Replaying a command suite re-executes the stored actions on a fresh world from `worldSeed`
  * (`runActions`, real crypto), so the file alone determines the run; a custom experiment
- * (untraceability, table-1) has no action list and is replayed by its fast-check path.
+ * (table-1) has no action list and is replayed by its fast-check path. A mutant's hunt
+ * (`mutant:NAME`, ./claims.ts) replays against the same mutant.
  */
 import { UserError } from '../spec/diagnostics.js';
 import { describe, type Action } from './actions.js';
-import { runExperiment } from './claims.js';
+import { commandSuiteOf, retiredNote, runExperiment } from './claims.js';
 import { PropertyViolation, runActions, type SuiteResult } from './runner.js';
-import { suiteByName } from './suites.js';
 
 export const ATTACK_FORMAT = 'bantam-attack';
 export const ATTACK_VERSION = 1;
@@ -121,10 +121,10 @@ export interface ReplayOutcome {
  * the run, never copied from the file.
  */
 export function replayAttack(a: AttackFile): ReplayOutcome {
-  const def = suiteByName(a.experiment);
-  if (def && a.steps.length > 0) {
+  const cmd = commandSuiteOf(a.experiment);
+  if (cmd && a.steps.length > 0) {
     try {
-      const w = runActions(def, a.steps.map((s) => s.action), a.worldSeed, { suite: a.suite, backend: a.backend });
+      const w = runActions(cmd.def, a.steps.map((s) => s.action), a.worldSeed, { suite: a.suite, backend: a.backend, ...(cmd.wrapSuite ? { wrapSuite: cmd.wrapSuite } : {}) });
       return { reproduced: false, mode: 'actions', property: a.property, detail: 'no property was violated: the attack no longer works', trace: [...w.log] };
     } catch (e) {
       if (!(e instanceof PropertyViolation)) throw e;
@@ -136,7 +136,7 @@ export function replayAttack(a: AttackFile): ReplayOutcome {
   try {
     r = runExperiment(a.experiment, { runs: a.runs, seed: a.seed, suite: a.suite, backend: a.backend, ...(a.path ? { path: a.path } : {}), ...(a.replayPath ? { replayPath: a.replayPath } : {}) });
   } catch (e) {
-    if (e instanceof RangeError && /unknown experiment/.test(e.message)) throw new UserError(`unknown experiment '${a.experiment}' in the attack file`);
+    if (e instanceof RangeError && /unknown experiment/.test(e.message)) throw new UserError(`unknown experiment '${a.experiment}' in the attack file${retiredNote(a.experiment)}`);
     throw e;
   }
   if (r.ok || !r.failure) return { reproduced: false, mode: 'path', property: a.property, detail: 'no property was violated: the attack no longer works', trace: [] };

@@ -1,15 +1,14 @@
 /**
- * Experiments that are not command sequences: untraceability (§2.2.3, §4.3) as a linking game,
- * and the three proofs of Table 1 (§4.6) checked against every hospital key. Each is a fast-check
- * property over random seeds and returns the same result shape as a command suite.
+ * Experiments that are not command sequences: the three proofs of Table 1 (§4.6) checked against
+ * every hospital key, a fast-check property over random seeds with the same result shape as a
+ * command suite. (The untraceability linking game that was here is retired: the generic attacker's
+ * `unlinkability P in initial` / `in inter` queries of spec/emr-flow.ban decide it, docs/claims.md.)
  */
 import fc from 'fast-check';
 import { decodeMessage } from '../net/codec.js';
 import { getSuite } from '../crypto/index.js';
-import type { Point } from '../crypto/suite.js';
-import { runScenario, sessionKeyOf, startInitial, startInter, aadFor } from '../model/index.js';
-import { bytesEq, decodeEmr, decodeEmrCert, hex, sigInputEmr, sigInputEmrCert } from '../model/records.js';
-import { createWorld, HOSPITAL_A, HOSPITAL_B, observe } from './world.js';
+import { runScenario, sessionKeyOf, aadFor } from '../model/index.js';
+import { bytesEq, decodeEmr, decodeEmrCert, sigInputEmr, sigInputEmrCert } from '../model/records.js';
 import { replayCommand, type SuiteResult } from './runner.js';
 
 export interface ExperimentDef {
@@ -56,58 +55,6 @@ function result(name: string, properties: string[], opts: { runs: number; seed: 
     },
   };
 }
-
-function fieldValue(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return hex(v);
-  return hex((v as Point).bytes);
-}
-
-/**
- * Untraceability (§2.2.3: "must prevent such positional tracking"; §4.3): the attacker sees the
- * opening messages of three sessions — two by the same patient (an initial treatment and a later
- * visit, or two initial treatments), one by another patient — and links two sessions when their
- * opening messages share any field value. Untraceability fails when this links the same patient's
- * sessions and not the other patient's (advantage 1 in the linking game).
- */
-export const untraceability: ExperimentDef = {
-  name: 'untraceability',
-  summary: "linking game on the patient's opening messages (initial.1 / inter.1) across sessions",
-  run(opts) {
-    const t0 = performance.now();
-    let acceptances = 0;
-    const prop = fc.property(fc.nat({ max: 1_000_000 }), fc.boolean(), (seed, secondIsInter) => {
-      opts.onRun?.();
-      const w = createWorld({ suite: opts.suite ?? 'ristretto255', backend: opts.backend ?? 'noble', seed });
-      const trace = [`0. setup (seed ${seed}): PAT-1 and PAT-2 registered; PAT-1 completed initial treatment at ${HOSPITAL_A}`];
-      const s1 = startInitial(w.sys, 'PAT-1', HOSPITAL_A);
-      const s2 = secondIsInter ? startInter(w.sys, 'PAT-1', HOSPITAL_B) : startInitial(w.sys, 'PAT-1', HOSPITAL_A);
-      const s3 = startInitial(w.sys, 'PAT-2', HOSPITAL_A);
-      observe(w);
-      const msgs = [s1, s2, s3].map((s) => {
-        const e = s.out[0]!;
-        const d = decodeMessage(w.cs, e.bytes, { expect: e.step });
-        if (!d.ok) throw new Error('own message does not decode');
-        return { step: e.step, fields: d.message.fields as Record<string, unknown>, id: e.id };
-      });
-      const label = ['PAT-1 session 1', 'PAT-1 session 2', 'PAT-2 session 1'];
-      msgs.forEach((m, i) => trace.push(`${i + 1}. ${label[i]} sends ${m.step} #${m.id}: ${Object.entries(m.fields).map(([k, v]) => `${k}=${fieldValue(v).slice(0, 16)}`).join(', ')}`));
-      const shared = (a: Record<string, unknown>, b: Record<string, unknown>) => {
-        const bv = new Set(Object.values(b).map(fieldValue));
-        return Object.entries(a).filter(([, v]) => bv.has(fieldValue(v))).map(([k]) => k);
-      };
-      const same = shared(msgs[0]!.fields, msgs[1]!.fields);
-      const other = shared(msgs[0]!.fields, msgs[2]!.fields);
-      trace.push(`4. attacker links messages sharing a field value: PAT-1/PAT-1 share {${same.join(', ')}}; PAT-1/PAT-2 share {${other.join(', ')}}`);
-      if (same.length > 0 && other.length === 0) {
-        trace.push('5. attacker wins the linking game with certainty: the two sessions of PAT-1 are linked, PAT-2 is not');
-        throw new Refuted('untraceability', `the patient's opening messages repeat ${same.join(' and ')} in every session, so any eavesdropper links them (the fresh session key of §4.3 does not change these fields)`, trace);
-      }
-    });
-    const details = fc.check(prop, { numRuns: opts.runs, seed: opts.seed, ...(opts.path ? { path: opts.path } : {}) });
-    return result('untraceability', ['untraceability'], opts, details as never, t0, acceptances);
-  },
-};
 
 /**
  * Table 1 (§4.6): each proof — (c_HPA, Sig_HPA) held by the patient, (c_HPA2, Sig_HPA2) held by
@@ -169,4 +116,4 @@ export const table1: ExperimentDef = {
   },
 };
 
-export const EXPERIMENTS: readonly ExperimentDef[] = [untraceability, table1];
+export const EXPERIMENTS: readonly ExperimentDef[] = [table1];

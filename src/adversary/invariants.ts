@@ -7,7 +7,6 @@
  * "Clean" (the exemptions, stated once): a property about a session is only required when the
  * attacker was not given what trivially breaks it — see `attackerMayAct` and `secrecyRequired`.
  */
-import { mrchk } from '../ledger/index.js';
 import { sigInputEmrCert } from '../model/records.js';
 import { scalarClosure } from './knowledge.js';
 import {
@@ -28,7 +27,6 @@ export type PropertyName =
   | 'integrity'
   | 'replay'
   | 'unregistered'
-  | 'emr-access'
   | 'non-repudiation'
   | 'invalid-point';
 
@@ -40,7 +38,6 @@ export const PROPERTY_TEXT: Record<PropertyName, string> = {
   integrity: 'integrity: bytes no honest party sent are never processed successfully after an opening message (unless the attacker holds the keys to build them)',
   replay: 'replay: bytes a party already processed never make it accept a second time',
   unregistered: 'an unregistered device never completes a session with an honest party',
-  'emr-access': 'EMR access: the attacker only obtains an EMR through a party or session key it compromised, never as a registered outsider the patient did not authorise',
   'invalid-point': 'strict decoding: a message carrying the identity (all-zero) encoding in a point field is rejected on the wire, before any protocol computation',
   'non-repudiation': "non-repudiation: every signature a patient keeps verifies under the issuing hospital's PK and under no other hospital's",
 };
@@ -85,7 +82,7 @@ function compromisedBefore(w: World, party: string, session: string, peer: strin
  * was revealed, or an ephemeral was revealed together with what completes it: the same side's
  * long-term key, or the other side's ephemeral (K2 = t_X·t_Y·P, eqs. (18)/(23)).
  */
-export function secrecyRequired(w: World, party: string, label: string, opts: { strictEphemerals?: boolean } = {}): { partner: { party: string; label: string } } | null {
+export function secrecyRequired(w: World, party: string, label: string): { partner: { party: string; label: string } } | null {
   const ps = partnersOf(w, party, label);
   if (ps.length !== 1) return null;
   const p = ps[0]!;
@@ -93,13 +90,13 @@ export function secrecyRequired(w: World, party: string, label: string, opts: { 
   const me = `${party}|${label}`;
   const them = `${p.party}|${p.label}`;
   if (c.sessionKeys.has(me) || c.sessionKeys.has(them)) return null;
-  if (c.ephemerals.has(me) && (c.longTerm.has(party) || (c.ephemerals.has(them) && !opts.strictEphemerals))) return null;
+  if (c.ephemerals.has(me) && (c.longTerm.has(party) || c.ephemerals.has(them))) return null;
   if (c.ephemerals.has(them) && c.longTerm.has(p.party)) return null;
   if (party === INSIDER || p.party === INSIDER) return null;
   return { partner: p };
 }
 
-export function checkSecrecy(w: World, opts: { strictEphemerals?: boolean } = {}): Violation[] {
+export function checkSecrecy(w: World): Violation[] {
   const out: Violation[] = [];
   const closure = scalarClosure(w.K);
   const seen = new Set<string>();
@@ -107,35 +104,9 @@ export function checkSecrecy(w: World, opts: { strictEphemerals?: boolean } = {}
     const key = `${a.party}|${a.session}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (!secrecyRequired(w, a.party, a.session, opts)) continue;
+    if (!secrecyRequired(w, a.party, a.session)) continue;
     const how = attackerKnowsKey(w, a.party, a.session, closure);
     if (how) out.push({ property: 'secrecy', detail: `the attacker computes the key of ${a.party} ${a.session} (${a.phase} with ${a.peer}): ${how}`, at: w.clock });
-  }
-  return out;
-}
-
-/**
- * EMR access: an EMR the attacker holds must have come through something it compromised: the
- * patient's or a record-holding hospital's long-term key, s, or a revealed/derivable key of the
- * session that carried it. Obtaining it as the insider hospital the patient never visited is a
- * violation.
- */
-export function checkEmrAccess(w: World): Violation[] {
-  const out: Violation[] = [];
-  const c = w.compromise;
-  for (const [did, got] of w.emrLearned) {
-    const via = (got.session ?? '').split('|')[0] ?? '';
-    const rec = mrchk(w.sys.ledger, did).record;
-    const patient = rec?.patientId;
-    const holder = rec?.hospitalId;
-    // Hospitals the patient authorised for this record: those it presented the record's index to (§3.7 Step 3).
-    const authorised = new Set<string>(holder ? [holder] : []);
-    const ps = patient ? w.sys.parties.get(patient) : undefined;
-    for (const s of ps?.sessions.values() ?? []) if (s.kind === 'patient-inter' && s.index.diagnosisId === did) authorised.add(s.peer);
-    const legit = c.center !== null || (c.longTerm.has(via) && via !== INSIDER && (via === patient || authorised.has(via)));
-    if (!legit) {
-      out.push({ property: 'emr-access', detail: `the attacker obtained EMR ${did} of ${patient ?? '?'} by ${got.how}, although ${patient ?? 'the patient'} never authorised ${via}`, at: got.at });
-    }
   }
   return out;
 }
@@ -159,16 +130,5 @@ export function checkNonRepudiation(w: World): Violation[] {
     }
   }
   return out;
-}
-
-/** All state invariants (cheap enough to run after every step), plus the per-delivery ones. */
-export function checkAll(w: World, opts: { nonRepudiation?: boolean } = {}): Violation[] {
-  return [
-    ...w.violations,
-    ...checkAgreement(w),
-    ...checkSecrecy(w),
-    ...checkEmrAccess(w),
-    ...(opts.nonRepudiation ? checkNonRepudiation(w) : []),
-  ];
 }
 

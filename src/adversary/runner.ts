@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { CryptoSuite } from '../crypto/suite.js';
 import { apply, describe, ACTION_ARBS, type Action, type ActionName } from './actions.js';
-import { checkAgreement, checkEmrAccess, checkNonRepudiation, checkSecrecy, type PropertyName } from './invariants.js';
+import { checkAgreement, checkNonRepudiation, checkSecrecy, type PropertyName } from './invariants.js';
 import { attackerStep, createWorld, say, type Violation, type World } from './world.js';
 
 export interface SuiteDef {
@@ -16,8 +16,6 @@ export interface SuiteDef {
   readonly actions: readonly { readonly name: ActionName; readonly weight: number }[];
   readonly properties: readonly PropertyName[];
   readonly maxCommands: number;
-  /** Secrecy variant: do not exempt sessions whose two ephemerals were both revealed. */
-  readonly strictEphemerals?: boolean;
 }
 
 export class PropertyViolation extends Error {
@@ -81,8 +79,7 @@ function check(w: World, def: SuiteDef, final: boolean): Violation[] {
   const want = new Set(def.properties);
   const out: Violation[] = w.violations.filter((v) => want.has(v.property as PropertyName));
   if (want.has('agreement') || want.has('unregistered')) out.push(...checkAgreement(w).filter((v) => want.has(v.property as PropertyName)));
-  if (want.has('secrecy')) out.push(...checkSecrecy(w, { strictEphemerals: def.strictEphemerals ?? false }));
-  if (want.has('emr-access')) out.push(...checkEmrAccess(w));
+  if (want.has('secrecy')) out.push(...checkSecrecy(w));
   if (final && want.has('non-repudiation')) out.push(...checkNonRepudiation(w));
   return out;
 }

@@ -1,8 +1,17 @@
 /**
- * The adversarial property suites: which attacker actions each may take (weighted), which
+ * The adversarial property suites that stay: which attacker actions each may take (weighted), which
  * properties are checked after every step, and how long a run is. `bantam props` runs them as
- * campaigns; properties/attacks.test.ts runs them bounded in `npm test`; `bantam claims` maps the
- * paper's claims onto them (./claims.ts).
+ * campaigns; properties/attacks.test.ts runs them bounded in `npm test`; `bantam claims` (without
+ * SPEC) and `bantam demo` use them for the claims in ./claims.ts.
+ *
+ * Only what the generic attacker (src/attacker, the queries of spec/emr-flow.ban) cannot express is
+ * here (docs/claims.md "What src/adversary still does, and why it stays"). Retired, because the spec's
+ * queries decide them: `network` (the injective agreements, session-key secrecy; byte tampering is
+ * `bantam sweep`), `kci` (the two KCI queries; KCI in the inter phase stays in `compromise`, whose
+ * moves include all of `kci`'s), `ephemeral-leakage` (the both-ephemerals query), `records` (the
+ * access-control query), `forward-secrecy` (the forward-secrecy query; its other-session key reveals
+ * stay in `compromise`, whose moves and properties include all of it) and the `untraceability`
+ * experiment (the two unlinkability queries).
  */
 import type { SuiteDef } from './runner.js';
 
@@ -15,13 +24,9 @@ const honest = [
 
 export const SUITES: readonly SuiteDef[] = [
   {
-    name: 'network',
-    summary: 'Dolev–Yao network attacker: eavesdrop, drop, reorder, modify (bit flips, fields from other sessions, attacker and identity points, other ids), replay into any session',
-    actions: [...honest, { name: 'drop', weight: 1 }, { name: 'delay', weight: 1 }, { name: 'modify', weight: 3 }, { name: 'tamper', weight: 3 }, { name: 'replay', weight: 4 }],
-    properties: ['agreement', 'secrecy', 'integrity', 'replay', 'invalid-point'],
-    maxCommands: 14,
-  },
-  {
+    // stays: unregistered devices, a patient lured to an unregistered hospital and key pairs forged
+    // for a registered name are moves the generic attacker does not make (its identity is registered
+    // as an insider, or not at all with --outsider; it claims no other principal's name)
     name: 'impersonation',
     summary: 'injection from an unregistered device, impersonation of patients (no key, forged key pair) and of hospitals (answering their opening messages)',
     actions: [
@@ -36,6 +41,10 @@ export const SUITES: readonly SuiteDef[] = [
     maxCommands: 14,
   },
   {
+    // stays: compromise events in the middle of a run over up to 16 moves in one world (two patients,
+    // both phases): long-term keys, the center's s, other sessions' keys and one ephemeral, with
+    // impersonation and replays — the generic queries reveal a value before, after, or of one earlier
+    // session, within 2 sessions (3 in inter)
     name: 'compromise',
     summary: "compromise events (long-term keys before/after sessions, session keys, one ephemeral, the center's s) with impersonation: forward secrecy, KCI, key independence",
     actions: [
@@ -53,48 +62,12 @@ export const SUITES: readonly SuiteDef[] = [
     maxCommands: 16,
   },
   {
-    name: 'records',
-    summary: "EMR access: a registered malicious insider hospital asks the record holder for records listed on the public ledger; a patient whose key the attacker holds presents another patient's medical index",
-    actions: [...honest, { name: 'insiderRequest', weight: 6 }, { name: 'revealLt', weight: 1 }, { name: 'impersonatePatient', weight: 2 }],
-    properties: ['emr-access'],
-    maxCommands: 12,
-  },
-  {
+    // stays: the paper's Table 1 evidence, kept by its holder and verified under every hospital's key
+    // (the generic non-repudiation query asks who can produce a signature, a different property)
     name: 'reports',
     summary: 'non-repudiation of every report a patient keeps, with modified messages and hospital impersonation on the way',
     actions: [...honest, { name: 'modify', weight: 2 }, { name: 'impersonateHospital', weight: 2 }, { name: 'replay', weight: 1 }],
     properties: ['non-repudiation', 'agreement', 'integrity'],
     maxCommands: 14,
   },
-  {
-    name: 'forward-secrecy',
-    summary: "honest sessions, then long-term keys, the center's s and other sessions' keys revealed: past and other session keys must stay secret",
-    actions: [...honest, { name: 'revealLt', weight: 3 }, { name: 'revealCenter', weight: 2 }, { name: 'revealSek', weight: 2 }, { name: 'replay', weight: 1 }],
-    properties: ['secrecy', 'agreement'],
-    maxCommands: 16,
-  },
-  {
-    name: 'kci',
-    summary: "key-compromise impersonation: a party's own long-term key is revealed, then the attacker tries to impersonate others TO that party",
-    actions: [
-      ...honest,
-      { name: 'revealLt', weight: 3 },
-      { name: 'impersonatePatient', weight: 3 },
-      { name: 'impersonateHospital', weight: 4 },
-    ],
-    properties: ['agreement'],
-    maxCommands: 14,
-  },
-  {
-    name: 'ephemeral-leakage',
-    summary: 'eCK-style ephemeral leakage (not claimed by the paper): session keys with ephemerals revealed on BOTH sides must stay secret',
-    actions: [...honest, { name: 'revealEph', weight: 2 }, { name: 'revealEphPair', weight: 4 }],
-    properties: ['secrecy'],
-    maxCommands: 12,
-    strictEphemerals: true,
-  },
 ];
-
-export function suiteByName(name: string): SuiteDef | undefined {
-  return SUITES.find((s) => s.name === name);
-}

@@ -23,7 +23,6 @@ import {
   deliver,
   runUntilQuiet,
   startInitial,
-  startInter,
   startRegistration,
   type DeliverResult,
   type SessionState,
@@ -31,11 +30,9 @@ import {
 } from '../model/index.js';
 import {
   bytesEq,
-  decodeEmr,
   decodeEmrCert,
   encodeEmr,
   encodeEmrCert,
-  encodeRequest,
   encodeSymptoms,
   encodeVisit,
   hex,
@@ -74,10 +71,6 @@ export interface AttackerSession {
   Tpeer?: Point;
   /** Opening step of the session, which determines the messages that follow. */
   readonly open: 'initial.1' | 'inter.1' | 'inter.5';
-  /** For inter.5: the record it asks for. */
-  readonly request?: { patientId: string; diagnosisId: string };
-  /** For inter.1 as a patient: present the medical index of this (other) patient's record. */
-  readonly indexOf?: string;
 }
 
 export interface Violation {
@@ -116,8 +109,6 @@ export interface World {
   readonly violations: Violation[];
   /** Attacker sessions by `${address}|${label}` (the address honest replies are sent to). */
   readonly attacker: Map<string, AttackerSession>;
-  /** EMRs the attacker holds, by diagnosis id, with how it got them. */
-  readonly emrLearned: Map<string, { how: string; session?: string; at: number }>;
   /** Hex of every byte string delivered to a party that it processed successfully, with the party. */
   readonly processed: Map<string, string[]>;
   /** Hex of messages the attacker built in its own sessions. */
@@ -163,7 +154,7 @@ export function createWorld(opts: WorldOptions): World {
   const w: World = {
     sys, cs, base, oracle, K, rng: forkRng(seededRng(String(opts.seed)), 'adversary'),
     clock: 0, log: [], compromise: { longTerm: new Map(), center: null, sessionKeys: new Map(), ephemerals: new Map() },
-    acceptances: [], violations: [], attacker: new Map(), emrLearned: new Map(), processed: new Map(), built: new Set(), observedCount: 0, nextAttackerLabel: 1,
+    acceptances: [], violations: [], attacker: new Map(), processed: new Map(), built: new Set(), observedCount: 0, nextAttackerLabel: 1,
   };
   // The insider's credentials are the attacker's from the start.
   const ins = sys.parties.get(INSIDER)!.store.credentials!;
@@ -458,18 +449,10 @@ function inject(w: World, step: StepId, from: string, to: string, session: strin
 
 /**
  * The attacker opens a session claiming `claimed` towards honest `peer`.
- * `keyFor`: 'own' (insider: its credentials), 'stolen' (a revealed S_X), 'forged' (a fresh R with
- * S computed from s if known, or the H1-cancelling guess R = r·P − PK), 'none' (honest R, no key).
+ * `keyFor`: 'stolen' (a revealed S_X), 'forged' (a fresh R with S computed from s if known, or the
+ * H1-cancelling guess R = r·P − PK), 'none' (honest R, no key).
  */
-export function attackerOpen(
-  w: World,
-  open: 'initial.1' | 'inter.1' | 'inter.5',
-  claimed: string,
-  peer: string,
-  keyFor: 'own' | 'stolen' | 'forged' | 'none',
-  request?: { patientId: string; diagnosisId: string },
-  indexOf?: string,
-): string {
+export function attackerOpen(w: World, open: 'initial.1' | 'inter.1', claimed: string, peer: string, keyFor: 'stolen' | 'forged' | 'none'): string {
   const label = `ADV#${w.nextAttackerLabel++}`;
   const { x, T } = freshScalar(w);
   const party = w.sys.parties.get(claimed);
@@ -495,12 +478,11 @@ export function attackerOpen(
     }
   } else {
     R = party.store.credentials.R;
-    if (keyFor === 'own' || keyFor === 'stolen') S = w.K.scalars.has(party.store.credentials.S) ? party.store.credentials.S : null;
+    if (keyFor === 'stolen') S = w.K.scalars.has(party.store.credentials.S) ? party.store.credentials.S : null;
   }
-  const a: AttackerSession = { label, role: 'init', phase: open === 'initial.1' ? 'initial' : 'inter', claimed, peer, x, T, R, S, stage: 'opened', open, ...(request ? { request } : {}), ...(indexOf ? { indexOf } : {}) };
+  const a: AttackerSession = { label, role: 'init', phase: open === 'initial.1' ? 'initial' : 'inter', claimed, peer, x, T, R, S, stage: 'opened', open };
   w.attacker.set(`${claimed}|${label}`, a);
-  const fields =
-    open === 'inter.5' ? { ID_HPB: claimed, R_HPB: R, T_HPB2: T } : open === 'inter.1' ? { ID_PAT: claimed, R_PAT: R, T_PAT2: T } : { ID_PAT: claimed, R_PAT: R, T_PAT: T };
+  const fields = open === 'inter.1' ? { ID_PAT: claimed, R_PAT: R, T_PAT2: T } : { ID_PAT: claimed, R_PAT: R, T_PAT: T };
   inject(w, open, claimed, peer, label, { step: open, fields } as AnyMessage);
   observe(w);
   return label;
@@ -562,10 +544,10 @@ export function attackerStep(w: World): string | null {
 
 function initiatorStep(w: World, a: AttackerSession, e: Envelope, f: Record<string, unknown>): string {
   const cs = w.cs;
-  if (a.stage === 'opened' && (e.step === 'initial.2' || e.step === 'inter.2' || e.step === 'inter.6')) {
+  if (a.stage === 'opened' && (e.step === 'initial.2' || e.step === 'inter.2')) {
     const id = (f.ID_HPA ?? f.ID_HPB) as string;
     const R = (f.R_HPA ?? f.R_HPB) as Point;
-    const T = (f.T_HPA ?? f.T_HPB ?? f.T_HPA2) as Point;
+    const T = (f.T_HPA ?? f.T_HPB) as Point;
     a.Tpeer = T;
     a.SEK = attackerKey(w, a, T, derivePKpub(w, id, R));
     a.stage = 'keyed';
@@ -574,32 +556,25 @@ function initiatorStep(w: World, a: AttackerSession, e: Envelope, f: Record<stri
     if (e.step === 'initial.2') {
       const c = cs.encrypt(a.SEK, encodeSymptoms({ kind: 'symptoms', patientId: a.claimed, symptoms: 'attacker symptoms' }), w.rng, aadFor('initial.3'));
       msg = { step: 'initial.3', fields: { ID_PAT: a.claimed, c_PAT: c, CHK_AP: CHK } };
-    } else if (e.step === 'inter.2') {
-      const recs = ptchk(w.sys.ledger, a.indexOf ?? a.claimed).records;
+    } else {
+      const recs = ptchk(w.sys.ledger, a.claimed).records;
       const did = recs[0] ?? 'none';
       const m = mrchk(w.sys.ledger, did);
       const index = { diagnosisId: did, hospitalId: m.record?.hospitalId ?? HOSPITAL_A, recordDigest: m.record?.recordDigest ?? new Uint8Array(32) };
       const c = cs.encrypt(a.SEK, encodeVisit({ kind: 'visit', patientId: a.claimed, symptoms: 'attacker visit', index }), w.rng, aadFor('inter.3'));
       msg = { step: 'inter.3', fields: { ID_PAT: a.claimed, c_PAT2: c, CHK_BP: CHK } };
-    } else {
-      const req = a.request ?? { patientId: 'PAT-1', diagnosisId: 'none' };
-      const c = cs.encrypt(a.SEK, encodeRequest({ kind: 'record-request', requesterId: a.claimed, ...req }), w.rng, aadFor('inter.7'));
-      msg = { step: 'inter.7', fields: { ID_HPB: a.claimed, c_HPB: c, CHK_AB: CHK } };
     }
     inject(w, msg.step, a.claimed, a.peer, a.label, msg);
     observe(w);
     return `attacker (as ${a.claimed}) answers ${e.step} with ${msg.step}${a.S === null ? ' (without the claimed key: best guess)' : ''}`;
   }
-  if (a.stage === 'keyed' && (e.step === 'initial.4' || e.step === 'inter.10' || e.step === 'inter.8') && a.SEK) {
+  if (a.stage === 'keyed' && (e.step === 'initial.4' || e.step === 'inter.10') && a.SEK) {
     a.stage = 'done';
-    const c = (f.c_HPA ?? f.c_HPB2 ?? f.c_HPA2) as Uint8Array;
+    const c = (f.c_HPA ?? f.c_HPB2) as Uint8Array;
     const plain = cs.decrypt(a.SEK, c, aadFor(e.step));
     if (!plain) return `attacker cannot decrypt ${e.step}`;
     learnBytes(w.K, plain, `plaintext of ${e.step} in attacker session ${a.label}`);
-    const emr: Emr | null = e.step === 'inter.8' ? decodeEmr(plain) : (decodeEmrCert(plain)?.emr ?? null);
-    if (emr && !w.emrLearned.has(emr.diagnosisId)) {
-      w.emrLearned.set(emr.diagnosisId, { how: `${e.step} to the attacker posing as ${a.claimed}`, session: `${a.claimed}|${a.label}`, at: w.clock });
-    }
+    const emr: Emr | null = decodeEmrCert(plain)?.emr ?? null;
     return `attacker (as ${a.claimed}) obtains ${emr ? `EMR ${emr.diagnosisId}` : 'a plaintext'} from ${e.step}`;
   }
   return `attacker ignores ${e.step}`;

@@ -2,7 +2,7 @@
  * `--save-attack FILE` (bantam props): each refuted experiment's counterexample as an attack file
  * (src/adversary/attack-file.ts) that `bantam replay FILE` runs again. One refuted experiment is
  * written to FILE; several go to FILE with the experiment's name before the extension
- * (`attack.json` → `attack.records.json`, `attack.untraceability.json`). Written through
+ * (`attack.json` → `attack.impersonation.json`; a mutant hunt `mutant:NAME` → `attack.mutant-NAME.json`). Written through
  * src/io/safe-write.ts (no device, FIFO or directory; a symbolic link only with --force).
  */
 import { basename, dirname, extname, join } from 'node:path';
@@ -23,7 +23,7 @@ export function attackPath(file: string, experiment: string, count: number): str
   if (count <= 1) return file;
   const ext = extname(file) || '.json';
   const base = basename(file, extname(file));
-  return join(dirname(file), `${base}.${experiment}${ext}`);
+  return join(dirname(file), `${base}.${experiment.replace(/:/g, '-')}${ext}`);
 }
 
 /**

@@ -19,13 +19,15 @@ import { withCompromise } from '../../attacker/compromise.js';
 import { honestRunOf, honestRunSummary } from '../../attacker/honest-run.js';
 import { ensureOutputDir, safeWriteFile } from '../../io/safe-write.js';
 import { join } from 'node:path';
-import type { SearchReport } from '../../attacker/search.js';
+import type { Bound, SearchReport } from '../../attacker/search.js';
+import type { DeclaredBound } from '../../attacker/queries.js';
+import type { Spec } from '../../spec/ast.js';
 import { getSuite } from '../../crypto/index.js';
 import type { TypedProtocol } from '../../flow-lang/typed.js';
 import { asWrittenOnly, searchVariants, withoutAdditions, type VariantsReport } from '../../attacker/variants.js';
 import { variantsJson, variantsText, variantsVerdictName } from '../../attacker/variants-report.js';
 
-const ATTACKER_ASSURANCE = 'bounded search by a Dolev–Yao attacker derived from the spec, every attack confirmed on real crypto bytes: testing within the stated bound, not proof';
+export const ATTACKER_ASSURANCE = 'bounded search by a Dolev–Yao attacker derived from the spec, every attack confirmed on real crypto bytes: testing within the stated bound, not proof';
 import { intFlag, type CliIo, type OptionTable, type ParsedArgs } from '../args.js';
 import { seedOf, suiteOf } from '../defaults.js';
 import { parseShard } from '../../attacker/shard.js';
@@ -38,13 +40,13 @@ import { jsonOutput } from '../json-output.js';
 
 /** The generic attacker's options (they go with SPEC; `bantam claims` declares them in its table). */
 export const CLAIMS_SPEC_OPTIONS = {
-  sessions: { type: 'string', value: 'N', help: `with SPEC: sessions per configuration (default ${DEFAULT_BOUND.sessions})` },
-  depth: { type: 'string', value: 'N', help: 'with SPEC: most deliveries per scenario (default: every receive step of the configuration)' },
-  'max-states': { type: 'string', value: 'N', help: `with SPEC: search budget; running out leaves queries not tested (default ${DEFAULT_BOUND.maxStates})` },
-  'per-delivery': { type: 'string', value: 'N', help: `with SPEC: most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
-  'as-written': { type: 'boolean', help: 'with SPEC: search only the spec as written (default: also the paper-literal variant without the wire tag and AEAD associated data it adds, marking each verdict that depends on them)' },
-  'attacker-sessions': { type: 'boolean', help: "with SPEC: the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
-  outsider: { type: 'boolean', help: "with SPEC, multi-phase: the attacker's identity is not registered through the prior phases (default: an insider in the roles a configuration gives it)" },
+  sessions: { type: 'string', value: 'N', help: `the generic search (SPEC, or spec/emr-flow.ban without it): sessions per configuration (default ${DEFAULT_BOUND.sessions})` },
+  depth: { type: 'string', value: 'N', help: 'the generic search (SPEC, or spec/emr-flow.ban without it): most deliveries per scenario (default: every receive step of the configuration)' },
+  'max-states': { type: 'string', value: 'N', help: `the generic search (SPEC, or spec/emr-flow.ban without it): search budget; running out leaves queries not tested (default ${DEFAULT_BOUND.maxStates})` },
+  'per-delivery': { type: 'string', value: 'N', help: `the generic search (SPEC, or spec/emr-flow.ban without it): most candidate messages per delivery (default ${DEFAULT_BOUND.perDelivery})` },
+  'as-written': { type: 'boolean', help: 'the generic search (SPEC, or spec/emr-flow.ban without it): search only the spec as written (default: also the paper-literal variant without the wire tag and AEAD associated data it adds, marking each verdict that depends on them)' },
+  'attacker-sessions': { type: 'boolean', help: "the generic search (SPEC, or spec/emr-flow.ban without it): the attacker's identity also runs sessions through the interpreter (its values are the attacker's)" },
+  outsider: { type: 'boolean', help: "the generic search, multi-phase: the attacker's identity is not registered through the prior phases (default: an insider in the roles a configuration gives it)" },
   diagram: { type: 'string', value: 'DIR', help: 'with SPEC: draw each attack found (Mermaid sequence diagram with an Adversary lane; its closing note names the query and what the attacker learned), with the honest run it deviates from beside it' },
   browser: { type: 'string', value: 'PATH', help: 'with --diagram: Chromium to render with (default env BANTAM_CHROMIUM, then /usr/bin/chromium)' },
   render: { type: 'string', value: 'FMT', help: 'with --diagram: svg, png, or none (Mermaid text only, no browser)', default: 'svg' },
@@ -62,6 +64,19 @@ export const CLAIMS_SPEC_USAGE = [
   '  exit with SPEC or --merge: 0 every tested query holds within the bound, 1 a query is refuted, 2 bad input, 3 workers could not run',
 ].join('\n');
 
+/** The search bound: the spec's declared bound (a `bound` line in its queries section), flags override it. */
+export function searchBoundOf(args: ParsedArgs, spec: Spec, protocol: TypedProtocol): { bound: Partial<Bound>; declared: DeclaredBound | undefined } {
+  const declared = declaredBoundOf(spec, protocol);
+  const sessions = intFlag(args, 'sessions', declared?.sessions ?? DEFAULT_BOUND.sessions, 1);
+  const maxStates = intFlag(args, 'max-states', declared?.maxStates ?? DEFAULT_BOUND.maxStates, 1);
+  const perDelivery = intFlag(args, 'per-delivery', declared?.perDelivery ?? DEFAULT_BOUND.perDelivery, 1);
+  const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : declared?.depth;
+  // a phase's own declared bound (`bound ... in PHASE`), less the keys a flag sets everywhere
+  const phases = declaredPhaseBounds(declared, new Set((['sessions', 'depth', 'per-delivery', 'max-states'] as const).filter((k) => args.values.has(k)).map((k) => (k === 'per-delivery' ? 'perDelivery' : k === 'max-states' ? 'maxStates' : k))));
+  const bound = { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), insider: !args.booleans.has('outsider'), ...(depth !== undefined ? { depth } : {}), ...(phases ? { phases } : {}) };
+  return { bound, declared };
+}
+
 export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positional.length !== 1) throw new UserError(`expected one SPEC, got ${args.positional.length}: ${args.positional.join(' ')}`);
   for (const k of ['runs', 'backend']) if (args.values.has(k)) throw new UserError(`--${k} is for the EMR property campaigns (bantam claims without SPEC); the generic attacker's bound is --sessions, --depth, --max-states, --per-delivery`);
@@ -70,17 +85,9 @@ export async function runClaimsSpec(args: ParsedArgs, io: CliIo): Promise<number
   const seed = seedOf(args);
   const { spec, protocol } = loadExecutable(file);
   const queries = queriesOf(spec, protocol);
-  // the spec's declared bound (a `bound` line in its queries section) is the default; flags override it
-  const declared = declaredBoundOf(spec, protocol);
-  const sessions = intFlag(args, 'sessions', declared?.sessions ?? DEFAULT_BOUND.sessions, 1);
-  const maxStates = intFlag(args, 'max-states', declared?.maxStates ?? DEFAULT_BOUND.maxStates, 1);
-  const perDelivery = intFlag(args, 'per-delivery', declared?.perDelivery ?? DEFAULT_BOUND.perDelivery, 1);
-  const depth = args.values.has('depth') ? intFlag(args, 'depth', 0, 0) : declared?.depth;
+  const { bound, declared } = searchBoundOf(args, spec, protocol);
   const shard = args.values.has('shard') ? parseShard(args.values.get('shard')!) : undefined;
   const workers = intFlag(args, 'workers', 1, 1);
-  // a phase's own declared bound (`bound ... in PHASE`), less the keys a flag sets everywhere
-  const phases = declaredPhaseBounds(declared, new Set((['sessions', 'depth', 'per-delivery', 'max-states'] as const).filter((k) => args.values.has(k)).map((k) => (k === 'per-delivery' ? 'perDelivery' : k === 'max-states' ? 'maxStates' : k))));
-  const bound = { sessions, maxStates, perDelivery, attackerSessions: args.booleans.has('attacker-sessions'), insider: !args.booleans.has('outsider'), ...(depth !== undefined ? { depth } : {}), ...(phases ? { phases } : {}) };
   let variants: VariantsReport;
   let merged: MergeInfo | undefined;
   if (workers > 1) {

@@ -8,7 +8,7 @@
  */
 import { BACKEND_NAMES, campaignBackend, getSuite } from '../../crypto/index.js';
 import { UserError } from '../../spec/diagnostics.js';
-import { experimentNames } from '../../adversary/claims.js';
+import { experimentNames, mutantExperimentNames, retiredNote } from '../../adversary/claims.js';
 import { defaultWorkers, mergeChunks, planJobs, runJobs } from '../../adversary/pool.js';
 import type { SuiteResult } from '../../adversary/runner.js';
 import { PROPS_ASSURANCE } from '../../adversary/summary.js';
@@ -27,7 +27,7 @@ export const OPTIONS = {
   seed: { ...SEED_OPTION, help: 'base seed (chunk k of an experiment uses seed S+k)' },
   suite: SUITE_OPTION,
   backend: { type: 'string', value: 'B', help: `crypto backend: ${BACKEND_NAMES.join(', ')} (default: native where the suite has one — secp256k1 — else noble; same bytes, docs/crypto.md)` },
-  only: { type: 'string', value: 'NAMES', help: `experiments to run, comma-separated (default all): ${experimentNames().join(', ')}` },
+  only: { type: 'string', value: 'NAMES', help: `experiments to run, comma-separated (default all): ${experimentNames().join(', ')}; or a scripted mutant's hunt against that broken suite (must be refuted): ${mutantExperimentNames().join(', ')}` },
   workers: { type: 'string', value: 'N', help: 'child processes (default: all cores)' },
   path: { type: 'string', value: 'P', help: 'replay one failure (with its --seed and --runs; from the printed replay command)' },
   'replay-path': { type: 'string', value: 'R', help: "with --path: fast-check's replay path" },
@@ -100,7 +100,7 @@ export const PROPS_COLUMNS = [
   '  attacker = protocol sessions the attacker ran itself (as an identity it stole, forged or holds), summed;',
   '  reveals = compromise events, summed: long-term keys revealed (not the insider HPM\'s, held from setup),',
   "    session keys, ephemerals and the center's secret s;",
-  '  attacker and reveals are 0 for correctness, untraceability and table-1 (no command attacker);',
+  '  attacker and reveals are 0 for correctness and table-1 (no command attacker);',
   '  non-zero counts show the runs were not vacuous. property = what was checked (holds), or the violation (REFUTED).',
 ]
 
@@ -146,8 +146,9 @@ export const command: Command = {
     const backend = args.values.get('backend') ?? campaignBackend(suite);
     getSuite(suite, backend); // unknown backend, or one the suite lacks → UserError (exit 2)
     const known = experimentNames();
+    const mutants = mutantExperimentNames();
     const only = args.values.has('only') ? args.values.get('only')!.split(',').map((s) => s.trim()).filter(Boolean) : known;
-    for (const n of only) if (!known.includes(n)) throw new UserError(`unknown experiment '${n}'; known: ${known.join(', ')}`);
+    for (const n of only) if (!known.includes(n) && !mutants.includes(n)) throw new UserError(`unknown experiment '${n}'; known: ${known.join(', ')}; mutant hunts: ${mutants.join(', ')}${retiredNote(n)}`);
     const seed = seedOf(args);
     const runs = runsOf(args);
     const workers = intFlag(args, 'workers', defaultWorkers(), 1);
