@@ -55,7 +55,12 @@ describe('prior phases are derived from the flow', () => {
     // the eCK-style ephemeral leakage is not claimed by the paper (docs/claims.md attack trace 3): no citation
     const ECK = 'confidentiality SEK_AP of P in initial given reveal a of P after, reveal b of HA after';
     // neither is key-compromise impersonation (asked of every AKE): no citation either
-    const KCI = ['injective-agreement P with HA on SEK_AP, T_PAT, T_HPA in initial given reveal S_PAT of P before', 'injective-agreement HA with P on SEK_AP, T_PAT, T_HPA in initial given reveal S_HPA of HA before'];
+    const KCI = [
+      'injective-agreement P with HA on SEK_AP, T_PAT, T_HPA in initial given reveal S_PAT of P before',
+      'injective-agreement HA with P on SEK_AP, T_PAT, T_HPA in initial given reveal S_HPA of HA before',
+      'injective-agreement P with HB on SEK_BP, T_PAT2, T_HPB in inter given reveal S_PAT of P before',
+      'injective-agreement HB with P on SEK_BP, T_PAT2, T_HPB in inter given reveal S_HPB of HB before',
+    ];
     const uncited = [ECK, ...KCI];
     for (const t of uncited) expect(q(t).cite, t).toBeUndefined();
     for (const x of queries) if (!uncited.includes(x.text)) expect(x.cite, x.text).toMatch(/^§\d/);

@@ -22,7 +22,7 @@ describe('bantam demo (the README main job)', () => {
     expect(untrace).toMatchObject({ status: 'refuted', decider: 'generic' });
     expect(d.properties.results.find((r) => r.name.startsWith('non-repudiation'))).toMatchObject({ status: 'holds', decider: 'scripted', runs: 4 });
     // the inter phase's 3-session search is left out, and said so: never a verdict
-    expect(d.properties.skipped).toHaveLength(7);
+    expect(d.properties.skipped).toHaveLength(9);
     expect(d.properties.results.some((r) => d.properties.skipped.some((q) => r.name.startsWith(q)))).toBe(false);
     expect(d.ok).toBe(true);
     const text = demoText(d, files);
@@ -32,7 +32,7 @@ describe('bantam demo (the README main job)', () => {
     // A refuted claim is a failed verdict: exit 1, as `bantam claims` (docs/cli.md); --accept-findings
     // makes it 0 only because the tool's own expectations held, and the finding is still printed.
     expect(d.findings.some((f) => f.startsWith('unlinkability P in initial'))).toBe(true);
-    expect(text).toMatch(/skip 7 queries of phase inter not searched here/);
+    expect(text).toMatch(/skip 9 queries of phase inter not searched here/);
     expect(demoExit(d, false)).toBe(1);
     expect(demoExit(d, true)).toBe(0);
     expect(text).toMatch(/^result: .* REFUTED \(.*unlinkability P in initial.*\): a verdict failed \(exit 1/m);
