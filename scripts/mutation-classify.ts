@@ -5,7 +5,8 @@
  *
  *   npx tsx scripts/mutation-classify.ts [report.json ...] [--markdown] [--list]
  *
- * Several reports (e.g. one run per file) are merged. The rule, applied mechanically (docs/mutation.md
+ * Several reports (e.g. one run per range) are merged; a mutant present in several counts once, as the LAST
+ * report given measured it (give re-runs after the runs they redo). The rule, applied mechanically (docs/mutation.md
  * "How a kill is classified"):
  *
  * 1. Killed by a property: a test in properties/ is among the mutant's `killedBy`. Otherwise, if killed,
@@ -277,7 +278,8 @@ export function failureText(reason: string | undefined): string {
 
 export function classify(reports: readonly Report[], equivalents: readonly Equivalent[] = EQUIVALENT): Classified[] {
   const out: Classified[] = [];
-  for (const r of reports) {
+  const reportOf: number[] = [];
+  for (const [ri, r] of reports.entries()) {
     // test ids are per report (Stryker numbers them per run)
     const tests = new Map<string, { file: string; name: string }>();
     for (const [file, tf] of Object.entries(r.testFiles ?? {})) for (const t of tf.tests) tests.set(t.id, { file: file.replaceAll('\\', '/'), name: t.name });
@@ -306,11 +308,21 @@ export function classify(reports: readonly Report[], equivalents: readonly Equiv
             verdict = checkNamed ? 'property-names-check' : matched.length ? 'property-names-handler' : 'property-unnamed';
           }
         } else verdict = 'error';
+        reportOf.push(ri);
         out.push({ file, mutant: m, verdict, killers: killers.map((k) => `${k.file} > ${k.name}`), propertyKillers: props.map((k) => `${k.file} > ${k.name}`), tags: t, matched, ...(eqv ? { equivalent: eqv } : {}) });
       }
     }
   }
-  return out;
+  // a mutant measured in several reports (a range re-run after the tests changed) counts once: the last report's
+  const lastReport = new Map<string, number>();
+  out.forEach((c, i) => lastReport.set(mutantKey(c), reportOf[i]!));
+  return out.filter((c, i) => lastReport.get(mutantKey(c)) === reportOf[i]);
+}
+
+/** Where and how a mutant changes the code: the same in every report of the same source. */
+function mutantKey(c: Classified): string {
+  const l = c.mutant.location;
+  return `${c.file}:${l.start.line}:${l.start.column}-${l.end.line}:${l.end.column}:${c.mutant.mutatorName}:${c.mutant.replacement}`;
 }
 
 export interface Summary {

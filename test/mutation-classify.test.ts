@@ -65,6 +65,15 @@ describe('mutation-classify', () => {
     expect(total.nonEquivalent).toBe(3);
   });
 
+  it('a mutant measured again in a later report counts once, as the later report measured it; within one report nothing is merged', () => {
+    const rerun: Report = { files: { 'src/model/protocol.ts': { source: SOURCE, mutants: [at('9', 2, 53, 71, 'Killed', ['p1'], "expected an abort by 'ID_HPA is the hospital addressed'")] } }, testFiles: report.testFiles! };
+    const cs = classify([report, rerun], []);
+    // mutants 3 and 4 share that location in the first report: both are replaced by the re-run's one
+    expect(cs.map((c) => c.mutant.id).sort()).toEqual(['1', '2', '5', '9']);
+    expect(cs.find((c) => c.mutant.id === '9')!.verdict).toBe('property-names-check');
+    expect(classify([rerun, report], []).map((c) => c.mutant.id).sort()).toEqual(['1', '2', '3', '4', '5']);
+  });
+
   it('stack frames and the generated counterexample never name a weakness', () => {
     const reason = 'Property failed after 1 tests\nCounterexample: [{"symptoms":"hachk (25)"}]\nGot TypeError: x\n    at onInitial2 (src/model/protocol.ts:240:3)';
     expect(failureText(reason)).toBe('Property failed after 1 tests\nGot TypeError: x');
