@@ -24,6 +24,8 @@ export const MUTATION_TEST_FILES = [
   'properties/sessions.test.ts',
   // each identity field set to another registered party's id: refused by the receiver's identity check (≈ 5 s)
   'properties/id-binding.test.ts',
+  // a dishonest hospital's correctly sealed wrong record; a record for a patient session no longer waiting (≈ 2 s)
+  'properties/dishonest-records.test.ts',
   // the single-fault sweep delivered to the model and the interpreter in lockstep (CI subset of the faults)
   'properties/fault-sweep.test.ts',
   'properties/mutants.test.ts',
