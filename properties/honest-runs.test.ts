@@ -33,10 +33,24 @@ interface Accepted {
   readonly on: string;
 }
 
-/** Delivers in order until quiet; keeps each acceptance with the step that produced it. */
-function drain(sys: System, acc: Accepted[]): DeliverResult[] {
+/**
+ * The step a receiver's work on a delivery belongs to (docs/contracts.md step table): the step of the
+ * message it sends next, or the received step when it sends nothing. Costs and diagrams count work by it.
+ */
+const WORK_STEP: Readonly<Record<string, string>> = {
+  'registration.1': 'registration.2', 'registration.2': 'registration.2',
+  'initial.1': 'initial.2', 'initial.2': 'initial.3', 'initial.3': 'initial.4', 'initial.4': 'initial.4',
+  'inter.1': 'inter.2', 'inter.2': 'inter.3', 'inter.3': 'inter.5', 'inter.5': 'inter.6', 'inter.6': 'inter.7', 'inter.7': 'inter.8', 'inter.8': 'inter.10', 'inter.10': 'inter.10',
+};
+
+/**
+ * Delivers in order until quiet; keeps each acceptance with the step that produced it, and describes
+ * every computation, check or contract call of a delivery that the trace attributes to another step.
+ */
+function drain(sys: System, acc: Accepted[], misattributed: string[] = []): DeliverResult[] {
   const out: DeliverResult[] = [];
   for (let e = sys.net.next(); e; e = sys.net.next()) {
+    const seen = sys.tracer.trace.events.length;
     let r: DeliverResult;
     try {
       r = deliver(sys, e);
@@ -46,6 +60,11 @@ function drain(sys: System, acc: Accepted[]): DeliverResult[] {
     }
     out.push(r);
     if (r.kind === 'ok') for (const a of r.accepted) acc.push({ ...a, on: `${e.step} to ${e.to}` });
+    for (const ev of sys.tracer.trace.events.slice(seen)) {
+      if (ev.kind !== 'compute' && ev.kind !== 'check' && ev.kind !== 'contract') continue;
+      const what = ev.kind === 'compute' ? `computation (${ev.eq})` : ev.kind === 'check' ? `check '${ev.name}'` : `contract ${ev.contract}`;
+      if (ev.step !== WORK_STEP[e.step]) misattributed.push(`${what} by ${ev.party} during the delivery of ${e.step} is attributed to ${ev.step ?? 'no step'}, not ${WORK_STEP[e.step]}`);
+    }
   }
   return out;
 }
@@ -81,9 +100,12 @@ describe(`honest runs (bounded: ${RUNS} runs, seed ${SEED})`, () => {
   it('an honest run records no failed check, equation check (eq), decryption or contract event, and every step completes', () => {
     fc.assert(
       fc.property(runArb, ({ suite, ids: [p, a, b], seed, visits, symptoms }) => {
-        const { sys, results } = honestRun(suite, p!, a!, b!, seed, visits, symptoms, []);
+        const misattributed: string[] = [];
+        const { sys, results } = honestRun(suite, p!, a!, b!, seed, visits, symptoms, [], misattributed);
         const bad = failures(sys, results);
         expect(bad, `an honest run failed:\n${bad.join('\n')}`).toEqual([]);
+        // the trace attributes each delivery's work to the step of the paper's table (costs and diagrams count by it)
+        expect(misattributed.slice(0, 5), `work attributed to the wrong step:\n${misattributed.slice(0, 5).join('\n')}`).toEqual([]);
         // not vacuous: checks were made (every phase has checks)
         expect(sys.tracer.trace.events.filter((e) => e.kind === 'check').length).toBeGreaterThan(10);
       }),
@@ -134,22 +156,22 @@ function acceptanceMismatches(acc: readonly Accepted[], visits: number): string[
   return [...steps].filter((st) => (got.get(st) ?? 0) !== (want[st] ?? 0)).map((st) => `${st}: ${got.get(st) ?? 0} acceptance(s), expected ${want[st] ?? 0}`);
 }
 
-function honestRun(suite: string, p: string, a: string, b: string, seed: number, visits: number, symptoms: string, acc: Accepted[]) {
+function honestRun(suite: string, p: string, a: string, b: string, seed: number, visits: number, symptoms: string, acc: Accepted[], misattributed: string[] = []) {
   const sys = createSystem({ suite, seed });
   addParty(sys, p, 'patient');
   addParty(sys, a, 'hospital', { slot: 'A' });
   addParty(sys, b, 'hospital', { slot: 'B' });
   for (const id of [p, a, b]) startRegistration(sys, id);
-  const results = drain(sys, acc);
+  const results = drain(sys, acc, misattributed);
   for (let i = 0; i < visits; i++) {
     startInitial(sys, p, a, { symptoms });
-    results.push(...drain(sys, acc));
+    results.push(...drain(sys, acc, misattributed));
   }
   // an earlier phase that failed leaves nothing to start the visit to B with (no medical index): stop
   // here, so that the property reports the failed check, not the model's usage error it would cause
   if (failures(sys, results).length) return { sys, results };
   startInter(sys, p, b, { symptoms: `${symptoms} (again)` });
-  results.push(...drain(sys, acc));
+  results.push(...drain(sys, acc, misattributed));
   return { sys, results };
 }
 
