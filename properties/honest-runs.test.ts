@@ -163,13 +163,14 @@ function honestRun(suite: string, p: string, a: string, b: string, seed: number,
   addParty(sys, b, 'hospital', { slot: 'B' });
   for (const id of [p, a, b]) startRegistration(sys, id);
   const results = drain(sys, acc, misattributed);
+  // an earlier phase that failed leaves nothing to start the next with (no credentials, no medical index):
+  // stop there, so that the property reports the failed check or refusal, not the usage error it would cause
+  if (failures(sys, results).length) return { sys, results };
   for (let i = 0; i < visits; i++) {
     startInitial(sys, p, a, { symptoms });
     results.push(...drain(sys, acc, misattributed));
+    if (failures(sys, results).length) return { sys, results };
   }
-  // an earlier phase that failed leaves nothing to start the visit to B with (no medical index): stop
-  // here, so that the property reports the failed check, not the model's usage error it would cause
-  if (failures(sys, results).length) return { sys, results };
   startInter(sys, p, b, { symptoms: `${symptoms} (again)` });
   results.push(...drain(sys, acc, misattributed));
   return { sys, results };
