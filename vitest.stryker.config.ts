@@ -10,22 +10,24 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // whenever any property kills it; the unit tests only run for mutants that no property kills, and so say
 // "killed only by a unit test". scripts/mutation-classify.ts relies on this order.
 export const MUTATION_TEST_FILES = [
-  // the property campaigns (fast-check, seeded by properties/seed.ts, bounded)
+  // the property campaigns (fast-check, seeded by properties/seed.ts, bounded): the broad honest-run property
+  // first, then the focused ones (each names the check, routing reason or function it targets; a mutant's
+  // recorded killer is the first property that fails), then the broad campaigns
   'properties/honest-runs.test.ts',
-  'properties/clinic-records.test.ts',
-  'properties/master-key-compromise.test.ts',
+  // fresh session labels; sessions a party cannot run are refused; runUntilQuiet's bound; sessionKeyOf (≈ 3 s)
+  'properties/sessions.test.ts',
   // deliver's routing: replays, wrong channel, wrong role, unknown party or session, no credentials (≈ 2 s)
   'properties/routing.test.ts',
   // the center's registration checks and each party's (5)/(9)/(13), PK_X, SK_X checks (≈ 4 s)
   'properties/registration.test.ts',
-  // a failed check of B's record sub-session aborts the patient session it serves (≈ 10 s)
-  'properties/abort-propagation.test.ts',
-  // fresh session labels; sessions a party cannot run are refused (≈ 3 s)
-  'properties/sessions.test.ts',
   // each identity field set to another registered party's id: refused by the receiver's identity check (≈ 5 s)
   'properties/id-binding.test.ts',
+  // a failed check of B's record sub-session aborts the patient session it serves (≈ 10 s)
+  'properties/abort-propagation.test.ts',
   // a dishonest hospital's correctly sealed wrong record; a record for a patient session no longer waiting (≈ 2 s)
   'properties/dishonest-records.test.ts',
+  'properties/master-key-compromise.test.ts',
+  'properties/clinic-records.test.ts',
   // the single-fault sweep delivered to the model and the interpreter in lockstep (CI subset of the faults)
   'properties/fault-sweep.test.ts',
   'properties/mutants.test.ts',

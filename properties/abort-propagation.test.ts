@@ -8,6 +8,8 @@
  *
  * - when B aborts (naming its check), BOTH its record session and the patient session it serves are
  *   aborted, nothing is accepted and nothing is sent;
+ * - the genuine message, arriving after such an abort, is refused by routing ('unexpected-step'): an
+ *   aborted session takes no further message;
  * - when the altered message is refused on the wire instead, nothing changes (both stay running);
  * - a dishonest hospital A that sends, correctly encrypted under SEK_AB and signed with its own key, an
  *   EMR other than the one the ledger indexes (its treatment altered): B aborts by mrchk, and the
@@ -104,6 +106,9 @@ describe(`abort propagation in the EMR model (bounded: ${RUNS} runs, seed ${SEED
             if (running.length) problems.push(`${label}: ${b} aborted by '${r.abort.check}' but left ${running.map(([l, s]) => `${l} (${s})`).join(', ')} running (the linked patient session must abort with its record session)`);
             if (sys.net.pending().length !== pending) problems.push(`${label}: aborted by '${r.abort.check}' yet sent a message`);
             if (sys.tracer.trace.events.some((x) => x.kind === 'accept' && x.party === b && x.phase === 'inter')) problems.push(`${label}: aborted by '${r.abort.check}' yet ${b} accepted`);
+            // the genuine message, arriving after the abort, finds the session aborted: routing refuses it
+            const late = deliver(sys, e);
+            if (late.kind !== 'rejected' || late.rejection.kind !== 'routing-rejection' || late.rejection.reason !== 'unexpected-step') problems.push(`${label}: the genuine ${step} delivered after the abort must be refused by routing as 'unexpected-step' (the session is aborted), got ${describeResult(late)}`);
           }
         }
         expect(problems, `record faults at hospital B did not abort the visit they serve:\n${problems.join('\n')}`).toEqual([]);

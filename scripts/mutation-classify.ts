@@ -85,6 +85,22 @@ export const EQUIVALENT: readonly Equivalent[] = [
     file: 'src/model/protocol.ts', line: 559, column: 30, mutator: 'BooleanLiteral', replacement: 'false',
     reason: "ROUTES['registration.1'].opens is never read: deliver sends a message to the center down its own branch (centerRegistration) before it looks at `opens`, and no other code reads it",
   },
+  {
+    file: 'src/model/protocol.ts', line: 636, column: 9, mutator: 'ConditionalExpression', replacement: 'false',
+    reason: "deliver's `s.kind !== route.kind` is implied by `s.awaiting !== step`: every step is awaited by sessions of exactly one kind (reg: registration.2; patient-initial: initial.2, .4; hospital-initial: initial.3; patient-inter: inter.2, .10; hb-patient: inter.3; hb-record: inter.6, .8; ha-record: inter.7)",
+  },
+  {
+    file: 'src/model/protocol.ts', line: 636, column: 57, mutator: 'ConditionalExpression', replacement: 'false',
+    reason: "deliver's `s.status !== 'running'` is implied by `s.awaiting !== step`: a session that is accepted or aborted awaits nothing (every acceptance and src/model/system.ts abortStep set awaiting to null), so no step matches it",
+  },
+  {
+    file: 'src/model/protocol.ts', line: 609, column: 73, mutator: 'ConditionalExpression', replacement: 'true',
+    reason: "deliver's `party !== undefined` in roleOk: an unknown addressee has already been refused (unknown-party), and for the center `party` is null, so `party !== null` decides alone",
+  },
+  {
+    file: 'src/model/protocol.ts', line: 650, column: 57, mutator: 'OptionalChaining', replacement: 'session.peer',
+    reason: 'session is null only for an opening step (initial.1, inter.1, inter.5), and their handlers (onInitial1, onInter1, onInter5) make no check and call no contract, so no opening step reaches the abort branch',
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
