@@ -14,6 +14,8 @@ export const MUTATION_TEST_FILES = [
   // first, then the focused ones (each names the check, routing reason or function it targets; a mutant's
   // recorded killer is the first property that fails), then the broad campaigns
   'properties/honest-runs.test.ts',
+  // the equations: registration checks, §4.2 key equalities, AEAD, signatures, codec, whole runs (≈ 7 s)
+  'properties/correctness.test.ts',
   // fresh session labels; sessions a party cannot run are refused; runUntilQuiet's bound; sessionKeyOf (≈ 3 s)
   'properties/sessions.test.ts',
   // deliver's routing: replays, wrong channel, wrong role, unknown party or session, no credentials (≈ 2 s)
@@ -31,7 +33,6 @@ export const MUTATION_TEST_FILES = [
   // the single-fault sweep delivered to the model and the interpreter in lockstep (CI subset of the faults)
   'properties/fault-sweep.test.ts',
   'properties/mutants.test.ts',
-  'properties/correctness.test.ts',
   'properties/attacks.test.ts',
   // unit tests of the model (only reached by mutants that no property kills)
   'test/model-honest.test.ts',
