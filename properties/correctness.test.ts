@@ -181,17 +181,22 @@ describe('whole protocol over the network', () => {
         addParty(sys, p!, 'patient');
         addParty(sys, a!, 'hospital', { slot: 'A' });
         addParty(sys, b!, 'hospital', { slot: 'B' });
+        // each phase must complete: a delivery that does not is named by its step, receiver and outcome
+        const complete = (phase: string) => {
+          const bad = runUntilQuiet(sys).filter((r) => r.kind !== 'ok');
+          expect(bad.map((r) => `${r.envelope.step} to ${r.envelope.to}: ${r.kind === 'aborted' ? `aborted by '${r.abort.check}'` : r.kind === 'rejected' ? JSON.stringify(r.rejection) : 'ok'}`), `the ${phase} phase did not complete`).toEqual([]);
+        };
         for (const id of [p!, a!, b!]) startRegistration(sys, id);
-        expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
+        complete('registration');
         const i = startInitial(sys, p!, a!);
-        expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
-        expect(bytesEq(sessionKeyOf(sys, p!, i.session)!, sessionKeyOf(sys, a!, i.session)!)).toBe(true);
+        complete('initial');
+        expect(bytesEq(sessionKeyOf(sys, p!, i.session)!, sessionKeyOf(sys, a!, i.session)!), 'SEK_AP differs between the patient and hospital A (eqs. (19), (24))').toBe(true);
         const j = startInter(sys, p!, b!);
-        expect(runUntilQuiet(sys).every((r) => r.kind === 'ok')).toBe(true);
-        expect(bytesEq(sessionKeyOf(sys, p!, j.session)!, sessionKeyOf(sys, b!, j.session)!)).toBe(true);
+        complete('inter');
+        expect(bytesEq(sessionKeyOf(sys, p!, j.session)!, sessionKeyOf(sys, b!, j.session)!), 'SEK_BP differs between the patient and hospital B (eqs. (39), (44))').toBe(true);
         const hb = sys.parties.get(b!)!.sessions.get(j.session);
         const sub = hb?.kind === 'hb-patient' ? hb.sub! : '';
-        expect(bytesEq(sessionKeyOf(sys, b!, sub)!, sessionKeyOf(sys, a!, sub)!)).toBe(true);
+        expect(bytesEq(sessionKeyOf(sys, b!, sub)!, sessionKeyOf(sys, a!, sub)!), 'SEK_AB differs between hospitals B and A (eqs. (55), (60))').toBe(true);
         expect(sys.parties.get(p!)!.store.reports.length).toBe(2);
       }),
       params(4),

@@ -58,6 +58,7 @@ function drain(sys: System, acc: Accepted[], misattributed: string[] = []): Deli
       // name the delivery that threw: a crash inside a step is a failure of that step
       throw new Error(`the delivery of ${e.step} to ${e.to} (session ${e.session}) threw: ${x instanceof Error ? x.message : String(x)}`);
     }
+    if (!r || typeof r !== 'object' || !('kind' in r)) throw new Error(`the delivery of ${e.step} to ${e.to} (session ${e.session}) returned no result (${String(r)})`);
     out.push(r);
     if (r.kind === 'ok') for (const a of r.accepted) acc.push({ ...a, on: `${e.step} to ${e.to}` });
     for (const ev of sys.tracer.trace.events.slice(seen)) {

@@ -62,6 +62,8 @@ export interface Equivalent {
   readonly mutator: string;
   /** The replacement text Stryker reports, to pin the exact mutant. */
   readonly replacement: string;
+  /** Where the mutated expression ends, when several mutants of the same kind start at the same column (a && b || c). */
+  readonly endColumn?: number;
   readonly reason: string;
 }
 
@@ -86,19 +88,19 @@ export const EQUIVALENT: readonly Equivalent[] = [
     reason: "ROUTES['registration.1'].opens is never read: deliver sends a message to the center down its own branch (centerRegistration) before it looks at `opens`, and no other code reads it",
   },
   {
-    file: 'src/model/protocol.ts', line: 636, column: 9, mutator: 'ConditionalExpression', replacement: 'false',
+    file: 'src/model/protocol.ts', line: 636, column: 9, endColumn: 30, mutator: 'ConditionalExpression', replacement: 'false',
     reason: "deliver's `s.kind !== route.kind` is implied by `s.awaiting !== step`: every step is awaited by sessions of exactly one kind (reg: registration.2; patient-initial: initial.2, .4; hospital-initial: initial.3; patient-inter: inter.2, .10; hb-patient: inter.3; hb-record: inter.6, .8; ha-record: inter.7)",
   },
   {
-    file: 'src/model/protocol.ts', line: 636, column: 57, mutator: 'ConditionalExpression', replacement: 'false',
+    file: 'src/model/protocol.ts', line: 636, column: 57, endColumn: 79, mutator: 'ConditionalExpression', replacement: 'false',
     reason: "deliver's `s.status !== 'running'` is implied by `s.awaiting !== step`: a session that is accepted or aborted awaits nothing (every acceptance and src/model/system.ts abortStep set awaiting to null), so no step matches it",
   },
   {
-    file: 'src/model/protocol.ts', line: 609, column: 73, mutator: 'ConditionalExpression', replacement: 'true',
+    file: 'src/model/protocol.ts', line: 609, column: 73, endColumn: 92, mutator: 'ConditionalExpression', replacement: 'true',
     reason: "deliver's `party !== undefined` in roleOk: an unknown addressee has already been refused (unknown-party), and for the center `party` is null, so `party !== null` decides alone",
   },
   {
-    file: 'src/model/protocol.ts', line: 650, column: 57, mutator: 'OptionalChaining', replacement: 'session.peer',
+    file: 'src/model/protocol.ts', line: 650, column: 57, endColumn: 70, mutator: 'OptionalChaining', replacement: 'session.peer',
     reason: 'session is null only for an opening step (initial.1, inter.1, inter.5), and their handlers (onInitial1, onInter1, onInter5) make no check and call no contract, so no opening step reaches the abort branch',
   },
 ];
@@ -134,8 +136,8 @@ function checkLiterals(root: ts.Node, into: Set<string>, opts: { namesOnly?: boo
       const args = n.arguments ?? ts.factory.createNodeArray();
       args.forEach((a, i) => {
         if (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a)) {
-          // names only (function level): the check's name or the contract; not the abort code or reason prose
-          if (opts.namesOnly && !((name === 'requireCheck' && i === 1) || ((name === 'requireContract' || name === 'callContract') && i === 1) || (name === 'requireEq' && i === 3))) return;
+          // names only (function level): the check's name, the contract, or a routing check's reason; not the abort code or reason prose
+          if (opts.namesOnly && !((name === 'requireCheck' && i === 1) || ((name === 'requireContract' || name === 'callContract') && i === 1) || (name === 'requireEq' && i === 3) || (name === 'routingReject' && i === 3))) return;
           if (name === 'push' && a.text.length < 8) return;
           if ((name === 'requireContract' || name === 'callContract') && i > 1) return; // the contract's verdict text, not its name
           into.add(a.text);
@@ -310,7 +312,7 @@ export function classify(reports: readonly Report[], equivalents: readonly Equiv
         const t = tags.get(m.id)!;
         const killers = (m.killedBy ?? []).map((id) => tests.get(id) ?? { file: id.split('#')[0] ?? id, name: id });
         const props = killers.filter((k) => PROPERTY_FILE.test(k.file));
-        const eqv = equivalents.find((e) => file.endsWith(e.file) && e.line === m.location.start.line && e.column === m.location.start.column && e.mutator === m.mutatorName && e.replacement === m.replacement);
+        const eqv = equivalents.find((e) => file.endsWith(e.file) && e.line === m.location.start.line && e.column === m.location.start.column && (e.endColumn === undefined || e.endColumn === m.location.end.column) && e.mutator === m.mutatorName && e.replacement === m.replacement);
         let verdict: Verdict;
         const matched: string[] = [];
         if (eqv) verdict = 'equivalent';
