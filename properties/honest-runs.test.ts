@@ -56,9 +56,9 @@ function drain(sys: System, acc: Accepted[], misattributed: string[] = []): Deli
       r = deliver(sys, e);
     } catch (x) {
       // name the delivery that threw: a crash inside a step is a failure of that step
-      throw new Error(`the delivery of ${e.step} to ${e.to} (session ${e.session}) threw: ${x instanceof Error ? x.message : String(x)}`);
+      throw new Error(`the delivery of ${e.step} to ${e.to} (session ${e.session}; the work of step ${WORK_STEP[e.step]}) threw: ${x instanceof Error ? x.message : String(x)}`);
     }
-    if (!r || typeof r !== 'object' || !('kind' in r)) throw new Error(`the delivery of ${e.step} to ${e.to} (session ${e.session}) returned no result (${String(r)})`);
+    if (!r || typeof r !== 'object' || !('kind' in r)) throw new Error(`the delivery of ${e.step} to ${e.to} (session ${e.session}; the work of step ${WORK_STEP[e.step]}) returned no result (${String(r)})`);
     out.push(r);
     if (r.kind === 'ok') for (const a of r.accepted) acc.push({ ...a, on: `${e.step} to ${e.to}` });
     for (const ev of sys.tracer.trace.events.slice(seen)) {
