@@ -61,7 +61,7 @@ export const CLAIMS: readonly Claim[] = [
     statement: "long-term keys, the center's s, other sessions' keys and one ephemeral revealed in the middle of a run never give another clean session's key nor let the attacker impersonate a peer to it",
     experiments: ['compromise'],
     properties: ['secrecy', 'agreement'],
-    why: 'the generic queries reveal a value before or after the searched sessions, or of one earlier session, and ask KCI in the initial phase only',
+    why: 'the generic queries reveal a value before or after the searched sessions, or of one earlier session, and ask KCI between the patient and each hospital only (P ↔ HA in initial, P ↔ HB in inter), not between the two hospitals',
   },
   {
     id: 'non-repudiation',
