@@ -8,6 +8,7 @@
  *
  * - when B aborts (naming its check), BOTH its record session and the patient session it serves are
  *   aborted, nothing is accepted and nothing is sent;
+ * - the trace records the aborting check as failed (by its equation number or name);
  * - the genuine message, arriving after such an abort, is refused by routing ('unexpected-step'): an
  *   aborted session takes no further message;
  * - when the altered message is refused on the wire instead, nothing changes (both stay running);
@@ -102,6 +103,9 @@ describe(`abort propagation in the EMR model (bounded: ${RUNS} runs, seed ${SEED
               continue;
             }
             aborts++;
+            // the trace is honest about why: the aborting check is recorded as failed (eq, or name)
+            const failed = sys.tracer.trace.events.some((x) => x.kind === 'check' && x.party === b && !x.ok && (r.abort.eq !== undefined ? x.eq === r.abort.eq : x.name === r.abort.check));
+            if (!failed) problems.push(`${label}: ${b} aborted by '${r.abort.check}'${r.abort.eq !== undefined ? ` (${r.abort.eq})` : ''}, but the trace records no failed check for it`);
             const running = [...after].filter(([, s]) => s.endsWith(':running'));
             if (running.length) problems.push(`${label}: ${b} aborted by '${r.abort.check}' but left ${running.map(([l, s]) => `${l} (${s})`).join(', ')} running (the linked patient session must abort with its record session)`);
             if (sys.net.pending().length !== pending) problems.push(`${label}: aborted by '${r.abort.check}' yet sent a message`);
