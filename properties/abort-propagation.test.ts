@@ -22,12 +22,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SUITE_NAMES } from '../src/crypto/index.js';
-import { seededRng } from '../src/crypto/index.js';
+import { seededRng, SUITE_NAMES } from '../src/crypto/index.js';
 import * as E from '../src/model/equations.js';
-import { addParty, createSystem, deliver, startInitial, startInter, startRegistration, tamperField, type DeliverResult, type System } from '../src/model/index.js';
+import { deliver, tamperField, type System } from '../src/model/index.js';
 import { decodeEmr, encodeEmr, sigInputEmr } from '../src/model/records.js';
-import { decodeMessage, encodeMessage, MESSAGE_SCHEMAS, type StepId } from '../src/net/index.js';
+import { decodeMessage, encodeMessage, MESSAGE_SCHEMAS } from '../src/net/index.js';
+import { describeResult, honestRunUntil } from './emr-run.js';
 import { propParams, propSeed } from './seed.js';
 
 const SEED = propSeed('abort-propagation');
@@ -35,33 +35,7 @@ const RUNS = 3;
 
 const idArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,16}$/).filter((s) => s !== 'CENTER' && s !== 'MALLORY');
 
-function describeResult(r: DeliverResult): string {
-  if (r.kind === 'ok') return `completed (sent ${r.out.map((o) => o.step).join(', ') || 'nothing'}, ${r.accepted.length} acceptance(s))`;
-  if (r.kind === 'aborted') return `aborted ${r.abort.code} by '${r.abort.check}'`;
-  return `rejected on the wire (${JSON.stringify(r.rejection)})`;
-}
 
-/** Registration, one initial treatment at A, then the visit to B, delivered in order until `step` is next. */
-function runUntil(suite: string, seed: number, [p, a, b]: readonly string[], step: StepId): System {
-  const sys = createSystem({ suite, seed });
-  addParty(sys, p!, 'patient');
-  addParty(sys, a!, 'hospital', { slot: 'A' });
-  addParty(sys, b!, 'hospital', { slot: 'B' });
-  const drain = (stop?: StepId) => {
-    for (let e = sys.net.pending()[0]; e && e.step !== stop; e = sys.net.pending()[0]) {
-      const r = deliver(sys, sys.net.next()!);
-      if (r.kind !== 'ok') throw new Error(`the honest run failed at ${e.step} to ${e.to}: ${describeResult(r)}`);
-    }
-  };
-  for (const id of [p!, a!, b!]) startRegistration(sys, id);
-  drain();
-  startInitial(sys, p!, a!, { symptoms: 'fever' });
-  drain();
-  startInter(sys, p!, b!, { symptoms: 'cough' });
-  drain(step);
-  if (sys.net.pending()[0]?.step !== step) throw new Error(`the honest run never sent ${step}`);
-  return sys;
-}
 
 /** The fields of an encoded inter.8, as decoded. */
 function fieldsOf8(sys: System, bytes: Uint8Array): unknown {
@@ -85,7 +59,7 @@ describe(`abort propagation in the EMR model (bounded: ${RUNS} runs, seed ${SEED
         let aborts = 0;
         for (const step of ['inter.6', 'inter.8'] as const) {
           for (const { name: field } of MESSAGE_SCHEMAS[step].fields) {
-            const sys = runUntil(suite, seed, ids, step);
+            const sys = honestRunUntil(suite, seed, { p: ids[0]!, a: ids[1]!, b: ids[2]! }, step);
             const e = sys.net.next()!;
             const bytes = tamperField(sys, step, e.bytes, field);
             if (!bytes) throw new Error(`${step} does not decode`);
@@ -126,7 +100,7 @@ describe(`abort propagation in the EMR model (bounded: ${RUNS} runs, seed ${SEED
     fc.assert(
       fc.property(caseArb, fc.string({ minLength: 1, maxLength: 20 }), ({ suite, ids, seed }, treatment) => {
         const [, a, b] = ids as [string, string, string];
-        const sys = runUntil(suite, seed, ids, 'inter.8');
+        const sys = honestRunUntil(suite, seed, { p: ids[0]!, a: ids[1]!, b: ids[2]! }, 'inter.8');
         const e = sys.net.next()!;
         // hospital A is dishonest: it re-seals its own record with another treatment, through the protocol's equations (66), (67)
         const ha = [...sys.parties.get(a)!.sessions.values()].find((x) => x.kind === 'ha-record')! as unknown as { SEK: Uint8Array; label: string };
@@ -155,7 +129,7 @@ describe(`abort propagation in the EMR model (bounded: ${RUNS} runs, seed ${SEED
         const problems: string[] = [];
         let aborts = 0;
         for (const { name: field } of MESSAGE_SCHEMAS['inter.7'].fields) {
-          const sys = runUntil(suite, seed, ids, 'inter.7');
+          const sys = honestRunUntil(suite, seed, { p: ids[0]!, a: ids[1]!, b: ids[2]! }, 'inter.7');
           const e = sys.net.next()!;
           const bytes = tamperField(sys, 'inter.7', e.bytes, field);
           if (!bytes) throw new Error('inter.7 does not decode');

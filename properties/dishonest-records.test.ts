@@ -17,9 +17,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRng, SUITE_NAMES } from '../src/crypto/index.js';
 import * as E from '../src/model/equations.js';
-import { addParty, createSystem, deliver, startInitial, startInter, startRegistration, type DeliverResult, type System } from '../src/model/index.js';
+import { deliver } from '../src/model/index.js';
 import { decodeEmrCert, encodeEmr, encodeEmrCert, sigInputEmrCert, type Emr } from '../src/model/records.js';
-import { decodeMessage, encodeMessage, type StepId } from '../src/net/index.js';
+import { decodeMessage, encodeMessage } from '../src/net/index.js';
+import { describeResult, honestRunUntil } from './emr-run.js';
 import { propParams, propSeed } from './seed.js';
 
 const SEED = propSeed('dishonest-records');
@@ -28,33 +29,7 @@ const RUNS = 3;
 const idArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,16}$/).filter((s) => s !== 'CENTER');
 const caseArb = fc.record({ suite: fc.constantFrom(...SUITE_NAMES), ids: fc.uniqueArray(idArb, { minLength: 3, maxLength: 3 }), seed: fc.integer() });
 
-function describeResult(r: DeliverResult): string {
-  if (r.kind === 'ok') return `completed (sent ${r.out.map((o) => o.step).join(', ') || 'nothing'}, ${r.accepted.length} acceptance(s))`;
-  if (r.kind === 'aborted') return `an abort by '${r.abort.check}'`;
-  return `a wire rejection (${JSON.stringify(r.rejection)})`;
-}
 
-/** Registration, one treatment of p at a, then p's visit to b, delivered in order until `step` is next. */
-function runUntil(suite: string, seed: number, [p, a, b]: readonly string[], step: StepId): System {
-  const sys = createSystem({ suite, seed });
-  addParty(sys, p!, 'patient');
-  addParty(sys, a!, 'hospital', { slot: 'A' });
-  addParty(sys, b!, 'hospital', { slot: 'B' });
-  const drain = (stop?: StepId) => {
-    for (let e = sys.net.pending()[0]; e && e.step !== stop; e = sys.net.pending()[0]) {
-      const r = deliver(sys, sys.net.next()!);
-      if (r.kind !== 'ok') throw new Error(`the honest run failed at ${e.step} to ${e.to}: ${describeResult(r)}`);
-    }
-  };
-  for (const id of [p!, a!, b!]) startRegistration(sys, id);
-  drain();
-  startInitial(sys, p!, a!, { symptoms: 'fever' });
-  drain();
-  startInter(sys, p!, b!, { symptoms: 'cough' });
-  drain(step);
-  if (sys.net.pending()[0]?.step !== step) throw new Error(`the honest run never sent ${step}`);
-  return sys;
-}
 
 /** Ways a new record can fail to continue the one presented (each changes one thing). */
 const BREAKS: readonly { what: string; change: (e: Emr) => Emr }[] = [
@@ -71,7 +46,7 @@ describe(`records from a dishonest hospital (bounded: ${RUNS} runs, seed ${SEED}
         const [p, , b] = ids as [string, string, string];
         const problems: string[] = [];
         for (const { what, change } of BREAKS) {
-          const sys = runUntil(suite, seed, ids, 'inter.10');
+          const sys = honestRunUntil(suite, seed, { p: ids[0]!, a: ids[1]!, b: ids[2]! }, 'inter.10');
           const e = sys.net.next()!;
           const hb = [...sys.parties.get(b)!.sessions.values()].find((x) => x.kind === 'hb-patient')! as unknown as { SEK: Uint8Array; label: string };
           const C: E.EqCtx = { suite: sys.suite, PK: sys.center.PK, rng: seededRng(`dishonest-records/${seed}`), party: b, phase: 'inter', session: hb.label, events: [] };
@@ -101,7 +76,7 @@ describe(`records from a dishonest hospital (bounded: ${RUNS} runs, seed ${SEED}
     fc.assert(
       fc.property(caseArb, fc.constantFrom('aborted', 'other-sub'), ({ suite, ids, seed }, how) => {
         const b = ids[2]!;
-        const sys = runUntil(suite, seed, ids, 'inter.8');
+        const sys = honestRunUntil(suite, seed, { p: ids[0]!, a: ids[1]!, b: ids[2]! }, 'inter.8');
         const party = sys.parties.get(b)!;
         const [label, ps] = [...party.sessions].find(([, x]) => x.kind === 'hb-patient')!;
         // the patient session moves on without this record (a timeout, or a second request superseding it)

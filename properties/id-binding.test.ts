@@ -13,8 +13,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUITE_NAMES } from '../src/crypto/index.js';
-import { addParty, createSystem, deliver, startInitial, startInter, startRegistration, tamperField, type DeliverResult, type System } from '../src/model/index.js';
+import { deliver, tamperField } from '../src/model/index.js';
 import type { StepId } from '../src/net/index.js';
+import { describeResult, honestRunUntil } from './emr-run.js';
 import { propParams, propSeed } from './seed.js';
 
 const SEED = propSeed('id-binding');
@@ -35,35 +36,7 @@ const ID_CHECKS: readonly { step: StepId; field: string; names: 'patient' | 'hos
 
 const idArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,16}$/).filter((s) => s !== 'CENTER');
 
-function describeResult(r: DeliverResult): string {
-  if (r.kind === 'ok') return `completed (sent ${r.out.map((o) => o.step).join(', ') || 'nothing'}, ${r.accepted.length} acceptance(s))`;
-  if (r.kind === 'aborted') return `an abort by '${r.abort.check}'`;
-  return `a wire rejection (${JSON.stringify(r.rejection)})`;
-}
 
-/** Patients p, q and hospitals a (slot A), b (slot B), all registered; p treated once at a; then p's visit to b, delivered until `step` is next. */
-function runUntil(suite: string, seed: number, [p, q, a, b]: readonly string[], step: StepId): System {
-  const sys = createSystem({ suite, seed });
-  addParty(sys, p!, 'patient');
-  addParty(sys, q!, 'patient');
-  addParty(sys, a!, 'hospital', { slot: 'A' });
-  addParty(sys, b!, 'hospital', { slot: 'B' });
-  const drain = (stop?: StepId) => {
-    for (let e = sys.net.pending()[0]; e && e.step !== stop; e = sys.net.pending()[0]) {
-      const r = deliver(sys, sys.net.next()!);
-      if (r.kind !== 'ok') throw new Error(`the honest run failed at ${e.step} to ${e.to}: ${describeResult(r)}`);
-    }
-  };
-  for (const id of [p!, q!, a!, b!]) startRegistration(sys, id);
-  drain();
-  startInitial(sys, p!, a!, { symptoms: 'fever' });
-  drain(step);
-  if (sys.net.pending()[0]?.step === step) return sys;
-  startInter(sys, p!, b!, { symptoms: 'cough' });
-  drain(step);
-  if (sys.net.pending()[0]?.step !== step) throw new Error(`the honest run never sent ${step}`);
-  return sys;
-}
 
 describe(`identity binding in the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, () => {
   it('a message naming another registered party as its sender is refused by the receiver\'s identity check (initial.2–.4, inter.2, .3, .6, .7, .8, .10)', () => {
@@ -72,7 +45,7 @@ describe(`identity binding in the EMR model (bounded: ${RUNS} runs, seed ${SEED}
         const [p, q, a, b] = ids as [string, string, string, string];
         const problems: string[] = [];
         for (const { step, field, names, check } of ID_CHECKS) {
-          const sys = runUntil(suite, seed, ids, step);
+          const sys = honestRunUntil(suite, seed, { p, a, b, others: [q] }, step);
           const e = sys.net.next()!;
           const sender = e.from;
           // another registered party of the role the field names
