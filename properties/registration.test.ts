@@ -11,6 +11,9 @@
  * - each party's reply with R_X, S_X, PK_X or SK_X altered: that party aborts naming (5), (9) or (13)
  *   (by its role and slot), 'PK_X = S_X·P' or 'SK_X = S_X', and stores no credentials.
  *
+ * - and registration writes the ledger as the paper's contracts say (§3.4–3.5): the patient by ptins, hospital
+ *   A by hains and hospital B by hbins, each with the R_X its party stores.
+ *
  * Every refusal changes nothing: no credentials issued, no ledger entry. The expected checks are this
  * file's table from the paper, not read off the model. Bounded testing (RUNS cases from the seed printed
  * by properties/seed.ts), not proof.
@@ -19,6 +22,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUITE_NAMES } from '../src/crypto/index.js';
 import { addParty, createSystem, deliver, startRegistration, tamperField, type DeliverResult, type System } from '../src/model/index.js';
+import { hachk, hbchk, ptchk } from '../src/ledger/contracts.js';
 import { encodeMessage } from '../src/net/codec.js';
 import type { Envelope } from '../src/net/network.js';
 import { propParams, propSeed } from './seed.js';
@@ -79,7 +83,7 @@ function centerRefuses(sys: System, what: string, bad: Envelope, check: string):
 const caseArb = fc.record({ suite: fc.constantFrom(...SUITE_NAMES), ids: fc.uniqueArray(idArb, { minLength: 3, maxLength: 3 }), seed: fc.integer() });
 
 describe(`registration in the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, () => {
-  it('the center issues credentials once, to an enrolled id, at that id\'s own request: a replayed request, a request naming another id and one for an unenrolled id are refused by their checks', () => {
+  it('the center issues credentials once, to an enrolled id, at that id\'s own request, and records it by its role\'s contract (ptins, hains, hbins): a replayed request, a request naming another id and one for an unenrolled id are refused by their checks', () => {
     fc.assert(
       fc.property(caseArb, ({ suite, ids, seed }) => {
         const { sys } = enrolled(suite, seed, ids);
@@ -94,6 +98,17 @@ describe(`registration in the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, 
         expect(problems, problems.join('\n')).toEqual([]);
         expect(requests.length, 'not vacuous: three registration requests were delivered').toBe(3);
         expect(sys.center.issued.size, 'not vacuous: three parties registered').toBe(3);
+        // the ledger records each party by its role's contract, with the R it stores (ptins, hains, hbins)
+        const [p, a, b] = ids as [string, string, string];
+        const Rof = (id: string) => sys.suite.encodePoint(sys.parties.get(id)!.store.credentials!.R);
+        const same = (x: Uint8Array | undefined, y: Uint8Array) => !!x && x.length === y.length && x.every((v, i) => v === y[i]);
+        if (!ptchk(sys.ledger, p).exists) problems.push(`patient ${p} is not on the ledger (ptins)`);
+        for (const [id, contract, check] of [[a, 'hains', hachk], [b, 'hbins', hbchk]] as const) {
+          const h = check(sys.ledger, id);
+          if (!h.exists || h.contract !== contract || !same(h.R, Rof(id))) problems.push(`hospital ${id} is not on the ledger as registered by ${contract} with its R (found: ${h.exists ? `${h.contract}, R ${same(h.R, Rof(id)) ? 'matches' : 'differs'}` : 'nothing'})`);
+        }
+        if (ptchk(sys.ledger, a).exists || ptchk(sys.ledger, b).exists || hachk(sys.ledger, p).exists) problems.push('a party is on the ledger under another role (ptins / hains / hbins)');
+        expect(problems, problems.join('\n')).toEqual([]);
         for (const [i, req] of requests.entries()) {
           problems.push(...centerRefuses(sys, 'a replayed request', { ...req, origin: 'replayed' }, 'ID_X not yet registered'));
           const other = requests[(i + 1) % requests.length]!.from;
