@@ -162,17 +162,26 @@ function honestRun(suite: string, p: string, a: string, b: string, seed: number,
   addParty(sys, p, 'patient');
   addParty(sys, a, 'hospital', { slot: 'A' });
   addParty(sys, b, 'hospital', { slot: 'B' });
-  for (const id of [p, a, b]) startRegistration(sys, id);
+  // a session start that throws is named (startRegistration, startInitial, startInter and its arguments)
+  const start = (what: string, f: () => unknown) => {
+    try {
+      f();
+    } catch (x) {
+      throw new Error(`${what} threw: ${x instanceof Error ? x.message : String(x)}`);
+    }
+  };
+  for (const id of [p, a, b]) start(`startRegistration(${id})`, () => startRegistration(sys, id));
   const results = drain(sys, acc, misattributed);
   // an earlier phase that failed leaves nothing to start the next with (no credentials, no medical index):
   // stop there, so that the property reports the failed check or refusal, not the usage error it would cause
   if (failures(sys, results).length) return { sys, results };
+  for (const id of [p, a, b]) if (!sys.parties.get(id)!.store.credentials) throw new Error(`startRegistration(${id}): ${id} holds no credentials after its registration ran (${results.length} deliveries)`);
   for (let i = 0; i < visits; i++) {
-    startInitial(sys, p, a, { symptoms });
+    start(`startInitial(${p}, ${a})`, () => startInitial(sys, p, a, { symptoms }));
     results.push(...drain(sys, acc, misattributed));
     if (failures(sys, results).length) return { sys, results };
   }
-  startInter(sys, p, b, { symptoms: `${symptoms} (again)` });
+  start(`startInter(${p}, ${b})`, () => startInter(sys, p, b, { symptoms: `${symptoms} (again)` }));
   results.push(...drain(sys, acc, misattributed));
   return { sys, results };
 }

@@ -86,14 +86,26 @@ describe(`registration in the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, 
   it('the center issues credentials once, to an enrolled id, at that id\'s own request, and records it by its role\'s contract (ptins, hains, hbins): a replayed request, a request naming another id and one for an unenrolled id are refused by their checks', () => {
     fc.assert(
       fc.property(caseArb, ({ suite, ids, seed }) => {
-        const { sys } = enrolled(suite, seed, ids);
+        const { sys, roles } = enrolled(suite, seed, ids);
         const requests: Envelope[] = [];
         const problems: string[] = [];
-        for (const id of ids) startRegistration(sys, id);
-        for (let e = sys.net.next(); e; e = sys.net.next()) {
-          const r = deliver(sys, e);
-          if (r.kind !== 'ok') problems.push(`the honest delivery of ${e.step} to ${e.to} did not complete: ${describeResult(r)}`);
-          if (e.step === 'registration.1') requests.push(e);
+        // one registration at a time, so that each one's computations can be read off the trace
+        for (const id of ids) {
+          const seen = sys.tracer.trace.events.length;
+          startRegistration(sys, id);
+          for (let e = sys.net.next(); e; e = sys.net.next()) {
+            const r = deliver(sys, e);
+            if (r.kind !== 'ok') problems.push(`the honest delivery of ${e.step} to ${e.to} did not complete: ${describeResult(r)}`);
+            if (e.step === 'registration.1') requests.push(e);
+          }
+          // the center issues by its role's equations ((2)–(4), (6)–(8), (10)–(12)), the party checks by (5), (9) or (13)
+          const role = roles.get(id)!;
+          const issue = role.role === 'patient' ? [2, 3, 4] : role.slot === 'B' ? [10, 11, 12] : [6, 7, 8];
+          const events = sys.tracer.trace.events.slice(seen);
+          const computed = events.filter((x) => x.kind === 'compute' && x.party === CENTER).map((x) => (x as { eq: number }).eq);
+          if (issue.some((n) => !computed.includes(n)) || computed.some((n) => n < 14 && !issue.includes(n))) problems.push(`registration of ${id} (${role.role}${role.slot ?? ''}): the center computed (${computed.join('), (')}), not (${issue.join('), (')})`);
+          const checkedEq = events.filter((x) => x.kind === 'check' && x.party === id && x.eq !== undefined).map((x) => (x as { eq?: number }).eq);
+          if (!checkedEq.includes(CHECK_EQ(role))) problems.push(`registration of ${id} (${role.role}${role.slot ?? ''}): its check is recorded as (${checkedEq.join('), (')}), not (${CHECK_EQ(role)})`);
         }
         expect(problems, problems.join('\n')).toEqual([]);
         expect(requests.length, 'not vacuous: three registration requests were delivered').toBe(3);
