@@ -52,6 +52,30 @@ export async function runJobs(jobs: readonly Job[], workers: number, onTick: () 
   return runOnChildren<Job, SuiteResult>(WORKER, jobs, workers, { onTick });
 }
 
+/** The worker processes of a campaign could not run (the CLI's exit 3). */
+export class WorkerError extends Error {}
+
+/**
+ * A campaign: each named experiment's runs split into chunks by seed (planJobs), run on `workers` child
+ * processes, and merged back into one result per experiment, in `names` order. `onRun(done, total)` after
+ * each fast-check run; runs beyond `total` are fast-check shrinking a counterexample.
+ */
+export async function runCampaign(
+  names: readonly string[],
+  o: { runs: number; seed: number; suite: string; backend?: string; workers: number; path?: string; replayPath?: string; onRun?: (done: number, total: number) => void },
+): Promise<SuiteResult[]> {
+  const jobs = planJobs(names, { runs: o.runs, seed: o.seed, suite: o.suite, chunks: o.workers, ...(o.backend ? { backend: o.backend } : {}), ...(o.path !== undefined ? { path: o.path } : {}), ...(o.replayPath ? { replayPath: o.replayPath } : {}) });
+  const total = jobs.reduce((n, j) => n + j.opts.runs, 0);
+  let done = 0;
+  let byJob: Map<number, SuiteResult>;
+  try {
+    byJob = await runJobs(jobs, o.workers, () => o.onRun?.(++done, total));
+  } catch (e) {
+    throw new WorkerError(e instanceof Error ? e.message : String(e));
+  }
+  return names.map((name) => mergeChunks(jobs.filter((j) => j.experiment === name).map((j) => byJob.get(j.id)!)));
+}
+
 /**
  * The pool itself, for any worker module that speaks the same messages (ready / tick / done / error;
  * src/attacker/shard-worker.ts is the other one): jobs go to `workers` forked children, one job at

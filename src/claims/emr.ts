@@ -22,7 +22,7 @@ import type { TypedProtocol } from '../flow-lang/typed.js';
 import type { Spec } from '../spec/ast.js';
 import { claimExperiments, judge, runExperiment, type ClaimVerdict } from '../adversary/claims.js';
 import { honestRuns } from '../adversary/correctness.js';
-import { mergeChunks, planJobs, runJobs } from '../adversary/pool.js';
+import { runCampaign } from '../adversary/pool.js';
 import type { SuiteResult } from '../adversary/runner.js';
 
 /** The phase `quick` leaves out of the search (its queries are reported not tested). */
@@ -87,11 +87,8 @@ export interface EmrClaimsOptions {
   readonly onProgress?: (line: string, done: number, total: number) => void;
 }
 
-/** The worker processes of a campaign could not run (exit 3 in the CLI). */
-export class WorkerError extends Error {}
-
-/** Runs the scripted experiments (chunks by seed on child processes, as `bantam props` does). */
-export async function runCampaign(names: readonly string[], o: { runs: number; seed: number; suite: string; backend: string; workers: number; onProgress?: (line: string, done: number, total: number) => void }): Promise<Map<string, SuiteResult>> {
+/** Runs the scripted experiments: in this process with one worker, else chunked by seed on child processes (src/adversary/pool.ts, as `bantam props` does). */
+export async function runScripted(names: readonly string[], o: { runs: number; seed: number; suite: string; backend: string; workers: number; onProgress?: (line: string, done: number, total: number) => void }): Promise<Map<string, SuiteResult>> {
   const results = new Map<string, SuiteResult>();
   if (o.workers <= 1) {
     for (const [i, n] of names.entries()) {
@@ -100,19 +97,13 @@ export async function runCampaign(names: readonly string[], o: { runs: number; s
     }
     return results;
   }
-  const jobs = planJobs(names, { runs: o.runs, seed: o.seed, suite: o.suite, backend: o.backend, chunks: o.workers });
-  const total = jobs.reduce((n, j) => n + j.opts.runs, 0);
-  let done = 0;
-  let byJob: Map<number, SuiteResult>;
-  try {
-    byJob = await runJobs(jobs, o.workers, () => {
-      done++;
+  const merged = await runCampaign(names, {
+    runs: o.runs, seed: o.seed, suite: o.suite, backend: o.backend, workers: o.workers,
+    onRun: (done, total) => {
       if (done <= total) o.onProgress?.(`scripted: ${done}/${total} runs on ${o.workers} processes`, done, total);
-    });
-  } catch (e) {
-    throw new WorkerError(e instanceof Error ? e.message : String(e));
-  }
-  for (const n of names) results.set(n, mergeChunks(jobs.filter((j) => j.experiment === n).map((j) => byJob.get(j.id)!)));
+    },
+  });
+  names.forEach((n, i) => results.set(n, merged[i]!));
   return results;
 }
 
@@ -130,7 +121,7 @@ export async function emrClaims(o: EmrClaimsOptions): Promise<EmrClaims> {
   o.onProgress?.(`generic attacker: ${searched.length} of ${queries.length} queries of ${o.specFile}`, 0, 1);
   const variants = searchVariants(protocol, searched, { suite: o.suite, seed: String(o.seed), bound: o.bound, asWritten: o.asWritten });
   const names = [...(o.correctness ? [honestRuns.name] : []), ...claimExperiments()];
-  const results = await runCampaign(names, { runs: o.runs, seed: o.seed, suite: o.suite, backend: o.backend, workers: o.workers, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  const results = await runScripted(names, { runs: o.runs, seed: o.seed, suite: o.suite, backend: o.backend, workers: o.workers, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
   const verdicts = judge(results);
   const generic: GenericPart = { spec, protocol, file: o.specFile, queries, searched, variants };
   const scripted: ScriptedPart = { results, verdicts, runs: o.runs, seed: o.seed, backend: o.backend, workers: o.workers };

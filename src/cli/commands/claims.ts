@@ -13,7 +13,7 @@
  */
 import { BACKEND_NAMES, campaignBackend, getSuite } from '../../crypto/index.js';
 import { UserError } from '../../spec/diagnostics.js';
-import { defaultWorkers } from '../../adversary/pool.js';
+import { defaultWorkers, WorkerError } from '../../adversary/pool.js';
 import { PROPS_ASSURANCE } from '../../adversary/summary.js';
 import { intFlag, parseArgs, type CliIo, type Command, type OptionTable } from '../args.js';
 import { RUNS_OPTION, SEED_OPTION, SUITE_OPTION, runsOf, seedOf, suiteOf } from '../defaults.js';
@@ -23,7 +23,7 @@ import { ATTACKER_ASSURANCE, CLAIMS_SPEC_OPTIONS, CLAIMS_SPEC_USAGE, runClaimsMe
 import { tableLines } from '../../report/table.js';
 import { packageFile } from '../package-files.js';
 import { loadExecutable } from '../../interpret/load.js';
-import { emrClaims, lineCounts, QUICK_REASON, WorkerError, type EmrClaims } from '../../claims/emr.js';
+import { emrClaims, lineCounts, QUICK_REASON, type EmrClaims } from '../../claims/emr.js';
 import { variantsJson, variantsText } from '../../attacker/variants-report.js';
 import { specHash } from '../../attacker/spec-hash.js';
 import { relative } from 'node:path';

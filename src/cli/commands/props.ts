@@ -9,7 +9,7 @@
 import { BACKEND_NAMES, campaignBackend, getSuite } from '../../crypto/index.js';
 import { UserError } from '../../spec/diagnostics.js';
 import { experimentNames, mutantExperimentNames, retiredNote } from '../../adversary/claims.js';
-import { defaultWorkers, mergeChunks, planJobs, runJobs } from '../../adversary/pool.js';
+import { defaultWorkers, runCampaign, WorkerError } from '../../adversary/pool.js';
 import type { SuiteResult } from '../../adversary/runner.js';
 import { PROPS_ASSURANCE } from '../../adversary/summary.js';
 import { intFlag, parseArgs, processIo, type CliIo, type Command, type OptionTable } from '../args.js';
@@ -58,26 +58,20 @@ function bar(done: number, total: number): string {
 
 export async function runProps(o: { runs: number; seed: number; suite: string; backend?: string; only: string[]; workers: number; path?: string; replayPath?: string; progress?: (line: string, done: number, total: number) => void }): Promise<PropsReport> {
   const backend = o.backend ?? 'noble';
-  const jobs = planJobs(o.only, { runs: o.runs, seed: o.seed, suite: o.suite, backend, chunks: o.workers, ...(o.path !== undefined ? { path: o.path } : {}), ...(o.replayPath ? { replayPath: o.replayPath } : {}) });
-  const total = jobs.reduce((n, j) => n + j.opts.runs, 0);
-  let done = 0;
-  o.progress?.(bar(0, total), 0, total);
-  let byJob: Map<number, SuiteResult>;
-  try {
-    byJob = await runJobs(jobs, o.workers, () => {
-      done++;
+  let total = 0;
+  const results = await runCampaign(o.only, {
+    runs: o.runs, seed: o.seed, suite: o.suite, backend, workers: o.workers,
+    ...(o.path !== undefined ? { path: o.path } : {}),
+    ...(o.replayPath ? { replayPath: o.replayPath } : {}),
+    onRun: (done, t) => {
+      total = t;
       // runs beyond the planned total are fast-check shrinking a counterexample
       if (done <= total) o.progress?.(bar(done, total), done, total);
       else if (done === total + 1) o.progress?.('shrinking counterexample(s)…', total, total);
-    });
-  } catch (e) {
-    throw new EnvironmentError(e instanceof Error ? e.message : String(e));
-  }
-  const results = o.only.map((name) => mergeChunks(jobs.filter((j) => j.experiment === name).map((j) => byJob.get(j.id)!)));
+    },
+  });
   return { assurance: PROPS_ASSURANCE, suite: o.suite, backend, seed: o.seed, runsPerExperiment: o.runs, workers: o.workers, results, ok: results.every((r) => r.ok) };
 }
-
-export class EnvironmentError extends Error {}
 
 /** A progress bar on stderr when it is a terminal (and output goes to the process); nothing otherwise. */
 export function progressTo(io: CliIo, title = 'props'): (line: string, done: number, total: number) => void {
@@ -168,7 +162,7 @@ export const command: Command = {
         progress: progressTo(io),
       });
     } catch (e) {
-      if (e instanceof EnvironmentError) throw new UserError(`cannot run the worker processes: ${e.message}`, [], 3);
+      if (e instanceof WorkerError) throw new UserError(`cannot run the worker processes: ${e.message}`, [], 3);
       throw e;
     }
     const saveTo = args.values.get('save-attack');
