@@ -106,7 +106,7 @@ export interface ClaimVerdict {
  */
 export const RETIRED_EXPERIMENTS: Readonly<Record<string, string>> = {
   network: 'the injective agreements and confidentiality queries; byte tampering: bantam sweep spec/emr-flow.ban',
-  kci: 'the two KCI queries (in the inter phase: the compromise suite)',
+  kci: 'the four KCI queries (P ↔ HA in initial, P ↔ HB in inter; between the two hospitals: the compromise suite)',
   'ephemeral-leakage': "the query 'confidentiality SEK_AP of P in initial given reveal a of P after, reveal b of HA after'",
   records: "the access-control query 'agreement HA with P on ID_HPB, ID_PAT in inter'",
   'forward-secrecy': 'the forward-secrecy query (other sessions\' keys revealed: the compromise suite)',

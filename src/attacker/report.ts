@@ -79,7 +79,7 @@ export function attackLines(title: string, detail: string, story: readonly (read
 }
 
 /** Why a run searched no configuration: every query is decided outside the Dolev–Yao search (or none was asked). */
-export const NO_SEARCH = 'no query of this spec needs the Dolev–Yao search (unlinkability is decided by its own linking game, below), so no configuration was run and no bound is claimed for it';
+export const NO_SEARCH = 'no query of this spec needs the Dolev–Yao search (each is decided by its own procedure, below: the linking game of unlinkability, the key-holder analysis of non-repudiation), so no configuration was run and no bound is claimed for it';
 
 export function reportText(r: SearchReport, specFile: string, options: { wire: string; aeadAd: string }, extra: ReportExtra = {}): string {
   const out: string[] = [];
