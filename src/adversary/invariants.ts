@@ -30,18 +30,6 @@ export type PropertyName =
   | 'non-repudiation'
   | 'invalid-point';
 
-export const PROPERTY_TEXT: Record<PropertyName, string> = {
-  agreement:
-    'injective agreement: every accepted session whose peer the attacker may not act as has exactly one matching session at the peer (same phase, peers and key)',
-  secrecy:
-    'session-key secrecy (with forward secrecy, KCI and key independence): the key of an accepted session with a matching partner is never derivable by the attacker, whatever long-term keys (and s) it learns, unless that session or its partner had its key revealed or both halves of K2 / of one side were revealed',
-  integrity: 'integrity: bytes no honest party sent are never processed successfully after an opening message (unless the attacker holds the keys to build them)',
-  replay: 'replay: bytes a party already processed never make it accept a second time',
-  unregistered: 'an unregistered device never completes a session with an honest party',
-  'invalid-point': 'strict decoding: a message carrying the identity (all-zero) encoding in a point field is rejected on the wire, before any protocol computation',
-  'non-repudiation': "non-repudiation: every signature a patient keeps verifies under the issuing hospital's PK and under no other hospital's",
-};
-
 /** Agreement and unregistered-device checks over all acceptances so far. */
 export function checkAgreement(w: World): Violation[] {
   const out: Violation[] = [];

@@ -63,10 +63,6 @@ export function learnBytes(k: Knowledge, b: Uint8Array, how: string): void {
   if (!k.bytes.has(h)) k.bytes.set(h, how);
 }
 
-export function knowsBytes(k: Knowledge, b: Uint8Array): string | undefined {
-  return k.bytes.get(hex(b));
-}
-
 /**
  * An (ID, R) pair seen together. The attacker can hash it (H1) and derive the public key
  * PK_ID = R + H1(ID, R)·PK exactly as eqs. (16)/(21) do; the derived key becomes a known point.

@@ -277,8 +277,6 @@ export function attackerMayAct(w: World, party: string, session: string, peer: s
 // ---------------------------------------------------------------------------------------------
 // sessions: keys, partners, ephemerals
 
-export type KeyedSession = Extract<SessionState, { SEK?: Uint8Array }> & { SEK?: Uint8Array };
-
 export function sessionOf(w: World, party: string, label: string): SessionState | undefined {
   return w.sys.parties.get(party)?.sessions.get(label);
 }
