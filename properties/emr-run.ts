@@ -13,23 +13,25 @@ export function describeResult(r: DeliverResult): string {
 }
 
 /**
- * Patient `p` (and any `others`, registered only), hospital `a` (slot A) and `b` (slot B), all registered;
+ * Patient `p` (and any `others`, registered only), hospital `a` (slot A) and `b` (slot B), and any
+ * `otherHospitals` (slot A, registered only), all registered;
  * p treated once at a, then p's visit to b; delivered in order until `step` is the next envelope (which is
  * left on the network). Throws when the honest run fails or never sends `step`.
  */
-export function honestRunUntil(suite: string, seed: number, ids: { p: string; a: string; b: string; others?: readonly string[] }, step: StepId): System {
+export function honestRunUntil(suite: string, seed: number, ids: { p: string; a: string; b: string; others?: readonly string[]; otherHospitals?: readonly string[] }, step: StepId): System {
   const sys = createSystem({ suite, seed });
   addParty(sys, ids.p, 'patient');
   for (const q of ids.others ?? []) addParty(sys, q, 'patient');
   addParty(sys, ids.a, 'hospital', { slot: 'A' });
   addParty(sys, ids.b, 'hospital', { slot: 'B' });
+  for (const h of ids.otherHospitals ?? []) addParty(sys, h, 'hospital', { slot: 'A' });
   const drain = (stop?: StepId) => {
     for (let e = sys.net.pending()[0]; e && e.step !== stop; e = sys.net.pending()[0]) {
       const r = deliver(sys, sys.net.next()!);
       if (r.kind !== 'ok') throw new Error(`the honest run failed at ${e.step} to ${e.to}: ${describeResult(r)}`);
     }
   };
-  for (const id of [ids.p, ...(ids.others ?? []), ids.a, ids.b]) startRegistration(sys, id);
+  for (const id of [ids.p, ...(ids.others ?? []), ids.a, ids.b, ...(ids.otherHospitals ?? [])]) startRegistration(sys, id);
   drain();
   startInitial(sys, ids.p, ids.a, { symptoms: 'fever' });
   drain(step);

@@ -1,0 +1,120 @@
+/**
+ * The ledger index check at hospital B (mrchk, §3.7 Step 9) against colluding parties, in the hand-written
+ * EMR model. Three sources must agree on the record hospital A sends in inter.8: the ledger's index entry
+ * (written by a hospital with mrins), the index the patient presented in inter.3, and the EMR itself.
+ * mrchk compares them in six ways. With one dishonest party, several comparisons fail at once, so each of
+ * the six is never the only guard; here the other parties collude so that exactly one comparison fails:
+ *
+ * - hospital A signs and seals (eqs. (66), (67)) whatever EMR the case needs;
+ * - the patient presents whatever index the case needs (B's stored request, as if sent in inter.3);
+ * - a registered hospital (A, or a third one C) writes the ledger entry the case needs with mrins, which
+ *   checks only that it signs for itself and that the patient is registered.
+ *
+ * Each case must abort by 'mrchk', naming its comparison, with nothing stored at B. The control case, in
+ * which all three agree on a record the colluders made up, is accepted: mrchk cannot tell a consistent
+ * fabrication by A, the patient and the ledger writer from a genuine record (a limit of the paper's design,
+ * not of the model), and it shows that each refusal below comes from its one inconsistency.
+ *
+ * Bounded testing (RUNS cases from the seed printed by properties/seed.ts), not proof.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { seededRng, SUITE_NAMES } from '../src/crypto/index.js';
+import { mrins } from '../src/ledger/contracts.js';
+import * as E from '../src/model/equations.js';
+import { deliver, type HospitalBRecord } from '../src/model/index.js';
+import { decodeEmr, encodeEmr, sigInputEmr, type Emr } from '../src/model/records.js';
+import { signerOf } from '../src/model/system.js';
+import { decodeMessage, encodeMessage } from '../src/net/index.js';
+import { describeResult, honestRunUntil } from './emr-run.js';
+import { propParams, propSeed } from './seed.js';
+
+const SEED = propSeed('record-index');
+const RUNS = 2;
+
+const idArb = fc.stringMatching(/^[A-Za-z0-9._:-]{1,16}$/).filter((s) => s !== 'CENTER');
+const caseArb = fc.record({ suite: fc.constantFrom(...SUITE_NAMES), ids: fc.uniqueArray(idArb, { minLength: 5, maxLength: 5 }), seed: fc.integer() });
+
+interface Ids {
+  p: string;
+  a: string;
+  b: string;
+  /** Another registered patient. */
+  q: string;
+  /** Another registered hospital. */
+  c: string;
+}
+
+/** One collusion: the EMR A sends, the ledger entry written for it (by whom, with what), the index the patient presents. */
+interface Collusion {
+  what: string;
+  /** The mrchk comparison that must fail, as its problem text starts ('' for the control). */
+  fails: string;
+  emr: (forged: Emr, ids: Ids) => Emr;
+  /** The ledger entry for the forged diagnosis id, or null for none. `sent` is the EMR A sends. */
+  entry: ((sent: Emr, ids: Ids) => { writer: string; patientId: string; digestOf: Emr }) | null;
+  /** The EMR whose digest the patient's index carries. */
+  indexDigestOf: (sent: Emr) => Emr;
+}
+
+const other = (e: Emr): Emr => ({ ...e, diagnosis: `${e.diagnosis} (another version)` });
+
+const COLLUSIONS: readonly Collusion[] = [
+  { what: 'control: ledger, index and EMR agree', fails: '', emr: (e) => e, entry: (s, { a, p }) => ({ writer: a, patientId: p, digestOf: s }), indexDigestOf: (s) => s },
+  { what: 'the diagnosis is not on the ledger', fails: 'is not on the ledger', emr: (e) => e, entry: null, indexDigestOf: (s) => s },
+  { what: 'the ledger indexes it at another hospital', fails: 'indexed at', emr: (e) => e, entry: (s, { c, p }) => ({ writer: c, patientId: p, digestOf: s }), indexDigestOf: (s) => s },
+  { what: 'the ledger indexes it for another patient', fails: 'indexed for', emr: (e) => e, entry: (s, { a, q }) => ({ writer: a, patientId: q, digestOf: s }), indexDigestOf: (s) => s },
+  { what: "the ledger's digest is of another EMR", fails: 'ledger digest differs', emr: (e) => e, entry: (s, { a, p }) => ({ writer: a, patientId: p, digestOf: other(s) }), indexDigestOf: (s) => s },
+  { what: "the patient's index digest is of another EMR", fails: "the patient's index digest differs", emr: (e) => e, entry: (s, { a, p }) => ({ writer: a, patientId: p, digestOf: s }), indexDigestOf: other },
+  { what: 'the EMR names another diagnosis id', fails: 'EMR fields do not match', emr: (e) => ({ ...e, diagnosisId: `${e.diagnosisId}-2` }), entry: (s, { a, p }) => ({ writer: a, patientId: p, digestOf: s }), indexDigestOf: (s) => s },
+  { what: 'the EMR names another patient', fails: 'EMR fields do not match', emr: (e, { q }) => ({ ...e, patientId: q }), entry: (s, { a, p }) => ({ writer: a, patientId: p, digestOf: s }), indexDigestOf: (s) => s },
+  { what: 'the EMR names another hospital', fails: 'EMR fields do not match', emr: (e, { c }) => ({ ...e, hospitalId: c }), entry: (s, { a, p }) => ({ writer: a, patientId: p, digestOf: s }), indexDigestOf: (s) => s },
+];
+
+describe(`mrchk against colluding parties (bounded: ${RUNS} runs × ${COLLUSIONS.length} collusions, seed ${SEED})`, () => {
+  it("mrchk refuses a record when exactly one of ledger entry, presented index and EMR disagrees, each comparison on its own; a consistent fabrication passes (the control)", () => {
+    fc.assert(
+      fc.property(caseArb, ({ suite, ids: list, seed }) => {
+        const [p, a, b, q, c] = list as [string, string, string, string, string];
+        const ids: Ids = { p, a, b, q, c };
+        const problems: string[] = [];
+        for (const col of COLLUSIONS) {
+          const sys = honestRunUntil(suite, seed, { p, a, b, others: [q], otherHospitals: [c] }, 'inter.8');
+          const env = sys.net.next()!;
+          const party = sys.parties.get(b)!;
+          const [label, rs] = [...party.sessions].find(([, x]) => x.kind === 'hb-record' && x.awaiting === 'inter.8') as [string, HospitalBRecord];
+          const C: E.EqCtx = { suite: sys.suite, PK: sys.center.PK, rng: seededRng(`record-index/${seed}`), party: a, phase: 'inter', session: env.session, events: [] };
+          const d = decodeMessage(sys.suite, env.bytes, { expect: 'inter.8' });
+          if (!d.ok) throw new Error('inter.8 does not decode');
+          const genuine = decodeEmr(E.eq68_EMR(C, rs.SEK!, (d.message.fields as { c_HPA2: Uint8Array }).c_HPA2)!)!;
+          // the colluders' record: a diagnosis id the ledger has not seen, for this patient, by hospital A
+          const forged: Emr = { ...genuine, diagnosisId: `${genuine.diagnosisId}-forged`, diagnosis: 'made up by the colluders' };
+          const sent = col.emr(forged, ids);
+          const entry = col.entry?.(sent, ids);
+          if (entry) {
+            sys.ledger = mrins(sys.ledger, sys.suite, seededRng(`record-index/ledger/${seed}`), signerOf(sys.parties.get(entry.writer)!), {
+              diagnosisId: forged.diagnosisId, patientId: entry.patientId, hospitalId: entry.writer, diagnosis: 'colluding entry', recordDigest: sys.suite.digest(encodeEmr(entry.digestOf)),
+            });
+          }
+          party.sessions.set(label, { ...rs, request: { patientId: p, diagnosisId: forged.diagnosisId, recordDigest: sys.suite.digest(encodeEmr(col.indexDigestOf(sent))) } });
+          const SK_A = sys.parties.get(a)!.store.credentials!.SK;
+          const { bytes } = encodeMessage(sys.suite, { step: 'inter.8', fields: { ID_HPA: a, c_HPA2: E.eq66_c_HPA2(C, rs.SEK!, encodeEmr(sent)), Sig_HPA2: E.eq67_Sig_HPA2(C, SK_A, sigInputEmr(sent)) } });
+          const [records, ledger] = [party.store.records.size, sys.ledger];
+          const r = deliver(sys, { ...env, bytes, origin: 'injected' });
+          const label2 = `inter.8 to ${b}, ${col.what}`;
+          if (col.fails === '') {
+            if (r.kind !== 'ok') problems.push(`${label2}: expected B to accept (mrchk cannot see a consistent fabrication), got ${describeResult(r)}`);
+            continue;
+          }
+          if (r.kind !== 'aborted' || r.abort.check !== 'mrchk') problems.push(`${label2}: expected an abort by 'mrchk' (${col.fails}), got ${describeResult(r)}`);
+          else if (!r.abort.detail.includes(col.fails)) problems.push(`${label2}: mrchk aborted for another reason: ${r.abort.detail}`);
+          else if (r.abort.detail.includes(';')) problems.push(`${label2}: more than one comparison failed (${r.abort.detail}), so the case does not isolate one`);
+          if (party.store.records.size !== records) problems.push(`${label2}: B stored the record`);
+          if (sys.ledger !== ledger) problems.push(`${label2}: the ledger changed`);
+        }
+        expect(problems, `mrchk did not refuse a record on its own comparison:\n${problems.join('\n')}`).toEqual([]);
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
+});
