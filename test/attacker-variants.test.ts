@@ -245,6 +245,25 @@ describe('claims SPEC: --as-written, already-literal specs, and the trust line',
     expect(sPat).toMatchObject({ how: 'stored', roles: ['P', 'BC'] });
     expect(sPat!.from).toContain('s');
     expect(trustText(trustOf(emr, ['PAT-1'], 'M'))).toMatch(/S_PAT \(scalar\) kept by the principal playing P, also held by the one playing BC that made it from r_PAT, h_PAT, s/);
+    // values the flow itself makes public are never secrets a verdict rests on: R_PAT goes in clear in
+    // initial.1, and HA computes PK_PAT from public values (16); a private environment function (diagnose)
+    // does not make its result public, so the patient's stored index stays secret
+    const emrTrust = trustOf(emr, ['PAT-1', 'HPA', 'HPB', 'CENTER'], 'M');
+    const byName = (n: string) => emrTrust.values.find((v) => v.name === n);
+    expect(byName('R_PAT')).toMatchObject({ exposed: 'sent in clear in initial.1', derivableBy: 'anyone' });
+    expect(byName('PK_PAT')!.exposed).toMatch(/^computed by HA from public (R_PAT|ID_PAT|PK)(, (R_PAT|ID_PAT|PK)){2} in initial$/);
+    expect(byName('S_PAT')!.exposed).toBeUndefined();
+    expect(byName('index_HPA')!.exposed).toBeUndefined();
+    expect(trustText(emrTrust)).toMatch(/made public by the flow: R_PAT \(sent in clear in initial\.1\)/);
+    expect(trustText(emrTrust)).not.toMatch(/long-term secrets:[^;]*\bR_PAT\b/);
+    const kci = queriesOf(loadExecutable('spec/emr-flow.ban').spec, emr).find((x) => x.text.startsWith('injective-agreement HB with P') && x.text.includes('reveal'))!;
+    const rests = queryTrustText(emr, emrTrust, kci);
+    expect(rests).toMatch(/secret: .*S_PAT \(P\/BC's only\)/);
+    expect(rests).not.toMatch(/\b(R_PAT|PK_PAT|R_HPB|PK_HPB)\b/);
+    // S_PAT is read in inter without being bound there; HB's S_HPB is revealed before, and SK_HPB made from it
+    expect(rests).not.toMatch(/\b(S_HPB|SK_HPB)\b/);
+    const fs = queriesOf(loadExecutable('spec/emr-flow.ban').spec, emr).find((x) => x.text.includes('reveal s of BC after'))!;
+    expect(queryTrustText(emr, emrTrust, fs)).toMatch(/S_PAT \(P\/BC's only, until revealed after the session\)/);
     expect(trustText(t2)).toMatch(/hP \(hash\) is NOT secret: anyone can compute it from public pkA/);
     expect(hA!.from.sort()).toEqual(['pkA', 'skA']);
     expect(trustText(t2)).toMatch(/hA \(hash\) derived by the principal playing A's setup from (skA, pkA|pkA, skA), held only by it/);

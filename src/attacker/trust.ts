@@ -11,10 +11,11 @@
  * In the search every principal (honest or the attacker's M) runs every role's setup: M holds
  * its own instance of each long-term value and every value shared with M.
  */
-import type { TAction, TypedProtocol } from '../flow-lang/typed.js';
+import type { TAction, TExpr, TypedProtocol } from '../flow-lang/typed.js';
 import { showSort } from '../flow-lang/sorts.js';
 import { namesRead } from '../flow-lang/typed-names.js';
 import { namesHeld, type Query } from './queries.js';
+import { envPublic } from './templates.js';
 
 export interface LongTermValue {
   name: string;
@@ -31,6 +32,12 @@ export interface LongTermValue {
    * 'anyone' when all its inputs are public (then it is no secret, whatever the spec intends).
    */
   derivableBy: string[] | 'anyone';
+  /**
+   * Why the flow itself makes it public although the setup does not publish it: sent in clear on a public
+   * channel (`sent in clear in initial.1`), or computed by a role from public values only (`computed by HA
+   * from public ID_PAT, R_PAT, PK in initial`). Then derivableBy is 'anyone' and no verdict rests on it.
+   */
+  exposed?: string;
 }
 
 export interface Trust {
@@ -119,6 +126,45 @@ export function longTermValues(p: TypedProtocol): LongTermValue[] {
     const both = holders.length ? holders.reduce((a, b) => a.filter((r) => b.includes(r))) : [];
     v.derivableBy = [...new Set([...v.roles, ...both])];
   }
+  // values the flow itself makes public: sent in clear, or computed somewhere from public values only
+  const known = new Set<string>([...p.published.keys(), ...p.roles.map((r) => r.identity)]);
+  const why = new Map<string, string>();
+  for (const ph of p.phases)
+    for (const st of ph.steps)
+      if (st.channel === 'public')
+        for (const f of st.fields)
+          if (!known.has(f.name)) {
+            known.add(f.name);
+            why.set(f.name, `sent in clear in ${st.id}`);
+          }
+  const isKnown = (n: string) => known.has(n) || !p.sorts.has(n);
+  // the table's primitives are public functions; an environment function only when the environment says so
+  const byAnyone = (e: TExpr): boolean =>
+    e.kind === 'name' || e.kind === 'lit' || (e.kind === 'tuple' && e.items.every(byAnyone)) ||
+    (e.kind === 'prim' && !e.ephemeral && e.args.every(byAnyone)) || (e.kind === 'env' && envPublic(p, e.fn) && e.args.every(byAnyone));
+  const computes = p.phases.flatMap((ph) =>
+    [...ph.local, ...ph.steps.flatMap((st) => [...st.before, ...st.after])].filter((a) => a.kind === 'compute').map((a) => ({ ph, a: a as Extract<TAction, { kind: 'compute' }> })),
+  );
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const { ph, a } of computes) {
+      const names = bound(a).filter((n) => !known.has(n));
+      if (!names.length) continue;
+      const inputs = [...new Set(namesRead(a.expr))].filter((n) => n !== p.generator);
+      if (!byAnyone(a.expr) || !inputs.every(isKnown)) continue;
+      for (const n of names) {
+        known.add(n);
+        why.set(n, `computed by ${a.party} from public ${inputs.join(', ') || 'constants'} in ${ph.id}`);
+      }
+      grew = true;
+    }
+  }
+  for (const v of all) {
+    const w = why.get(v.name);
+    if (v.published || !w) continue;
+    v.exposed = w;
+    v.derivableBy = 'anyone';
+  }
   return all;
 }
 
@@ -126,13 +172,19 @@ export function trustOf(p: TypedProtocol, honest: readonly string[], attacker: s
   return { trusted: [...honest], attacker, values: longTermValues(p) };
 }
 
-/** The long-term secrets (not published) a query's phase relies on: those its roles hold there. */
+/** The long-term secrets (not published, not made public by the flow) a query's phase relies on: those its roles hold or use there. */
 export function secretsOf(p: TypedProtocol, t: Trust, q: Query): LongTermValue[] {
   if (q.kind === 'unsupported') return [];
   const ph = p.phases.find((x) => x.id === q.phase);
   if (!ph) return [];
-  const held = new Set(ph.roles.flatMap((r) => [...namesHeld(p, ph, r)]));
-  return t.values.filter((v) => !v.published && held.has(v.name));
+  // what the phase's roles hold there, and every name their actions read (a stored key such as S_PAT is
+  // read in a later phase without being bound there)
+  const used = new Set(ph.roles.flatMap((r) => [...namesHeld(p, ph, r)]));
+  for (const a of [...ph.local, ...ph.steps.flatMap((st) => [...st.before, ...st.after])]) {
+    const exprs = a.kind === 'compute' ? [a.expr] : a.kind === 'check' ? [a.left, ...(a.right ? [a.right] : [])] : a.kind === 'call' ? a.args : [];
+    for (const e of exprs) for (const n of namesRead(e)) used.add(n);
+  }
+  return t.values.filter((v) => !v.published && !v.exposed && used.has(v.name));
 }
 
 function holderText(v: LongTermValue): string {
@@ -146,13 +198,15 @@ function holderText(v: LongTermValue): string {
 
 /** The report-wide `assumes:` text. */
 export function trustText(t: Trust): string {
-  const secrets = t.values.filter((v) => !v.published);
+  const secrets = t.values.filter((v) => !v.published && !v.exposed);
   const pub = t.values.filter((v) => v.published);
+  const exposed = t.values.filter((v) => v.exposed);
   return [
     `trusted (honest): ${t.trusted.join(', ')} — they run only the flow and never reveal a value`,
     `untrusted: ${t.attacker}, the attacker's registered identity, whose every value (its own instance of each long-term value, every key shared with it) is the attacker's`,
     secrets.length ? `long-term secrets: ${secrets.map(holderText).join('; ')}` : 'long-term secrets: none',
     pub.length ? `public: ${pub.map((v) => (v.from.length ? `${v.name} (from ${v.from.join(', ')})` : v.name)).join(', ')}` : '',
+    exposed.length ? `made public by the flow: ${exposed.map((v) => `${v.name} (${v.exposed})`).join(', ')}` : '',
     'the attacker learns only what the bound lets it derive (in the group: linear combinations with coefficients it holds — no discrete logs, no pairings, docs/properties.md "The group algebra"; no guessing and no compromise unless a query declares them)',
   ]
     .filter(Boolean)
@@ -165,6 +219,27 @@ export function queryTrustText(p: TypedProtocol, t: Trust, q: Query): string {
   const ph = p.phases.find((x) => x.id === q.phase)!;
   const principals = t.trusted.join(', ');
   const secrets = secretsOf(p, t, q);
-  const held = (v: LongTermValue) => (v.derivableBy === 'anyone' ? 'NOT secret: computable from public values' : v.how === 'shared' ? `shared by ${v.roles.join(', ')}` : `${v.derivableBy.join('/')}'s only`);
-  return `${principals} honest in ${ph.id}${secrets.length ? `; secret: ${secrets.map((v) => `${v.name} (${held(v)})`).join(', ')}` : '; no long-term secret'}`;
+  // a value the query reveals before the session (or in an earlier one) is the attacker's: no verdict rests on
+  // it; one revealed after is secret only until then
+  // (with what is made from revealed and public values only: SK_HPB from a revealed S_HPB)
+  const isPublicName = (x: string) => p.published.has(x) || p.roles.some((r) => r.identity === x) || !p.sorts.has(x) || !!t.values.find((w) => w.name === x)?.exposed;
+  const reach = (names: string[]): Set<string> => {
+    const out = new Set(names);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const v of t.values)
+        if (!out.has(v.name) && v.from.length && v.from.every((x) => out.has(x) || isPublicName(x))) {
+          out.add(v.name);
+          grew = true;
+        }
+    }
+    return out;
+  };
+  const before = reach((q.reveals ?? []).filter((r) => r.when !== 'after').map((r) => r.name));
+  const after = reach((q.reveals ?? []).map((r) => r.name));
+  const during = secrets.filter((v) => !before.has(v.name));
+  const held = (v: LongTermValue) =>
+    (v.derivableBy === 'anyone' ? 'NOT secret: computable from public values' : v.how === 'shared' ? `shared by ${v.roles.join(', ')}` : `${v.derivableBy.join('/')}'s only`) +
+    (after.has(v.name) ? ', until revealed after the session' : '');
+  return `${principals} honest in ${ph.id}${during.length ? `; secret: ${during.map((v) => `${v.name} (${held(v)})`).join(', ')}` : '; no long-term secret'}`;
 }
