@@ -78,9 +78,9 @@ describe('bantam claims (no SPEC: spec/emr-flow.ban\'s queries + the scripted ca
     expect(by['confidentiality SEK_AP in initial'].decidedBy).toMatch(/generic, 2 sessions, seed 2/);
     // --quick: the inter phase's searched queries are not tested, with the reason
     const inter = j.lines.filter((l: { name: string }) => / in inter( given |$)/.test(l.name) && !l.name.startsWith('unlinkability'));
-    expect(inter).toHaveLength(9);
+    expect(inter).toHaveLength(11);
     for (const l of inter) expect(l).toMatchObject({ verdict: 'not-tested', decider: 'generic', detail: expect.stringMatching(/skipped by --quick/) });
-    expect(j.generic.skipped).toHaveLength(9);
+    expect(j.generic.skipped).toHaveLength(11);
     // the scripted campaigns' claims: computed from runs, each with its evidence and why it stays scripted
     const scripted = Object.fromEntries(j.claims.map((c: { id: string }) => [c.id, c]));
     for (const id of ['illegal-device', 'data-integrity', 'replay-resistance', 'compromise-mid-run', 'non-repudiation']) {

@@ -60,6 +60,8 @@ describe('prior phases are derived from the flow', () => {
       'injective-agreement HA with P on SEK_AP, T_PAT, T_HPA in initial given reveal S_HPA of HA before',
       'injective-agreement P with HB on SEK_BP, T_PAT2, T_HPB in inter given reveal S_PAT of P before',
       'injective-agreement HB with P on SEK_BP, T_PAT2, T_HPB in inter given reveal S_HPB of HB before',
+      'injective-agreement HA with HB on SEK_AB, T_HPB2, T_HPA2 in inter given reveal S_HPA of HA before',
+      'injective-agreement HB with HA on SEK_AB, T_HPB2, T_HPA2 in inter given reveal S_HPB of HB before',
     ];
     const uncited = [ECK, ...KCI];
     for (const t of uncited) expect(q(t).cite, t).toBeUndefined();

@@ -61,7 +61,7 @@ export const CLAIMS: readonly Claim[] = [
     statement: "long-term keys, the center's s, other sessions' keys and one ephemeral revealed in the middle of a run never give another clean session's key nor let the attacker impersonate a peer to it",
     experiments: ['compromise'],
     properties: ['secrecy', 'agreement'],
-    why: 'the generic queries reveal a value before or after the searched sessions, or of one earlier session, and ask KCI between the patient and each hospital only (P ↔ HA in initial, P ↔ HB in inter), not between the two hospitals',
+    why: 'the generic queries reveal a value before or after the searched sessions, or of one earlier session, and ask KCI between the sessions they search (P ↔ HA in initial; P ↔ HB and HA ↔ HB in inter), not with a key revealed in the middle of a run',
   },
   {
     id: 'non-repudiation',
@@ -106,7 +106,7 @@ export interface ClaimVerdict {
  */
 export const RETIRED_EXPERIMENTS: Readonly<Record<string, string>> = {
   network: 'the injective agreements and confidentiality queries; byte tampering: bantam sweep spec/emr-flow.ban',
-  kci: 'the four KCI queries (P ↔ HA in initial, P ↔ HB in inter; between the two hospitals: the compromise suite)',
+  kci: 'the six KCI queries (P ↔ HA in initial; P ↔ HB and HA ↔ HB in inter)',
   'ephemeral-leakage': "the query 'confidentiality SEK_AP of P in initial given reveal a of P after, reveal b of HA after'",
   records: "the access-control query 'agreement HA with P on ID_HPB, ID_PAT in inter'",
   'forward-secrecy': 'the forward-secrecy query (other sessions\' keys revealed: the compromise suite)',

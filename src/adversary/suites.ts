@@ -7,8 +7,8 @@
  * Only what the generic attacker (src/attacker, the queries of spec/emr-flow.ban) cannot express is
  * here (docs/claims.md "What src/adversary still does, and why it stays"). Retired, because the spec's
  * queries decide them: `network` (the injective agreements, session-key secrecy; byte tampering is
- * `bantam sweep`), `kci` (the four KCI queries, patient ↔ each hospital; between the two hospitals KCI stays in `compromise`, whose
- * moves include all of `kci`'s), `ephemeral-leakage` (the both-ephemerals query), `records` (the
+ * `bantam sweep`), `kci` (the six KCI queries: P ↔ HA in initial, P ↔ HB and HA ↔ HB in inter; `compromise`, whose
+ * moves include all of `kci`'s, keeps KCI with a key revealed mid-run), `ephemeral-leakage` (the both-ephemerals query), `records` (the
  * access-control query), `forward-secrecy` (the forward-secrecy query; its other-session key reveals
  * stay in `compromise`, whose moves and properties include all of it) and the `untraceability`
  * experiment (the two unlinkability queries).
