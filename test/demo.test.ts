@@ -32,7 +32,7 @@ describe('bantam demo (the README main job)', () => {
     // A refuted claim is a failed verdict: exit 1, as `bantam claims` (docs/cli.md); --accept-findings
     // makes it 0 only because the tool's own expectations held, and the finding is still printed.
     expect(d.findings.some((f) => f.startsWith('unlinkability P in initial'))).toBe(true);
-    expect(text).toMatch(/skip 9 queries of phase inter not searched here/);
+    expect(text).toMatch(/skip 11 queries of phase inter not searched here/);
     expect(demoExit(d, false)).toBe(1);
     expect(demoExit(d, true)).toBe(0);
     expect(text).toMatch(/^result: .* REFUTED \(.*unlinkability P in initial.*\): a verdict failed \(exit 1/m);
