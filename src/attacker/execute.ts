@@ -21,7 +21,7 @@ import { AAD_PREFIX, addPrincipal, createWorld, deliver, revealPrincipal, startS
 import { rereads } from './confusion.js';
 import { evalCtxOf, openAll, type Learn } from './deduce.js';
 import { ENVIRONMENTS } from '../interpret/environments/index.js';
-import { createKnowledge, type Item, type Knowledge } from './knowledge.js';
+import { createKnowledge, keyOf, type Item, type Knowledge } from './knowledge.js';
 import { priorPlan, runPriorPhases, type PriorPlan, type PriorRun } from './prior-phases.js';
 import { learnPredictable, predict, predictKey } from './predict.js';
 import { earlierText, runEarlier } from './earlier-run.js';
@@ -38,8 +38,11 @@ export interface SessionSpec {
 /**
  * A plaintext built from known items, in the shape the receiver reads it; a leaf may be re-made
  * (Forge), or be another field of the same message (`field`: a receiver's prediction, ./predict.ts).
+ * `dlogTimes`: not the field itself but k·B, where k is a discrete log the attacker knows of the point
+ * sent in that field (1 for the generator, or a scalar it holds) and B the known point `dlogTimes` —
+ * the receiver's a·F predicted as k·(a·G) (./predict.ts; the attacker's own scalar choice).
  */
-export type Plain = number | Plain[] | Forge | { field: string };
+export type Plain = number | Plain[] | Forge | { field: string; dlogTimes?: Plain };
 
 /** A signature, MAC or hash re-made by one of the spec's own constructions over known items. */
 export interface Forge {
@@ -143,17 +146,37 @@ export function describeItem(ctx: AttackContext, k: Knowledge, id: number): stri
 export function describeRecipe(ctx: AttackContext, k: Knowledge, r: Recipe): string {
   if (r.kind === 'known') return describeItem(ctx, k, r.item);
   const plain = (p: Plain): string =>
-    typeof p === 'number' ? describeItem(ctx, k, p) : Array.isArray(p) ? `(${p.map(plain).join(', ')})` : 'field' in p ? `the ${p.field} sent` : `${p.forge}(${p.args.map((a) => ('lit' in a ? JSON.stringify(a.lit) : plain(a.plain))).join(', ')})`;
+    typeof p === 'number' ? describeItem(ctx, k, p) : Array.isArray(p) ? `(${p.map(plain).join(', ')})` : 'field' in p ? (p.dlogTimes === undefined ? `the ${p.field} sent` : `dlog(the ${p.field} sent)·${plain(p.dlogTimes)}`) : `${p.forge}(${p.args.map((a) => ('lit' in a ? JSON.stringify(a.lit) : plain(a.plain))).join(', ')})`;
   if (r.kind === 'forge') return plain(r.forge);
   return `${r.prim}(${plain(r.key)}, ${plain(r.plain)})`;
+}
+
+/**
+ * A discrete log the attacker knows of point `v`: 1 for the generator, else a scalar of its knowledge
+ * whose multiple of the generator is `v` (its own keys, a revealed key). The attacker's own scalar
+ * choice: sending such a point, it can compute what the receiver makes of it.
+ */
+export function dlogKnown(suite: CryptoSuite, K: Knowledge, v: Value): Value | undefined {
+  const key = keyOf(suite, v);
+  if (key === keyOf(suite, { sort: { kind: 'base', name: 'point' }, v: suite.G })) return { sort: { kind: 'base', name: 'scalar' }, v: 1n };
+  for (const it of K.bySort('scalar')) {
+    const got = PRIMITIVE_BY_NAME.get('mulG')!.eval(evalCtxOf(suite, seededRng('dlog'), undefined), [it.value], { kind: 'base', name: 'point' });
+    if (got.ok && keyOf(suite, got.value) === key) return it.value;
+  }
+  return undefined;
 }
 
 /** Item ids a plaintext uses. */
 function idsOf(pl: Plain): number[] {
   if (typeof pl === 'number') return [pl];
   if (Array.isArray(pl)) return pl.flatMap(idsOf);
-  if ('field' in pl) return [];
+  if ('field' in pl) return pl.dlogTimes === undefined ? [] : idsOf(pl.dlogTimes);
   return pl.args.flatMap((a) => ('plain' in a ? idsOf(a.plain) : []));
+}
+
+/** Whether a plaintext rests on the attacker's discrete log of a point it sends (`dlogTimes`). */
+function usesDlog(pl: Plain): boolean {
+  return typeof pl === 'number' ? false : Array.isArray(pl) ? pl.some(usesDlog) : 'field' in pl ? pl.dlogTimes !== undefined : pl.args.some((a) => 'plain' in a && usesDlog(a.plain));
 }
 
 /** Whether a recipe uses another field of its message (./predict.ts): it is evaluated after the others. */
@@ -309,10 +332,21 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false, from?
       if ('field' in pl) {
         const v = values.get(pl.field);
         if (!v) failed = `${pl.field}: a field this one depends on was not made`;
-        return v ?? { sort, v: new Uint8Array(0) };
+        if (!v || pl.dlogTimes === undefined) return v ?? { sort, v: new Uint8Array(0) };
+        // k·B for the point sent as the field, k its discrete log the attacker knows (./predict.ts)
+        const k = dlogKnown(suite, K, v);
+        const B = plainValue(pl.dlogTimes, { kind: 'base', name: 'point' });
+        if (k === undefined) {
+          failed = `${pl.field}: the attacker knows no discrete log of the point sent`;
+          return { sort, v: new Uint8Array(0) };
+        }
+        const got = PRIMITIVE_BY_NAME.get('mul')!.eval(evalCtxOf(suite, forkRng(arng, `move:${mi}:dlog:${forged++}`), undefined), [k, B], { kind: 'base', name: 'point' });
+        if (!got.ok) failed = `mul: ${got.reason}`;
+        return got.ok ? got.value : { sort, v: new Uint8Array(0) };
       }
       if (Array.isArray(pl)) return { sort, v: pl.map((x, i) => plainValue(x, (sort as Extract<Sort, { kind: 'tuple' }>).items[i]!)) };
       const args = pl.args.map((a) => ('lit' in a ? { sort: a.sort, v: a.sort.kind === 'base' && a.sort.name === 'id' ? a.lit : utf8(a.lit) } : plainValue(a.plain, a.sort)));
+      if (failed) return { sort: pl.sort, v: new Uint8Array(0) }; // an ingredient was not made: nothing to compute with
       const frng = forkRng(arng, `move:${mi}:forge:${forged++}`);
       const got = pl.env ? envEval(w, ctx.attacker, pl.forge, args, frng) : PRIMITIVE_BY_NAME.get(pl.forge)!.eval(evalCtxOf(suite, frng, pl.ad), args, pl.sort);
       if (!got.ok) {
@@ -333,7 +367,9 @@ export function execute(ctx: AttackContext, sc: Scenario, narrate = false, from?
         continue;
       }
       const prim = PRIMITIVE_BY_NAME.get(r.prim)!;
-      const got = prim.eval(evalCtxOf(suite, forkRng(arng, `move:${mi}:${f.name}`), r.ad), [plainValue(r.key, { kind: 'base', name: 'key' }), plainValue(r.plain, r.plainSort)], r.sort);
+      const ins = [plainValue(r.key, { kind: 'base', name: 'key' }), plainValue(r.plain, r.plainSort)];
+      if (failed) continue;
+      const got = prim.eval(evalCtxOf(suite, forkRng(arng, `move:${mi}:${f.name}`), r.ad), ins, r.sort);
       if (!got.ok) failed = `${r.prim}: ${got.reason}`;
       else values.set(f.name, got.value);
     }
@@ -400,9 +436,14 @@ export function candidates(ctx: AttackContext, st: RunState, i: number, cap: num
       continue;
     }
     if (re && typeof re === 'object' && !Array.isArray(re) && 'forge' in re) {
-      perField.push([{ kind: 'forge', forge: re }]);
-      counts.push(1);
-      continue;
+      // one that rests on the attacker choosing another field's point (dlogTimes) passes only with such a
+      // point there: the field's other options stay, after it
+      if (usesDlog(re)) out.push({ kind: 'forge', forge: re });
+      else {
+        perField.push([{ kind: 'forge', forge: re }]);
+        counts.push(1);
+        continue;
+      }
     }
     const ck = `${step.id}|${f.name}`;
     if (!ctx.consumers.has(ck)) ctx.consumers.set(ck, consumerOf(ctx.protocol, step, f.name));

@@ -74,6 +74,18 @@ function computesBefore(ctx: AttackContext, step: TStep, party: string, upto?: T
 export function predict(ctx: AttackContext, K: Knowledge, s: Session, step: TStep, e: TExpr, at?: TAction, depth = 0): Made | undefined {
   const fields = new Set(step.fields.map((f) => f.name));
   const probe = forkRng(seededRng(ctx.seed), 'predict');
+  // a·F with F a point field of this message and a a scalar over values the receiver holds: when the
+  // attacker knows a·G, it sends a point whose discrete log k it knows (the generator; a point of a scalar
+  // it holds) and computes the receiver's a·(k·G) as k·(a·G) — the attacker's own scalar choice
+  const chosenPoint = (x: Extract<TExpr, { kind: 'prim' }>, d: number): Made | undefined => {
+    const [a, F] = x.args;
+    if (x.prim !== 'mul' || !a || F?.kind !== 'name' || !fields.has(F.name) || s.values.has(F.name) || d > MAX_INLINE) return undefined;
+    const ns = new Set<string>();
+    if (!namesIn(a, ns) || ![...ns].every((n) => n === ctx.protocol.generator || s.values.has(n))) return undefined;
+    const aG = evalWith(ctx.suite, probe, { kind: 'prim', prim: 'mulG', args: [a], sort: x.sort }, withGenerator(ctx, s.values));
+    const it = aG ? K.find(aG) : undefined;
+    return it ? { field: F.name, dlogTimes: it.id } : undefined;
+  };
   const rec = (x: TExpr, upto: TAction | undefined, d: number): Made | undefined => {
     if (x.kind === 'lit') return { lit: x.value };
     if (x.kind === 'name') {
@@ -107,7 +119,7 @@ export function predict(ctx: AttackContext, K: Knowledge, s: Session, step: TSte
     for (const a of x.args) {
       if (a.kind === 'name' && a.name === ctx.protocol.generator) return undefined; // G itself: mulG is used instead
       const m = rec(a, upto, d);
-      if (m === undefined) return undefined;
+      if (m === undefined) return chosenPoint(x, d);
       args.push(isLit(m) ? { lit: m.lit, sort: a.sort } : { plain: m, sort: a.sort });
     }
     return { forge: x.prim, args, sort: x.sort, ...(x.ad !== undefined ? { ad: x.ad } : {}) };

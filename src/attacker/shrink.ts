@@ -32,7 +32,11 @@ function remapPlain(pl: Plain, to: (id: number) => number | undefined): Plain | 
     }
     return out;
   }
-  if ('field' in pl) return pl;
+  if ('field' in pl) {
+    if (pl.dlogTimes === undefined) return pl;
+    const times = remapPlain(pl.dlogTimes, to);
+    return times === undefined ? undefined : { field: pl.field, dlogTimes: times };
+  }
   return remapForge(pl, to);
 }
 

@@ -102,6 +102,18 @@ export const CANARIES: readonly Canary[] = [
     // the fixture's own declared bound (the canary test does not read a spec's bound line)
     bound: { perDelivery: 4 },
   },
+  {
+    name: 'dh-kci (Unified Model key)',
+    base: 'test/fixtures/dh-mac-kci.ban',
+    mutation:
+      "the Unified Model's key: only the static–static and the ephemeral–ephemeral terms, K = kdf(skA·pkB, x·Y, Na, Nb) — with A's own key revealed before, the attacker answers A as B with a point Y whose discrete log it knows (its own scalar choice) and computes x·Y from A's X (key-compromise impersonation)",
+    replace: [
+      ['B computes K = kdf("kci", skB·pkA, skB·X, y·pkA, y·X, Na, Nb)', 'B computes K = kdf("kci", skB·pkA, y·X, Na, Nb)'],
+      ['A computes K = kdf("kci", skA·pkB, x·pkB, skA·Y, x·Y, Na, Nb)', 'A computes K = kdf("kci", skA·pkB, x·Y, Na, Nb)'],
+    ],
+    refutes: 'agreement A with B on Na, Nb given reveal skA of A before',
+    bound: { perDelivery: 4 },
+  },
 ];
 
 const QUERIES = /\nqueries\n(?:[ \t]+[^\n]*\n|[ \t]*\n|#[^\n]*\n)*/;
