@@ -148,3 +148,37 @@ describe('a compromise between sessions (given reveal NAME of ROLE in an earlier
     expect(errs(['confidentiality Kab of B given reveal Kab of A in an earlier'])).toEqual(['query.syntax@63']);
   });
 });
+
+describe('key independence: a value of another searched session (given reveal NAME of ROLE in another session)', () => {
+  const fixed = readFileSync(KCI, 'utf8');
+  const staticKey = canaryTexts(CANARIES.find((c) => c.name.startsWith('dh-kci (one static key'))!).broken;
+  const Q = 'confidentiality K of A given reveal K of B in another session';
+
+  test('one static key for every session: the key of a non-matching session of B, revealed after the run, is A\'s key; confirmed', () => {
+    const r = analyse('dh-static-key.ban', staticKey, [Q]);
+    expect(r.unconfirmed).toEqual([]);
+    const v = r.verdicts[0]!;
+    expect(v.status).toBe('refuted');
+    // the revealed session is not the claimed one, and not its matching partner (the attacker altered what they exchanged)
+    expect(v.attack!.detail).toMatch(/K of session \S+ \(\S+ as B\), another session than the claimed one, revealed after/);
+  });
+
+  test('the fixed protocol: at 2 sessions A accepts only beside its matching B, whose key is never revealed — not tested (vacuous), never holds; at 3 it holds', () => {
+    const two = analyse('dh-kci.ban', fixed, [Q]).verdicts[0]!;
+    expect(two.status).toBe('not-tested');
+    expect(two.reason).toMatch(/while another session's K of B could be revealed within the bound \(vacuous\)/);
+    const three = analyse('dh-kci.ban', fixed, [Q], { perDelivery: 4, sessions: 3 }).verdicts[0]!;
+    expect(three.status).toBe('holds');
+  }, 60_000);
+
+  test('syntax: a session value, for a confidentiality query; the queried name of another session is not trivial', () => {
+    const errs = (qs: string[]) => {
+      const { spec, protocol } = withQueries('kci-q.ban', fixed, qs);
+      return parseQueries(spec, protocol).diagnostics.map((d) => d.code);
+    };
+    expect(errs([Q, 'confidentiality K of A given reveal K of A in another session'])).toEqual([]);
+    expect(errs(['confidentiality K of A given reveal skB of B in another session'])).toEqual(['query.reveal-timing']);
+    expect(errs(['agreement A with B on Na, Nb given reveal K of B in another session'])).toEqual(['query.reveal-timing']);
+    expect(errs(['confidentiality K of A given reveal K of B in another'])).toEqual(['query.syntax']);
+  });
+});

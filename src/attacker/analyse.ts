@@ -8,7 +8,7 @@
 import { getSuite } from '../crypto/index.js';
 import { beforeKey } from './compromise.js';
 import { judgeNonRepudiation } from './non-repudiation.js';
-import type { Query } from './queries.js';
+import { judgedAfter, type Query } from './queries.js';
 import { DEFAULT_BOUND, searchAttacks, type SearchOptions, type SearchReport, type Verdict } from './search.js';
 import { judgeUnlinkability } from './unlinkability.js';
 
@@ -21,7 +21,7 @@ export function analyseQueries(protocol: Parameters<typeof searchAttacks>[0], qu
   for (const q of searched) (groups.get(beforeKey(q)) ?? groups.set(beforeKey(q), []).get(beforeKey(q))!).push(q);
   const reports: SearchReport[] = [];
   for (const qs of groups.size ? groups.values() : [[]]) {
-    const reveals = (qs[0]?.reveals ?? []).filter((r) => r.when !== 'after'); // before, and earlier-session reveals
+    const reveals = (qs[0]?.reveals ?? []).filter((r) => !judgedAfter(r)); // before, and earlier-session reveals
     reports.push(searchAttacks(protocol, qs, { ...opts, ...(reveals.length ? { reveals } : {}) }));
   }
   const first = reports[0]!;

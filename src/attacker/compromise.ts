@@ -12,19 +12,20 @@
  * value itself, or a peer's long-term secret before the session (impersonation).
  */
 import { forkRng, seededRng } from '../crypto/rng.js';
-import type { Value } from '../flow-lang/values.js';
-import type { World } from '../interpret/world.js';
+import { valuesEqual, type Value } from '../flow-lang/values.js';
+import type { Session, World } from '../interpret/world.js';
 import { openAll, recomputeAll, type Learn } from './deduce.js';
 import type { AttackContext, RunState } from './execute.js';
 import { createKnowledge, type Knowledge } from './knowledge.js';
-import type { Query, Reveal } from './queries.js';
+import { judgedAfter, type Query, type Reveal } from './queries.js';
 import { EARLIER_LABEL } from './earlier-run.js';
 
-export const revealText = (r: Reveal) => `${r.name} of ${r.role} ${r.when === 'earlier' ? 'in an earlier session (one honest run before the searched sessions)' : r.when}`;
+export const revealText = (r: Reveal) =>
+  `${r.name} of ${r.role} ${r.when === 'earlier' ? 'in an earlier session (one honest run before the searched sessions)' : r.when === 'other' ? 'in another session (every searched session but the claimed one and its matching partners, after the run)' : r.when}`;
 
 /** The values a reveal names in this world: long-term/shared ones now, session ones of the sessions so far. */
-function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what: string }[] {
-  const out: { value: Value; what: string }[] = [];
+function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what: string; session?: Session }[] {
+  const out: { value: Value; what: string; session?: Session }[] = [];
   if (r.scope === 'long-term') {
     for (const p of ctx.honest) {
       const pr = w.principals.get(p);
@@ -47,10 +48,34 @@ function revealed(ctx: AttackContext, w: World, r: Reveal): { value: Value; what
     for (const s of w.sessions) {
       if (s.role !== r.role || s.principal === ctx.attacker || s.id === EARLIER_LABEL) continue;
       const v = s.values.get(r.name);
-      if (v) out.push({ value: v, what: `${r.name} of session ${s.id} (${s.principal} as ${s.role}), revealed after (compromise event of the query)` });
+      if (v) out.push({ value: v, what: `${r.name} of session ${s.id} (${s.principal} as ${s.role}), revealed after (compromise event of the query)`, session: s });
     }
   }
   return out;
+}
+
+/**
+ * Whether `t` is a matching partner of `s` (Bellare–Rogaway's matching conversations, on values): t
+ * plays another role with the same principals (t's principal is s's peer in t's role and t's peer in
+ * s's role is s's principal), and for every step between their two roles, every field both sessions
+ * hold has the same value in both — nothing the attacker altered between them. Sessions that share no
+ * field (nothing delivered between them) do not match.
+ */
+export function matchingPartner(suite: AttackContext['suite'], s: Session, t: Session): boolean {
+  if (t === s || t.role === s.role || t.phase.id !== s.phase.id) return false;
+  if (t.principal !== s.binding[t.role] || t.binding[s.role] !== s.principal) return false;
+  let shared = 0;
+  for (const step of s.phase.steps) {
+    if (!((step.from === s.role && step.to === t.role) || (step.from === t.role && step.to === s.role))) continue;
+    for (const f of step.fields) {
+      const a = s.values.get(f.name);
+      const b = t.values.get(f.name);
+      if (!a || !b) continue;
+      if (!valuesEqual(suite, a, b)) return false;
+      shared++;
+    }
+  }
+  return shared > 0;
 }
 
 /** The hook that hands before-reveals to the attacker in every run of the search (AttackContext.compromise). */
@@ -63,7 +88,7 @@ export function compromiseHook(ctx: AttackContext, reveals: readonly Reveal[]): 
 }
 
 /** The before-reveals of a query, as a key: queries with the same key share one search. */
-export const beforeKey = (q: Query) => (q.reveals ?? []).filter((r) => r.when !== 'after').map(revealText).sort().join('; ');
+export const beforeKey = (q: Query) => (q.reveals ?? []).filter((r) => !judgedAfter(r)).map(revealText).sort().join('; ');
 
 /**
  * The context a query's attacks run in: its before-reveals handed over from the start and, for a
@@ -78,9 +103,26 @@ export function withCompromise<C extends AttackContext>(ctx: C, reveals: readonl
 
 /** A copy of the run's final knowledge (same item ids), with every after-reveal added and the closure run. */
 export function knowledgeAfter(ctx: AttackContext, q: Query, st: RunState): Knowledge {
-  const K = copyKnowledge(ctx, st.knowledge);
+  return knowledgeForClaim(ctx, q, st, undefined);
+}
+
+/**
+ * The knowledge a confidentiality claim of session `claim` is judged on: a copy of the run's final
+ * knowledge with every after-reveal, and every `in another session` reveal of a searched session other
+ * than `claim` and its matching partners (`matchingPartner`), added and the closure run. Without a claim,
+ * the after-reveals only.
+ */
+export function knowledgeForClaim(ctx: AttackContext, q: Query, st: RunState, claim: Session | undefined): Knowledge & { otherRevealed?: number } {
+  const K: Knowledge & { otherRevealed?: number } = copyKnowledge(ctx, st.knowledge);
   const learn: Learn = (v, how, name) => K.add(v, how, name);
   for (const r of (q.reveals ?? []).filter((x) => x.when === 'after')) for (const x of revealed(ctx, st.world, r)) learn(x.value, { kind: 'revealed', what: x.what }, r.name);
+  if (claim)
+    for (const r of (q.reveals ?? []).filter((x) => x.when === 'other'))
+      for (const x of revealed(ctx, st.world, { ...r, when: 'after' })) {
+        if (!x.session || x.session === claim || matchingPartner(ctx.suite, claim, x.session)) continue;
+        K.otherRevealed = (K.otherRevealed ?? 0) + 1;
+        learn(x.value, { kind: 'revealed', what: `${r.name} of session ${x.session.id} (${x.session.principal} as ${x.session.role}), another session than the claimed one, revealed after (compromise event of the query)` }, r.name);
+      }
   closeKnowledge(ctx, K, learn);
   return K;
 }

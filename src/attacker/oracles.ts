@@ -22,7 +22,7 @@ import type { AttackContext, RunState } from './execute.js';
 import { describeDerivation, describeItem } from './execute.js';
 import { groupDerivation, mayCompute } from './group-oracle.js';
 import type { Query } from './queries.js';
-import { knowledgeAfter } from './compromise.js';
+import { knowledgeAfter, knowledgeForClaim } from './compromise.js';
 import { judgeWeakSecrecy } from './guessing.js';
 import type { Item, Knowledge } from './knowledge.js';
 
@@ -49,14 +49,20 @@ export function judgeQuery(ctx: AttackContext, q: Query, st: RunState): OracleRe
   const idx = (s: Session) => st.sessions.indexOf(s);
   if (q.kind === 'confidentiality') {
     let premise = false;
-    // after-reveals (./compromise.ts): judged on a copy of the final knowledge with the revealed values and their closure
-    let K: Knowledge | undefined;
-    const knowledge = () => (K ??= q.reveals?.some((r) => r.when === 'after') ? knowledgeAfter(ctx, q, st) : st.knowledge);
+    // after-reveals (./compromise.ts): judged on a copy of the final knowledge with the revealed values and their closure;
+    // with a reveal `in another session`, one copy per claimed session (the other sessions' values differ by claim)
+    let K: (Knowledge & { otherRevealed?: number }) | undefined;
+    const perClaim = q.reveals?.some((r) => r.when === 'other');
+    let claim: Session | undefined;
+    const knowledge = (): Knowledge & { otherRevealed?: number } => (perClaim ? (K ??= knowledgeForClaim(ctx, q, st, claim)) : (K ??= q.reveals?.some((r) => r.when === 'after') ? knowledgeAfter(ctx, q, st) : st.knowledge));
     for (const s of st.sessions) {
       if (s.phase.id !== q.phase || (q.role && s.role !== q.role) || s.status !== 'accepted') continue;
       if (!s.phase.roles.every((r) => honest(s.binding[r]))) continue;
       const v = s.values.get(q.name);
       if (!v) continue;
+      if (perClaim && claim !== s) [claim, K] = [s, undefined];
+      // a reveal of another session that revealed nothing (no other session holds the value) tests nothing
+      if (perClaim && !knowledge().otherRevealed) continue;
       premise = true;
       const it = knowledge().find(v);
       if (it) return { premise, violated: true, detail: `the attacker holds ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${describeItem(ctx, knowledge(), it.id)}, ${describeDerivation(ctx, knowledge(), it)}${derivationChain(ctx, knowledge(), it)}` };

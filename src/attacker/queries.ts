@@ -20,7 +20,7 @@
  * (`confidentiality SEK_AB in inter  §4.2`); `bantam claims` prints it beside the verdict.
  *
  * Any query may end in compromise events (./compromise.ts):
- *   ... given reveal NAME of ROLE [before|after|in an earlier session], reveal ...
+ *   ... given reveal NAME of ROLE [before|after|in an earlier session|in another session], reveal ...
  * Errors are diagnostics with positions and stable codes (`query.syntax`, `query.unknown-kind`,
  * `query.unknown-role`, `query.unknown-phase`, `query.unknown-name`, `query.not-held`,
  * `query.ambiguous-phase`, `query.reveal-timing`, `query.trivial-reveal`, `query.not-signed`,
@@ -40,14 +40,21 @@ import type { TAction, TExpr, TPattern, TPhase, TypedProtocol } from '../flow-la
  * `after`: given to it once the sessions have run, for the query's judgement only.
  * `earlier` (`in an earlier session`): a session value of ROLE in one earlier honest run of the
  * phase, played to its end before the searched sessions start (./earlier-run.ts).
+ * `other` (`in another session`): a session value of ROLE in every searched session other than the
+ * claimed one and its matching partners (same principals, the same value in every field both sent or
+ * received), given once the sessions have run, for the judgement of a confidentiality query
+ * (key independence; ./compromise.ts `knowledgeForClaim`).
  */
 export interface Reveal {
   name: string;
   role: string;
-  when: 'before' | 'after' | 'earlier';
+  when: 'before' | 'after' | 'earlier' | 'other';
   scope: 'long-term' | 'shared' | 'session';
   pos: SourcePos;
 }
+
+/** A reveal handed over once the run is over, for the judgement only (never used in a move). */
+export const judgedAfter = (r: Reveal): boolean => r.when === 'after' || r.when === 'other';
 
 interface QueryBase {
   /** The query as written (one line, trimmed, without its citation). */
@@ -293,7 +300,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
         if (i < toks.length) err('query.syntax', `unexpected '${toks[i]!.text}' after the query`, toks[i], 'end of line');
       };
       /** `given reveal NAME of ROLE [before|after], ...` (raw; checked by checkReveals once the phase is known). */
-      const rawReveals: { name: Tok; role: Tok; when?: Tok; earlier?: boolean }[] = [];
+      const rawReveals: { name: Tok; role: Tok; when?: Tok; earlier?: boolean; other?: boolean }[] = [];
       const given = () => {
         if (toks[i]?.text !== 'given') return;
         i++;
@@ -304,7 +311,12 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
           const r = ident('a role');
           if (!r) return;
           // `in an earlier session`: a value of a session that ran to its end before the searched ones
-          if (toks[i]?.text === 'in') {
+          // `in another session`: a value of another searched session, for the judgement (key independence)
+          if (toks[i]?.text === 'in' && toks[i + 1]?.text === 'another') {
+            const t = toks[i++]!;
+            for (const w of ['another', 'session']) if (!expectWord(w)) return;
+            rawReveals.push({ name, role: r, when: t, other: true });
+          } else if (toks[i]?.text === 'in') {
             const t = toks[i++]!;
             for (const w of ['an', 'earlier', 'session']) if (!expectWord(w)) return;
             rawReveals.push({ name, role: r, when: t, earlier: true });
@@ -317,7 +329,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
         }
       };
       /** Resolves the reveals against the phase; `secret`: the queried value; `peers`: roles whose long-term secrets revealed before the session make the query trivial. */
-      const checkReveals = (phase: string, secret: string | undefined, peers: string[]): Reveal[] => {
+      const checkReveals = (phase: string, secret: string | undefined, peers: string[], kind?: Query['kind']): Reveal[] => {
         const ph = p.phases.find((x) => x.id === phase)!;
         const out: Reveal[] = [];
         for (const rv of rawReveals) {
@@ -331,7 +343,20 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
             continue;
           }
           const scope = lt.get(name) ?? 'session';
-          const when = rv.earlier ? 'earlier' : ((rv.when?.text as 'before' | 'after' | undefined) ?? 'after');
+          const when = rv.earlier ? 'earlier' : rv.other ? 'other' : ((rv.when?.text as 'before' | 'after' | undefined) ?? 'after');
+          if (when === 'other') {
+            // another searched session's value, judged after the run: a session value, for a confidentiality query
+            if (scope !== 'session') {
+              err('query.reveal-timing', `${name} is a long-term value of ${r}, not a value of one session: reveal it before or after`, rv.when, "'before' or 'after'");
+              continue;
+            }
+            if (kind !== 'confidentiality') {
+              err('query.reveal-timing', `'in another session' is judged once the run is over, on what the attacker then knows: it applies to confidentiality queries (an agreement is decided by the run itself; for a compromise the attacker can use in the run, reveal it 'in an earlier session')`, rv.when, "'in an earlier session'");
+              continue;
+            }
+            out.push({ name, role: r, when, scope, pos: at(rv.name) });
+            continue;
+          }
           if (when === 'earlier') {
             // a session value of an earlier run: never the queried session's own, so not trivial even for the queried name
             if (scope !== 'session') {
@@ -408,7 +433,7 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
             return;
           }
         }
-        const reveals = checkReveals(phase, name, r ? ph.roles.filter((x) => x !== r) : []);
+        const reveals = checkReveals(phase, name, r ? ph.roles.filter((x) => x !== r) : [], kind);
         if (errs.length) return;
         if (kind === 'confidentiality') queries.push({ kind, name, ...(r ? { role: r } : {}), phase, text, pos, ...withReveals(reveals), ...(cite ? { cite } : {}) });
         else queries.push({ kind, name, ...(r ? { role: r } : {}), phase, dictionary, text, pos, ...withReveals(reveals), ...(cite ? { cite } : {}) });

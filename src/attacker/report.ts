@@ -4,6 +4,7 @@
  * attacker learned and how). JSON carries the same, with the replayable scenario record.
  */
 import { revealText } from './compromise.js';
+import { judgedAfter } from './queries.js';
 import { RECOMPUTE_CAP } from './deduce.js';
 import { FORGE_CAP } from './execute.js';
 import { phaseBound, type SearchReport, type Verdict } from './search.js';
@@ -115,8 +116,8 @@ export function reportText(r: SearchReport, specFile: string, options: { wire: s
       attacks.push(...lines);
       let k = a.story.length;
       // what the oracle adds once the run is over (./compromise.ts, ./guessing.ts): its steps are in 'violated'
-      const after = (v.query.reveals ?? []).filter((x) => x.when === 'after');
-      if (after.length) attacks.push(`  ${String(++k).padStart(2)}. after the run, the attacker is given ${after.map((x) => `${x.name} of ${x.role}`).join(', ')} and derives as stated under 'violated'`);
+      const after = (v.query.reveals ?? []).filter(judgedAfter);
+      if (after.length) attacks.push(`  ${String(++k).padStart(2)}. after the run, the attacker is given ${after.map((x) => `${x.name} of ${x.role}${x.when === 'other' ? ' (of the other sessions)' : ''}`).join(', ')} and derives as stated under 'violated'`);
       if (v.query.kind === 'weak-secrecy') attacks.push(`  ${String(++k).padStart(2)}. offline, the attacker tests each of the ${v.query.dictionary.length} dictionary words as stated under 'violated'`);
     }
     rows.push([statusTag(v), v.query.text, ...(cited ? [v.query.cite ?? ''] : []), line]);

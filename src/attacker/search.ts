@@ -385,7 +385,7 @@ export function searchAttacks(protocol: TypedProtocol, queries: readonly Query[]
     if (cut.has(qPhase)) return { query: q, status: 'not-tested', reason: `the search budget of phase ${qPhase} (${phaseBound(bound, qPhase).maxStates} states) ran out before its bound was covered` };
     if (budgetHit) return { query: q, status: 'not-tested', reason: `the search budget of ${bound.maxStates} states ran out before the bound was covered` };
     if (opts.stopAtFirst && verdicts.size) return { query: q, status: 'not-tested', reason: 'the search stopped at the first attack' };
-    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' || q.kind === 'weak-secrecy' ? `no session with only honest peers ever accepted holding ${q.name} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${(q as { peer?: string }).peer} within the bound (vacuous)`, covered: true, premise: false };
+    if (!premise.has(q)) return { query: q, status: 'not-tested', reason: q.kind === 'confidentiality' || q.kind === 'weak-secrecy' ? `no session with only honest peers ever accepted holding ${q.name}${q.reveals?.some((r) => r.when === 'other') ? ` while another session's ${q.reveals.filter((r) => r.when === 'other').map((r) => `${r.name} of ${r.role}`).join(', ')} could be revealed` : ''} within the bound (vacuous)` : `no honest session of ${q.role} ever accepted with an honest ${(q as { peer?: string }).peer} within the bound (vacuous)`, covered: true, premise: false };
     return { query: q, status: 'holds', covered: true, premise: true };
   });
   return {

@@ -14,7 +14,7 @@
 import type { TAction, TExpr, TypedProtocol } from '../flow-lang/typed.js';
 import { showSort } from '../flow-lang/sorts.js';
 import { namesRead } from '../flow-lang/typed-names.js';
-import { namesHeld, type Query } from './queries.js';
+import { judgedAfter, namesHeld, type Query } from './queries.js';
 import { envPublic } from './templates.js';
 
 export interface LongTermValue {
@@ -235,7 +235,7 @@ export function queryTrustText(p: TypedProtocol, t: Trust, q: Query): string {
     }
     return out;
   };
-  const before = reach((q.reveals ?? []).filter((r) => r.when !== 'after').map((r) => r.name));
+  const before = reach((q.reveals ?? []).filter((r) => !judgedAfter(r)).map((r) => r.name));
   const after = reach((q.reveals ?? []).map((r) => r.name));
   const during = secrets.filter((v) => !before.has(v.name));
   const held = (v: LongTermValue) =>

@@ -114,6 +114,21 @@ export const CANARIES: readonly Canary[] = [
     refutes: 'agreement A with B on Na, Nb given reveal skA of A before',
     bound: { perDelivery: 4 },
   },
+  {
+    name: 'dh-kci (one static key for every session)',
+    base: 'test/fixtures/dh-mac-kci.ban',
+    mutation:
+      "no session-specific input to the key: K = kdf(skA·pkB) for every session of A and B — the key of another, non-matching session of B, revealed, is the key of A's session (key independence)",
+    replace: [
+      ['B computes K = kdf("kci", skB·pkA, skB·X, y·pkA, y·X, Na, Nb)', 'B computes K = kdf("kci", skB·pkA)'],
+      ['A computes K = kdf("kci", skA·pkB, x·pkB, skA·Y, x·Y, Na, Nb)', 'A computes K = kdf("kci", skA·pkB)'],
+    ],
+    refutes: 'confidentiality K of A given reveal K of B in another session',
+    queries: ['confidentiality K of A given reveal K of B in another session'],
+    // an accepted session of A beside a non-matching session of B that computed its key needs a third
+    // session on the fixed protocol (at 2, A accepts only with its matching B: the query would be vacuous)
+    bound: { perDelivery: 4, sessions: 3 },
+  },
 ];
 
 const QUERIES = /\nqueries\n(?:[ \t]+[^\n]*\n|[ \t]*\n|#[^\n]*\n)*/;
