@@ -5,6 +5,8 @@
  *
  * - the trace records no failed check: every `check` event (numbered equation checks, AEAD decryptions,
  *   signature verifications, ID and certificate checks) and every `contract` event is ok;
+ * - after every delivery the receiver's stored state is well formed (sessions under their own labels, of a
+ *   known kind; records and reports complete), or the step that made it is named;
  * - every acceptance is matched: for each acceptance (X, phase, session, peer Y) of a step, Y accepted
  *   (Y, phase, session, peer X), so every party names its peer, the phase and the session, and its
  *   partner agrees on all three.
@@ -43,6 +45,34 @@ const WORK_STEP: Readonly<Record<string, string>> = {
   'inter.1': 'inter.2', 'inter.2': 'inter.3', 'inter.3': 'inter.5', 'inter.5': 'inter.6', 'inter.6': 'inter.7', 'inter.7': 'inter.8', 'inter.8': 'inter.10', 'inter.10': 'inter.10',
 };
 
+const SESSION_KINDS = new Set(['reg', 'patient-initial', 'hospital-initial', 'patient-inter', 'hb-patient', 'hb-record', 'ha-record']);
+
+/**
+ * What is malformed in party `id`'s stored state (the model's types, checked at run time): every session
+ * stored under its own label, of a known kind, with a status and a peer; the store's records (emr, digest)
+ * and the patient's reports (emr, cert, signature, index).
+ */
+function malformedState(sys: System, id: string): string[] {
+  const p = sys.parties.get(id);
+  if (!p) return [];
+  const bad: string[] = [];
+  for (const [key, st] of p.sessions) {
+    const x = st as unknown as Record<string, unknown> | undefined;
+    if (!x || x.label !== key) bad.push(`the session stored under '${key}' has label '${String(x?.label)}'`);
+    else if (!SESSION_KINDS.has(String(x.kind)) || !['running', 'accepted', 'aborted'].includes(String(x.status)) || typeof x.peer !== 'string')
+      bad.push(`session '${key}' has kind '${String(x.kind)}', status '${String(x.status)}', peer '${String(x.peer)}'`);
+  }
+  const store = p.store as unknown as Record<string, unknown> | undefined;
+  if (!store || !(store.records instanceof Map) || !Array.isArray(store.reports) || typeof store.diagnoses !== 'number') bad.push('the party store lacks its records, reports or diagnosis count');
+  else {
+    for (const [d, r] of store.records as Map<string, Record<string, unknown>>) if (!r?.emr || !(r.digest instanceof Uint8Array)) bad.push(`record '${d}' has no EMR or digest`);
+    (store.reports as Record<string, unknown>[]).forEach((r, i) => {
+      if (!r?.emr || !r.cert || !(r.signature instanceof Uint8Array) || !r.index) bad.push(`report ${i + 1} lacks its EMR, Cert, signature or index`);
+    });
+  }
+  return bad;
+}
+
 /**
  * Delivers in order until quiet; keeps each acceptance with the step that produced it, and describes
  * every computation, check or contract call of a delivery that the trace attributes to another step.
@@ -51,6 +81,7 @@ function drain(sys: System, acc: Accepted[], misattributed: string[] = []): Deli
   const out: DeliverResult[] = [];
   for (let e = sys.net.next(); e; e = sys.net.next()) {
     const seen = sys.tracer.trace.events.length;
+    const reports = sys.parties.get(e.to)?.store.reports.length ?? 0;
     let r: DeliverResult;
     try {
       r = deliver(sys, e);
@@ -60,6 +91,16 @@ function drain(sys: System, acc: Accepted[], misattributed: string[] = []): Deli
     }
     if (!r || typeof r !== 'object' || !('kind' in r)) throw new Error(`the delivery of ${e.step} to ${e.to} (session ${e.session}; the work of step ${WORK_STEP[e.step]}) returned no result (${String(r)})`);
     out.push(r);
+    // the receiver's stored state after the step is well formed: a malformed state is named by the step that made it
+    const malformed = malformedState(sys, e.to);
+    // a patient keeps one report per treatment or visit it accepts (§3.6 Step 5, §3.7 Step 11), none otherwise
+    const party = sys.parties.get(e.to);
+    if (party?.role === 'patient' && Array.isArray(party.store?.reports)) {
+      const kept = party.store.reports.length - reports;
+      const want = r.kind === 'ok' ? r.accepted.filter((a) => a.party === e.to && (a.phase === 'initial' || a.phase === 'inter')).length : 0;
+      if (kept !== want) malformed.push(`the patient kept ${kept} new report(s) for ${want} accepted treatment or visit(s)`);
+    }
+    if (malformed.length) throw new Error(`after the delivery of ${e.step} to ${e.to} (session ${e.session}; the work of step ${WORK_STEP[e.step]}) the receiver's state is malformed: ${malformed.join('; ')}`);
     if (r.kind === 'ok') for (const a of r.accepted) acc.push({ ...a, on: `${e.step} to ${e.to}` });
     for (const ev of sys.tracer.trace.events.slice(seen)) {
       if (ev.kind !== 'compute' && ev.kind !== 'check' && ev.kind !== 'contract') continue;
