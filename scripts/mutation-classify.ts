@@ -110,6 +110,13 @@ export const EQUIVALENT: readonly Equivalent[] = [
     file: 'src/model/protocol.ts', line: 609, column: 73, endColumn: 92, mutator: 'ConditionalExpression', replacement: 'true',
     reason: "deliver's `party !== undefined` in roleOk: an unknown addressee has already been refused (unknown-party), and for the center `party` is null, so `party !== null` decides alone",
   },
+  ...[
+    { endColumn: 92, mutator: 'ConditionalExpression', replacement: 'true' },
+    { endColumn: 75, mutator: 'OptionalChaining', replacement: 'parent.kind' },
+  ].map(({ endColumn, mutator, replacement }) => ({
+    file: 'src/model/protocol.ts', line: 499, column: 63, endColumn, mutator, replacement,
+    reason: "onInter8's `parent?.kind === 'hb-patient'`: a record sub-session's parent is the label of the hb-patient session that opened it (onInter3, `parent: s.label`), and the model never removes a session (no sessions.delete in src/model; labels are fresh: properties/sessions), so the parent exists and is of that kind in every reachable state; the status and sub checks beside it decide",
+  })),
   {
     file: 'src/model/protocol.ts', line: 650, column: 57, endColumn: 70, mutator: 'OptionalChaining', replacement: 'session.peer',
     reason: 'session is null only for an opening step (initial.1, inter.1, inter.5), and their handlers (onInitial1, onInter1, onInter5) make no check and call no contract, so no opening step reaches the abort branch',
