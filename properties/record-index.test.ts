@@ -15,6 +15,11 @@
  * fabrication by A, the patient and the ledger writer from a genuine record (a limit of the paper's design,
  * not of the model), and it shows that each refusal below comes from its one inconsistency.
  *
+ * And the other side of the ledger: when the record write itself (mrins) is refused — its diagnosis id
+ * already taken on the ledger — hospital A at initial.3 and hospital B at inter.8 abort by 'mrins'
+ * (ledger-refused), B's patient session with its record sub-session; the hospital keeps no record and the
+ * ledger does not change.
+ *
  * Bounded testing (RUNS cases from the seed printed by properties/seed.ts), not proof.
  */
 import fc from 'fast-check';
@@ -113,6 +118,37 @@ describe(`mrchk against colluding parties (bounded: ${RUNS} runs × ${COLLUSIONS
           if (sys.ledger !== ledger) problems.push(`${label2}: the ledger changed`);
         }
         expect(problems, `mrchk did not refuse a record on its own comparison:\n${problems.join('\n')}`).toEqual([]);
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
+
+  it("a refused record write (mrins: the diagnosis id already on the ledger) aborts the step by 'mrins' — at B with its patient session — and keeps nothing", () => {
+    fc.assert(
+      fc.property(caseArb, ({ suite, ids: list, seed }) => {
+        const [p, a, b, q, c] = list as [string, string, string, string, string];
+        const problems: string[] = [];
+        for (const [step, writer, other] of [['initial.3', a, b], ['inter.8', b, a]] as const) {
+          const sys = honestRunUntil(suite, seed, { p, a, b, others: [q], otherHospitals: [c] }, step);
+          const w = sys.parties.get(writer)!;
+          // another hospital takes the diagnosis id the writer is about to use (writeRecord: `${id}-D${n}`)
+          const taken = `${writer}-D${w.store.diagnoses + 1}`;
+          sys.ledger = mrins(sys.ledger, sys.suite, seededRng(`record-index/taken/${seed}`), signerOf(sys.parties.get(other)!), {
+            diagnosisId: taken, patientId: p, hospitalId: other, diagnosis: 'an earlier record under that id', recordDigest: new Uint8Array(32),
+          });
+          const [records, ledger] = [w.store.records.size, sys.ledger];
+          const env = sys.net.next()!;
+          const r = deliver(sys, env);
+          const what = `${step} to ${writer} with ${taken} already on the ledger`;
+          if (r.kind !== 'aborted' || r.abort.check !== 'mrins' || r.abort.code !== 'ledger-refused') problems.push(`${what}: expected an abort by 'mrins' (ledger-refused), got ${describeResult(r)}`);
+          if (w.store.records.size !== records) problems.push(`${what} ('mrins'): ${writer} kept a record`);
+          if (sys.ledger !== ledger) problems.push(`${what} ('mrins'): the ledger changed`);
+          if (step === 'inter.8') {
+            const running = [...w.sessions.values()].filter((x) => (x.kind === 'hb-patient' || x.kind === 'hb-record') && x.status !== 'aborted');
+            if (running.length) problems.push(`${what} ('mrins'): B's ${running.map((x) => x.kind).join(', ')} session not aborted`);
+          }
+        }
+        expect(problems, `a refused record write was not an abort by 'mrins':\n${problems.join('\n')}`).toEqual([]);
       }),
       propParams(SEED, RUNS),
     );
