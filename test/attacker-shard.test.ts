@@ -15,6 +15,7 @@ import { inShard, parseShard, splitShard } from '../src/attacker/shard.js';
 import { specHash } from '../src/attacker/spec-hash.js';
 import { getSuite } from '../src/crypto/index.js';
 import { loadExecutable } from '../src/interpret/load.js';
+import { CANARIES, canaryTexts } from './helpers/canaries.js';
 import { cli } from './helpers/cli.js';
 
 const SEED = '1';
@@ -126,6 +127,17 @@ describe('CLI: claims SPEC --shard K/N --json, claims --merge FILE..., --workers
     const check = ajv.getSchema('https://bantam.dev/schemas/claims.schema.json')!;
     expect(check(v), JSON.stringify(check.errors)).toBe(true);
   };
+
+  test('compromise events of every timing are schema-valid in --json (before, and in another session)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bantam-reveal-json-'));
+    const file = join(dir, 'static-key.ban');
+    writeFileSync(file, canaryTexts(CANARIES.find((c) => c.name.startsWith('dh-kci (one static key'))!).broken.replace(/\nqueries\n(?:[ \t]+[^\n]*\n)+/, '\nqueries\n  bound per-delivery 4\n  agreement A with B on Na, Nb given reveal skA of A before\n  confidentiality K of A given reveal K of B in another session\n'));
+    const r = await cli('claims', file, '--as-written', '--json');
+    const j = JSON.parse(r.out);
+    valid(j);
+    expect(JSON.stringify(j)).toMatch(/"when":"other"/);
+    expect(r.code).toBe(1);
+  });
 
   test('two shard files merge into the unsharded verdicts (schema-valid), and a lone shard does not', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bantam-shard-'));
