@@ -16,6 +16,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUITE_NAMES } from '../src/crypto/index.js';
+import { ledgerState } from '../src/ledger/state.js';
 import { addParty, createSystem, deliver, startInitial, startInter, startRegistration, type DeliverResult, type System } from '../src/model/index.js';
 import type { TraceEvent } from '../src/net/trace.js';
 import { propParams, propSeed } from './seed.js';
@@ -63,6 +64,9 @@ function malformedState(sys: System, id: string): string[] {
       bad.push(`session '${key}' has kind '${String(x.kind)}', status '${String(x.status)}', peer '${String(x.peer)}'`);
   }
   const store = p.store as unknown as Record<string, unknown> | undefined;
+  const cr = store?.credentials as Record<string, unknown> | null | undefined;
+  const isPoint = (x: unknown) => !!x && typeof x === 'object' && 'suite' in x;
+  if (cr && (!isPoint(cr.R) || !isPoint(cr.PK) || typeof cr.S !== 'bigint' || typeof cr.SK !== 'bigint')) bad.push('the stored credentials (R_X, S_X, PK_X, SK_X) are not two points and two scalars');
   if (!store || !(store.records instanceof Map) || !Array.isArray(store.reports) || typeof store.diagnoses !== 'number') bad.push('the party store lacks its records, reports or diagnosis count');
   else {
     for (const [d, r] of store.records as Map<string, Record<string, unknown>>) if (!r?.emr || !(r.digest instanceof Uint8Array)) bad.push(`record '${d}' has no EMR or digest`);
@@ -203,26 +207,54 @@ function honestRun(suite: string, p: string, a: string, b: string, seed: number,
   addParty(sys, p, 'patient');
   addParty(sys, a, 'hospital', { slot: 'A' });
   addParty(sys, b, 'hospital', { slot: 'B' });
-  // a session start that throws is named (startRegistration, startInitial, startInter and its arguments)
-  const start = (what: string, f: () => unknown) => {
+  // a session start that throws, or does not start what it names, is named with the step it opens
+  const start = (what: string, who: string, peer: string, opens: string, awaits: string, f: () => unknown, expect: (s: Record<string, unknown>) => string[] = () => []) => {
+    const label = `${what} (opens ${opens}, awaits ${awaits})`;
+    const pending = sys.net.pending().length;
+    const accepted = sys.tracer.trace.events.filter((e) => e.kind === 'accept').length;
+    let r: unknown;
     try {
-      f();
+      r = f();
     } catch (x) {
-      throw new Error(`${what} threw: ${x instanceof Error ? x.message : String(x)}`);
+      throw new Error(`${label} threw: ${x instanceof Error ? x.message : String(x)}`);
     }
+    const session = (r as { session?: unknown } | undefined)?.session;
+    const st = typeof session === 'string' ? (sys.parties.get(who)!.sessions.get(session) as unknown as Record<string, unknown> | undefined) : undefined;
+    const sent = sys.net.pending().slice(pending);
+    const bad = [
+      ...(typeof session !== 'string' ? [`returned no session label (${JSON.stringify(r)})`] : []),
+      ...(typeof session === 'string' && (!st || st.status !== 'running' || st.awaiting !== awaits || st.peer !== peer) ? [`the session ${session} is ${st ? `${String(st.status)}, awaiting ${String(st.awaiting)}, with peer ${String(st.peer)}` : 'not stored'}`] : []),
+      ...(sent.length !== 1 || sent[0]!.step !== opens || sent[0]!.to !== peer || sent[0]!.session !== session ? [`sent ${sent.map((e) => `${e.step} to ${e.to} (session ${e.session})`).join(', ') || 'nothing'}`] : []),
+      ...(sys.tracer.trace.events.filter((e) => e.kind === 'accept').length !== accepted ? ['recorded an acceptance'] : []),
+      ...(st ? expect(st) : []),
+    ];
+    if (bad.length) throw new Error(`${label} did not start its session: ${bad.join('; ')}`);
   };
-  for (const id of [p, a, b]) start(`startRegistration(${id})`, () => startRegistration(sys, id));
+  for (const id of [p, a, b]) start(`startRegistration(${id})`, id, 'CENTER', 'registration.1', 'registration.2', () => startRegistration(sys, id));
   const results = drain(sys, acc, misattributed);
   // an earlier phase that failed leaves nothing to start the next with (no credentials, no medical index):
   // stop there, so that the property reports the failed check or refusal, not the usage error it would cause
   if (failures(sys, results).length) return { sys, results };
-  for (const id of [p, a, b]) if (!sys.parties.get(id)!.store.credentials) throw new Error(`startRegistration(${id}): ${id} holds no credentials after its registration ran (${results.length} deliveries)`);
+  for (const id of [p, a, b]) if (!sys.parties.get(id)!.store.credentials) throw new Error(`startRegistration(${id}): ${id} holds no credentials after its registration ran (registration.1 → registration.2; ${results.length} deliveries)`);
+  // the center registered each party by its role's contract (§3.4–3.5: ptins, hains, hbins)
+  const parties = ledgerState(sys.ledger).parties;
+  for (const [id, want] of [[p, 'ptins'], [a, 'hains'], [b, 'hbins']] as const) {
+    const got = parties.get(id)?.contract;
+    if (got !== want) throw new Error(`the center's registration of ${id} (registration.1 → registration.2) recorded it by ${got ?? 'no contract'}, not ${want}`);
+  }
+  const symptomsAre = (want: string) => (st: Record<string, unknown>) => (st.symptoms === want ? [] : [`stored symptoms ${JSON.stringify(st.symptoms)}, not the ${JSON.stringify(want)} given`]);
   for (let i = 0; i < visits; i++) {
-    start(`startInitial(${p}, ${a})`, () => startInitial(sys, p, a, { symptoms }));
+    start(`startInitial(${p}, ${a})`, p, a, 'initial.1', 'initial.2', () => startInitial(sys, p, a, { symptoms }), symptomsAre(symptoms));
     results.push(...drain(sys, acc, misattributed));
     if (failures(sys, results).length) return { sys, results };
   }
-  start(`startInter(${p}, ${b})`, () => startInter(sys, p, b, { symptoms: `${symptoms} (again)` }));
+  // the visit presents a record named by its diagnosis id: the latest one (with 2 visits, not the first)
+  const reports = sys.parties.get(p)!.store.reports;
+  const presented = reports[reports.length - 1]?.index;
+  start(`startInter(${p}, ${b}, diagnosis ${presented?.diagnosisId})`, p, b, 'inter.1', 'inter.2', () => startInter(sys, p, b, { symptoms: `${symptoms} (again)`, ...(presented ? { diagnosisId: presented.diagnosisId } : {}) }), (st) => [
+    ...symptomsAre(`${symptoms} (again)`)(st),
+    ...((st.index as { diagnosisId?: string } | undefined)?.diagnosisId === presented?.diagnosisId ? [] : [`presents the index of ${String((st.index as { diagnosisId?: string } | undefined)?.diagnosisId)}, not of ${presented?.diagnosisId}`]),
+  ]);
   results.push(...drain(sys, acc, misattributed));
   return { sys, results };
 }

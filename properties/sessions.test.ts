@@ -95,11 +95,11 @@ describe(`sessions of the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, () =
         for (const id of [p!, a!, b!]) startRegistration(sys, id);
         expect(drain(sys)).toEqual([]);
         const cases = [
-          { what: `startInitial by hospital ${a}`, start: () => startInitial(sys, a!, b!), code: 'not-a-patient' },
-          { what: `startInter by hospital ${a}`, start: () => startInter(sys, a!, b!), code: 'not-a-patient' },
-          { what: `startInter by ${p}, who holds no record yet`, start: () => startInter(sys, p!, b!), code: 'no-record' },
-          { what: `startInitial by the unregistered patient ${q}`, start: () => startInitial(sys, q!, a!), code: 'not-registered' },
-          { what: `startInter by the unregistered patient ${q}`, start: () => startInter(sys, q!, b!), code: 'not-registered' },
+          { what: `startInitial (initial.1) by hospital ${a}`, start: () => startInitial(sys, a!, b!), code: 'not-a-patient' },
+          { what: `startInter (inter.1) by hospital ${a}`, start: () => startInter(sys, a!, b!), code: 'not-a-patient' },
+          { what: `startInter (inter.1) by ${p}, who holds no record yet`, start: () => startInter(sys, p!, b!), code: 'no-record' },
+          { what: `startInitial (initial.1) by the unregistered patient ${q}`, start: () => startInitial(sys, q!, a!), code: 'not-registered' },
+          { what: `startInter (inter.1) by the unregistered patient ${q}`, start: () => startInter(sys, q!, b!), code: 'not-registered' },
         ];
         const problems = cases.flatMap(({ what, start, code }) => {
           const r = refusal(sys, start);
