@@ -110,6 +110,10 @@ export const EQUIVALENT: readonly Equivalent[] = [
     file: 'src/model/protocol.ts', line: 609, column: 73, endColumn: 92, mutator: 'ConditionalExpression', replacement: 'true',
     reason: "deliver's `party !== undefined` in roleOk: an unknown addressee has already been refused (unknown-party), and for the center `party` is null, so `party !== null` decides alone",
   },
+  {
+    file: 'src/model/protocol.ts', line: 76, column: 21, mutator: 'UpdateOperator', replacement: 'p.nextSession--',
+    reason: "newLabel's counter counting down: labels stay distinct and well formed (X#1, X#0, X#-1, …; properties/sessions checks that no label is reused), so only a label's text changes — an opaque routing id that no computation, check or message field reads (a unit test pins the text 'PAT-1#3')",
+  },
   ...[
     { endColumn: 92, mutator: 'ConditionalExpression', replacement: 'true' },
     { endColumn: 75, mutator: 'OptionalChaining', replacement: 'parent.kind' },
