@@ -97,6 +97,8 @@ function drain(sys: System, acc: Accepted[], misattributed: string[] = []): Deli
     out.push(r);
     // the receiver's stored state after the step is well formed: a malformed state is named by the step that made it
     const malformed = malformedState(sys, e.to);
+    const l = sys.ledger as unknown as { txs?: unknown } | undefined;
+    if (!l || !Array.isArray(l.txs)) malformed.push('the ledger is no longer a ledger (a contract call returned something else)');
     // a patient keeps one report per treatment or visit it accepts (§3.6 Step 5, §3.7 Step 11), none otherwise
     const party = sys.parties.get(e.to);
     if (party?.role === 'patient' && Array.isArray(party.store?.reports)) {

@@ -105,7 +105,7 @@ describe(`registration in the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, 
           const computed = events.filter((x) => x.kind === 'compute' && x.party === CENTER).map((x) => (x as { eq: number }).eq);
           if (issue.some((n) => !computed.includes(n)) || computed.some((n) => n < 14 && !issue.includes(n))) problems.push(`registration of ${id} (${role.role}${role.slot ?? ''}): the center computed (${computed.join('), (')}), not (${issue.join('), (')})`);
           const checkedEq = events.filter((x) => x.kind === 'check' && x.party === id && x.eq !== undefined).map((x) => (x as { eq?: number }).eq);
-          if (!checkedEq.includes(CHECK_EQ(role))) problems.push(`registration of ${id} (${role.role}${role.slot ?? ''}): its check is recorded as (${checkedEq.join('), (')}), not (${CHECK_EQ(role)})`);
+          if (!checkedEq.includes(CHECK_EQ(role))) problems.push(`registration of ${id} (${role.role}${role.slot ?? ''}): its registration.2 check is recorded as (${checkedEq.join('), (')}), not (${CHECK_EQ(role)})`);
         }
         expect(problems, problems.join('\n')).toEqual([]);
         expect(requests.length, 'not vacuous: three registration requests were delivered').toBe(3);
