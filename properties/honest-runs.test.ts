@@ -69,9 +69,16 @@ function malformedState(sys: System, id: string): string[] {
   if (cr && (!isPoint(cr.R) || !isPoint(cr.PK) || typeof cr.S !== 'bigint' || typeof cr.SK !== 'bigint')) bad.push('the stored credentials (R_X, S_X, PK_X, SK_X) are not two points and two scalars');
   if (!store || !(store.records instanceof Map) || !Array.isArray(store.reports) || typeof store.diagnoses !== 'number') bad.push('the party store lacks its records, reports or diagnosis count');
   else {
-    for (const [d, r] of store.records as Map<string, Record<string, unknown>>) if (!r?.emr || !(r.digest instanceof Uint8Array)) bad.push(`record '${d}' has no EMR or digest`);
+    for (const [d, r] of store.records as Map<string, Record<string, unknown>>) {
+      if (!r?.emr || !(r.digest instanceof Uint8Array)) bad.push(`record '${d}' has no EMR or digest`);
+      // a record received from another hospital keeps who sent it and its signature (Table 1 row 2)
+      const got = r?.received as Record<string, unknown> | undefined;
+      if (got !== undefined && (typeof got?.from !== 'string' || !(got.signature instanceof Uint8Array))) bad.push(`received record '${d}' lacks its sender or signature`);
+    }
     (store.reports as Record<string, unknown>[]).forEach((r, i) => {
-      if (!r?.emr || !r.cert || !(r.signature instanceof Uint8Array) || !r.index) bad.push(`report ${i + 1} lacks its EMR, Cert, signature or index`);
+      const ix = r?.index as Record<string, unknown> | undefined;
+      if (!r?.emr || !r.cert || !(r.signature instanceof Uint8Array) || !ix) bad.push(`report ${i + 1} lacks its EMR, Cert, signature or index`);
+      else if (typeof ix.diagnosisId !== 'string' || typeof ix.hospitalId !== 'string' || !(ix.recordDigest instanceof Uint8Array)) bad.push(`report ${i + 1}'s medical index lacks its diagnosis id, hospital or digest`);
     });
   }
   return bad;

@@ -111,6 +111,10 @@ export const EQUIVALENT: readonly Equivalent[] = [
     reason: "deliver's `party !== undefined` in roleOk: an unknown addressee has already been refused (unknown-party), and for the center `party` is null, so `party !== null` decides alone",
   },
   {
+    file: 'src/model/protocol.ts', line: 512, column: 9, mutator: 'ConditionalExpression', replacement: 'true',
+    reason: "onInter8's `e instanceof StepAbort` around B's mrins/ptlink: callContract (src/model/system.ts) turns every refusal of a contract (ContractError) into a StepAbort and rethrows anything else; on the arguments B builds, mrins and ptlink throw nothing else, so every error reaching this catch is a StepAbort and the other branch is unreachable",
+  },
+  {
     file: 'src/model/protocol.ts', line: 76, column: 21, mutator: 'UpdateOperator', replacement: 'p.nextSession--',
     reason: "newLabel's counter counting down: labels stay distinct and well formed (X#1, X#0, X#-1, …; properties/sessions checks that no label is reused), so only a label's text changes — an opaque routing id that no computation, check or message field reads (a unit test pins the text 'PAT-1#3')",
   },
