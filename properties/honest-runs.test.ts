@@ -88,9 +88,10 @@ function malformedState(sys: System, id: string): string[] {
  * Delivers in order until quiet; keeps each acceptance with the step that produced it, and describes
  * every computation, check or contract call of a delivery that the trace attributes to another step.
  */
-function drain(sys: System, acc: Accepted[], misattributed: string[] = []): DeliverResult[] {
+function drain(sys: System, acc: Accepted[], misattributed: string[] = [], last: Map<string, string> = new Map()): DeliverResult[] {
   const out: DeliverResult[] = [];
   for (let e = sys.net.next(); e; e = sys.net.next()) {
+    last.set(`${e.to}|${e.session}`, e.step);
     const seen = sys.tracer.trace.events.length;
     const reports = sys.parties.get(e.to)?.store.reports.length ?? 0;
     let r: DeliverResult;
@@ -104,6 +105,9 @@ function drain(sys: System, acc: Accepted[], misattributed: string[] = []): Deli
     out.push(r);
     // the receiver's stored state after the step is well formed: a malformed state is named by the step that made it
     const malformed = malformedState(sys, e.to);
+    // the receiving session moved on: it no longer awaits the step it just received (a step that opens a session stores it)
+    const rs = sys.parties.get(e.to)?.sessions.get(e.session) as unknown as { awaiting?: unknown } | undefined;
+    if (r.kind === 'ok' && e.to !== 'CENTER' && (!rs || rs.awaiting === e.step)) malformed.push(rs ? `session ${e.session} still awaits ${e.step}` : `no session ${e.session} is stored`);
     const l = sys.ledger as unknown as { txs?: unknown } | undefined;
     if (!l || !Array.isArray(l.txs)) malformed.push('the ledger is no longer a ledger (a contract call returned something else)');
     // a patient keeps one report per treatment or visit it accepts (§3.6 Step 5, §3.7 Step 11), none otherwise
@@ -239,11 +243,19 @@ function honestRun(suite: string, p: string, a: string, b: string, seed: number,
     ];
     if (bad.length) throw new Error(`${label} did not start its session: ${bad.join('; ')}`);
   };
+  // the run went quiet: every session it started is over; one still running is named with the last step it received
+  const last = new Map<string, string>();
+  const quiet = () => {
+    for (const id of [p, a, b])
+      for (const [label, st] of sys.parties.get(id)!.sessions)
+        if (st?.status === 'running') throw new Error(`the run went quiet with ${id}'s session ${label} (${st.kind}) still awaiting ${st.awaiting}; the last step it received: ${last.get(`${id}|${label}`) ?? 'none (it opened the session)'}`);
+  };
   for (const id of [p, a, b]) start(`startRegistration(${id})`, id, 'CENTER', 'registration.1', 'registration.2', () => startRegistration(sys, id));
-  const results = drain(sys, acc, misattributed);
+  const results = drain(sys, acc, misattributed, last);
   // an earlier phase that failed leaves nothing to start the next with (no credentials, no medical index):
   // stop there, so that the property reports the failed check or refusal, not the usage error it would cause
   if (failures(sys, results).length) return { sys, results };
+  quiet();
   for (const id of [p, a, b]) if (!sys.parties.get(id)!.store.credentials) throw new Error(`startRegistration(${id}): ${id} holds no credentials after its registration ran (registration.1 → registration.2; ${results.length} deliveries)`);
   // the center registered each party by its role's contract (§3.4–3.5: ptins, hains, hbins)
   const parties = ledgerState(sys.ledger).parties;
@@ -254,8 +266,9 @@ function honestRun(suite: string, p: string, a: string, b: string, seed: number,
   const symptomsAre = (want: string) => (st: Record<string, unknown>) => (st.symptoms === want ? [] : [`stored symptoms ${JSON.stringify(st.symptoms)}, not the ${JSON.stringify(want)} given`]);
   for (let i = 0; i < visits; i++) {
     start(`startInitial(${p}, ${a})`, p, a, 'initial.1', 'initial.2', () => startInitial(sys, p, a, { symptoms }), symptomsAre(symptoms));
-    results.push(...drain(sys, acc, misattributed));
+    results.push(...drain(sys, acc, misattributed, last));
     if (failures(sys, results).length) return { sys, results };
+    quiet();
   }
   // the visit presents a record named by its diagnosis id: the latest one (with 2 visits, not the first)
   const reports = sys.parties.get(p)!.store.reports;
@@ -264,7 +277,8 @@ function honestRun(suite: string, p: string, a: string, b: string, seed: number,
     ...symptomsAre(`${symptoms} (again)`)(st),
     ...((st.index as { diagnosisId?: string } | undefined)?.diagnosisId === presented?.diagnosisId ? [] : [`presents the index of ${String((st.index as { diagnosisId?: string } | undefined)?.diagnosisId)}, not of ${presented?.diagnosisId}`]),
   ]);
-  results.push(...drain(sys, acc, misattributed));
+  results.push(...drain(sys, acc, misattributed, last));
+  if (!failures(sys, results).length) quiet();
   return { sys, results };
 }
 

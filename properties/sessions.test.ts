@@ -57,7 +57,7 @@ function refusal(sys: System, start: () => unknown): { code?: string; problem?: 
 describe(`sessions of the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, () => {
   it('every session a party runs has a fresh label: at the end each party holds exactly the sessions the run started', () => {
     fc.assert(
-      fc.property(caseArb, ({ suite, ids: [p, a, b], seed, visits }) => {
+      fc.property(caseArb, fc.integer({ min: 1, max: 2 }), ({ suite, ids: [p, a, b], seed, visits }, toB) => {
         const sys = createSystem({ suite, seed });
         addParty(sys, p!, 'patient');
         addParty(sys, a!, 'hospital', { slot: 'A' });
@@ -69,15 +69,17 @@ describe(`sessions of the EMR model (bounded: ${RUNS} runs, seed ${SEED})`, () =
           startInitial(sys, p!, a!, { symptoms: `visit ${i}` });
           bad.push(...drain(sys));
         }
-        startInter(sys, p!, b!, { symptoms: 'again' });
-        bad.push(...drain(sys));
+        for (let i = 0; i < toB; i++) {
+          startInter(sys, p!, b!, { symptoms: `again ${i}`, diagnosisId: sys.parties.get(p!)!.store.reports[0]!.index.diagnosisId });
+          bad.push(...drain(sys));
+        }
         expect(bad, `the honest run failed:\n${bad.join('\n')}`).toEqual([]);
-        // registration + each treatment + the visit (P); registration + each treatment + the record request (A);
-        // registration + the patient's visit + the record sub-session (B)
-        const expected = new Map([[p!, 1 + visits + 1], [a!, 1 + visits + 1], [b!, 1 + 2]]);
+        // registration + each treatment + each visit (P); registration + each treatment + each record request (A);
+        // registration + each patient visit and its record sub-session (B: onInter3's label for the sub-session)
+        const expected = new Map([[p!, 1 + visits + toB], [a!, 1 + visits + toB], [b!, 1 + 2 * toB]]);
         for (const [id, n] of expected) {
           const held = [...sys.parties.get(id)!.sessions.keys()];
-          expect(held.length, `${id} holds sessions ${held.join(', ')}: a label was reused (newLabel / the record sub-session label)`).toBe(n);
+          expect(held.length, `${id} holds sessions ${held.join(', ')}: a label was reused (newLabel / the record sub-session label B opens with inter.5)`).toBe(n);
         }
       }),
       propParams(SEED, RUNS),
