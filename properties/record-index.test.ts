@@ -18,7 +18,8 @@
  * And the other side of the ledger: when the record write itself (mrins) is refused — its diagnosis id
  * already taken on the ledger — hospital A at initial.3 and hospital B at inter.8 abort by 'mrins'
  * (ledger-refused), B's patient session with its record sub-session; the hospital keeps no record and the
- * ledger does not change.
+ * ledger does not change. A visit to hospital B presenting a record B itself wrote is refused by 'the index
+ * names another hospital' before B asks anyone for it.
  *
  * Bounded testing (RUNS cases from the seed printed by properties/seed.ts), not proof.
  */
@@ -27,7 +28,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRng, SUITE_NAMES } from '../src/crypto/index.js';
 import { mrins } from '../src/ledger/contracts.js';
 import * as E from '../src/model/equations.js';
-import { deliver, type HospitalBRecord } from '../src/model/index.js';
+import { addParty, createSystem, deliver, startInitial, startInter, startRegistration, type HospitalBRecord } from '../src/model/index.js';
 import { decodeEmr, encodeEmr, sigInputEmr, type Emr } from '../src/model/records.js';
 import { signerOf } from '../src/model/system.js';
 import { decodeMessage, encodeMessage } from '../src/net/index.js';
@@ -149,6 +150,35 @@ describe(`mrchk against colluding parties (bounded: ${RUNS} runs × ${COLLUSIONS
           }
         }
         expect(problems, `a refused record write was not an abort by 'mrins':\n${problems.join('\n')}`).toEqual([]);
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
+
+  it("a visit to B presenting a record B itself wrote is refused by 'the index names another hospital': B asks no hospital for it", () => {
+    fc.assert(
+      fc.property(caseArb, ({ suite, ids: list, seed }) => {
+        const [p, a, b] = list as [string, string, string];
+        const sys = createSystem({ suite, seed });
+        addParty(sys, p, 'patient');
+        addParty(sys, a, 'hospital', { slot: 'A' });
+        addParty(sys, b, 'hospital', { slot: 'B' });
+        const drain = (stop?: string) => {
+          for (let e = sys.net.pending()[0]; e && e.step !== stop; e = sys.net.pending()[0]) {
+            const r = deliver(sys, sys.net.next()!);
+            if (r.kind !== 'ok') throw new Error(`the honest run failed at ${e.step} to ${e.to}: ${describeResult(r)}`);
+          }
+        };
+        for (const id of [p, a, b]) startRegistration(sys, id);
+        drain();
+        startInitial(sys, p, b, { symptoms: 'treated at B' }); // B treats the patient first (hospitals are one population)
+        drain();
+        startInter(sys, p, b, { symptoms: 'back at B' }); // ... and the patient presents that record to B itself
+        drain('inter.3');
+        const r = deliver(sys, sys.net.next()!);
+        const what = `inter.3 to ${b} presenting ${b}'s own record`;
+        expect(r.kind === 'aborted' ? r.abort.check : describeResult(r), `${what}: expected an abort by 'the index names another hospital'`).toBe('the index names another hospital');
+        expect(sys.net.pending().map((e) => e.step), `${what} ('the index names another hospital'): B sent a record request`).not.toContain('inter.5');
       }),
       propParams(SEED, RUNS),
     );
