@@ -28,7 +28,7 @@ export const MUTATION_TEST_FILES = [
   'properties/abort-propagation.test.ts',
   // a dishonest hospital's correctly sealed wrong record; a record for a patient session no longer waiting (≈ 2 s)
   'properties/dishonest-records.test.ts',
-  // mrchk's six comparisons, each the only one failing while the other parties collude; a refused mrins (≈ 8 s)
+  // the ledger checks: mrchk's six comparisons under collusion; a refused mrins; B's own record; hachk/ptchk/hbchk (≈ 12 s)
   'properties/record-index.test.ts',
   'properties/master-key-compromise.test.ts',
   'properties/clinic-records.test.ts',

@@ -183,4 +183,28 @@ describe(`mrchk against colluding parties (bounded: ${RUNS} runs × ${COLLUSIONS
       propParams(SEED, RUNS),
     );
   });
+
+  it('a party missing from the ledger is refused by the contract that looks it up: hachk (initial.2), ptchk (initial.3, inter.3), hbchk (inter.2)', () => {
+    fc.assert(
+      fc.property(caseArb, ({ suite, ids: list, seed }) => {
+        const [p, a, b] = list as [string, string, string];
+        const problems: string[] = [];
+        const cases = [
+          { step: 'initial.2', drop: 'hains', missing: a, check: 'hachk', at: p },
+          { step: 'initial.3', drop: 'ptins', missing: p, check: 'ptchk', at: a },
+          { step: 'inter.2', drop: 'hbins', missing: b, check: 'hbchk', at: p },
+          { step: 'inter.3', drop: 'ptins', missing: p, check: 'ptchk', at: b },
+        ] as const;
+        for (const c of cases) {
+          const sys = honestRunUntil(suite, seed, { p, a, b }, c.step);
+          // the ledger as seen without that party's registration (registered on another chain, say)
+          sys.ledger = Object.freeze({ ...sys.ledger, txs: Object.freeze(sys.ledger.txs.filter((t) => !(t.contract === c.drop && (t.args as { patientId?: string; hospitalId?: string })[c.drop === 'ptins' ? 'patientId' : 'hospitalId'] === c.missing))) });
+          const r = deliver(sys, sys.net.next()!);
+          if (r.kind !== 'aborted' || r.abort.check !== c.check || r.abort.party !== c.at) problems.push(`${c.step} to ${c.at} with ${c.missing} not on the ledger: expected an abort by '${c.check}', got ${describeResult(r)}`);
+        }
+        expect(problems, `a party missing from the ledger was not refused by its lookup:\n${problems.join('\n')}`).toEqual([]);
+      }),
+      propParams(SEED, RUNS),
+    );
+  });
 });
