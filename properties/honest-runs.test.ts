@@ -270,10 +270,12 @@ function honestRun(suite: string, p: string, a: string, b: string, seed: number,
     if (failures(sys, results).length) return { sys, results };
     quiet();
   }
-  // the visit presents a record named by its diagnosis id: the latest one (with 2 visits, not the first)
+  // the visit presents the latest record: by default after one treatment, named by its diagnosis id after two
+  // (the id picks it out: not the first)
   const reports = sys.parties.get(p)!.store.reports;
   const presented = reports[reports.length - 1]?.index;
-  start(`startInter(${p}, ${b}, diagnosis ${presented?.diagnosisId})`, p, b, 'inter.1', 'inter.2', () => startInter(sys, p, b, { symptoms: `${symptoms} (again)`, ...(presented ? { diagnosisId: presented.diagnosisId } : {}) }), (st) => [
+  const named = visits > 1 && presented ? { diagnosisId: presented.diagnosisId } : {};
+  start(`startInter(${p}, ${b}${named.diagnosisId ? `, diagnosis ${named.diagnosisId}` : ', the latest record by default'})`, p, b, 'inter.1', 'inter.2', () => startInter(sys, p, b, { symptoms: `${symptoms} (again)`, ...named }), (st) => [
     ...symptomsAre(`${symptoms} (again)`)(st),
     ...((st.index as { diagnosisId?: string } | undefined)?.diagnosisId === presented?.diagnosisId ? [] : [`presents the index of ${String((st.index as { diagnosisId?: string } | undefined)?.diagnosisId)}, not of ${presented?.diagnosisId}`]),
   ]);

@@ -98,6 +98,7 @@ export const EQUIVALENT: readonly Equivalent[] = [
   ...[
     { column: 77, endColumn: undefined, mutator: 'BlockStatement', replacement: '{}' },
     { column: 7, endColumn: 21, mutator: 'ConditionalExpression', replacement: 'false' },
+    { column: 7, endColumn: 17, mutator: 'ConditionalExpression', replacement: 'true' },
   ].map(({ column, mutator, replacement }) => ({
     file: 'src/model/protocol.ts', line: column === 77 ? 227 : 228, column, mutator, replacement,
     reason: 'peerAuthenticated only counts a use of the fast key-agreement cache (src/keyagreement/fast.ts confirmPeerFast, a performance table); without it every value is computed the same, more slowly',
