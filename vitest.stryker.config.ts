@@ -14,10 +14,11 @@ export const MUTATION_TEST_FILES = [
   // first, then the focused ones (each names the check, routing reason or function it targets; a mutant's
   // recorded killer is the first property that fails), then the broad campaigns
   'properties/honest-runs.test.ts',
+  // fresh session labels; sessions a party cannot run are refused; runUntilQuiet's bound; sessionKeyOf (≈ 3 s)
+  // (before correctness, whose whole runs also fail on these, without naming them)
+  'properties/sessions.test.ts',
   // the equations: registration checks, §4.2 key equalities, AEAD, signatures, codec, whole runs (≈ 7 s)
   'properties/correctness.test.ts',
-  // fresh session labels; sessions a party cannot run are refused; runUntilQuiet's bound; sessionKeyOf (≈ 3 s)
-  'properties/sessions.test.ts',
   // deliver's routing: replays, wrong channel, wrong role, unknown party or session, no credentials (≈ 2 s)
   'properties/routing.test.ts',
   // the center's registration checks and each party's (5)/(9)/(13), PK_X, SK_X checks (≈ 4 s)
