@@ -216,7 +216,15 @@ function acceptanceMismatches(acc: readonly Accepted[], visits: number): string[
 }
 
 function honestRun(suite: string, p: string, a: string, b: string, seed: number, visits: number, symptoms: string, acc: Accepted[], misattributed: string[] = []) {
-  const sys = createSystem({ suite, seed });
+  // the system's setup (§3.2: (1) PK = s·P) is named when it throws or attributes its work to another step
+  let sys: System;
+  try {
+    sys = createSystem({ suite, seed });
+  } catch (x) {
+    throw new Error(`createSystem (setup: (1) PK = s·P) threw: ${x instanceof Error ? x.message : String(x)}`);
+  }
+  for (const ev of sys.tracer.trace.events)
+    if (ev.kind === 'compute' && ev.step !== 'setup') misattributed.push(`computation (${ev.eq}) of the system's setup is attributed to ${ev.step ?? 'no step'}, not setup`);
   addParty(sys, p, 'patient');
   addParty(sys, a, 'hospital', { slot: 'A' });
   addParty(sys, b, 'hospital', { slot: 'B' });
