@@ -8,7 +8,8 @@
  *
  * - when B aborts (naming its check), BOTH its record session and the patient session it serves are
  *   aborted, nothing is accepted and nothing is sent;
- * - the trace records the aborting check as failed (by its equation number or name);
+ * - the trace records the aborting check as failed (by its equation number or name), a failed equation
+ *   check attributed to the step the step table gives its equation;
  * - the genuine message, arriving after such an abort, is refused by routing ('unexpected-step'): an
  *   aborted session takes no further message;
  * - when the altered message is refused on the wire instead, nothing changes (both stay running);
@@ -80,6 +81,10 @@ describe(`abort propagation in the EMR model (bounded: ${RUNS} runs, seed ${SEED
             // the trace is honest about why: the aborting check is recorded as failed (eq, or name)
             const failed = sys.tracer.trace.events.some((x) => x.kind === 'check' && x.party === b && !x.ok && (r.abort.eq !== undefined ? x.eq === r.abort.eq : x.name === r.abort.check));
             if (!failed) problems.push(`${label}: ${b} aborted by '${r.abort.check}'${r.abort.eq !== undefined ? ` (${r.abort.eq})` : ''}, but the trace records no failed check for it`);
+            // ... and attributes a failed equation check to the step the step table gives its equation, as it does a passed one
+            const eqStep = r.abort.eq !== undefined ? E.EQ_STEP.get(r.abort.eq) : undefined;
+            const wrong = sys.tracer.trace.events.filter((x) => x.kind === 'check' && x.party === b && !x.ok && x.eq === r.abort.eq && eqStep !== undefined && x.step !== eqStep);
+            if (wrong.length) problems.push(`${label}: the failed check (${r.abort.eq}) is attributed to step ${wrong.map((x) => (x as { step?: string }).step).join(', ')}, not ${eqStep} (the step table's)`);
             const running = [...after].filter(([, s]) => s.endsWith(':running'));
             if (running.length) problems.push(`${label}: ${b} aborted by '${r.abort.check}' but left ${running.map(([l, s]) => `${l} (${s})`).join(', ')} running (the linked patient session must abort with its record session)`);
             if (sys.net.pending().length !== pending) problems.push(`${label}: aborted by '${r.abort.check}' yet sent a message`);
