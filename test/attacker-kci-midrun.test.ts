@@ -15,6 +15,7 @@ import { analyseQueries, attackContext, attackTestFile, candidates, execute, jud
 import { executableOf } from '../src/interpret/load.js';
 import { parseSpec } from '../src/spec/parse.js';
 import { getSuite } from '../src/crypto/index.js';
+import { reportText } from '../src/attacker/report.js';
 import { canaryTexts, CANARIES } from './helpers/canaries.js';
 
 const SUITE = 'secp256k1';
@@ -57,6 +58,16 @@ describe('messages built with what the attacker computes (key-compromise imperso
     expect(r.verdicts[0]!.status).toBe('refuted');
     expect(r.verdicts[0]!.attack!.story.flat().join('\n')).toMatch(/cB = enc\(kdf\("kci", skA·pkB#\d+, Na#\d+, the Nb sent\), \(Na#\d+, B#\d+\)\)\n\s+A \[s1\] ACCEPTS/);
   }, 120_000);
+
+  test('the Unified Model key: the attacker answers A with a point whose discrete log it knows; the summary line says why fewer configurations were searched', () => {
+    const um = canaryTexts(CANARIES.find((c) => c.name.startsWith('dh-kci (Unified Model'))!).broken;
+    const { spec, protocol } = withQueries('dh-um.ban', um, [Q, 'agreement A with B on Na, Nb']);
+    const r = analyseQueries(protocol, queriesOf(spec, protocol), { suite: SUITE, seed: '1', bound: { perDelivery: 4 } });
+    expect(r.verdicts.map((v) => v.status)).toEqual(['refuted', 'holds']);
+    expect(r.verdicts[0]!.attack!.story.flat().join('\n')).toMatch(/kci\.2: attacker \(as B\) → A \[s1\]: .*Y = [^,]+, tB = mac\(kdf\("kci", skA·pkB#\d+, dlog\(the Y sent\)·X#\d+,/);
+    expect(r.configurations.explored).toBeLessThan(r.configurations.total);
+    expect(reportText(r, 'dh-um.ban', protocol.options)).toMatch(/^searched \d+\/\d+ configurations.* — queries with other compromise events are searched apart, and a search stops once its queries are all refuted; each "holds" below covered its bound/m);
+  });
 
   test('the 3DH-style fixture (each ephemeral against the other static key) holds with either own key revealed before', () => {
     const { spec, protocol } = executableOf(parseSpec(KCI, readFileSync(KCI, 'utf8')));
