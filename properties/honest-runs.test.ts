@@ -254,9 +254,11 @@ function honestRun(suite: string, p: string, a: string, b: string, seed: number,
   // the run went quiet: every session it started is over; one still running is named with the last step it received
   const last = new Map<string, string>();
   const quiet = () => {
+    const running: string[] = [];
     for (const id of [p, a, b])
       for (const [label, st] of sys.parties.get(id)!.sessions)
-        if (st?.status === 'running') throw new Error(`the run went quiet with ${id}'s session ${label} (${st.kind}) still awaiting ${st.awaiting}; the last step it received: ${last.get(`${id}|${label}`) ?? 'none (it opened the session)'}`);
+        if (st?.status === 'running') running.push(`${id}'s session ${label} (${st.kind}) still awaiting ${st.awaiting}; the last step it received: ${last.get(`${id}|${label}`) ?? 'none (it opened the session)'}`);
+    if (running.length) throw new Error(`the run went quiet with sessions still running: ${running.join('; ')}`);
   };
   for (const id of [p, a, b]) start(`startRegistration(${id})`, id, 'CENTER', 'registration.1', 'registration.2', () => startRegistration(sys, id));
   const results = drain(sys, acc, misattributed, last);
