@@ -103,28 +103,29 @@ export function withCompromise<C extends AttackContext>(ctx: C, reveals: readonl
 
 /** A copy of the run's final knowledge (same item ids), with every after-reveal added and the closure run. */
 export function knowledgeAfter(ctx: AttackContext, q: Query, st: RunState): Knowledge {
-  return knowledgeForClaim(ctx, q, st, undefined);
+  return knowledgeForClaim(ctx, q, st, undefined).knowledge;
 }
 
 /**
  * The knowledge a confidentiality claim of session `claim` is judged on: a copy of the run's final
  * knowledge with every after-reveal, and every `in another session` reveal of a searched session other
  * than `claim` and its matching partners (`matchingPartner`), added and the closure run. Without a claim,
- * the after-reveals only.
+ * the after-reveals only. `others`: how many values of other sessions were revealed (none: nothing tested).
  */
-export function knowledgeForClaim(ctx: AttackContext, q: Query, st: RunState, claim: Session | undefined): Knowledge & { otherRevealed?: number } {
-  const K: Knowledge & { otherRevealed?: number } = copyKnowledge(ctx, st.knowledge);
+export function knowledgeForClaim(ctx: AttackContext, q: Query, st: RunState, claim: Session | undefined): { knowledge: Knowledge; others: number } {
+  const K = copyKnowledge(ctx, st.knowledge);
   const learn: Learn = (v, how, name) => K.add(v, how, name);
   for (const r of (q.reveals ?? []).filter((x) => x.when === 'after')) for (const x of revealed(ctx, st.world, r)) learn(x.value, { kind: 'revealed', what: x.what }, r.name);
+  let others = 0;
   if (claim)
     for (const r of (q.reveals ?? []).filter((x) => x.when === 'other'))
-      for (const x of revealed(ctx, st.world, { ...r, when: 'after' })) {
+      for (const x of revealed(ctx, st.world, r)) {
         if (!x.session || x.session === claim || matchingPartner(ctx.suite, claim, x.session)) continue;
-        K.otherRevealed = (K.otherRevealed ?? 0) + 1;
+        others++;
         learn(x.value, { kind: 'revealed', what: `${r.name} of session ${x.session.id} (${x.session.principal} as ${x.session.role}), another session than the claimed one, revealed after (compromise event of the query)` }, r.name);
       }
   closeKnowledge(ctx, K, learn);
-  return K;
+  return { knowledge: K, others };
 }
 
 export function copyKnowledge(ctx: AttackContext, from: Knowledge): Knowledge {

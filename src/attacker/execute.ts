@@ -159,10 +159,7 @@ export function describeRecipe(ctx: AttackContext, k: Knowledge, r: Recipe): str
 export function dlogKnown(suite: CryptoSuite, K: Knowledge, v: Value): Value | undefined {
   const key = keyOf(suite, v);
   if (key === keyOf(suite, { sort: { kind: 'base', name: 'point' }, v: suite.G })) return { sort: { kind: 'base', name: 'scalar' }, v: 1n };
-  for (const it of K.bySort('scalar')) {
-    const got = PRIMITIVE_BY_NAME.get('mulG')!.eval(evalCtxOf(suite, seededRng('dlog'), undefined), [it.value], { kind: 'base', name: 'point' });
-    if (got.ok && keyOf(suite, got.value) === key) return it.value;
-  }
+  for (const it of K.bySort('scalar')) if (keyOf(suite, { sort: { kind: 'base', name: 'point' }, v: suite.mulG(it.value.v as bigint) }) === key) return it.value;
   return undefined;
 }
 

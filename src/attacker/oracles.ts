@@ -51,23 +51,22 @@ export function judgeQuery(ctx: AttackContext, q: Query, st: RunState): OracleRe
     let premise = false;
     // after-reveals (./compromise.ts): judged on a copy of the final knowledge with the revealed values and their closure;
     // with a reveal `in another session`, one copy per claimed session (the other sessions' values differ by claim)
-    let K: (Knowledge & { otherRevealed?: number }) | undefined;
+    let shared: Knowledge | undefined;
     const perClaim = q.reveals?.some((r) => r.when === 'other');
-    let claim: Session | undefined;
-    const knowledge = (): Knowledge & { otherRevealed?: number } => (perClaim ? (K ??= knowledgeForClaim(ctx, q, st, claim)) : (K ??= q.reveals?.some((r) => r.when === 'after') ? knowledgeAfter(ctx, q, st) : st.knowledge));
     for (const s of st.sessions) {
       if (s.phase.id !== q.phase || (q.role && s.role !== q.role) || s.status !== 'accepted') continue;
       if (!s.phase.roles.every((r) => honest(s.binding[r]))) continue;
       const v = s.values.get(q.name);
       if (!v) continue;
-      if (perClaim && claim !== s) [claim, K] = [s, undefined];
+      const own = perClaim ? knowledgeForClaim(ctx, q, st, s) : undefined;
       // a reveal of another session that revealed nothing (no other session holds the value) tests nothing
-      if (perClaim && !knowledge().otherRevealed) continue;
+      if (own && !own.others) continue;
+      const K = own?.knowledge ?? (shared ??= q.reveals?.some((r) => r.when === 'after') ? knowledgeAfter(ctx, q, st) : st.knowledge);
       premise = true;
-      const it = knowledge().find(v);
-      if (it) return { premise, violated: true, detail: `the attacker holds ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${describeItem(ctx, knowledge(), it.id)}, ${describeDerivation(ctx, knowledge(), it)}${derivationChain(ctx, knowledge(), it)}` };
+      const it = K.find(v);
+      if (it) return { premise, violated: true, detail: `the attacker holds ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${describeItem(ctx, K, it.id)}, ${describeDerivation(ctx, K, it)}${derivationChain(ctx, K, it)}` };
       // not held: can it compute it? (the group algebra, ./group-oracle.ts; confirmed on real crypto or thrown as a bug)
-      const g = mayCompute(ctx.protocol, q.name) ? groupDerivation({ world: st.world, knowledge: knowledge() }, v) : undefined;
+      const g = mayCompute(ctx.protocol, q.name) ? groupDerivation({ world: st.world, knowledge: K }, v) : undefined;
       if (g) return { premise, violated: true, detail: `the attacker computes ${q.name} of session ${who(s, idx(s))}, which accepted and whose peers are all honest: ${g.text}` };
     }
     return { premise, violated: false };

@@ -344,12 +344,12 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
           }
           const scope = lt.get(name) ?? 'session';
           const when = rv.earlier ? 'earlier' : rv.other ? 'other' : ((rv.when?.text as 'before' | 'after' | undefined) ?? 'after');
+          if ((when === 'other' || when === 'earlier') && scope !== 'session') {
+            err('query.reveal-timing', `${name} is a long-term value of ${r}, not a value of one session: reveal it before or after`, rv.when, "'before' or 'after'");
+            continue;
+          }
           if (when === 'other') {
-            // another searched session's value, judged after the run: a session value, for a confidentiality query
-            if (scope !== 'session') {
-              err('query.reveal-timing', `${name} is a long-term value of ${r}, not a value of one session: reveal it before or after`, rv.when, "'before' or 'after'");
-              continue;
-            }
+            // another searched session's value, judged after the run: for a confidentiality query
             if (kind !== 'confidentiality') {
               err('query.reveal-timing', `'in another session' is judged once the run is over, on what the attacker then knows: it applies to confidentiality queries (an agreement is decided by the run itself; for a compromise the attacker can use in the run, reveal it 'in an earlier session')`, rv.when, "'in an earlier session'");
               continue;
@@ -359,10 +359,6 @@ export function parseQueries(spec: Spec, p: TypedProtocol): { queries: Query[]; 
           }
           if (when === 'earlier') {
             // a session value of an earlier run: never the queried session's own, so not trivial even for the queried name
-            if (scope !== 'session') {
-              err('query.reveal-timing', `${name} is a long-term value of ${r}, not a value of one session: reveal it before or after`, rv.when, "'before' or 'after'");
-              continue;
-            }
             out.push({ name, role: r, when, scope, pos: at(rv.name) });
             continue;
           }

@@ -222,7 +222,7 @@ export function queryTrustText(p: TypedProtocol, t: Trust, q: Query): string {
   // a value the query reveals before the session (or in an earlier one) is the attacker's: no verdict rests on
   // it; one revealed after is secret only until then
   // (with what is made from revealed and public values only: SK_HPB from a revealed S_HPB)
-  const isPublicName = (x: string) => p.published.has(x) || p.roles.some((r) => r.identity === x) || !p.sorts.has(x) || !!t.values.find((w) => w.name === x)?.exposed;
+  const isPublicName = (x: string) => !p.sorts.has(x) || p.roles.some((r) => r.identity === x) || t.values.find((w) => w.name === x)?.derivableBy === 'anyone';
   const reach = (names: string[]): Set<string> => {
     const out = new Set(names);
     for (let grew = true; grew; ) {
